@@ -1,0 +1,1 @@
+"""Running Pustaka: on one machine (local.py), or in containers and Kubernetes."""

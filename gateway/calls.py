@@ -1,0 +1,109 @@
+"""Calling services with a deadline.
+
+Every call carries the caller in nameko context data, expires on the broker when
+its deadline passes (so a late service never acts on a request its client was
+told failed), and fails fast: 503 when no process of the service is consuming its
+queue, 504 when the deadline passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import eventlet
+from eventlet.semaphore import Semaphore
+from kombu import Connection
+from nameko.exceptions import UnknownService
+from nameko.extensions import DependencyProvider, SharedExtension
+from nameko.rpc import MethodProxy, ReplyListener
+
+from .errors import DeadlineExceeded, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+PROBE_SECONDS = 1.0
+
+
+class ConsumerProbe(SharedExtension):
+    """How many processes consume `rpc-<service>`, looked up at most once a second."""
+
+    def setup(self) -> None:
+        self.amqp_uri = self.container.config["AMQP_URI"]
+        self._seen: dict[str, tuple[float, int]] = {}
+        self._lock = Semaphore()
+        self._conn: Connection | None = None
+
+    def stop(self) -> None:
+        if self._conn is not None:
+            self._conn.release()
+
+    def consumers(self, service: str) -> int:
+        seen = self._seen.get(service)
+        if seen and seen[0] > time.monotonic():
+            return seen[1]
+        if not self._lock.acquire(blocking=False):
+            return seen[1] if seen else 1  # someone is looking now; assume unchanged
+        try:
+            count = self._look(service)
+            self._seen[service] = (time.monotonic() + PROBE_SECONDS, count)
+            return count
+        finally:
+            self._lock.release()
+
+    def _look(self, service: str) -> int:
+        try:
+            if self._conn is None:
+                self._conn = Connection(self.amqp_uri, connect_timeout=2)
+            channel = self._conn.channel()
+            try:
+                _, _, consumers = channel.queue_declare(f"rpc-{service}", passive=True)
+            finally:
+                if channel.is_open:
+                    channel.close()
+            return consumers
+        except Exception as exc:  # no such queue, or the broker is away
+            log.debug("probe of rpc-%s: %s", service, exc)
+            if self._conn is not None and not self._conn.connected:
+                self._conn = None
+            return 0
+
+
+class Calls:
+    def __init__(self, worker_ctx, reply_listener, probe: ConsumerProbe, deadline: float):
+        self.worker_ctx = worker_ctx
+        self.reply_listener = reply_listener
+        self.probe = probe
+        self.deadline = deadline
+
+    def __call__(self, service: str, method: str, *args, deadline: float | None = None):
+        deadline = deadline or self.deadline
+        if self.probe.consumers(service) == 0:
+            raise ServiceUnavailable(f"The {service} service is not running.", {"service": service})
+        proxy = MethodProxy(
+            self.worker_ctx, service, method, self.reply_listener, expiration=deadline
+        )
+        try:
+            with eventlet.Timeout(deadline):
+                return proxy(*args)
+        except eventlet.Timeout as exc:
+            raise DeadlineExceeded(
+                f"The {service} service did not answer within {deadline:g}s.",
+                {"service": service, "deadline_seconds": deadline},
+            ) from exc
+        except UnknownService as exc:
+            raise ServiceUnavailable(
+                f"The {service} service is not running.", {"service": service}
+            ) from exc
+
+
+class ServiceCalls(DependencyProvider):
+    """`self.call("catalog", "get_title", id)` in a gateway route."""
+
+    reply_listener = ReplyListener()
+    probe = ConsumerProbe()
+
+    def setup(self) -> None:
+        self.deadline = float(self.container.config.get("RPC_TIMEOUT_SECONDS", 5))
+
+    def get_dependency(self, worker_ctx) -> Calls:
+        return Calls(worker_ctx, self.reply_listener, self.probe, self.deadline)

@@ -1,0 +1,82 @@
+"""The one error table: exception class → HTTP status and code. Every error leaves
+the gateway as {"error": CODE, "message": ..., "details": {...}}."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from services.chassis.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+
+class GatewayError(DomainError):
+    pass
+
+
+class BadRequest(GatewayError):
+    code = "BAD_REQUEST"
+
+
+class Unauthenticated(GatewayError):
+    code = "UNAUTHENTICATED"
+
+
+class PayloadTooLarge(GatewayError):
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class RateLimited(GatewayError):
+    code = "RATE_LIMITED"
+
+
+class ServiceUnavailable(GatewayError):
+    code = "SERVICE_UNAVAILABLE"
+
+
+class DeadlineExceeded(GatewayError):
+    code = "DEADLINE_EXCEEDED"
+
+
+ERROR_TABLE: dict[type[Exception], int] = {
+    BadRequest: 400,
+    ValidationFailed: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    RateLimited: 429,
+    ServiceUnavailable: 503,
+    DeadlineExceeded: 504,
+}
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        headers=headers,
+        mimetype="application/json",
+    )
+
+
+def error_response(exc: Exception) -> Response:
+    for cls in type(exc).__mro__:
+        if cls in ERROR_TABLE:
+            status = ERROR_TABLE[cls]
+            body = {"error": exc.code, "message": str(exc), "details": exc.details}
+            headers = {"Retry-After": "1"} if status in (429, 503) else None
+            if status == 401:
+                headers = {"WWW-Authenticate": 'Bearer realm="pustaka"'}
+            return json_response(body, status, headers)
+    if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
+        code = exc.name.upper().replace(" ", "_")
+        return json_response({"error": code, "message": exc.description, "details": {}}, exc.code)
+    log.error("unexpected error", exc_info=exc)
+    body = {"error": "INTERNAL", "message": "An unexpected error occurred.", "details": {}}
+    return json_response(body, 500)

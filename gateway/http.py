@@ -1,0 +1,95 @@
+"""`route`: nameko's @http with the gateway's conventions built in: the bearer key
+is checked (and the caller put in context data) before a worker starts, bodies
+are size-limited JSON, and any exception becomes the one error shape."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+from eventlet.event import Event
+from nameko.web.handlers import HttpRequestHandler
+
+from services.chassis.errors import DomainError
+
+from .auth import KeyStore
+from .errors import BadRequest, PayloadTooLarge, error_response
+
+MAX_BODY_BYTES = 1_000_000
+PUBLIC = None  # roles=PUBLIC: no key needed
+
+
+class Route(HttpRequestHandler):
+    keys = KeyStore()
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        roles: tuple[str, ...] | None = (),
+        summary: str = "",
+        body=None,
+        query=None,
+        response=None,
+        status: int = 200,
+        tag: str = "",
+        **kwargs,
+    ):
+        """roles: None for a public route, () for any valid key, else the roles
+        allowed (admin always is). body/query/response: marshmallow schemas,
+        used for the OpenAPI document."""
+        kwargs.setdefault("expected_exceptions", DomainError)
+        self.roles = roles
+        self.doc = {
+            "summary": summary,
+            "body": body,
+            "query": query,
+            "response": response,
+            "status": status,
+            "tag": tag,
+        }
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        request.shallow = False
+        try:
+            context_data = {}
+            if self.roles is not PUBLIC:
+                caller = self.keys.authenticate(request, self.roles)
+                context_data["caller"] = caller.as_context()
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            done = Event()
+            self.container.spawn_worker(
+                self,
+                args,
+                kwargs,
+                context_data=context_data,
+                handle_result=partial(self.handle_result, done),
+            )
+            return self.response_from_result(done.wait())
+        except Exception as exc:
+            return error_response(exc)
+
+
+route = Route.decorator
+
+
+def json_body(request) -> dict:
+    """The request's JSON object, or a 400/413 that says what is wrong."""
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        raise PayloadTooLarge(
+            f"The body is over {MAX_BODY_BYTES} bytes.", {"limit": MAX_BODY_BYTES}
+        )
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(
+            f"The body is over {MAX_BODY_BYTES} bytes.", {"limit": MAX_BODY_BYTES}
+        )
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return data

@@ -1,0 +1,32 @@
+"""The gateway's own database: API clients and their keys."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import JSON, Float, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiClient(Base):
+    """A branch system, partner institution, integrator or administrator. The key
+    itself is never stored: only the SHA-256 of its secret part (keys are 256-bit
+    random, so a slow password hash would add nothing but latency)."""
+
+    __tablename__ = "api_clients"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    branch: Mapped[str | None] = mapped_column(String(20))
+    partner: Mapped[str | None] = mapped_column(String(50))
+    scopes: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Requests per second allowed (a burst of twice that); 0 means no limit.
+    rate_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=20)
+    created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+    revoked_at: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,122 @@
+"""The OpenAPI document, generated from the routes and the marshmallow schemas
+that the services validate with."""
+
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+from .errors import ERROR_TABLE
+from .http import PUBLIC, Route
+
+STATUS_TEXT = {
+    400: "Bad input; nothing was changed.",
+    401: "No valid API key.",
+    403: "This key may not do this.",
+    404: "No such record.",
+    409: "Conflicts with a record.",
+    413: "Body too large.",
+    429: "Rate limit reached.",
+    503: "Service not running.",
+    504: "Service did not answer in time.",
+}
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True, metadata={"example": "NOT_FOUND"})
+    message = fields.String(required=True)
+    details = fields.Dict(required=True)
+
+
+def _routes(service_cls):
+    for name in dir(service_cls):
+        for ext in getattr(getattr(service_cls, name), ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(ext, Route):
+                yield name, ext
+
+
+def _schema_name(schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__
+
+
+def build_spec(service_cls, version: str = "1.0.0") -> dict:
+    spec = APISpec(
+        title="Pustaka API",
+        version=version,
+        openapi_version="3.0.3",
+        info={"description": "The HTTP API of Pustaka, for Perpustakaan Kota Sungai Penuh."},
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    for name, route in sorted(_routes(service_cls), key=lambda r: r[1].url):
+        doc = route.doc
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", route.url)
+        params = [
+            {"in": "path", "name": p, "required": True, "schema": {"type": "string"}}
+            for p in re.findall(r"{([^}]+)}", path)
+        ]
+        if doc["query"] is not None:
+            params.append({"in": "query", "schema": doc["query"]})
+        operation = {
+            "operationId": name,
+            "summary": doc["summary"],
+            "tags": [doc["tag"]] if doc["tag"] else [],
+            "parameters": params,
+            "responses": {
+                str(doc["status"]): {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": doc["response"]}}
+                    if doc["response"] is not None
+                    else {},
+                }
+            },
+        }
+        if doc["body"] is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": doc["body"]}},
+            }
+        codes = {400, 503, 504} if route.roles is PUBLIC else {400, 401, 403, 429, 503, 504}
+        if "{" in path:
+            codes.add(404)
+        if route.method == "POST":
+            codes.add(409)
+        for code in sorted(codes & set(ERROR_TABLE.values())):
+            operation["responses"][str(code)] = {
+                "description": STATUS_TEXT[code],
+                "content": {"application/json": {"schema": "Error"}},
+            }
+        if route.roles is not PUBLIC:
+            operation["security"] = [{"bearer": []}]
+        for method in route.method.split(","):
+            spec.path(path=path, operations={method.lower(): operation})
+    return spec.to_dict()
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pustaka API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .3em}.op{border-top:1px solid #ddd;padding:.6rem 0}
+.m{display:inline-block;width:4.5rem;font-weight:bold}</style></head>
+<body><h1>Pustaka API</h1>
+<p>The machine-readable document is <a href="/v1/openapi.json">/v1/openapi.json</a>;
+load it into any OpenAPI tool. Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+<div id="ops">Loading…</div>
+<script>
+fetch('/v1/openapi.json').then(r => r.json()).then(spec => {
+  const out = [];
+  for (const [path, ops] of Object.entries(spec.paths))
+    for (const [method, op] of Object.entries(ops))
+      out.push(`<div class="op"><span class="m">${method.toUpperCase()}</span><code>${path}</code>
+        — ${op.summary || ''}<br>
+        <small>answers: ${Object.keys(op.responses).join(', ')}</small></div>`);
+  document.getElementById('ops').innerHTML = out.join('');
+});
+</script></body></html>
+"""

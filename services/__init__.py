@@ -1,0 +1,1 @@
+"""Pustaka's services: each package here is one independently deployable nameko service."""

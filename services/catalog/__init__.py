@@ -1,0 +1,1 @@
+"""The catalogue: branches, titles (bibliographic records) and their copies."""

@@ -1,0 +1,64 @@
+"""Who is calling: set by the gateway in nameko context data, carried on by nameko
+with every RPC call and event, read by services for authorisation and audit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .errors import Forbidden
+
+KEY = "caller"
+ROLES = ("admin", "branch", "partner", "integrator", "service")
+
+
+@dataclass(frozen=True)
+class Caller:
+    client_id: str
+    role: str
+    branch: str | None = None
+    partner: str | None = None
+    scopes: tuple[str, ...] = ()
+
+    def as_context(self) -> dict:
+        data = asdict(self)
+        data["scopes"] = list(self.scopes)
+        return data
+
+    @classmethod
+    def from_context(cls, context_data: dict) -> Caller:
+        raw = context_data.get(KEY)
+        if not raw:
+            # Calls from inside the platform (another service, a CLI) carry no caller.
+            return SYSTEM
+        return cls(
+            client_id=raw["client_id"],
+            role=raw["role"],
+            branch=raw.get("branch"),
+            partner=raw.get("partner"),
+            scopes=tuple(raw.get("scopes") or ()),
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("admin", "service")
+
+    def require_role(self, *roles: str) -> None:
+        if not (self.is_admin or self.role in roles):
+            raise Forbidden(f"role {self.role!r} may not do this", {"role": self.role})
+
+    def require_branch(self, branch: str) -> None:
+        """Branch keys act only at their own branch; admins anywhere."""
+        if self.is_admin:
+            return
+        if self.role != "branch" or self.branch != branch:
+            raise Forbidden(
+                f"this key may not act at branch {branch!r}",
+                {"branch": branch, "caller_branch": self.branch},
+            )
+
+
+SYSTEM = Caller(client_id="system", role="service")
+
+
+def caller_of(worker_ctx) -> Caller:
+    return Caller.from_context(worker_ctx.context_data)

@@ -1,0 +1,44 @@
+"""Typed domain errors that survive the RPC hop.
+
+Each is registered with nameko so the caller re-raises the same class (not a
+RemoteError), and the gateway maps the class to one HTTP status in its error table.
+The args are (message, details) so they serialise as plain JSON.
+"""
+
+from __future__ import annotations
+
+from nameko.exceptions import deserialize_to_instance
+
+
+class DomainError(Exception):
+    code = "ERROR"
+
+    def __init__(self, message: str = "", details: dict | None = None):
+        super().__init__(message, details or {})
+        self.message = message
+        self.details = details or {}
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+@deserialize_to_instance
+class ValidationFailed(DomainError):
+    """Bad input; `details` maps field names to their messages."""
+
+    code = "VALIDATION_FAILED"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    code = "FORBIDDEN"

@@ -1,0 +1,39 @@
+"""Keyset pagination: an opaque cursor holds the sort key of the last row served."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from .errors import ValidationFailed
+
+
+def encode_cursor(key: dict) -> str:
+    raw = json.dumps(key, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed(
+            "The cursor is not one this API gave out.", {"fields": {"cursor": ["Invalid cursor."]}}
+        ) from exc
+    if not isinstance(key, dict):
+        raise ValidationFailed(
+            "The cursor is not one this API gave out.", {"fields": {"cursor": ["Invalid cursor."]}}
+        )
+    return key
+
+
+def page(items: list, limit: int, key_of) -> tuple[list, str | None]:
+    """Given up to limit+1 rows, return the page and the cursor of the next one."""
+    if len(items) > limit:
+        items = items[:limit]
+        return items, encode_cursor(key_of(items[-1]))
+    return items, None
