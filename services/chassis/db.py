@@ -13,12 +13,48 @@ from contextlib import contextmanager
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Table, create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import database_url
 
 
+def normalise_url(url: str) -> str:
+    """A plain postgresql:// URL means psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg2://" + url[len(plain) :]
+    return url
+
+
+def _green_psycopg2() -> None:
+    """Make psycopg2 wait for the server through eventlet's hub, so a query in one
+    greenlet lets the others run (psycopg2 does its socket I/O in C, out of reach
+    of monkey patching)."""
+    import psycopg2
+    from eventlet.hubs import trampoline
+    from psycopg2 import extensions
+
+    if extensions.get_wait_callback() is not None:
+        return
+
+    def wait(conn, timeout=None):
+        while True:
+            state = conn.poll()
+            if state == extensions.POLL_OK:
+                return
+            if state == extensions.POLL_READ:
+                trampoline(conn.fileno(), read=True)
+            elif state == extensions.POLL_WRITE:
+                trampoline(conn.fileno(), write=True)
+            else:
+                raise psycopg2.OperationalError(f"unexpected poll state {state}")
+
+    extensions.set_wait_callback(wait)
+
+
 def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -27,6 +63,8 @@ def make_engine(url: str) -> Engine:
         # and a plain (deferred) BEGIN for reads, which WAL never blocks.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith("postgresql+psycopg2"):
+        _green_psycopg2()
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
@@ -63,9 +101,17 @@ def first_application(session: Session, applied: Table, consumer: str, event_id:
     ).first()
     if seen:
         return False
-    session.execute(
-        applied.insert().values(consumer=consumer, event_id=event_id, applied_at=time.time())
-    )
+    try:
+        # A replica applying the same event right now makes this insert wait, then
+        # fail; the savepoint keeps our transaction usable to say "a repeat".
+        with session.begin_nested():
+            session.execute(
+                applied.insert().values(
+                    consumer=consumer, event_id=event_id, applied_at=time.time()
+                )
+            )
+    except IntegrityError:
+        return False
     return True
 
 

@@ -4,7 +4,11 @@ services.catalog.service:CatalogService`. Configuration comes from `load_config`
 
 from __future__ import annotations
 
-import eventlet
+import warnings
+
+# eventlet warns at import that it is in maintenance; nameko 2 depends on it.
+warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import
 

@@ -1,0 +1,50 @@
+"""The catalogue service over real RPC: results, typed errors that survive the hop,
+and the caller context carried in nameko context data."""
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.catalog.service import CatalogService
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+BRANCH = Caller("k-kmn", "branch", branch="KMN")
+PARTNER = Caller("k-unja", "partner", partner="UNJA")
+
+
+@pytest.fixture
+def catalog(catalog_config, container_factory):
+    container = container_factory(CatalogService, catalog_config)
+    container.start()
+    return catalog_config
+
+
+def rpc_as(config, caller):
+    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=10)
+
+
+def test_create_get_and_search_over_rpc(catalog):
+    with rpc_as(catalog, BRANCH) as rpc:
+        made = rpc.catalog.create_title({"title": "Laskar Pelangi", "isbn": "9789793062792"})
+        assert rpc.catalog.get_title(made["id"]) == made
+        page = rpc.catalog.search_titles({"q": "laskar"})
+        assert page["items"] == [made] and page["total"] == 1
+        assert rpc.catalog.health() == {"service": "catalog", "ok": True}
+
+
+def test_domain_errors_keep_their_type_and_details_across_rpc(catalog):
+    with rpc_as(catalog, BRANCH) as rpc:
+        with pytest.raises(ValidationFailed) as bad:
+            rpc.catalog.create_title({"title": "x", "isbn": "9789793062793"})
+        assert "isbn" in bad.value.details["fields"]
+        made = rpc.catalog.create_title({"title": "x", "isbn": "9789793062792"})
+        with pytest.raises(Conflict) as dup:
+            rpc.catalog.create_title({"title": "y", "isbn": "979-3062-79-7"})
+        assert dup.value.details["existing_id"] == made["id"]
+        with pytest.raises(NotFound):
+            rpc.catalog.get_title("T999999")
+
+
+def test_the_caller_travels_in_context_data(catalog):
+    with rpc_as(catalog, PARTNER) as rpc, pytest.raises(Forbidden):
+        rpc.catalog.create_title({"title": "Partners only read"})

@@ -1,0 +1,142 @@
+"""Reliable event handling against the real broker: retries, the dead-letter queue,
+replay, and idempotency by envelope id. On SQLite and PostgreSQL."""
+
+import json
+
+import eventlet
+import pytest
+from kombu import Connection
+from sqlalchemy import Column, Integer, String, Table, func, select
+from sqlalchemy.orm import DeclarativeBase
+
+from services.chassis.db import Database, make_engine
+from services.chassis.deadletters import list_parked, replay
+from services.chassis.declare import declare_all
+from services.chassis.envelope import make_envelope
+from services.chassis.handlers import event_handler
+from services.chassis.publisher import BatchPublisher
+from services.chassis.tables import reliability_tables
+from tests.support import wait_for
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+reliability_tables(Base.metadata)
+effects = Table(
+    "effects",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(36)),
+    Column("subject", String(50)),
+)
+
+
+class Listener:
+    """Records each title it hears of; fails while `failing` is set."""
+
+    name = "listener"
+    db = Database(Base)
+    failing = False
+    calls = 0
+
+    @event_handler("catalog", "title_created")
+    def on_title_created(self, event):
+        type(self).calls += 1
+        if type(self).failing:
+            raise RuntimeError("the read model is unavailable")
+        with self.db.applying(event) as session:
+            if session is None:
+                return
+            session.execute(effects.insert().values(event_id=event["id"], subject=event["subject"]))
+
+
+QUEUE = "evt-catalog-title_created--listener.on_title_created"
+
+
+@pytest.fixture
+def listener(config, database_url, container_factory):
+    Listener.failing, Listener.calls = False, 0
+    config = {**config, "listener": {"DATABASE_URL": database_url}}
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    declare_all(config["AMQP_URI"], [Listener])
+    container = container_factory(Listener, config)
+    container.start()
+    yield container, engine
+    engine.dispose()
+
+
+def publish(config, *envelopes):
+    publisher = BatchPublisher(config["AMQP_URI"], "catalog.events")
+    publisher.publish_batch(
+        [(e["type"].split(".")[1], e["id"], json.dumps(e), None) for e in envelopes]
+    )
+    publisher.close()
+
+
+def effect_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(effects))
+
+
+def queue_depth(config) -> int:
+    with Connection(config["AMQP_URI"]) as conn:
+        _, ready, _ = conn.default_channel.queue_declare(QUEUE, passive=True)
+        return ready
+
+
+def test_a_repeated_event_is_applied_once(config, listener):
+    _, engine = listener
+    event = make_envelope("catalog", "title_created", "T000001", {"title": "x"})
+    publish(config, event, event, event)
+    assert wait_for(lambda: Listener.calls >= 3 and queue_depth(config) == 0)
+    assert wait_for(lambda: effect_count(engine) == 1)
+    eventlet.sleep(0.3)  # any late duplicate would have landed by now
+    assert effect_count(engine) == 1
+    assert list_parked(config["AMQP_URI"], "listener") == []
+
+
+def test_an_always_failing_handler_parks_the_message_intact(config, listener):
+    container, _ = listener
+    Listener.failing = True
+    event = make_envelope("catalog", "title_created", "T000002", {"title": "Sejarah Kerinci"})
+    publish(config, event)
+    parked = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    assert len(parked) == 1
+    (message,) = parked
+    assert json.loads(message.body) == event
+    assert message.message_id == event["id"]
+    assert message.original_queue == QUEUE
+    assert message.attempts == config["HANDLER_MAX_ATTEMPTS"] == Listener.calls
+    assert "RuntimeError: the read model is unavailable" in message.error
+    container.stop()  # anything still unacked would return to the queue now
+    assert queue_depth(config) == 0
+
+
+def test_replay_sends_a_parked_message_back_to_its_handler(config, listener):
+    _, engine = listener
+    Listener.failing = True
+    event = make_envelope("catalog", "title_created", "T000003", {"title": "x"})
+    publish(config, event)
+    assert wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    Listener.failing = False  # the operator fixed the cause
+    assert replay(config["AMQP_URI"], "listener", message_id="some-other-id") == 0
+    assert replay(config["AMQP_URI"], "listener") == 1
+    assert wait_for(lambda: effect_count(engine) == 1)
+    assert list_parked(config["AMQP_URI"], "listener") == []
+
+
+def test_a_body_that_is_not_an_envelope_is_parked_at_once(config, listener):
+    with Connection(config["AMQP_URI"]) as conn:
+        conn.Producer().publish(
+            {"title": "no envelope"},
+            exchange="catalog.events",
+            routing_key="title_created",
+            serializer="json",
+        )
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    assert message.attempts == 0
+    assert "BadEnvelope" in message.error
+    assert Listener.calls == 0

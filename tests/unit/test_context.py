@@ -1,0 +1,24 @@
+import pytest
+
+from services.chassis.context import SYSTEM, Caller
+from services.chassis.errors import Forbidden
+
+
+def test_caller_round_trips_through_context_data():
+    caller = Caller("k1", "branch", branch="KMN", scopes=("catalog:write",))
+    assert Caller.from_context({"caller": caller.as_context()}) == caller
+
+
+def test_no_caller_means_a_call_from_inside_the_platform():
+    assert Caller.from_context({}) is SYSTEM
+    assert SYSTEM.is_admin
+
+
+def test_branch_keys_act_only_at_their_branch():
+    caller = Caller("k1", "branch", branch="KMN")
+    caller.require_branch("KMN")
+    with pytest.raises(Forbidden):
+        caller.require_branch("SPN")
+    with pytest.raises(Forbidden):
+        Caller("p1", "partner", partner="UNJA").require_role("branch")
+    Caller("a1", "admin").require_branch("SPN")

@@ -1,0 +1,91 @@
+"""The gateway's pieces alone: error table, key handling, cache, rate limit."""
+
+import json
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from gateway.auth import TokenBucket
+from gateway.cache import RecordCache
+from gateway.errors import DeadlineExceeded, ServiceUnavailable, error_response
+from gateway.keys import BadKey, create_key, parse_key, revoke_key, verify_key
+from gateway.models import Base
+from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+@pytest.mark.parametrize(
+    "exc, status, code",
+    [
+        (ValidationFailed("bad", {"fields": {"isbn": ["x"]}}), 400, "VALIDATION_FAILED"),
+        (Forbidden("no"), 403, "FORBIDDEN"),
+        (NotFound("none"), 404, "NOT_FOUND"),
+        (Conflict("dup", {"existing_id": "T000001"}), 409, "CONFLICT"),
+        (ServiceUnavailable("down"), 503, "SERVICE_UNAVAILABLE"),
+        (DeadlineExceeded("slow"), 504, "DEADLINE_EXCEEDED"),
+        (RuntimeError("boom"), 500, "INTERNAL"),
+    ],
+)
+def test_error_table_gives_one_body_shape(exc, status, code):
+    response = error_response(exc)
+    body = json.loads(response.get_data())
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    assert body["error"] == code
+    assert set(body) == {"error", "message", "details"}
+    if status == 500:
+        assert "boom" not in body["message"]  # internals are not shown to clients
+
+
+@pytest.fixture
+def session(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'gw.db'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+
+
+def test_keys_are_stored_hashed_and_verify(session):
+    client, key = create_key(session, "Cabang Kumun", "branch", branch="KMN")
+    session.flush()
+    assert key.split("_", 2)[2] not in client.secret_hash
+    caller, rate = verify_key(session, key)
+    assert (caller.role, caller.branch, caller.client_id) == ("branch", "KMN", client.key_id)
+    assert rate == 20
+
+
+def test_wrong_or_revoked_keys_are_refused(session):
+    client, key = create_key(session, "Universitas", "partner", partner="UNJA")
+    session.flush()
+    with pytest.raises(BadKey):
+        verify_key(session, key[:-1] + ("A" if key[-1] != "A" else "B"))
+    revoke_key(session, client.key_id)
+    with pytest.raises(BadKey):
+        verify_key(session, key)
+    with pytest.raises(BadKey):
+        parse_key("not-a-key")
+
+
+def test_branch_key_needs_a_branch(session):
+    with pytest.raises(ValidationFailed):
+        create_key(session, "x", "branch")
+
+
+def test_cache_keeps_the_newest_version():
+    cache = RecordCache(ttl=60)
+    cache.put("T1", {"version": 2, "title": "new"})
+    cache.put("T1", {"version": 1, "title": "old"})
+    assert cache.get("T1")["title"] == "new"
+    cache.drop("T1")
+    assert cache.get("T1") is None
+
+
+def test_cache_entries_expire():
+    cache = RecordCache(ttl=-1)
+    cache.put("T1", {"version": 1})
+    assert cache.get("T1") is None
+
+
+def test_token_bucket_allows_a_burst_then_refuses():
+    bucket = TokenBucket(rate=5)
+    assert sum(bucket.take() for _ in range(20)) == 10  # capacity is twice the rate
