@@ -45,9 +45,9 @@ def postgres_admin():
     engine.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_postgres_db(postgres_admin):
-    """Creates fresh PostgreSQL databases; drops them after the test."""
+    """Creates fresh PostgreSQL databases; drops them when the tests end."""
     made = []
 
     def make() -> str:

@@ -90,7 +90,8 @@ def test_event_committed_by_a_killed_process_is_published_after_restart(
         from services.chassis.db import DatabaseSession, make_engine, session_factories
         db = DatabaseSession(session_factories(make_engine({url!r})), Base.metadata)
         with db.transaction() as session:
-            titles.create_title(session, {{"title": "Committed, then killed"}}, Caller("k", "admin"))
+            payload = {{"title": "Committed, then killed"}}
+            titles.create_title(session, payload, Caller("k", "admin"))
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     child = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True)

@@ -1,0 +1,162 @@
+"""The whole platform over HTTP, as a branch, a partner and an integrator meet it."""
+
+import json
+import time
+
+import pika
+import pytest
+
+from tests.support import wait_for
+
+
+def test_health_ready_and_the_api_documents(platform):
+    assert platform.get("/health", key="").json() == {"status": "ok"}
+    ready = platform.get("/ready", key="")
+    assert ready.status_code == 200 and ready.json()["services"] == {"catalog": "ok"}
+    spec = platform.get("/v1/openapi.json", key="").json()
+    assert spec["openapi"].startswith("3.")
+    post = spec["paths"]["/v1/catalog/titles"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "TitleInput"
+    )
+    assert {"201", "400", "401", "403", "409", "503", "504"} <= set(post["responses"])
+    assert "isbn" in spec["components"]["schemas"]["TitleInput"]["properties"]
+    docs = platform.get("/docs", key="")
+    assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+def test_a_branch_adds_a_title_finds_it_and_a_subscriber_hears_of_it(platform):
+    # An integrator's own queue, bound with a plain AMQP client before the write.
+    params = pika.URLParameters(platform.env["AMQP_URI"])
+    connection = pika.BlockingConnection(params)
+    channel = connection.channel()
+    channel.queue_declare("dashboard.titles", durable=True)
+    channel.queue_bind("dashboard.titles", "catalog.events", routing_key="title_created")
+
+    branch = platform.new_key("Perpustakaan Cabang Kumun", "branch", "--branch", "KMN")
+    body = {
+        "title": "Laskar Pelangi",
+        "authors": ["Andrea Hirata"],
+        "subjects": ["Novel Indonesia"],
+        "isbn": "979-3062-79-7",
+        "year": 2005,
+        "publisher": "Bentang Pustaka",
+    }
+    made = platform.post("/v1/catalog/titles", key=branch, json=body)
+    assert made.status_code == 201, made.text
+    title = made.json()
+    assert made.headers["Location"] == f"/v1/catalog/titles/{title['id']}"
+    assert title["isbn"] == "9789793062792"
+
+    assert platform.get(f"/v1/catalog/titles/{title['id']}", key=branch).json() == title
+    found = platform.get("/v1/catalog/titles", key=branch, params={"q": "laskar hirata"}).json()
+    assert [t["id"] for t in found["items"]] == [title["id"]] and found["total"] == 1
+
+    deadline = time.monotonic() + 10
+    properties = raw = None
+    while raw is None and time.monotonic() < deadline:
+        _, properties, raw = channel.basic_get("dashboard.titles", auto_ack=True)
+        time.sleep(0.05)
+    connection.close()
+    assert raw is not None, "no catalog.title_created reached the subscriber"
+    envelope = json.loads(raw)
+    assert envelope["specversion"] == "1.0"
+    assert envelope["type"] == "catalog.title_created"
+    assert envelope["source"] == "/services/catalog"
+    assert envelope["subject"] == title["id"]
+    assert envelope["dataschema"] == "catalog.title_created/v1"
+    assert envelope["data"] == title
+    assert properties.message_id == envelope["id"]
+    assert properties.content_type == "application/json"
+
+
+def test_errors_are_clear_and_change_nothing(platform):
+    partner = platform.new_key("Universitas Jambi", "partner", "--partner", "UNJA")
+    assert platform.get("/v1/catalog/titles", key="").status_code == 401
+    assert platform.get("/v1/catalog/titles", key="pk_nope_nope").status_code == 401
+    forbidden = platform.post("/v1/catalog/titles", key=partner, json={"title": "x"})
+    assert forbidden.status_code == 403 and forbidden.json()["error"] == "FORBIDDEN"
+    before = platform.get("/v1/catalog/titles").json()["total"]
+
+    bad_isbn = platform.post("/v1/catalog/titles", json={"title": "x", "isbn": "979-3062-79-8"})
+    assert bad_isbn.status_code == 400
+    assert "isbn" in bad_isbn.json()["details"]["fields"]
+    not_json = platform.post(
+        "/v1/catalog/titles", data=b"{oops", headers={"Content-Type": "application/json"}
+    )
+    assert not_json.status_code in (400, 401)
+    assert platform.post("/v1/catalog/titles", json=["a list"]).status_code == 400
+    too_big = platform.post("/v1/catalog/titles", json={"title": "x" * 1_100_000})
+    assert too_big.status_code == 413
+
+    first = platform.post(
+        "/v1/catalog/titles", json={"title": "Ronggeng Dukuh Paruk", "isbn": "9789792201963"}
+    )
+    assert first.status_code == 201
+    dup = platform.post("/v1/catalog/titles", json={"title": "again", "isbn": "979-22-0196-3"})
+    assert dup.status_code == 409 and dup.json()["details"]["existing_id"] == first.json()["id"]
+
+    assert platform.get("/v1/catalog/titles/T999999").status_code == 404
+    assert platform.get("/v1/catalog/titles", params={"cursor": "garbage!"}).status_code == 400
+    assert platform.get("/v1/catalog/titles", params={"limit": 1000}).status_code == 400
+    assert platform.get("/v1/catalog/titles").json()["total"] == before + 1
+
+
+def test_keyset_pages_cover_every_match_exactly_once(platform):
+    for i in range(5):
+        assert (
+            platform.post("/v1/catalog/titles", json={"title": f"Tambo Kerinci {i}"}).status_code
+            == 201
+        )
+    seen, cursor = [], None
+    while True:
+        params = {"q": "tambo", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = platform.get("/v1/catalog/titles", params=params).json()
+        assert page["total"] == 5
+        seen += [t["id"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 5
+
+
+def rpc_consumers(platform) -> int:
+    params = pika.URLParameters(platform.env["AMQP_URI"])
+    with pika.BlockingConnection(params) as connection:
+        return connection.channel().queue_declare("rpc-catalog", passive=True).method.consumer_count
+
+
+def test_replicas_share_their_services_queue(platform):
+    assert rpc_consumers(platform) == 2  # CATALOG_REPLICAS=2
+
+
+def test_a_killed_process_is_restarted(platform):
+    pid = int(platform.ctl("pid", "catalog:catalog-0").strip())
+    import os
+    import signal
+
+    os.kill(pid, signal.SIGKILL)
+
+    def restarted():
+        line = platform.ctl("status", "catalog:catalog-0")
+        return "RUNNING" in line and f"pid {pid}," not in line
+
+    assert wait_for(restarted, timeout=30, interval=0.5), platform.ctl("status")
+    assert wait_for(lambda: rpc_consumers(platform) == 2, timeout=20)
+
+
+@pytest.mark.parametrize("stop", ["catalog:*"])
+def test_a_stopped_service_answers_503_within_its_deadline(platform, stop):
+    platform.ctl("stop", stop)
+    time.sleep(1.1)  # the gateway looks at consumers at most once a second
+    started = time.monotonic()
+    response = platform.get("/v1/catalog/titles", params={"q": "x"})
+    elapsed = time.monotonic() - started
+    assert response.status_code in (503, 504), response.text
+    assert response.json()["details"]["service"] == "catalog"
+    assert elapsed < float(platform.env["RPC_TIMEOUT_SECONDS"]) + 1
+    assert platform.get("/ready", key="").status_code == 503
+
+    platform.ctl("start", stop)
+    platform.wait_ready(timeout=30)
+    assert platform.get("/v1/catalog/titles").status_code == 200
