@@ -175,8 +175,8 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> DatabaseSession:
         consumer = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
-        return DatabaseSession(self.factories, self.metadata, self._committed, consumer)
+        return DatabaseSession(self.factories, self.metadata, self.notify_committed, consumer)
 
-    def _committed(self) -> None:
+    def notify_committed(self) -> None:
         for listener in self.committed_listeners:
             listener()
