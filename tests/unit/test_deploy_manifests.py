@@ -1,0 +1,326 @@
+"""The deployment files say what they mean: every manifest parses, every workload is
+sized and hardened, probes exist, commands name real service classes, and migrations
+run once, before the services. Reads files only: no Docker, no cluster, no network."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shlex
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from deploy.checks import broker_port, established_to, revisions, wait_for_schema
+from services.chassis.config import COMPONENTS, SERVICE_CLASSES
+from services.chassis.migrations import upgrade
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+K8S = DEPLOY / "k8s"
+BASE = K8S / "base"
+WORKLOADS = {"Deployment", "Job", "StatefulSet"}
+RUN = ["python", "-m", "services.chassis.run"]
+IMAGE = "pustaka"
+
+
+def load(path: Path) -> list:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc is not None]
+
+
+def objects(root: Path = K8S) -> list[tuple[Path, dict]]:
+    """(file, object) for every Kubernetes object under root; kustomizations aside."""
+    return [
+        (path, doc)
+        for path in sorted(root.rglob("*.yaml"))
+        if path.name != "kustomization.yaml"
+        for doc in load(path)
+    ]
+
+
+def named(kind: str, name: str, root: Path = K8S) -> dict:
+    found = [d for _, d in objects(root) if d["kind"] == kind and d["metadata"]["name"] == name]
+    assert len(found) == 1, f"expected one {kind} {name}, found {len(found)}"
+    return found[0]
+
+
+def workloads(root: Path = K8S) -> list[dict]:
+    return [d for _, d in objects(root) if d["kind"] in WORKLOADS]
+
+
+def pod(workload: dict) -> dict:
+    return workload["spec"]["template"]["spec"]
+
+
+def containers(workload: dict) -> list[dict]:
+    return pod(workload).get("initContainers", []) + pod(workload)["containers"]
+
+
+def ours(container: dict) -> bool:
+    return container["image"].split(":")[0] == IMAGE
+
+
+def compose() -> dict:
+    return load(DEPLOY / "compose.yaml")[0]
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order; comment lines dropped, continuations joined."""
+    text = (DEPLOY / "Dockerfile").read_text().splitlines()
+    joined = "\n".join(ln for ln in text if not ln.lstrip().startswith("#"))
+    joined = joined.replace("\\\n", " ")
+    return [(m[1].upper(), m[2].strip()) for m in re.finditer(r"^(\w+)\s+(.*)$", joined, re.M)]
+
+
+def dockerfile_env() -> dict[str, str]:
+    env = {}
+    for instruction, args in dockerfile():
+        if instruction == "ENV":
+            for token in shlex.split(args):
+                key, _, value = token.partition("=")
+                env[key] = value
+    return env
+
+
+def commands() -> list[tuple[str, list[str]]]:
+    """(where, argv) of every container command in the manifests and the Dockerfile."""
+    found = [
+        (f"{w['kind']}/{w['metadata']['name']}", c["command"])
+        for w in workloads()
+        for c in containers(w)
+        if "command" in c
+    ]
+    found += [
+        (f"compose/{name}", service["command"])
+        for name, service in compose()["services"].items()
+        if "command" in service
+    ]
+    cmd = [args for instruction, args in dockerfile() if instruction == "CMD"][-1]
+    return [*found, ("Dockerfile", yaml.safe_load(cmd))]
+
+
+def test_every_yaml_file_parses_to_named_objects():
+    files = sorted(DEPLOY.rglob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        assert load(path), f"{path} is empty"
+    for path, doc in objects():
+        assert {"apiVersion", "kind", "metadata"} <= doc.keys(), path
+        assert doc["metadata"].get("name"), path
+    for path in K8S.rglob("kustomization.yaml"):
+        assert load(path)[0]["kind"] in {"Kustomization", "Component"}, path
+    assert {"rabbitmq", "postgres", "migrate"} <= compose()["services"].keys()
+
+
+@pytest.mark.parametrize(
+    "kustomization",
+    sorted(K8S.rglob("kustomization.yaml")),
+    ids=lambda p: str(p.parent.relative_to(K8S)),
+)
+def test_kustomization_lists_files_that_exist_and_misses_none(kustomization):
+    spec = load(kustomization)[0]
+    entries = spec.get("resources", []) + spec.get("components", [])
+    assert entries
+    for entry in entries:
+        target = (kustomization.parent / entry).resolve()
+        assert target.exists(), f"{kustomization}: {entry} does not exist"
+        if target.is_dir():
+            assert (target / "kustomization.yaml").exists(), f"{entry} is no kustomization"
+    listed = {e for e in entries if e.endswith(".yaml")}
+    beside = {p.name for p in kustomization.parent.glob("*.yaml")} - {"kustomization.yaml"}
+    assert beside <= listed, f"manifests not in {kustomization}: {beside - listed}"
+
+
+def test_overlays_are_compositions_not_forks():
+    for overlay in (K8S / "overlays").iterdir():
+        assert [p.name for p in overlay.iterdir()] == ["kustomization.yaml"], overlay
+        assert "../../base" in load(overlay / "kustomization.yaml")[0]["resources"]
+    assert {p.name for p in (K8S / "overlays").iterdir()} >= {"rabbitmq-cluster", "postgres"}
+
+
+def container_ids():
+    return [
+        pytest.param(w, c, id=f"{w['kind']}/{w['metadata']['name']}/{c['name']}")
+        for w in workloads()
+        for c in containers(w)
+    ]
+
+
+@pytest.mark.parametrize("workload,container", container_ids())
+def test_container_is_sized_and_hardened(workload, container):
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= container.get("resources", {}).get(bound, {}).keys()
+    pod_security = pod(workload).get("securityContext", {})
+    security = container.get("securityContext", {})
+    assert security.get("runAsNonRoot", pod_security.get("runAsNonRoot")) is True
+    assert security.get("readOnlyRootFilesystem") is True
+    assert security.get("allowPrivilegeEscalation") is False
+    assert "ALL" in security.get("capabilities", {}).get("drop", [])
+    # The namespace enforces the "restricted" Pod Security Standard, which needs this.
+    assert pod_security.get("seccompProfile", {}).get("type") == "RuntimeDefault"
+
+
+def test_our_containers_write_only_to_empty_dirs():
+    config = named("ConfigMap", "pustaka-config")["data"]
+    env = dockerfile_env()
+    writable = env["PUSTAKA_VAR"]
+    assert config["PUSTAKA_VAR"] == writable
+    assert env["DATA_DIR"].startswith(writable + "/") and config["DATA_DIR"] == env["DATA_DIR"]
+    checked = 0
+    for workload in workloads():
+        volumes = {v["name"]: v for v in pod(workload).get("volumes", [])}
+        for container in filter(ours, containers(workload)):
+            mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+            for path in (writable, "/tmp"):
+                assert path in mounts, f"{workload['metadata']['name']}: nothing on {path}"
+                assert "emptyDir" in volumes[mounts[path]]
+            checked += 1
+    assert checked >= 5
+
+
+def test_deployments_probe_readiness_and_liveness_over_http_where_they_serve_it():
+    address = named("ConfigMap", "pustaka-config")["data"]["WEB_SERVER_ADDRESS"]
+    for workload in workloads():
+        if workload["kind"] != "Deployment":
+            continue
+        for container in pod(workload)["containers"]:
+            assert "readinessProbe" in container and "livenessProbe" in container
+            ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+            if ports:
+                for probe in ("readinessProbe", "livenessProbe"):
+                    port = container[probe]["httpGet"]["port"]
+                    assert port in ports or port in ports.values()
+                    assert ports.get(port, port) == int(address.rsplit(":", 1)[1])
+    gateway = pod(named("Deployment", "gateway"))["containers"][0]
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/ready"
+    assert gateway["livenessProbe"]["httpGet"]["path"] == "/health"
+    # /ready waits up to 2 s for each service: the probe must wait longer.
+    assert gateway["readinessProbe"]["timeoutSeconds"] > 2
+
+
+def test_dockerfile_runs_as_the_non_root_user_the_pods_expect():
+    users = [args for instruction, args in dockerfile() if instruction == "USER"]
+    assert users, "the image runs as root"
+    uid = users[-1].split(":")[0]
+    # Numeric: Kubernetes checks runAsNonRoot against the image's user without /etc/passwd.
+    assert uid.isdigit() and int(uid) != 0
+    for workload in workloads():
+        if any(map(ours, containers(workload))):
+            assert pod(workload)["securityContext"]["runAsUser"] == int(uid)
+    bases = [args.split()[0] for instruction, args in dockerfile() if instruction == "FROM"]
+    assert bases and set(bases) == {"python:3.11-slim"}
+
+
+def test_commands_name_service_classes_that_exist():
+    runs = [(where, argv[len(RUN)]) for where, argv in commands() if argv[: len(RUN)] == RUN]
+    assert len(runs) >= 5
+    for where, path in runs:
+        assert path in SERVICE_CLASSES.values(), f"{where} runs {path}, not a known service"
+        module, _, attr = path.partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+        if where.startswith(("Deployment/", "compose/")):
+            assert where.split("/")[1] == cls.name, f"{where} runs the {cls.name} service"
+    deployed = {where.split("/")[1] for where, _ in runs if where.startswith("Deployment/")}
+    composed = {where.split("/")[1] for where, _ in runs if where.startswith("compose/")}
+    assert deployed == set(SERVICE_CLASSES), "every service needs a Deployment in k8s/base"
+    assert composed == set(SERVICE_CLASSES), "every service needs a service in compose.yaml"
+    in_base = {w["metadata"]["name"] for w in workloads(BASE) if w["kind"] == "Deployment"}
+    assert in_base == set(SERVICE_CLASSES)
+
+
+def test_migrations_run_once_in_a_job_and_services_wait_for_them():
+    job = named("Job", "pustaka-migrate", BASE)
+    assert job["spec"]["parallelism"] == job["spec"]["completions"] == 1
+    steps = [c["command"] for c in containers(job)]
+    # Declare first: a schema at head then means the queues exist too.
+    assert steps == [["pustaka", "declare"], ["pustaka", "migrate"]]
+    for where, argv in commands():
+        if not where.startswith(("Job/", "compose/migrate")):
+            assert "pustaka migrate" not in " ".join(argv), f"{where} migrates: replicas race"
+    for workload in workloads(BASE):
+        if workload["kind"] == "Deployment":
+            name = workload["metadata"]["name"]
+            waits = [c["command"] for c in pod(workload).get("initContainers", [])]
+            assert ["python", "-m", "deploy.checks", "schema", name] in waits
+            assert name in COMPONENTS
+
+
+def test_compose_services_start_after_migrate():
+    services = compose()["services"]
+    migrate = services["migrate"]
+    assert re.fullmatch(r"pustaka migrate && pustaka declare", migrate["command"][-1])
+    for dependency in ("rabbitmq", "postgres"):
+        assert migrate["depends_on"][dependency]["condition"] == "service_healthy"
+        assert services[dependency]["healthcheck"]["test"]
+    dependants = [n for n, s in services.items() if s.get("image") == migrate["image"]]
+    assert set(SERVICE_CLASSES) <= set(dependants)
+    for name in dependants:
+        if name != "migrate":
+            condition = services[name]["depends_on"]["migrate"]["condition"]
+            assert condition == "service_completed_successfully", name
+    assert services["catalog"]["deploy"]["replicas"]
+
+
+def test_every_part_has_a_database_of_its_own():
+    secret = named("Secret", "pustaka-secrets", BASE)["stringData"]
+    environment = compose()["services"]["migrate"]["environment"]
+    init_sql = compose()["configs"]["pustaka-databases"]["content"]
+    parts = named("Secret", "postgres-parts")["stringData"]
+    for part in COMPONENTS:
+        for urls in (secret, environment):
+            url = urlparse(urls[f"{part.upper()}__DATABASE_URL"])
+            assert url.scheme.startswith("postgresql") and url.path == f"/{part}"
+        assert f"CREATE DATABASE {part} OWNER {part};" in init_sql
+        assert part in parts
+    assert "CHANGE-ME" in secret["AMQP_URI"], "the Secret template must look like one"
+
+
+def test_amqp_uri_names_the_vhost_made_with_quorum_queues():
+    vhost = urlparse(named("Secret", "pustaka-secrets", BASE)["stringData"]["AMQP_URI"]).path
+    rabbitmq = named("StatefulSet", "rabbitmq")
+    assert rabbitmq["spec"]["replicas"] == 3
+    script = pod(rabbitmq)["containers"][0]["lifecycle"]["postStart"]["exec"]["command"][-1]
+    made = re.findall(r"add_vhost (\S+) --default-queue-type quorum", script)
+    assert made == [vhost.lstrip("/")]
+    config = named("ConfigMap", "rabbitmq-config")["data"]
+    assert "rabbitmq_peer_discovery_k8s" in config["enabled_plugins"]
+
+
+def test_replicated_workloads_have_a_disruption_budget():
+    budgets = [d for _, d in objects() if d["kind"] == "PodDisruptionBudget"]
+    for workload in workloads():
+        if workload["kind"] == "Job" or workload["spec"].get("replicas", 1) < 2:
+            continue
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        selecting = [
+            b for b in budgets if b["spec"]["selector"]["matchLabels"].items() <= labels.items()
+        ]
+        assert len(selecting) == 1, f"{workload['metadata']['name']} has no disruption budget"
+
+
+TCP_TABLE = """\
+  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid
+   0: 0100007F:1F40 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001
+   1: 0A000105:9C40 0A000207:1628 {state} 00000000:00000000 00:00000000 00000000 10001
+"""
+
+
+def test_broker_check_needs_an_established_connection_to_the_broker_port():
+    port = broker_port("amqp://pustaka:secret@rabbitmq:5672/pustaka")
+    assert port == 5672 and broker_port("amqps://rabbitmq/pustaka") == 5671
+    assert established_to(port, TCP_TABLE.format(state="01"))
+    assert not established_to(port, TCP_TABLE.format(state="06"))  # TIME_WAIT
+    assert not established_to(5671, TCP_TABLE.format(state="01"))
+    # A port we listen on is not a connection to the broker.
+    assert not established_to(8000, TCP_TABLE.format(state="01"))
+
+
+def test_schema_check_waits_until_the_database_is_at_head(tmp_path):
+    config = {"catalog": {"DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}"}}
+    current, head = revisions("catalog", config)
+    assert current is None and head
+    assert not wait_for_schema("catalog", config, interval=0, timeout=0)
+    upgrade("catalog", config)
+    assert revisions("catalog", config) == (head, head)
+    assert wait_for_schema("catalog", config, interval=0, timeout=0)
