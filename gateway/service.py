@@ -6,7 +6,19 @@ import eventlet
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Response
 
-from services.catalog.schemas import TitleInput, TitleOutput, TitlePage, TitleQuery
+from services.catalog.schemas import (
+    BranchInput,
+    BranchList,
+    BranchOutput,
+    ItemInput,
+    ItemOutput,
+    ItemStatusInput,
+    LocationInput,
+    TitleInput,
+    TitleOutput,
+    TitlePage,
+    TitleQuery,
+)
 
 from .cache import Cache
 from .calls import ServiceCalls
@@ -96,7 +108,107 @@ class GatewayService:
         tag="catalog",
     )
     def search_titles(self, request):
-        return json_response(self.call("catalog", "search_titles", dict(request.args)))
+        return json_response(self.call("catalog", "search_titles", request.args.to_dict()))
+
+    @route(
+        "PUT",
+        "/v1/catalog/titles/<title_id>",
+        roles=WRITERS,
+        summary="Replace a title's fields; send the version you read to avoid lost updates.",
+        body=TitleInput,
+        response=TitleOutput,
+        tag="catalog",
+    )
+    def update_title(self, request, title_id):
+        title = self.call("catalog", "update_title", title_id, json_body(request))
+        self.cache.put(title_id, title)
+        return json_response(title)
+
+    @route(
+        "POST",
+        "/v1/catalog/titles/<title_id>/withdraw",
+        roles=("admin",),
+        summary="Withdraw a title (kept as a deleted record for harvesters).",
+        response=TitleOutput,
+        tag="catalog",
+    )
+    def withdraw_title(self, request, title_id):
+        title = self.call("catalog", "withdraw_title", title_id)
+        self.cache.put(title_id, title)
+        return json_response(title)
+
+    @route(
+        "POST",
+        "/v1/catalog/titles/<title_id>/items",
+        roles=WRITERS,
+        summary="Add a copy at a branch (a branch key: its own branch only).",
+        body=ItemInput,
+        response=ItemOutput,
+        status=201,
+        tag="catalog",
+    )
+    def add_item(self, request, title_id):
+        item = self.call("catalog", "add_item", title_id, json_body(request))
+        self.cache.drop(title_id)
+        return json_response(item, 201, {"Location": f"/v1/catalog/items/{item['barcode']}"})
+
+    @route(
+        "GET",
+        "/v1/catalog/items/<barcode>",
+        summary="One copy.",
+        response=ItemOutput,
+        tag="catalog",
+    )
+    def get_item(self, request, barcode):
+        return json_response(self.call("catalog", "get_item", barcode))
+
+    @route(
+        "PATCH",
+        "/v1/catalog/items/<barcode>",
+        roles=WRITERS,
+        summary="Change a copy's status (available, on_loan, in_repair, lost, withdrawn).",
+        body=ItemStatusInput,
+        response=ItemOutput,
+        tag="catalog",
+    )
+    def change_item_status(self, request, barcode):
+        item = self.call("catalog", "change_item_status", barcode, json_body(request))
+        self.cache.drop(item["title_id"])
+        return json_response(item)
+
+    @route(
+        "GET",
+        "/v1/catalog/branches",
+        summary="The library's branches and locations.",
+        response=BranchList,
+        tag="catalog",
+    )
+    def list_branches(self, request):
+        return json_response({"items": self.call("catalog", "list_branches")})
+
+    @route(
+        "POST",
+        "/v1/catalog/branches",
+        roles=("admin",),
+        summary="Create or rename a branch.",
+        body=BranchInput,
+        response=BranchOutput,
+        tag="catalog",
+    )
+    def put_branch(self, request):
+        return json_response(self.call("catalog", "put_branch", json_body(request)))
+
+    @route(
+        "POST",
+        "/v1/catalog/branches/<code>/locations",
+        roles=WRITERS,
+        summary="Create or rename a shelving location.",
+        body=LocationInput,
+        response=BranchOutput,
+        tag="catalog",
+    )
+    def put_location(self, request, code):
+        return json_response(self.call("catalog", "put_location", code, json_body(request)))
 
     # -- freshness of what the gateway serves without a call -------------------
     @_title_events("title_created")
@@ -106,3 +218,16 @@ class GatewayService:
     @_title_events("title_updated")
     def on_title_updated(self, event):
         self.cache.put(event["subject"], event["data"])
+
+    @_title_events("title_withdrawn")
+    def on_title_withdrawn(self, event):
+        self.cache.put(event["subject"], event["data"])
+
+    # A copy's change changes its title's availability: read it afresh next time.
+    @_title_events("item_added")
+    def on_item_added(self, event):
+        self.cache.drop(event["data"]["title_id"])
+
+    @_title_events("item_status_changed")
+    def on_item_status_changed(self, event):
+        self.cache.drop(event["data"]["title_id"])

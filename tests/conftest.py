@@ -89,3 +89,16 @@ def base_config(tmp_path):
 def config(base_config, rabbit_config):
     """base_config on a fresh vhost of the real broker."""
     return {**base_config, "AMQP_URI": rabbit_config["AMQP_URI"]}
+
+
+@pytest.fixture
+def catalog_db(base_config, database_url):
+    """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
+    from services.catalog.models import Base
+    from services.chassis.db import DatabaseSession, make_engine, session_factories
+    from services.chassis.migrations import upgrade
+
+    upgrade("catalog", {**base_config, "catalog": {"DATABASE_URL": database_url}})
+    engine = make_engine(database_url)
+    yield DatabaseSession(session_factories(engine), Base.metadata)
+    engine.dispose()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import JSON, Float, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.outbox import Outbox
@@ -16,7 +26,28 @@ class Base(DeclarativeBase):
 
 
 outbox_table, applied_events_table = reliability_tables(Base.metadata)
+# Made by migrations for one database only (the FTS5 table, the GIN index).
+Base.metadata.info["unmodelled"] = ("titles_fts", "ix_titles_search")
 events = Outbox("catalog", outbox_table)
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    address: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+
+
+class Location(Base):
+    """A shelving location within a branch: REF (reference), ANAK (children's)..."""
+
+    __tablename__ = "locations"
+
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
 class Title(Base):
@@ -38,21 +69,84 @@ class Title(Base):
     call_number: Mapped[str | None] = mapped_column(String(50))
     description: Mapped[str | None] = mapped_column(Text)
     access_url: Mapped[str | None] = mapped_column(String(1000))
-    # Lower-cased title, authors and subjects: what the slice's search matches.
-    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    acquisition_ref: Mapped[str | None] = mapped_column(String(50))
+    # Identity of the MARC record it was imported from: a re-import finds it here.
+    record_key: Mapped[str | None] = mapped_column(String(200))
+    # Words and their Indonesian roots (see text.py): what full-text search indexes.
+    search_doc: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by: Mapped[str] = mapped_column(String(100), nullable=False)
     created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
     updated_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+    # A withdrawn title is kept as a tombstone, so harvesters learn of the deletion.
+    withdrawn_at: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
-    __table_args__ = (Index("ix_titles_updated", "updated_at", "seq"),)
+    __table_args__ = (
+        Index("ix_titles_updated", "updated_at", "seq"),
+        Index("ix_titles_type", "material_type", "seq"),
+        Index("ix_titles_language", "language", "seq"),
+        Index("ix_titles_year", "year", "seq"),
+        UniqueConstraint("record_key", name="uq_titles_record_key"),
+    )
 
     @property
     def id(self) -> str:
         return title_id(self.seq)
 
 
+class TitleSubject(Base):
+    """Each subject of each title, folded: what the subject filter and facet use."""
+
+    __tablename__ = "title_subjects"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title_seq: Mapped[int] = mapped_column(ForeignKey("titles.seq"), primary_key=True, index=True)
+
+
+class Item(Base):
+    """A copy of a title at a branch, known by its barcode."""
+
+    __tablename__ = "items"
+
+    barcode: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title_seq: Mapped[int] = mapped_column(ForeignKey("titles.seq"), nullable=False, index=True)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code"), nullable=False)
+    location_code: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="available")
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+    updated_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["branch_code", "location_code"], ["locations.branch_code", "locations.code"]
+        ),
+        Index("ix_items_branch_status", "branch_code", "status", "title_seq"),
+    )
+
+
+class Acquisition(Base):
+    """A title on order, from an approved collection suggestion."""
+
+    __tablename__ = "acquisitions"
+
+    seq: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    authors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    isbn: Mapped[str | None] = mapped_column(String(13))
+    branch_code: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="on_order")
+    title_seq: Mapped[int | None] = mapped_column(ForeignKey("titles.seq"))
+    created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+
+    @property
+    def id(self) -> str:
+        return f"{ACQUISITION_PREFIX}{self.seq:06d}"
+
+
 TITLE_PREFIX = "T"
+ACQUISITION_PREFIX = "ACQ"
 
 
 def title_id(seq: int) -> str:
@@ -60,7 +154,16 @@ def title_id(seq: int) -> str:
     return f"{TITLE_PREFIX}{seq:06d}"
 
 
-def title_seq(public_id: str) -> int | None:
-    if not public_id.startswith(TITLE_PREFIX) or not public_id[1:].isdigit():
+def _seq(public_id, prefix: str) -> int | None:
+    if not isinstance(public_id, str) or not public_id.startswith(prefix):
         return None
-    return int(public_id[1:])
+    digits = public_id[len(prefix) :]
+    return int(digits) if digits.isdigit() else None
+
+
+def title_seq(public_id: str) -> int | None:
+    return _seq(public_id, TITLE_PREFIX)
+
+
+def acquisition_seq(public_id: str) -> int | None:
+    return _seq(public_id, ACQUISITION_PREFIX)

@@ -6,12 +6,49 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 MATERIAL_TYPES = ("book", "magazine", "journal", "ebook", "database", "audiovisual")
+ELECTRONIC = ("ebook", "database")
+ITEM_STATUSES = ("available", "on_loan", "in_repair", "lost", "withdrawn")
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
 
+_code = validate.Regexp(r"^[A-Z0-9]{2,10}$", error="Use 2-10 capital letters or digits.")
+
+
+class BranchInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    code = fields.String(required=True, validate=_code, metadata={"example": "KMN"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class LocationInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    code = fields.String(required=True, validate=_code, metadata={"example": "REF"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class LocationOutput(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class BranchOutput(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    address = fields.String(allow_none=True)
+    locations = fields.List(fields.Nested(LocationOutput))
+
+
+class BranchList(Schema):
+    items = fields.List(fields.Nested(BranchOutput))
+
 
 class TitleInput(Schema):
-    """A new title, as a branch or cataloguer sends it."""
+    """A title, as a branch or cataloguer sends it (whole, for create and update)."""
 
     class Meta:
         unknown = EXCLUDE
@@ -31,18 +68,31 @@ class TitleInput(Schema):
         load_default="ind",
         validate=validate.Regexp(r"^[a-z]{3}$", error="Use a three-letter ISO 639-2 code."),
     )
-    isbn = fields.String(allow_none=True)
+    isbn = fields.String(allow_none=True, metadata={"description": "ISBN-10 or -13; stored as 13"})
     issn = fields.String(allow_none=True)
-    call_number = fields.String(allow_none=True, validate=validate.Length(max=50))
+    call_number = fields.String(
+        allow_none=True, validate=validate.Length(max=50), metadata={"description": "DDC"}
+    )
     description = fields.String(allow_none=True, validate=validate.Length(max=10000))
     access_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    acquisition_ref = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=50),
+        metadata={"description": "The acquisition this title fulfils, e.g. ACQ000007"},
+    )
 
     @validates_schema
     def electronic_needs_url(self, data, **_):
-        if data.get("material_type") in ("ebook", "database") and not data.get("access_url"):
+        if data.get("material_type") in ELECTRONIC and not data.get("access_url"):
             raise ValidationError(
                 "An e-book or database needs an access_url.", field_name="access_url"
             )
+
+
+class Availability(Schema):
+    branch = fields.String()
+    available = fields.Integer()
+    total = fields.Integer()
 
 
 class TitleOutput(Schema):
@@ -60,27 +110,119 @@ class TitleOutput(Schema):
     call_number = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
     access_url = fields.String(allow_none=True)
+    acquisition_ref = fields.String(allow_none=True)
+    availability = fields.List(fields.Nested(Availability))
+    withdrawn = fields.Boolean()
     created_at = fields.DateTime(format="iso")
     updated_at = fields.DateTime(format="iso")
     version = fields.Integer()
 
 
+class ItemInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    barcode = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9-]{4,32}$", error="4-32 letters, digits or '-'."),
+    )
+    branch = fields.String(required=True, validate=_code)
+    location = fields.String(allow_none=True, validate=_code)
+    status = fields.String(load_default="available", validate=validate.OneOf(ITEM_STATUSES))
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class ItemStatusInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(required=True, validate=validate.OneOf(ITEM_STATUSES))
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class ItemOutput(Schema):
+    barcode = fields.String()
+    title_id = fields.String()
+    branch = fields.String()
+    location = fields.String(allow_none=True)
+    status = fields.String()
+    note = fields.String(allow_none=True)
+    updated_at = fields.DateTime(format="iso")
+
+
+class ItemStatusChanged(ItemOutput):
+    previous_status = fields.String()
+
+
 class TitleQuery(Schema):
+    """Search: words in q match title, authors, subjects and description, with
+    Indonesian stemming; the other fields filter."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     q = fields.String(load_default="", validate=validate.Length(max=200))
+    type = fields.String(validate=validate.OneOf(MATERIAL_TYPES))
+    language = fields.String(validate=validate.Regexp(r"^[a-z]{3}$"))
+    subject = fields.String(validate=validate.Length(max=200))
+    available_at = fields.String(
+        validate=_code, metadata={"description": "Branch code with an available copy"}
+    )
+    year_from = fields.Integer(validate=validate.Range(min=0, max=2100))
+    year_to = fields.Integer(validate=validate.Range(min=0, max=2100))
+    facets = fields.Boolean(
+        load_default=False, metadata={"description": "Also count matches by type, language, year"}
+    )
     limit = fields.Integer(
         load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
     )
     cursor = fields.String(load_default=None, allow_none=True)
 
 
+class FacetCount(Schema):
+    value = fields.String()
+    count = fields.Integer()
+
+
 class TitlePage(Schema):
     items = fields.List(fields.Nested(TitleOutput), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     total = fields.Integer(required=True, metadata={"description": "Exact count of matches."})
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(FacetCount)), allow_none=True
+    )
 
 
-# Event data (the envelope's `data`), by event type; version 1 of each.
+class AcquisitionOutput(Schema):
+    id = fields.String(metadata={"example": "ACQ000007"})
+    suggestion_id = fields.String()
+    title = fields.String()
+    authors = fields.List(fields.String())
+    isbn = fields.String(allow_none=True)
+    branch = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "on_order or received"})
+    title_id = fields.String(allow_none=True)
+
+
+class HarvestQuery(Schema):
+    """What an OAI-PMH harvest asks of the catalogue: changes in a datestamp window."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    since = fields.Float(allow_none=True, metadata={"description": "epoch seconds, inclusive"})
+    until = fields.Float(allow_none=True, metadata={"description": "epoch seconds, inclusive"})
+    set = fields.String(allow_none=True, metadata={"description": "branch:KMN or type:book"})
+    after = fields.String(allow_none=True, metadata={"description": "cursor from the last page"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+# Event data (the envelope's `data`) by event type; all at version 1.
 EVENT_SCHEMAS = {
     "title_created": TitleOutput,
     "title_updated": TitleOutput,
+    "title_withdrawn": TitleOutput,
+    "item_added": ItemOutput,
+    "item_status_changed": ItemStatusChanged,
+    "acquisition_ordered": AcquisitionOutput,
 }

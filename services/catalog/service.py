@@ -1,12 +1,13 @@
-"""The catalogue service: thin nameko entrypoints over `titles`."""
+"""The catalogue service: thin nameko entrypoints over the domain modules."""
 
 from __future__ import annotations
 
 from services.chassis.db import Database
+from services.chassis.handlers import event_handler
 from services.chassis.outbox import OutboxRelay
 from services.chassis.service import ServiceBase, rpc
 
-from . import titles
+from . import acquisitions, branches, harvest, items, titles
 from .models import Base
 
 
@@ -16,10 +17,21 @@ class CatalogService(ServiceBase):
     db = Database(Base)
     relay = OutboxRelay()
 
+    # -- titles -----------------------------------------------------------------
     @rpc
     def create_title(self, payload: dict) -> dict:
         with self.db.transaction() as session:
             return titles.create_title(session, payload, self.caller)
+
+    @rpc
+    def update_title(self, title_id: str, payload: dict) -> dict:
+        with self.db.transaction() as session:
+            return titles.update_title(session, title_id, payload, self.caller)
+
+    @rpc
+    def withdraw_title(self, title_id: str) -> dict:
+        with self.db.transaction() as session:
+            return titles.withdraw_title(session, title_id, self.caller)
 
     @rpc
     def get_title(self, title_id: str) -> dict:
@@ -30,3 +42,60 @@ class CatalogService(ServiceBase):
     def search_titles(self, params: dict) -> dict:
         with self.db.reading() as session:
             return titles.search_titles(session, params)
+
+    # -- copies and branches ------------------------------------------------------
+    @rpc
+    def add_item(self, title_id: str, payload: dict) -> dict:
+        with self.db.transaction() as session:
+            return items.add_item(session, title_id, payload, self.caller)
+
+    @rpc
+    def change_item_status(self, barcode: str, payload: dict) -> dict:
+        with self.db.transaction() as session:
+            return items.change_status(session, barcode, payload, self.caller)
+
+    @rpc
+    def get_item(self, barcode: str) -> dict:
+        with self.db.reading() as session:
+            return items.get_item(session, barcode)
+
+    @rpc
+    def put_branch(self, payload: dict) -> dict:
+        with self.db.transaction() as session:
+            return branches.put_branch(session, payload, self.caller)
+
+    @rpc
+    def put_location(self, branch_code: str, payload: dict) -> dict:
+        with self.db.transaction() as session:
+            return branches.put_location(session, branch_code, payload, self.caller)
+
+    @rpc
+    def list_branches(self) -> list:
+        with self.db.reading() as session:
+            return branches.list_branches(session)
+
+    # -- harvesting (OAI-PMH at the gateway) -------------------------------------------
+    @rpc
+    def harvest(self, params: dict) -> dict:
+        with self.db.reading() as session:
+            return harvest.harvest(session, params)
+
+    @rpc
+    def harvest_record(self, title_id: str) -> dict | None:
+        with self.db.reading() as session:
+            return harvest.get_record(session, title_id)
+
+    @rpc
+    def harvest_info(self) -> dict:
+        with self.db.reading() as session:
+            return {
+                "earliest_datestamp": harvest.earliest_datestamp(session),
+                "sets": harvest.sets(session),
+            }
+
+    # -- what other services tell us -------------------------------------------------
+    @event_handler("feedback", "suggestion_approved")
+    def on_suggestion_approved(self, event: dict) -> None:
+        with self.db.applying(event) as session:
+            if session is not None:
+                acquisitions.order_from_suggestion(session, event["data"])

@@ -1,12 +1,12 @@
-"""Titles: create, read and find bibliographic records. Free of nameko: every
-function takes a SQLAlchemy session and plain values."""
+"""Titles: create, change, withdraw, read and find bibliographic records. Free of
+nameko: every function takes a SQLAlchemy session and plain values."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 from stdnum import isbn as isbn_std
 from stdnum import issn as issn_std
@@ -14,18 +14,20 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, ValidationFailed
-from services.chassis.pagination import decode_cursor, page
 from services.chassis.schemas import load
 
-from .models import Title, events, title_seq
+from . import acquisitions, search
+from .models import Item, Title, TitleSubject, events, title_seq
 from .schemas import TitleInput, TitleOutput, TitleQuery
+from .text import document, fold
 
 title_input = TitleInput()
 title_output = TitleOutput()
 title_query = TitleQuery()
+MODELLED = [name for name in TitleInput().fields]
 
 
-def _field_error(field: str, message: str) -> ValidationFailed:
+def field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", {"fields": {field: [message]}})
 
 
@@ -36,7 +38,7 @@ def normalise_isbn(value: str | None) -> str | None:
     try:
         return isbn_std.compact(isbn_std.to_isbn13(isbn_std.validate(value)))
     except NumberError as exc:
-        raise _field_error("isbn", f"{value!r} is not a valid ISBN ({exc}).") from exc
+        raise field_error("isbn", f"{value!r} is not a valid ISBN ({exc})") from exc
 
 
 def normalise_issn(value: str | None) -> str | None:
@@ -45,75 +47,170 @@ def normalise_issn(value: str | None) -> str | None:
     try:
         return issn_std.format(issn_std.validate(value))
     except NumberError as exc:
-        raise _field_error("issn", f"{value!r} is not a valid ISSN ({exc}).") from exc
-
-
-def _search_text(data: dict) -> str:
-    parts = [data.get("title"), data.get("subtitle"), *data["authors"], *data["subjects"]]
-    return " ".join(p for p in parts if p).casefold()
+        raise field_error("issn", f"{value!r} is not a valid ISSN ({exc})") from exc
 
 
 def _iso(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def dump_title(title: Title) -> dict:
-    data = {c: getattr(title, c) for c in title_output.fields if hasattr(title, c)}
-    data["created_at"] = _iso(title.created_at)
-    data["updated_at"] = _iso(title.updated_at)
+def availability(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
+    """Copies per branch, and how many are available, for each title."""
+    if not seqs:
+        return {}
+    rows = session.execute(
+        select(
+            Item.title_seq,
+            Item.branch_code,
+            func.sum(case((Item.status == "available", 1), else_=0)),
+            func.count(),
+        )
+        .where(Item.title_seq.in_(seqs))
+        .group_by(Item.title_seq, Item.branch_code)
+        .order_by(Item.title_seq, Item.branch_code)
+    ).all()
+    out: dict[int, list[dict]] = {seq: [] for seq in seqs}
+    for seq, branch, available, total in rows:
+        out[seq].append({"branch": branch, "available": int(available or 0), "total": total})
+    return out
+
+
+def dump_titles(session: Session, titles: list[Title]) -> list[dict]:
+    copies = availability(session, [t.seq for t in titles])
+    return [dump_title(t, copies[t.seq]) for t in titles]
+
+
+def dump_title(title: Title, copies: list[dict]) -> dict:
+    data = {name: getattr(title, name) for name in MODELLED}
+    data.update(
+        id=title.id,
+        availability=copies,
+        withdrawn=title.withdrawn_at is not None,
+        created_at=_iso(title.created_at),
+        updated_at=_iso(title.updated_at),
+        version=title.version,
+    )
     return title_output.dump(data)
 
 
-def create_title(session: Session, payload: dict, caller: Caller) -> dict:
-    caller.require_role("branch")
+def _clean(session: Session, payload: dict, current: Title | None = None) -> dict:
+    """Validated, normalised fields; a field error or a conflict if they are not fit."""
     data = load(title_input, payload)
     data["isbn"] = normalise_isbn(data.get("isbn"))
     data["issn"] = normalise_issn(data.get("issn"))
     if data["isbn"]:
         existing = session.scalar(select(Title).where(Title.isbn == data["isbn"]))
-        if existing is not None:
+        if existing is not None and existing is not current:
             raise Conflict(
                 f"A title with ISBN {data['isbn']} exists already: {existing.id}.",
                 {"existing_id": existing.id, "field": "isbn"},
             )
+    if data.get("acquisition_ref"):
+        acquisitions.check_ref(session, data["acquisition_ref"])
+    return data
+
+
+def _index(session: Session, title: Title) -> None:
+    """Keep the search document and the subject list in step with the fields."""
+    title.search_doc = document(
+        title.title,
+        title.subtitle,
+        " ".join(title.authors),
+        " ".join(title.subjects),
+        title.description,
+        title.isbn,
+        title.issn,
+    )
+    session.flush()
+    session.execute(delete(TitleSubject).where(TitleSubject.title_seq == title.seq))
+    folded = {fold(s)[:200] for s in title.subjects}
+    if folded:
+        session.execute(
+            TitleSubject.__table__.insert(),
+            [{"subject": s, "title_seq": title.seq} for s in folded],
+        )
+
+
+def create_title(
+    session: Session, payload: dict, caller: Caller, record_key: str | None = None
+) -> dict:
+    caller.require_role("branch")
+    data = _clean(session, payload)
     now = time.time()
     title = Title(
-        **data,
-        search_text=_search_text(data),
-        created_by=caller.client_id,
-        created_at=now,
-        updated_at=now,
+        **data, record_key=record_key, created_by=caller.client_id, created_at=now, updated_at=now
     )
     session.add(title)
     session.flush()
-    dumped = dump_title(title)
+    _index(session, title)
+    if title.acquisition_ref:
+        acquisitions.receive(session, title.acquisition_ref, title.seq)
+    dumped = dump_title(title, [])
     events.emit(session, "title_created", title.id, dumped, context=caller.as_context())
     return dumped
 
 
-def get_title(session: Session, public_id: str) -> dict:
-    seq = title_seq(public_id) if isinstance(public_id, str) else None
-    title = session.get(Title, seq) if seq is not None else None
+def _title(session: Session, public_id: str, for_update: bool = False) -> Title:
+    seq = title_seq(public_id)
+    title = session.get(Title, seq, with_for_update=for_update) if seq is not None else None
     if title is None:
         raise NotFound(f"No title {public_id!r}.", {"id": public_id})
-    return dump_title(title)
+    return title
+
+
+def update_title(session: Session, public_id: str, payload: dict, caller: Caller) -> dict:
+    """Replace a title's fields. A `version` in the payload must be the current one
+    (else 409), so two cataloguers cannot silently overwrite each other."""
+    caller.require_role("branch")
+    title = _title(session, public_id, for_update=True)
+    if title.withdrawn_at is not None:
+        raise Conflict(f"{public_id} is withdrawn.", {"id": public_id})
+    expected = payload.get("version") if isinstance(payload, dict) else None
+    if expected is not None and expected != title.version:
+        raise Conflict(
+            f"{public_id} has changed since version {expected}.",
+            {"id": public_id, "current_version": title.version},
+        )
+    data = _clean(session, payload, current=title)
+    if all(getattr(title, k) == v for k, v in data.items()):
+        return get_title(session, public_id)  # nothing changed: no new version, no event
+    for key, value in data.items():
+        setattr(title, key, value)
+    title.version += 1
+    title.updated_at = time.time()
+    _index(session, title)
+    dumped = dump_titles(session, [title])[0]
+    events.emit(session, "title_updated", title.id, dumped, context=caller.as_context())
+    return dumped
+
+
+def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:
+    """Take a title out of the catalogue. It stays as a tombstone (OAI-PMH reports it
+    deleted); its copies are withdrawn with it."""
+    caller.require_role()
+    title = _title(session, public_id, for_update=True)
+    if title.withdrawn_at is not None:
+        return get_title(session, public_id)
+    now = time.time()
+    title.withdrawn_at = title.updated_at = now
+    title.version += 1
+    for item in session.scalars(select(Item).where(Item.title_seq == title.seq)):
+        item.status, item.updated_at = "withdrawn", now
+    dumped = dump_titles(session, [title])[0]
+    events.emit(session, "title_withdrawn", title.id, dumped, context=caller.as_context())
+    return dumped
+
+
+def get_title(session: Session, public_id: str) -> dict:
+    return dump_titles(session, [_title(session, public_id)])[0]
 
 
 def search_titles(session: Session, params: dict) -> dict:
-    """Titles whose title, authors or subjects contain every word of `q`, oldest
-    first, a page at a time; `total` counts every match."""
     query = load(title_query, params)
-    after = decode_cursor(query["cursor"])
-    where = [
-        Title.search_text.contains(word, autoescape=True) for word in query["q"].casefold().split()
-    ]
-    total = session.scalar(select(func.count()).select_from(Title).where(*where))
-    if after is not None:
-        if not isinstance(after.get("seq"), int):
-            raise _field_error("cursor", "Invalid cursor.")
-        where.append(Title.seq > after["seq"])
-    rows = session.scalars(
-        select(Title).where(*where).order_by(Title.seq).limit(query["limit"] + 1)
-    ).all()
-    items, next_cursor = page(list(rows), query["limit"], lambda t: {"seq": t.seq})
-    return {"items": [dump_title(t) for t in items], "next_cursor": next_cursor, "total": total}
+    found, cursor, total, facets = search.find(session, query)
+    return {
+        "items": dump_titles(session, found),
+        "next_cursor": cursor,
+        "total": total,
+        "facets": facets,
+    }

@@ -35,21 +35,21 @@ def test_a_branch_adds_a_title_finds_it_and_a_subscriber_hears_of_it(platform):
 
     branch = platform.new_key("Perpustakaan Cabang Kumun", "branch", "--branch", "KMN")
     body = {
-        "title": "Laskar Pelangi",
+        "title": "Sang Pemimpi",
         "authors": ["Andrea Hirata"],
         "subjects": ["Novel Indonesia"],
-        "isbn": "979-3062-79-7",
-        "year": 2005,
+        "isbn": "602-03-3295-0",
+        "year": 2006,
         "publisher": "Bentang Pustaka",
     }
     made = platform.post("/v1/catalog/titles", key=branch, json=body)
     assert made.status_code == 201, made.text
     title = made.json()
     assert made.headers["Location"] == f"/v1/catalog/titles/{title['id']}"
-    assert title["isbn"] == "9789793062792"
+    assert title["isbn"] == "9786020332956"
 
     assert platform.get(f"/v1/catalog/titles/{title['id']}", key=branch).json() == title
-    found = platform.get("/v1/catalog/titles", key=branch, params={"q": "laskar hirata"}).json()
+    found = platform.get("/v1/catalog/titles", key=branch, params={"q": "pemimpi hirata"}).json()
     assert [t["id"] for t in found["items"]] == [title["id"]] and found["total"] == 1
 
     deadline = time.monotonic() + 10
@@ -105,12 +105,12 @@ def test_errors_are_clear_and_change_nothing(platform):
 def test_keyset_pages_cover_every_match_exactly_once(platform):
     for i in range(5):
         assert (
-            platform.post("/v1/catalog/titles", json={"title": f"Tambo Kerinci {i}"}).status_code
+            platform.post("/v1/catalog/titles", json={"title": f"Hikayat Halaman {i}"}).status_code
             == 201
         )
     seen, cursor = [], None
     while True:
-        params = {"q": "tambo", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        params = {"q": "hikayat", "limit": 2, **({"cursor": cursor} if cursor else {})}
         page = platform.get("/v1/catalog/titles", params=params).json()
         assert page["total"] == 5
         seen += [t["id"] for t in page["items"]]

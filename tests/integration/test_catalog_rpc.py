@@ -48,3 +48,25 @@ def test_domain_errors_keep_their_type_and_details_across_rpc(catalog):
 def test_the_caller_travels_in_context_data(catalog):
     with rpc_as(catalog, PARTNER) as rpc, pytest.raises(Forbidden):
         rpc.catalog.create_title({"title": "Partners only read"})
+
+
+def test_suggestion_approved_orders_one_acquisition_however_often_it_arrives(catalog, subscriber):
+    import json
+
+    from services.chassis.envelope import make_envelope
+    from services.chassis.publisher import BatchPublisher
+    from tests.support import bodies
+
+    ordered = subscriber.bind("catalog", "acquisition_ordered")
+    event = make_envelope(
+        "feedback",
+        "suggestion_approved",
+        "S-1",
+        {"suggestion_id": "S-1", "title": "Negeri 5 Menara", "authors": ["Ahmad Fuadi"]},
+    )
+    publisher = BatchPublisher(catalog["AMQP_URI"], "feedback.events")
+    publisher.publish_batch([("suggestion_approved", event["id"], json.dumps(event), None)] * 3)
+    publisher.close()
+    (acquisition,) = bodies(subscriber.drain(ordered, expect=1))
+    assert acquisition["data"]["title"] == "Negeri 5 Menara"
+    assert acquisition["data"]["status"] == "on_order"

@@ -1,0 +1,70 @@
+"""Acquisitions: titles on order because readers suggested them (feedback's
+`suggestion_approved`), until the title arrives and is catalogued."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.chassis.errors import ValidationFailed
+
+from .models import Acquisition, acquisition_seq, events, title_id
+from .schemas import AcquisitionOutput
+
+acquisition_output = AcquisitionOutput()
+
+
+def dump_acquisition(acq: Acquisition) -> dict:
+    return acquisition_output.dump(
+        {
+            "id": acq.id,
+            "suggestion_id": acq.suggestion_id,
+            "title": acq.title,
+            "authors": acq.authors,
+            "isbn": acq.isbn,
+            "branch": acq.branch_code,
+            "status": acq.status,
+            "title_id": title_id(acq.title_seq) if acq.title_seq else None,
+        }
+    )
+
+
+def order_from_suggestion(session: Session, data: dict) -> dict:
+    """Record the acquisition an approved suggestion asks for; the same suggestion
+    again gives back the acquisition already made."""
+    suggestion_id = str(data.get("suggestion_id") or data.get("id") or "")
+    if not suggestion_id or not data.get("title"):
+        raise ValueError("suggestion_approved without suggestion_id or title")
+    existing = session.scalar(select(Acquisition).where(Acquisition.suggestion_id == suggestion_id))
+    if existing is not None:
+        return dump_acquisition(existing)
+    acq = Acquisition(
+        suggestion_id=suggestion_id,
+        title=str(data["title"])[:500],
+        authors=[str(a) for a in data.get("authors") or []],
+        isbn=data.get("isbn"),
+        branch_code=data.get("branch"),
+    )
+    session.add(acq)
+    session.flush()
+    dumped = dump_acquisition(acq)
+    events.emit(session, "acquisition_ordered", acq.id, dumped)
+    return dumped
+
+
+def _find(session: Session, ref: str) -> Acquisition | None:
+    seq = acquisition_seq(ref)
+    return session.get(Acquisition, seq) if seq is not None else None
+
+
+def check_ref(session: Session, ref: str) -> None:
+    acq = _find(session, ref)
+    if acq is None:
+        raise ValidationFailed(
+            f"No acquisition {ref!r}.", {"fields": {"acquisition_ref": ["Unknown acquisition."]}}
+        )
+
+
+def receive(session: Session, ref: str, seq: int) -> None:
+    acq = _find(session, ref)
+    acq.status, acq.title_seq = "received", seq

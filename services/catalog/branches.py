@@ -1,0 +1,66 @@
+"""Branches of the library and their shelving locations."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import NotFound
+from services.chassis.schemas import load
+
+from .models import Branch, Location
+from .schemas import BranchInput, BranchOutput, LocationInput
+
+branch_input, branch_output, location_input = BranchInput(), BranchOutput(), LocationInput()
+
+
+def _dump(session: Session, branch: Branch) -> dict:
+    locations = session.scalars(
+        select(Location).where(Location.branch_code == branch.code).order_by(Location.code)
+    )
+    return branch_output.dump(
+        {
+            "code": branch.code,
+            "name": branch.name,
+            "address": branch.address,
+            "locations": [{"code": loc.code, "name": loc.name} for loc in locations],
+        }
+    )
+
+
+def put_branch(session: Session, payload: dict, caller: Caller) -> dict:
+    """Create or rename a branch (admins only)."""
+    caller.require_role()
+    data = load(branch_input, payload)
+    branch = session.get(Branch, data["code"]) or Branch(code=data["code"])
+    branch.name, branch.address, branch.updated_at = data["name"], data.get("address"), time.time()
+    session.add(branch)
+    session.flush()
+    return _dump(session, branch)
+
+
+def put_location(session: Session, branch_code: str, payload: dict, caller: Caller) -> dict:
+    caller.require_branch(branch_code)
+    branch = get_branch_row(session, branch_code)
+    data = load(location_input, payload)
+    location = session.get(Location, (branch.code, data["code"])) or Location(
+        branch_code=branch.code, code=data["code"]
+    )
+    location.name = data["name"]
+    session.add(location)
+    session.flush()
+    return _dump(session, branch)
+
+
+def get_branch_row(session: Session, code: str) -> Branch:
+    branch = session.get(Branch, code) if isinstance(code, str) else None
+    if branch is None:
+        raise NotFound(f"No branch {code!r}.", {"branch": code})
+    return branch
+
+
+def list_branches(session: Session) -> list[dict]:
+    return [_dump(session, b) for b in session.scalars(select(Branch).order_by(Branch.code))]

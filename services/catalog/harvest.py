@@ -1,0 +1,98 @@
+"""What OAI-PMH harvesters see: every title, withdrawn ones included, in the order
+they last changed, so a harvester can take everything once and then only changes."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from services.chassis.errors import ValidationFailed
+from services.chassis.pagination import decode_cursor, encode_cursor
+from services.chassis.schemas import load
+
+from .models import Branch, Item, Title, title_seq
+from .schemas import MATERIAL_TYPES, HarvestQuery
+from .titles import availability, dump_title
+
+harvest_query = HarvestQuery()
+TYPE_NAMES = {
+    "book": "Books",
+    "magazine": "Magazines",
+    "journal": "Journals",
+    "ebook": "E-books",
+    "database": "Online databases",
+    "audiovisual": "Audiovisual materials",
+}
+
+
+def sets(session: Session) -> list[list[str]]:
+    branches = session.execute(select(Branch.code, Branch.name).order_by(Branch.code)).all()
+    return [[f"branch:{code}", name] for code, name in branches] + [
+        [f"type:{t}", TYPE_NAMES[t]] for t in MATERIAL_TYPES
+    ]
+
+
+def earliest_datestamp(session: Session) -> float | None:
+    return session.scalar(select(func.min(Title.updated_at)))
+
+
+def _set_condition(spec: str):
+    kind, _, value = spec.partition(":")
+    if kind == "type" and value in MATERIAL_TYPES:
+        return Title.material_type == value
+    if kind == "branch" and value:
+        return exists().where(Item.title_seq == Title.seq, Item.branch_code == value)
+    raise ValidationFailed(f"No set {spec!r}.", {"fields": {"set": ["Unknown set."]}})
+
+
+def _records(session: Session, titles: list[Title]) -> list[dict]:
+    copies = availability(session, [t.seq for t in titles])
+    out = []
+    for t in titles:
+        deleted = t.withdrawn_at is not None
+        branches = [c["branch"] for c in copies[t.seq]]
+        out.append(
+            {
+                "id": t.id,
+                "datestamp": t.updated_at,
+                "deleted": deleted,
+                "sets": [f"type:{t.material_type}"] + [f"branch:{b}" for b in branches],
+                "title": None if deleted else dump_title(t, copies[t.seq]),
+            }
+        )
+    return out
+
+
+def harvest(session: Session, params: dict) -> dict:
+    query = load(harvest_query, params)
+    where = []
+    if query.get("since") is not None:
+        where.append(Title.updated_at >= query["since"])
+    if query.get("until") is not None:
+        where.append(Title.updated_at <= query["until"])
+    if query.get("set"):
+        where.append(_set_condition(query["set"]))
+    total = session.scalar(select(func.count()).select_from(Title).where(*where))
+    after = decode_cursor(query.get("after"))
+    if after is not None:
+        stamp, seq = after.get("t"), after.get("s")
+        where.append(
+            or_(Title.updated_at > stamp, and_(Title.updated_at == stamp, Title.seq > seq))
+        )
+    rows = session.scalars(
+        select(Title).where(*where).order_by(Title.updated_at, Title.seq).limit(query["limit"] + 1)
+    ).all()
+    more = len(rows) > query["limit"]
+    rows = rows[: query["limit"]]
+    last = rows[-1] if rows else None
+    return {
+        "records": _records(session, rows),
+        "next": encode_cursor({"t": last.updated_at, "s": last.seq}) if more else None,
+        "total": total,
+    }
+
+
+def get_record(session: Session, public_id: str) -> dict | None:
+    seq = title_seq(public_id)
+    title = session.get(Title, seq) if seq is not None else None
+    return _records(session, [title])[0] if title is not None else None

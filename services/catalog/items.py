@@ -1,0 +1,99 @@
+"""Items: the copies of a title, each at one branch. A branch key adds and changes
+copies only at its own branch."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, NotFound
+from services.chassis.schemas import load
+
+from .models import Branch, Item, Location, Title, events, title_id, title_seq
+from .schemas import ItemInput, ItemOutput, ItemStatusInput
+from .titles import field_error
+
+item_input, item_status_input, item_output = ItemInput(), ItemStatusInput(), ItemOutput()
+
+
+def dump_item(item: Item) -> dict:
+    return item_output.dump(
+        {
+            "barcode": item.barcode,
+            "title_id": title_id(item.title_seq),
+            "branch": item.branch_code,
+            "location": item.location_code,
+            "status": item.status,
+            "note": item.note,
+            "updated_at": datetime.fromtimestamp(item.updated_at, UTC),
+        }
+    )
+
+
+def add_item(session: Session, public_title_id: str, payload: dict, caller: Caller) -> dict:
+    data = load(item_input, payload)
+    caller.require_branch(data["branch"])
+    seq = title_seq(public_title_id)
+    title = session.get(Title, seq) if seq is not None else None
+    if title is None or title.withdrawn_at is not None:
+        raise NotFound(f"No title {public_title_id!r} to add a copy to.", {"id": public_title_id})
+    if session.get(Branch, data["branch"]) is None:
+        raise field_error("branch", f"No branch {data['branch']!r}.")
+    location = data.get("location")
+    if location and session.get(Location, (data["branch"], location)) is None:
+        raise field_error("location", f"Branch {data['branch']} has no location {location!r}.")
+    existing = session.get(Item, data["barcode"])
+    if existing is not None:
+        raise Conflict(
+            f"Barcode {data['barcode']} is already a copy of {title_id(existing.title_seq)}.",
+            {"barcode": data["barcode"], "existing_title_id": title_id(existing.title_seq)},
+        )
+    now = time.time()
+    item = Item(
+        barcode=data["barcode"],
+        title_seq=title.seq,
+        branch_code=data["branch"],
+        location_code=location,
+        status=data["status"],
+        note=data.get("note"),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    dumped = dump_item(item)
+    events.emit(session, "item_added", item.barcode, dumped, context=caller.as_context())
+    return dumped
+
+
+def get_item(session: Session, barcode: str) -> dict:
+    return dump_item(_item(session, barcode))
+
+
+def _item(session: Session, barcode: str) -> Item:
+    item = session.get(Item, barcode) if isinstance(barcode, str) else None
+    if item is None:
+        raise NotFound(f"No item with barcode {barcode!r}.", {"barcode": barcode})
+    return item
+
+
+def change_status(session: Session, barcode: str, payload: dict, caller: Caller) -> dict:
+    data = load(item_status_input, payload)
+    item = _item(session, barcode)
+    caller.require_branch(item.branch_code)
+    if item.status == data["status"] and item.note == data.get("note"):
+        return dump_item(item)
+    previous = item.status
+    item.status, item.note, item.updated_at = data["status"], data.get("note"), time.time()
+    dumped = dump_item(item)
+    events.emit(
+        session,
+        "item_status_changed",
+        item.barcode,
+        {**dumped, "previous_status": previous},
+        context=caller.as_context(),
+    )
+    return dumped

@@ -1,0 +1,206 @@
+"""The catalogue's model on a migrated database (SQLite, then PostgreSQL): copies per
+branch, branch-scoped writes, Indonesian search, facets, harvesting, acquisitions."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from services.catalog import acquisitions, branches, demo, harvest, items, titles
+from services.catalog.models import outbox_table
+from services.chassis.context import SYSTEM, Caller
+from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+KMN = Caller("k-kmn", "branch", branch="KMN")
+SPN = Caller("k-spn", "branch", branch="SPN")
+PARTNER = Caller("k-unja", "partner", partner="UNJA")
+
+
+@pytest.fixture
+def db(catalog_db):
+    with catalog_db.transaction() as session:
+        for code in ("SPN", "KMN"):
+            branches.put_branch(session, {"code": code, "name": f"Cabang {code}"}, SYSTEM)
+            branches.put_location(session, code, {"code": "UMUM", "name": "Umum"}, SYSTEM)
+    return catalog_db
+
+
+def run(db, fn, *args):
+    with db.transaction() as session:
+        return fn(session, *args)
+
+
+def find(db, **params):
+    with db.reading() as session:
+        return titles.search_titles(session, params)
+
+
+def emitted(db, event_type):
+    with db.reading() as session:
+        rows = session.execute(
+            select(outbox_table.c.envelope).where(outbox_table.c.event_type == event_type)
+        ).scalars()
+        return [json.loads(r) for r in rows]
+
+
+def new_title(db, caller=SYSTEM, **fields):
+    return run(db, titles.create_title, {"title": "Buku", **fields}, caller)
+
+
+def test_a_title_shows_its_availability_per_branch(db):
+    t = new_title(db, title="Laskar Pelangi")
+    run(db, items.add_item, t["id"], {"barcode": "SPN-1", "branch": "SPN"}, SPN)
+    run(db, items.add_item, t["id"], {"barcode": "SPN-2", "branch": "SPN", "location": "UMUM"}, SPN)
+    run(db, items.add_item, t["id"], {"barcode": "KMN-1", "branch": "KMN"}, KMN)
+    run(db, items.change_status, "SPN-2", {"status": "on_loan"}, SPN)
+    with db.reading() as session:
+        shown = titles.get_title(session, t["id"])["availability"]
+    assert shown == [
+        {"branch": "KMN", "available": 1, "total": 1},
+        {"branch": "SPN", "available": 1, "total": 2},
+    ]
+    (changed,) = emitted(db, "item_status_changed")
+    assert changed["data"]["previous_status"] == "available"
+    assert changed["data"]["status"] == "on_loan"
+    assert len(emitted(db, "item_added")) == 3
+
+
+def test_a_branch_key_changes_copies_only_at_its_own_branch(db):
+    t = new_title(db)
+    with pytest.raises(Forbidden):
+        run(db, items.add_item, t["id"], {"barcode": "SPN-9", "branch": "SPN"}, KMN)
+    run(db, items.add_item, t["id"], {"barcode": "SPN-9", "branch": "SPN"}, SPN)
+    with pytest.raises(Forbidden):
+        run(db, items.change_status, "SPN-9", {"status": "lost"}, KMN)
+    with pytest.raises(Forbidden):
+        run(db, items.add_item, t["id"], {"barcode": "KMN-9", "branch": "KMN"}, PARTNER)
+    with db.reading() as session:
+        assert items.get_item(session, "SPN-9")["status"] == "available"
+
+
+def test_copies_need_a_real_branch_location_title_and_a_new_barcode(db):
+    t = new_title(db)
+    cases = [
+        ({"barcode": "X-001", "branch": "ZZZ"}, ValidationFailed),
+        ({"barcode": "X-001", "branch": "SPN", "location": "NOPE"}, ValidationFailed),
+        ({"barcode": "x", "branch": "SPN"}, ValidationFailed),
+        ({"barcode": "X-001", "branch": "SPN", "status": "borrowed"}, ValidationFailed),
+    ]
+    for payload, error in cases:
+        with pytest.raises(error):
+            run(db, items.add_item, t["id"], payload, SYSTEM)
+    with pytest.raises(NotFound):
+        run(db, items.add_item, "T999999", {"barcode": "X-001", "branch": "SPN"}, SYSTEM)
+    run(db, items.add_item, t["id"], {"barcode": "X-001", "branch": "SPN"}, SYSTEM)
+    with pytest.raises(Conflict):
+        run(db, items.add_item, t["id"], {"barcode": "X-001", "branch": "KMN"}, SYSTEM)
+    assert len(emitted(db, "item_added")) == 1
+
+
+def test_indonesian_roots_match_both_ways_and_english_words_as_written(db):
+    a = new_title(db, title="Pengantar Ilmu Perpustakaan")
+    b = new_title(db, title="Kepustakaan Melayu")
+    c = new_title(db, title="Library Management", language="eng")
+    ids = lambda q: {t["id"] for t in find(db, q=q)["items"]}  # noqa: E731
+    assert ids("pustaka") == {a["id"], b["id"]}
+    assert ids("perpustakaan") == {a["id"], b["id"]}
+    assert ids("library") == {c["id"]}
+    assert ids("management library") == {c["id"]}
+    assert ids("perpus*") == {a["id"]}
+    assert ids("PERPUSTAKAAN ilmu") == {a["id"]}
+
+
+def test_filters_and_facets(db):
+    a = new_title(db, title="Sejarah Kerinci", year=1984, subjects=["Sejarah Kerinci"])
+    new_title(db, title="Sejarah Jambi", year=2010, subjects=["Sejarah Jambi"])
+    new_title(db, title="Sejarah Dunia", year=2015, language="eng", material_type="magazine")
+    run(db, items.add_item, a["id"], {"barcode": "KMN-5", "branch": "KMN"}, SYSTEM)
+    assert find(db, q="sejarah")["total"] == 3
+    assert find(db, q="sejarah", type="magazine")["total"] == 1
+    assert find(db, q="sejarah", language="ind")["total"] == 2
+    assert find(db, q="sejarah", year_from=2000, year_to=2012)["total"] == 1
+    assert find(db, subject="sejarah kerinci")["items"][0]["id"] == a["id"]
+    assert [t["id"] for t in find(db, available_at="KMN")["items"]] == [a["id"]]
+    assert find(db, available_at="SPN")["total"] == 0
+    facets = find(db, q="sejarah", facets=True)["facets"]
+    assert {"value": "book", "count": 2} in facets["type"]
+    assert {"value": "eng", "count": 1} in facets["language"]
+    assert {"value": "sejarah kerinci", "count": 1} in facets["subject"]
+    with pytest.raises(ValidationFailed):
+        find(db, year_from=2020, year_to=2000)
+
+
+def test_update_needs_the_current_version_and_emits_title_updated(db):
+    t = new_title(db, title="Bumi Manusia", authors=["Pramoedya Ananta Toer"])
+    changed = run(db, titles.update_title, t["id"], {"title": "Bumi Manusia", "year": 1980}, KMN)
+    assert (changed["year"], changed["version"]) == (1980, 2)
+    with pytest.raises(Conflict) as stale:
+        run(db, titles.update_title, t["id"], {"title": "x", "version": 1}, KMN)
+    assert stale.value.details["current_version"] == 2
+    same = run(db, titles.update_title, t["id"], {"title": "Bumi Manusia", "year": 1980}, KMN)
+    assert same["version"] == 2  # nothing changed: no new version, no event
+    assert [e["data"]["version"] for e in emitted(db, "title_updated")] == [2]
+    assert find(db, q="manusia")["total"] == 1
+    assert find(db, q="pramoedya")["total"] == 0  # authors were replaced: a full update
+
+
+def test_withdrawn_titles_leave_search_but_stay_as_tombstones(db):
+    t = new_title(db, title="Buku Usang")
+    run(db, items.add_item, t["id"], {"barcode": "SPN-7", "branch": "SPN"}, SYSTEM)
+    with pytest.raises(Forbidden):
+        run(db, titles.withdraw_title, t["id"], SPN)
+    gone = run(db, titles.withdraw_title, t["id"], SYSTEM)
+    assert gone["withdrawn"] and gone["availability"] == [
+        {"branch": "SPN", "available": 0, "total": 1}
+    ]
+    assert find(db, q="usang")["total"] == 0
+    assert len(emitted(db, "title_withdrawn")) == 1
+    with db.reading() as session:
+        record = harvest.get_record(session, t["id"])
+    assert record["deleted"] and record["title"] is None and "branch:SPN" in record["sets"]
+
+
+def test_harvest_takes_everything_then_only_changes(db):
+    made = [new_title(db, title=f"Hikayat {i}") for i in range(5)]
+    seen, after = [], None
+    while True:
+        with db.reading() as session:
+            page = harvest.harvest(session, {"limit": 2, "after": after})
+        assert page["total"] == 5
+        seen += [r["id"] for r in page["records"]]
+        after = page["next"]
+        if after is None:
+            break
+    assert seen == [t["id"] for t in made]
+    last = page["records"][-1]["datestamp"]
+    run(db, titles.update_title, made[1]["id"], {"title": "Hikayat baru"}, SYSTEM)
+    with db.reading() as session:
+        changed = harvest.harvest(session, {"since": last + 1e-6})
+    assert [r["id"] for r in changed["records"]] == [made[1]["id"]]
+    with db.reading() as session:
+        books = harvest.harvest(session, {"set": "type:book"})
+        assert books["total"] == 5
+        with pytest.raises(ValidationFailed):
+            harvest.harvest(session, {"set": "colour:blue"})
+
+
+def test_an_approved_suggestion_becomes_one_acquisition_and_its_title_carries_the_reference(db):
+    data = {"suggestion_id": "S-17", "title": "Negeri 5 Menara", "authors": ["Ahmad Fuadi"]}
+    first = run(db, acquisitions.order_from_suggestion, data)
+    again = run(db, acquisitions.order_from_suggestion, data)
+    assert first == again and first["status"] == "on_order"
+    assert len(emitted(db, "acquisition_ordered")) == 1
+    t = new_title(db, title="Negeri 5 Menara", acquisition_ref=first["id"])
+    (created,) = [e for e in emitted(db, "title_created") if e["subject"] == t["id"]]
+    assert created["data"]["acquisition_ref"] == first["id"]
+    with pytest.raises(ValidationFailed):
+        new_title(db, title="x", acquisition_ref="ACQ999999")
+
+
+def test_demo_collection_loads_once(catalog_db):
+    assert demo.load_demo(catalog_db) == len(demo.TITLES)
+    assert demo.load_demo(catalog_db) == 0
+    with catalog_db.reading() as session:
+        assert len(branches.list_branches(session)) == len(demo.BRANCHES)
+        laskar = titles.search_titles(session, {"q": "laskar pelangi"})["items"][0]
+    assert sum(a["total"] for a in laskar["availability"]) == 5
