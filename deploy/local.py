@@ -89,16 +89,9 @@ def demo_admin_key(config: dict, var: Path) -> str:
     return key
 
 
-def catalog_session(config: dict):
-    from services.catalog.models import Base
-    from services.chassis.db import DatabaseSession, make_engine, session_factories
-
-    engine = make_engine(database_url(config, "catalog"))
-    return DatabaseSession(session_factories(engine), Base.metadata)
-
-
 def prepare(config: dict) -> Path:
     from deploy.broker import ensure
+    from services.catalog.cli import catalog_db
     from services.catalog.demo import load_demo
     from services.chassis.declare import declare_all
     from services.chassis.migrations import upgrade
@@ -109,7 +102,7 @@ def prepare(config: dict) -> Path:
     for part in COMPONENTS:
         upgrade(part, config)
         print(f"[up] migrated {part}", flush=True)
-    added = load_demo(catalog_session(config))
+    added = load_demo(catalog_db(config))
     if added:
         print(f"[up] loaded the demo collection: {added} titles in 5 branches", flush=True)
     services = [import_service(c) for p, c in SERVICE_CLASSES.items() if p != "gateway"]

@@ -65,6 +65,10 @@ def json_response(data, status: int = 200, headers: dict | None = None) -> Respo
     )
 
 
+def xml_response(xml: str, status: int = 200) -> Response:
+    return Response(xml, status=status, mimetype="application/xml")
+
+
 def error_response(exc: Exception) -> Response:
     for cls in type(exc).__mro__:
         if cls in ERROR_TABLE:

@@ -75,6 +75,19 @@ class Route(HttpRequestHandler):
 route = Route.decorator
 
 
+def file_body(request, limit: int) -> bytes:
+    """An uploaded file: the `file` part of a multipart form, or the raw body."""
+    if request.content_length and request.content_length > limit:
+        raise PayloadTooLarge(f"The upload is over {limit} bytes.", {"limit": limit})
+    upload = request.files.get("file")
+    data = upload.read(limit + 1) if upload else request.get_data(cache=False)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"The upload is over {limit} bytes.", {"limit": limit})
+    if not data.strip():
+        raise BadRequest("Send the file as the body, or as the form field 'file'.")
+    return data
+
+
 def json_body(request) -> dict:
     """The request's JSON object, or a 400/413 that says what is wrong."""
     if request.content_length and request.content_length > MAX_BODY_BYTES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import eventlet
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Response
@@ -10,6 +12,7 @@ from services.catalog.schemas import (
     BranchInput,
     BranchList,
     BranchOutput,
+    ImportResult,
     ItemInput,
     ItemOutput,
     ItemStatusInput,
@@ -20,13 +23,17 @@ from services.catalog.schemas import (
     TitleQuery,
 )
 
+from . import oai
 from .cache import Cache
 from .calls import ServiceCalls
-from .errors import json_response
-from .http import PUBLIC, json_body, route
+from .errors import json_response, xml_response
+from .http import PUBLIC, file_body, json_body, route
+from .oai_repository import CatalogRepository
 from .openapi import DOCS_PAGE, build_spec
 
 SERVICES = ("catalog",)
+MAX_IMPORT_BYTES = 50_000_000
+IMPORT_DEADLINE = 600.0
 WRITERS = ("admin", "branch")
 
 
@@ -209,6 +216,50 @@ class GatewayService:
     )
     def put_location(self, request, code):
         return json_response(self.call("catalog", "put_location", code, json_body(request)))
+
+    # -- MARC ----------------------------------------------------------------------
+    @route(
+        "POST",
+        "/v1/catalog/imports",
+        roles=WRITERS,
+        summary="Import a MARC21 (binary) or MARCXML file: the body, or form field 'file'. "
+        "Bad records are reported by position; importing the same file again changes nothing.",
+        response=ImportResult,
+        tag="catalog",
+    )
+    def import_marc(self, request):
+        data = file_body(request, MAX_IMPORT_BYTES)
+        encoded = base64.b64encode(data).decode()
+        report = self.call("catalog", "import_marc", encoded, deadline=IMPORT_DEADLINE)
+        return json_response(report)
+
+    @route(
+        "GET",
+        "/v1/catalog/titles/<title_id>/marcxml",
+        summary="One title as MARCXML.",
+        tag="catalog",
+    )
+    def export_title(self, request, title_id):
+        return xml_response(self.call("catalog", "export_title_marcxml", title_id))
+
+    @route(
+        "GET",
+        "/v1/catalog/marcxml",
+        query=TitleQuery,
+        summary="Every title a search matches, as one MARCXML collection (at most 10,000).",
+        tag="catalog",
+    )
+    def export_search(self, request):
+        xml = self.call("catalog", "export_search_marcxml", request.args.to_dict(), deadline=60)
+        return xml_response(xml)
+
+    # -- OAI-PMH ---------------------------------------------------------------------
+    @route("GET,POST", "/oai", roles=PUBLIC, summary="OAI-PMH 2.0 (oai_dc, marc21).", tag="oai")
+    def oai(self, request):
+        args = request.form if request.method == "POST" else request.args
+        base = request.host_url.rstrip("/") + "/oai"
+        _, body = oai.handle(args, CatalogRepository(self.call), base)
+        return Response(body, mimetype="text/xml")
 
     # -- freshness of what the gateway serves without a call -------------------
     @_title_events("title_created")

@@ -10,6 +10,7 @@ from services.chassis.errors import ValidationFailed
 from services.chassis.pagination import decode_cursor, encode_cursor
 from services.chassis.schemas import load
 
+from . import marc
 from .models import Branch, Item, Title, title_seq
 from .schemas import MATERIAL_TYPES, HarvestQuery
 from .titles import availability, dump_title
@@ -45,7 +46,7 @@ def _set_condition(spec: str):
     raise ValidationFailed(f"No set {spec!r}.", {"fields": {"set": ["Unknown set."]}})
 
 
-def _records(session: Session, titles: list[Title]) -> list[dict]:
+def _records(session: Session, titles: list[Title], with_marc: bool = False) -> list[dict]:
     copies = availability(session, [t.seq for t in titles])
     out = []
     for t in titles:
@@ -60,6 +61,8 @@ def _records(session: Session, titles: list[Title]) -> list[dict]:
                 "title": None if deleted else dump_title(t, copies[t.seq]),
             }
         )
+        if with_marc and not deleted:
+            out[-1]["marcxml"] = marc.title_to_marcxml_record(out[-1]["title"]).decode()
     return out
 
 
@@ -86,13 +89,13 @@ def harvest(session: Session, params: dict) -> dict:
     rows = rows[: query["limit"]]
     last = rows[-1] if rows else None
     return {
-        "records": _records(session, rows),
+        "records": _records(session, rows, query["marc"]),
         "next": encode_cursor({"t": last.updated_at, "s": last.seq}) if more else None,
         "total": total,
     }
 
 
-def get_record(session: Session, public_id: str) -> dict | None:
+def get_record(session: Session, public_id: str, with_marc: bool = False) -> dict | None:
     seq = title_seq(public_id)
     title = session.get(Title, seq) if seq is not None else None
-    return _records(session, [title])[0] if title is not None else None
+    return _records(session, [title], with_marc)[0] if title is not None else None

@@ -215,6 +215,15 @@ class HarvestQuery(Schema):
     set = fields.String(allow_none=True, metadata={"description": "branch:KMN or type:book"})
     after = fields.String(allow_none=True, metadata={"description": "cursor from the last page"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    marc = fields.Boolean(load_default=False, metadata={"description": "include MARCXML"})
+
+
+class ImportResult(Schema):
+    added = fields.Integer()
+    unchanged = fields.Integer(metadata={"description": "already in the catalogue"})
+    failed = fields.List(
+        fields.Dict(), metadata={"description": "{position, reason, fields} per bad record"}
+    )
 
 
 # Event data (the envelope's `data`) by event type; all at version 1.

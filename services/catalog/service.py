@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
 from services.chassis.db import Database
+from services.chassis.errors import ValidationFailed
 from services.chassis.handlers import event_handler
 from services.chassis.outbox import OutboxRelay
 from services.chassis.service import ServiceBase, rpc
 
-from . import acquisitions, branches, harvest, items, titles
+from . import acquisitions, branches, exchange, harvest, items, titles
 from .models import Base
 
 
@@ -81,9 +84,9 @@ class CatalogService(ServiceBase):
             return harvest.harvest(session, params)
 
     @rpc
-    def harvest_record(self, title_id: str) -> dict | None:
+    def harvest_record(self, title_id: str, with_marc: bool = False) -> dict | None:
         with self.db.reading() as session:
-            return harvest.get_record(session, title_id)
+            return harvest.get_record(session, title_id, with_marc)
 
     @rpc
     def harvest_info(self) -> dict:
@@ -92,6 +95,28 @@ class CatalogService(ServiceBase):
                 "earliest_datestamp": harvest.earliest_datestamp(session),
                 "sets": harvest.sets(session),
             }
+
+    # -- MARC -----------------------------------------------------------------------------
+    @rpc
+    def import_marc(self, data_base64: str) -> dict:
+        """Import a MARC21 or MARCXML file; each batch of records commits on its own."""
+        try:
+            data = base64.b64decode(data_base64, validate=True)
+        except (ValueError, TypeError) as exc:
+            raise ValidationFailed(
+                "The file is not base64.", {"fields": {"file": [str(exc)]}}
+            ) from exc
+        return exchange.import_marc(self.db.transaction, data, self.caller).as_dict()
+
+    @rpc
+    def export_title_marcxml(self, title_id: str) -> str:
+        with self.db.reading() as session:
+            return exchange.export_title(session, title_id)
+
+    @rpc
+    def export_search_marcxml(self, params: dict) -> str:
+        with self.db.reading() as session:
+            return exchange.export_search(session, params)
 
     # -- what other services tell us -------------------------------------------------
     @event_handler("feedback", "suggestion_approved")

@@ -24,6 +24,8 @@ _stemmer = StemmerFactory().create_stemmer()
 
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Pérez' → 'perez'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -34,7 +36,8 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    if word.isdigit() or len(word) < 4:
+    # Codes and numbers (isbn, 2nd, abc123) have no Indonesian root.
+    if len(word) < 4 or not word.isalpha():
         return word
     return _stemmer.stem(word) or word
 

@@ -7,6 +7,7 @@ pustaka keys list | keys revoke KEY_ID
 pustaka dlq list SERVICE          parked messages of a service's handlers
 pustaka dlq replay SERVICE [--id EVENT_ID]
 pustaka up                        run the whole platform here (see deploy/local.py)
+pustaka catalog import FILE       import MARC21 or MARCXML, with progress (catalog/cli.py)
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ def parser() -> argparse.ArgumentParser:
     for sp in (dl, dr):
         sp.set_defaults(run=cmd_dlq)
     sub.add_parser("up", help="run the platform on this machine").set_defaults(run=cmd_up)
+    from services.catalog.cli import add_commands as catalog_commands
+
+    catalog_commands(sub)
     return p
 
 

@@ -45,17 +45,32 @@ class Outbox:
         version: int = 1,
         context: dict | None = None,
     ) -> dict:
-        envelope = make_envelope(self.service, event_type, subject, data, version)
+        return self.emit_many(session, [(event_type, subject, data)], version, context)[0]
+
+    def emit_many(
+        self,
+        session: Session,
+        events: list[tuple[str, object, dict]],
+        version: int = 1,
+        context: dict | None = None,
+    ) -> list[dict]:
+        """Store (event type, subject, data) events in one statement."""
+        envelopes = [make_envelope(self.service, t, s, d, version) for t, s, d in events]
+        now, context_json = time.time(), json.dumps(context) if context else None
         session.execute(
-            self.table.insert().values(
-                event_id=envelope["id"],
-                event_type=event_type,
-                envelope=json.dumps(envelope, separators=(",", ":")),
-                context=json.dumps(context) if context else None,
-                created_at=time.time(),
-            )
+            self.table.insert(),
+            [
+                {
+                    "event_id": envelope["id"],
+                    "event_type": event_type,
+                    "envelope": json.dumps(envelope, separators=(",", ":")),
+                    "context": context_json,
+                    "created_at": now,
+                }
+                for envelope, (event_type, _, _) in zip(envelopes, events, strict=True)
+            ],
         )
-        return envelope
+        return envelopes
 
 
 def _claimable(table: Table, now: float):

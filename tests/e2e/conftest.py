@@ -39,6 +39,9 @@ class Platform:
     def post(self, path, key=None, **kw):
         return requests.post(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
 
+    def patch(self, path, key=None, **kw):
+        return requests.patch(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
     def _auth(self, key, kw) -> dict:
         """Headers: any given, plus the key's (the admin's unless one is named; "" for none)."""
         headers = kw.pop("headers", {})

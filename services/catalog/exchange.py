@@ -1,0 +1,56 @@
+"""MARC in and out of the catalogue: import files (binary MARC21 or MARCXML), export
+a title or every match of a search as MARCXML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import ValidationFailed
+from services.chassis.schemas import load
+
+from . import marc, search
+from .importer import ImportReport, import_records
+from .schemas import TitleQuery
+from .titles import dump_titles, get_title
+
+EXPORT_MAX = 10_000
+title_query = TitleQuery()
+
+
+def marc_records(data: bytes):
+    """(position, payload, problem, record key) for each record of a MARC file."""
+    for position, title, problem in marc.read_titles(data):
+        if title is None:
+            yield position, None, problem, None
+        else:
+            yield position, title, None, title.pop("record_key")
+
+
+def import_marc(transaction: Callable, data: bytes, caller: Caller, progress=None) -> ImportReport:
+    if not data.strip():
+        raise ValidationFailed("The file is empty.", {"fields": {"file": ["Empty."]}})
+    return import_records(transaction, marc_records(data), caller, progress)
+
+
+def export_title(session: Session, public_id: str) -> str:
+    return marc.titles_to_marcxml([get_title(session, public_id)]).decode()
+
+
+def export_search(session: Session, params: dict) -> str:
+    """Every match of a search (not one page) as one MARCXML collection; more than
+    EXPORT_MAX matches is refused rather than cut short."""
+    query = load(title_query, {**params, "limit": 100, "cursor": None})
+    titles, cursor = [], None
+    while True:
+        found, cursor, total, _ = search.find(session, {**query, "cursor": cursor})
+        if total > EXPORT_MAX:
+            raise ValidationFailed(
+                f"The search matches {total} titles; export at most {EXPORT_MAX} at once.",
+                {"total": total, "limit": EXPORT_MAX},
+            )
+        titles += dump_titles(session, found)
+        if cursor is None:
+            return marc.titles_to_marcxml(titles).decode()

@@ -1,0 +1,96 @@
+"""The catalogue over HTTP: the demo collection, copies per branch, MARC files and
+OAI-PMH harvesting."""
+
+import xml.etree.ElementTree as ET
+
+from pymarc import Field, Record, Subfield
+
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+MARC = "{http://www.loc.gov/MARC21/slim}"
+
+
+def test_the_demo_collection_is_there_and_indonesian_search_works(platform):
+    branches = platform.get("/v1/catalog/branches").json()["items"]
+    assert {"SPN", "KMN"} <= {b["code"] for b in branches}
+    found = platform.get("/v1/catalog/titles", params={"q": "perpustakaan", "facets": "true"})
+    body = found.json()
+    titles = {t["title"] for t in body["items"]}
+    assert "Pengantar Ilmu Perpustakaan" in titles
+    assert body["facets"]["type"]
+    pustaka = platform.get("/v1/catalog/titles", params={"q": "pustaka"}).json()
+    assert pustaka["total"] == body["total"]  # the same root
+
+
+def test_a_branch_manages_copies_only_at_its_own_branch(platform):
+    kmn = platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN")
+    title = platform.post("/v1/catalog/titles", key=kmn, json={"title": "Cerita Kerinci"}).json()
+    here = platform.post(
+        f"/v1/catalog/titles/{title['id']}/items",
+        key=kmn,
+        json={"barcode": "KMN-E2E-1", "branch": "KMN", "location": "UMUM"},
+    )
+    assert here.status_code == 201, here.text
+    there = platform.post(
+        f"/v1/catalog/titles/{title['id']}/items",
+        key=kmn,
+        json={"barcode": "SPN-E2E-1", "branch": "SPN"},
+    )
+    assert there.status_code == 403
+    lent = platform.patch("/v1/catalog/items/KMN-E2E-1", key=kmn, json={"status": "on_loan"})
+    assert lent.status_code == 200 and lent.json()["status"] == "on_loan"
+    shown = platform.get(f"/v1/catalog/titles/{title['id']}").json()
+    assert shown["availability"] == [{"branch": "KMN", "available": 0, "total": 1}]
+
+
+def marc_upload() -> bytes:
+    records = []
+    for control, title in (("e2e-1", "Hikayat Raja Kerinci"), ("e2e-2", "Syair Danau Kerinci")):
+        record = Record()
+        record.add_field(Field(tag="001", data=control))
+        record.add_field(Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", title)]))
+        records.append(record.as_marc())
+    return b"".join(records) + b"not a marc record\x1d"
+
+
+def test_marc_upload_is_kept_once_and_exports_as_marcxml(platform):
+    data = marc_upload()
+    first = platform.post("/v1/catalog/imports", files={"file": ("koleksi.mrc", data)}).json()
+    assert first["added"] == 2 and first["failed"][0]["position"] == 3
+    again = platform.post("/v1/catalog/imports", data=data).json()
+    assert (again["added"], again["unchanged"]) == (0, 2)
+    exported = platform.get("/v1/catalog/marcxml", params={"q": "kerinci hikayat"})
+    assert exported.headers["Content-Type"].startswith("application/xml")
+    records = ET.fromstring(exported.content).findall(f"{MARC}record")
+    assert len(records) == 1
+    assert platform.post("/v1/catalog/imports", data=b"").status_code == 400
+
+
+def oai(platform, **params):
+    response = platform.get("/oai", key="", params=params)
+    assert response.status_code == 200
+    return ET.fromstring(response.content)
+
+
+def test_a_harvester_takes_everything_then_only_changes_deletions_included(platform):
+    identify = oai(platform, verb="Identify")
+    assert identify.find(f"{OAI}Identify/{OAI}deletedRecord").text == "persistent"
+    seen, params = [], {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    while True:
+        page = oai(platform, **params)
+        seen += [h.find(f"{OAI}identifier").text for h in page.iter(f"{OAI}header")]
+        token = page.find(f".//{OAI}resumptionToken")
+        if token is None or not token.text:
+            break
+        params = {"verb": "ListIdentifiers", "resumptionToken": token.text}
+    total = platform.get("/v1/catalog/titles").json()["total"]
+    assert len(seen) == len(set(seen)) >= total
+    stamp = max(d.text for d in page.iter(f"{OAI}datestamp"))
+
+    made = platform.post("/v1/catalog/titles", json={"title": "Akan Ditarik"}).json()
+    assert platform.post(f"/v1/catalog/titles/{made['id']}/withdraw").status_code == 200
+    changed = oai(platform, verb="ListRecords", metadataPrefix="marc21", **{"from": stamp})
+    headers = {h.find(f"{OAI}identifier").text: h for h in changed.iter(f"{OAI}header")}
+    deleted = headers[f"oai:pustaka.sungaipenuh:{made['id']}"]
+    assert deleted.get("status") == "deleted"
+    bad = oai(platform, verb="ListRecords", metadataPrefix="mods")
+    assert bad.find(f"{OAI}error").get("code") == "cannotDisseminateFormat"
