@@ -113,7 +113,7 @@ def _add(session: Session, fresh, caller: Caller, report: ImportReport) -> None:
             "authors": data.get("authors") or [],
             "subjects": data.get("subjects") or [],
             "record_key": key,
-            "search_doc": search_document(data),
+            "search_doc": search_document(data, available_at=[]),
             "created_by": caller.client_id,
             "created_at": now,
             "updated_at": now,

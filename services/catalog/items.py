@@ -14,7 +14,7 @@ from services.chassis.schemas import load
 
 from .models import Branch, Item, Location, Title, events, title_id, title_seq
 from .schemas import ItemInput, ItemOutput, ItemStatusInput
-from .titles import field_error
+from .titles import field_error, reindex
 
 item_input, item_status_input, item_output = ItemInput(), ItemStatusInput(), ItemOutput()
 
@@ -64,6 +64,7 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     )
     session.add(item)
     session.flush()
+    reindex(session, title)
     dumped = dump_item(item)
     events.emit(session, "item_added", item.barcode, dumped, context=caller.as_context())
     return dumped
@@ -88,6 +89,8 @@ def change_status(session: Session, barcode: str, payload: dict, caller: Caller)
         return dump_item(item)
     previous = item.status
     item.status, item.note, item.updated_at = data["status"], data.get("note"), time.time()
+    session.flush()
+    reindex(session, session.get(Title, item.title_seq))
     dumped = dump_item(item)
     events.emit(
         session,

@@ -26,8 +26,9 @@ class Base(DeclarativeBase):
 
 
 outbox_table, applied_events_table = reliability_tables(Base.metadata)
-# Made by migrations for one database only (the FTS5 table, the GIN index).
-Base.metadata.info["unmodelled"] = ("titles_fts", "ix_titles_search")
+# Made by migrations for one database only: SQLite's FTS5 table; PostgreSQL's
+# stored tsvector column and its GIN index.
+Base.metadata.info["unmodelled"] = ("titles_fts", "ix_titles_search", "search_vector")
 events = Outbox("catalog", outbox_table)
 
 

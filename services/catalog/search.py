@@ -1,128 +1,163 @@
 """Finding titles: full text with Indonesian roots, filters, facets, keyset pages.
 
-SQLite: an FTS5 table over titles.search_doc (kept in step by triggers, see the
-migration). PostgreSQL: a GIN index on to_tsvector('simple', search_doc). Both get
-the same words from text.py, so both find the same titles.
+Every search, filtered or not, is one full-text query: the words of `q` and a
+facet token per filter (see text.py), intersected by the index. SQLite: an FTS5
+table over titles.search_doc, kept in step by triggers (see the migrations).
+PostgreSQL: a GIN index on a stored column, to_tsvector('simple', search_doc).
+Both index the same
+words, so both find the same titles.
 
 Results come newest first (by id), never ranked by relevance: ranking every match
-of a common term would cost time in proportion to the matches, while this order
-lets either index stop after one page. `total` is exact.
+of a common term costs time in proportion to the matches, while this order lets
+either index stop after one page. `total` is exact, counted in the index alone.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, column, exists, func, literal_column, select, table, text
+import time
+
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import ValidationFailed
 from services.chassis.pagination import decode_cursor, page
 
-from .models import Item, Title, TitleSubject
-from .text import Term, fold, parse_query
+from .models import Title, TitleSubject
+from .schemas import MATERIAL_TYPES
+from .text import EVERY, FACET, Term, parse_query, subject_key, year_tokens
 
-FTS = table("titles_fts", column("rowid"))
+YEAR_MIN, YEAR_MAX = 1000, 2100
 
 
-def _fts5_expression(terms: list[Term]) -> str:
-    return " ".join(f'"{t.word}"' + ("*" if t.prefix else "") for t in terms)
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, {"fields": {field: [message]}})
+
+
+def _filter_terms(params: dict) -> list[Term]:
+    terms = []
+    if "type" in params:
+        terms.append(Term(f"{FACET}type{params['type']}"))
+    if "language" in params:
+        terms.append(Term(f"{FACET}lang{params['language']}"))
+    if "subject" in params:
+        terms.append(Term(f"{FACET}subj{subject_key(params['subject'])}"))
+    if "available_at" in params:
+        terms.append(Term(f"{FACET}avail{params['available_at'].lower()}"))
+    if "year_from" in params or "year_to" in params:
+        low = max(YEAR_MIN, params.get("year_from", YEAR_MIN))
+        high = min(YEAR_MAX, params.get("year_to", YEAR_MAX))
+        if low > high:
+            raise _invalid("year_from", "year_from is after year_to.")
+        years = year_tokens(low, high)
+        terms.append(Term(years[0], alternatives=tuple(years[1:])))
+    return terms
+
+
+def _fts5(terms: list[Term]) -> str:
+    def one(t: Term) -> str:
+        if t.alternatives:
+            return "(" + " OR ".join(f'"{w}"' for w in (t.word, *t.alternatives)) + ")"
+        return f'"{t.word}"' + ("*" if t.prefix else "")
+
+    return " AND ".join(one(t) for t in terms)
 
 
 def _tsquery(terms: list[Term]) -> str:
-    return " & ".join(f"'{t.word}'" + (":*" if t.prefix else "") for t in terms)
+    def one(t: Term) -> str:
+        if t.alternatives:
+            return "(" + " | ".join(f"'{w}'" for w in (t.word, *t.alternatives)) + ")"
+        return f"'{t.word}'" + (":*" if t.prefix else "")
+
+    return " & ".join(one(t) for t in terms)
 
 
-def _text_match(session: Session, terms: list[Term]):
-    """(FROM clause, WHERE condition) restricting titles to those matching every term."""
-    titles = Title.__table__
-    if session.get_bind().dialect.name == "sqlite":
-        joined = titles.join(FTS, FTS.c.rowid == titles.c.seq)
-        return joined, text("titles_fts MATCH :fts").bindparams(fts=_fts5_expression(terms))
-    vector = func.to_tsvector(literal_column("'simple'"), titles.c.search_doc)
-    query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms))
-    return titles, vector.op("@@")(query)
+class Index:
+    """The full-text index of one database: counts and pages of matching ids."""
 
+    def __init__(self, session: Session):
+        self.session = session
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
 
-def _filters(params: dict) -> list:
-    where = [Title.withdrawn_at.is_(None)]
-    if "type" in params:
-        where.append(Title.material_type == params["type"])
-    if "language" in params:
-        where.append(Title.language == params["language"])
-    if "year_from" in params:
-        where.append(Title.year >= params["year_from"])
-    if "year_to" in params:
-        where.append(Title.year <= params["year_to"])
-    if "subject" in params:
-        where.append(
-            exists().where(
-                TitleSubject.title_seq == Title.seq, TitleSubject.subject == fold(params["subject"])
+    def _ids(self, terms: list[Term]):
+        """(select of matching ids, the id column) for these terms."""
+        if self.sqlite:
+            rowid = literal_column("rowid")
+            stmt = (
+                select(rowid)
+                .select_from(text("titles_fts"))
+                .where(text("titles_fts MATCH :fts").bindparams(fts=_fts5(terms)))
             )
-        )
-    if "available_at" in params:
-        where.append(
-            exists().where(
-                Item.title_seq == Title.seq,
-                Item.branch_code == params["available_at"],
-                Item.status == "available",
-            )
-        )
-    return where
+            return stmt, rowid
+        vector = literal_column("search_vector")
+        query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms))
+        return select(Title.seq).where(vector.op("@@")(query)), Title.seq
+
+    def count(self, terms: list[Term]) -> int:
+        ids, _ = self._ids(terms)
+        return self.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+    def page(self, terms: list[Term], before: int | None, limit: int) -> list[int]:
+        ids, column = self._ids(terms)
+        if before is not None:
+            ids = ids.where(column < before)
+        return list(self.session.scalars(ids.order_by(column.desc()).limit(limit)))
 
 
 def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
     """(titles of this page, next cursor, exact total, facet counts or None)."""
-    if params.get("year_from", 0) > params.get("year_to", 9999):
-        raise ValidationFailed(
-            "year_from is after year_to.", {"fields": {"year_from": ["After year_to."]}}
-        )
     after = decode_cursor(params.get("cursor"))
     if after is not None and not isinstance(after.get("seq"), int):
-        raise ValidationFailed("Invalid cursor.", {"fields": {"cursor": ["Invalid cursor."]}})
-    terms = parse_query(params.get("q", ""))
-    if params.get("q", "").strip() and not terms:
-        raise ValidationFailed("q has no words to search for.", {"fields": {"q": ["No words."]}})
-    source, where = Title.__table__, _filters(params)
-    if terms:
-        source, match = _text_match(session, terms)
-        where.append(match)
-    condition = and_(*where)
-    total = session.scalar(select(func.count()).select_from(source).where(condition))
-    page_where = [condition] + ([Title.seq < after["seq"]] if after else [])
-    rows = session.scalars(
-        select(Title)
-        .select_from(source)
-        .where(*page_where)
-        .order_by(Title.seq.desc())
-        .limit(params["limit"] + 1)
-    ).all()
-    items, cursor = page(list(rows), params["limit"], lambda t: {"seq": t.seq})
-    facets = _facets(session, source, condition) if params.get("facets") else None
-    return items, cursor, total, facets
+        raise _invalid("cursor", "Invalid cursor.")
+    words = parse_query(params.get("q", ""))
+    if params.get("q", "").strip() and not words:
+        raise _invalid("q", "q has no words to search for.")
+    terms = words + _filter_terms(params) or [Term(EVERY)]
+    index = Index(session)
+    total = index.count(terms)
+    seqs = index.page(terms, after["seq"] if after else None, params["limit"] + 1)
+    by_seq = {t.seq: t for t in session.scalars(select(Title).where(Title.seq.in_(seqs)))}
+    titles, cursor = page([by_seq[s] for s in seqs], params["limit"], lambda t: {"seq": t.seq})
+    facets = _facets(session, index, terms) if params.get("facets") else None
+    return titles, cursor, total, facets
 
 
-def _facets(session: Session, source, condition) -> dict:
-    def counts(expr, limit=None):
-        stmt = (
-            select(expr.label("value"), func.count().label("n"))
-            .select_from(source)
-            .where(condition, expr.is_not(None))
-            .group_by(expr)
-            .order_by(func.count().desc(), expr)
-        )
-        rows = session.execute(stmt.limit(limit) if limit else stmt).all()
-        return [{"value": str(value), "count": n} for value, n in rows]
+FACET_LANGUAGES = ("ind", "eng", "min", "jav", "msa", "ara", "nld", "mul")
+FACET_SUBJECTS = 10
 
-    subjects = (
-        select(TitleSubject.subject.label("value"), func.count().label("n"))
-        .select_from(source.join(TitleSubject, TitleSubject.title_seq == Title.seq))
-        .where(condition)
-        .group_by(TitleSubject.subject)
-        .order_by(func.count().desc(), TitleSubject.subject)
-        .limit(20)
-    )
+
+def _facets(session: Session, index: Index, terms: list[Term]) -> dict:
+    """Counts of the matches by type, language, decade and the most used subjects;
+    each is one more intersection in the index, so the cost is bounded by the
+    number of values counted, not the number of matches."""
+
+    def counts(values, token) -> list[dict]:
+        found = [{"value": str(v), "count": index.count([*terms, Term(token(v))])} for v in values]
+        return sorted((f for f in found if f["count"]), key=lambda f: -f["count"])
+
+    decades = range(1900, 2030, 10)
     return {
-        "type": counts(Title.material_type),
-        "language": counts(Title.language),
-        "year": counts(Title.year, limit=50),
-        "subject": [{"value": v, "count": n} for v, n in session.execute(subjects).all()],
+        "type": counts(MATERIAL_TYPES, lambda v: f"{FACET}type{v}"),
+        "language": counts(FACET_LANGUAGES, lambda v: f"{FACET}lang{v}"),
+        "decade": counts(decades, lambda v: f"{FACET}decade{v // 10}"),
+        "subject": counts(_top_subjects(session), lambda v: f"{FACET}subj{subject_key(v)}"),
     }
+
+
+_top: dict[str, tuple[float, list[str]]] = {}
+TOP_SUBJECTS_SECONDS = 300.0
+
+
+def _top_subjects(session: Session) -> list[str]:
+    """The catalogue's most used subjects, looked up at most every five minutes:
+    counting them visits every subject row."""
+    key = str(session.get_bind().url)
+    hit = _top.get(key)
+    if hit is None or hit[0] < time.monotonic():
+        rows = session.execute(
+            select(TitleSubject.subject)
+            .group_by(TitleSubject.subject)
+            .order_by(func.count().desc(), TitleSubject.subject)
+            .limit(FACET_SUBJECTS)
+        ).scalars()
+        hit = _top[key] = (time.monotonic() + TOP_SUBJECTS_SECONDS, list(rows))
+    return hit[1]

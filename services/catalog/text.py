@@ -11,6 +11,7 @@ database has an Indonesian stemmer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,10 +55,54 @@ def document(*fields: str | None) -> str:
     return " ".join(out)
 
 
+# Facet tokens: each document also carries its type, language, year, decade,
+# subjects and the branches with an available copy as words of their own, so a
+# filtered search is one index intersection (fast on both databases) rather than
+# a join that visits every match. They begin with FACET, which no word does, and
+# query words that begin so are ignored.
+FACET = "zq"
+EVERY = FACET + "all"  # in every searchable document: "match everything"
+
+
+def subject_key(subject: str) -> str:
+    return hashlib.sha1(fold(subject).encode()).hexdigest()[:12]
+
+
+def facet_tokens(
+    material_type: str,
+    language: str,
+    year: int | None,
+    subjects: list[str],
+    available_at: list[str],
+) -> list[str]:
+    tokens = [EVERY, f"{FACET}type{material_type}", f"{FACET}lang{language}"]
+    if year is not None:
+        tokens += [f"{FACET}year{year}", f"{FACET}decade{year // 10}"]
+    tokens += sorted({f"{FACET}subj{subject_key(s)}" for s in subjects})
+    tokens += sorted({f"{FACET}avail{b.lower()}" for b in available_at})
+    return tokens
+
+
+def year_tokens(low: int, high: int) -> list[str]:
+    """The fewest facet tokens covering the years low..high: whole decades as one."""
+    tokens, year = [], low
+    while year <= high:
+        if year % 10 == 0 and year + 9 <= high:
+            tokens.append(f"{FACET}decade{year // 10}")
+            year += 10
+        else:
+            tokens.append(f"{FACET}year{year}")
+            year += 1
+    return tokens
+
+
 @dataclass(frozen=True)
 class Term:
+    """Words to match: any of `words` (one, or alternatives such as years)."""
+
     word: str
     prefix: bool = False
+    alternatives: tuple[str, ...] = ()
 
 
 def parse_query(q: str) -> list[Term]:
@@ -65,7 +110,7 @@ def parse_query(q: str) -> list[Term]:
     other words match by their root."""
     terms = []
     for raw in q.split():
-        found = words(raw)
+        found = [w for w in words(raw) if not w.startswith(FACET)]
         for i, word in enumerate(found):
             # In `al-qur*`, the * belongs to the last word only.
             if raw.endswith("*") and i == len(found) - 1:

@@ -19,7 +19,7 @@ from services.chassis.schemas import load
 from . import acquisitions, search
 from .models import Item, Title, TitleSubject, events, title_seq
 from .schemas import TitleInput, TitleQuery
-from .text import document, fold
+from .text import document, facet_tokens, fold
 
 title_input = TitleInput()
 title_query = TitleQuery()
@@ -102,8 +102,9 @@ def validate_fields(payload: dict) -> dict:
     return data
 
 
-def search_document(data: dict) -> str:
-    return document(
+def search_document(data: dict, available_at: list[str]) -> str:
+    """What search indexes for a title: its words and roots, then its facet tokens."""
+    words = document(
         data.get("title"),
         data.get("subtitle"),
         " ".join(data.get("authors") or []),
@@ -112,6 +113,14 @@ def search_document(data: dict) -> str:
         data.get("isbn"),
         data.get("issn"),
     )
+    facets = facet_tokens(
+        data.get("material_type") or "book",
+        data.get("language") or "ind",
+        data.get("year"),
+        data.get("subjects") or [],
+        available_at,
+    )
+    return f"{words} {' '.join(facets)}"
 
 
 def subject_rows(seq: int, subjects: list[str]) -> list[dict]:
@@ -133,9 +142,25 @@ def _clean(session: Session, payload: dict, current: Title | None = None) -> dic
     return data
 
 
+def reindex(session: Session, title: Title) -> None:
+    """Bring the search document up to date: after a change of fields or of copies.
+    A withdrawn title has none, so no search finds it."""
+    if title.withdrawn_at is not None:
+        title.search_doc = ""
+        return
+    available = session.scalars(
+        select(Item.branch_code)
+        .where(Item.title_seq == title.seq, Item.status == "available")
+        .distinct()
+    ).all()
+    fields = {name: getattr(title, name) for name in MODELLED}
+    title.search_doc = search_document(fields, list(available))
+
+
 def _index(session: Session, title: Title) -> None:
     """Keep the search document and the subject list in step with the fields."""
-    title.search_doc = search_document({name: getattr(title, name) for name in MODELLED})
+    session.flush()
+    reindex(session, title)
     session.flush()
     session.execute(delete(TitleSubject).where(TitleSubject.title_seq == title.seq))
     rows = subject_rows(title.seq, title.subjects)
@@ -208,6 +233,7 @@ def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:
     title.version += 1
     for item in session.scalars(select(Item).where(Item.title_seq == title.seq)):
         item.status, item.updated_at = "withdrawn", now
+    reindex(session, title)
     dumped = dump_titles(session, [title])[0]
     events.emit(session, "title_withdrawn", title.id, dumped, context=caller.as_context())
     return dumped
