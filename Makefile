@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test lint format bench clean down
+.PHONY: up test lint format bench bench-catalog clean down
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Pustaka needs Python 3.11 (PYTHON=python3.11 make ...)")'
@@ -34,6 +34,9 @@ test: lint
 bench: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker
 	$(BIN)/python tests/bench/foundation.py
+
+bench-catalog: $(BIN)/.installed
+	$(BIN)/python tests/bench/catalog_search.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

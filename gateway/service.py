@@ -24,6 +24,7 @@ from services.catalog.schemas import (
 )
 
 from . import oai
+from .asyncapi import build_asyncapi
 from .cache import Cache
 from .calls import ServiceCalls
 from .errors import json_response, xml_response
@@ -71,6 +72,16 @@ class GatewayService:
     @route("GET", "/v1/openapi.json", roles=PUBLIC, summary="This document.", tag="platform")
     def openapi(self, request):
         return json_response(build_spec(type(self)))
+
+    @route(
+        "GET",
+        "/v1/asyncapi.json",
+        roles=PUBLIC,
+        summary="The events, for integrators.",
+        tag="platform",
+    )
+    def asyncapi(self, request):
+        return json_response(build_asyncapi())
 
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):

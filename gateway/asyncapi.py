@@ -1,0 +1,76 @@
+"""The event catalogue for integrators, as an AsyncAPI 2.6 document generated from
+each service's EVENT_SCHEMAS (the same marshmallow schemas the services dump event
+data with), so it cannot drift from the code."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from services.catalog.schemas import EVENT_SCHEMAS as CATALOG_EVENTS
+
+EVENTS_BY_SERVICE = {"catalog": CATALOG_EVENTS}
+
+ENVELOPE = {
+    "type": "object",
+    "required": ["specversion", "id", "source", "type", "time", "subject", "dataschema", "data"],
+    "properties": {
+        "specversion": {"type": "string", "const": "1.0"},
+        "id": {"type": "string", "format": "uuid", "description": "the idempotency key"},
+        "source": {"type": "string", "example": "/services/catalog"},
+        "type": {"type": "string", "example": "catalog.title_created"},
+        "time": {"type": "string", "format": "date-time"},
+        "subject": {"type": "string", "description": "the id of the entity"},
+        "dataschema": {"type": "string", "example": "catalog.title_created/v1"},
+        "datacontenttype": {"type": "string", "const": "application/json"},
+    },
+}
+
+
+def _json_schemas() -> dict:
+    """JSON Schema of every event's data, through apispec's marshmallow converter."""
+    spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    for service, events in EVENTS_BY_SERVICE.items():
+        for event_type, schema in events.items():
+            spec.components.schema(f"{service}.{event_type}", schema=schema)
+    return spec.to_dict()["components"]["schemas"]
+
+
+def build_asyncapi() -> dict:
+    schemas = _json_schemas()
+    channels = {}
+    for service, events in EVENTS_BY_SERVICE.items():
+        for event_type in events:
+            name = f"{service}.{event_type}"
+            payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"]}}
+            payload["properties"]["data"] = {"$ref": f"#/components/schemas/{name}"}
+            channels[f"{service}.events/{event_type}"] = {
+                "description": f"Exchange `{service}.events` (topic), routing key `{event_type}`.",
+                "subscribe": {
+                    "operationId": name.replace(".", "_"),
+                    "message": {
+                        "name": name,
+                        "contentType": "application/json",
+                        "payload": payload,
+                    },
+                },
+                "bindings": {
+                    "amqp": {
+                        "is": "routingKey",
+                        "exchange": {"name": f"{service}.events", "type": "topic", "durable": True},
+                    }
+                },
+            }
+    return {
+        "asyncapi": "2.6.0",
+        "info": {
+            "title": "Pustaka events",
+            "version": "1.0.0",
+            "description": "Bind a durable queue to a service's exchange with the event "
+            "types you want. Bodies are CloudEvents-shaped envelopes; `id` is the "
+            "idempotency key; a breaking change is a new major version of `dataschema`.",
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "components": {"schemas": schemas},
+    }

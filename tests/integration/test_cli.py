@@ -1,0 +1,66 @@
+"""The operator's commands, run as an operator runs them."""
+
+import os
+import subprocess
+import sys
+
+from pymarc import Field, Record, Subfield
+
+from services.chassis.config import ROOT
+
+
+def pustaka(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "services.chassis.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def cli_env(tmp_path, amqp_uri="amqp://guest:guest@127.0.0.1:5672/"):
+    return {**os.environ, "DATA_DIR": str(tmp_path / "data"), "AMQP_URI": amqp_uri}
+
+
+def test_marc_import_from_the_command_line_reports_and_is_idempotent(tmp_path):
+    env = cli_env(tmp_path)
+    assert pustaka(env, "migrate", "catalog").returncode == 0
+    records = []
+    for n, title in enumerate(("Hikayat Hang Tuah", "Sitti Nurbaya"), start=1):
+        record = Record()
+        record.add_field(Field(tag="001", data=f"cli-{n}"))
+        record.add_field(Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", title)]))
+        records.append(record.as_marc())
+    path = tmp_path / "koleksi.mrc"
+    path.write_bytes(b"".join(records) + b"garbage\x1d")
+
+    first = pustaka(env, "catalog", "import", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "added 2, unchanged 0, failed 1" in first.stdout
+    assert "record 3:" in first.stderr
+    again = pustaka(env, "catalog", "import", str(path))
+    assert "added 0, unchanged 2, failed 1" in again.stdout
+    exported = pustaka(env, "catalog", "export", "--q", "nurbaya")
+    assert exported.stdout.count("<record") == 1 and "Sitti Nurbaya" in exported.stdout
+
+
+def test_keys_are_created_listed_and_revoked(tmp_path):
+    env = cli_env(tmp_path)
+    assert pustaka(env, "migrate", "gateway").returncode == 0
+    made = pustaka(env, "keys", "create", "Cabang Kumun", "--role", "branch", "--branch", "KMN")
+    assert made.returncode == 0 and "key (shown once): pk_" in made.stdout
+    key_id = made.stdout.split("key ")[1].split()[0]
+    assert key_id in pustaka(env, "keys", "list").stdout
+    assert pustaka(env, "keys", "revoke", key_id).returncode == 0
+    assert "revoked" in pustaka(env, "keys", "list").stdout
+    refused = pustaka(env, "keys", "create", "x", "--role", "branch")
+    assert refused.returncode == 2 and "branch" in refused.stderr
+
+
+def test_dead_letters_are_listed_and_replayed_from_the_command_line(tmp_path, config):
+    env = cli_env(tmp_path, config["AMQP_URI"])
+    listed = pustaka(env, "dlq", "list", "catalog")
+    assert listed.returncode == 0 and "0 parked in catalog.dead-letters" in listed.stdout
+    assert "replayed 0" in pustaka(env, "dlq", "replay", "catalog").stdout
