@@ -30,9 +30,9 @@ ENVELOPE = {
 def _json_schemas() -> dict:
     """JSON Schema of every event's data, through apispec's marshmallow converter."""
     spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
-    for service, events in EVENTS_BY_SERVICE.items():
-        for event_type, schema in events.items():
-            spec.components.schema(f"{service}.{event_type}", schema=schema)
+    classes = {s for events in EVENTS_BY_SERVICE.values() for s in events.values()}
+    for schema in sorted(classes, key=lambda s: s.__name__):
+        spec.components.schema(schema.__name__, schema=schema)
     return spec.to_dict()["components"]["schemas"]
 
 
@@ -40,10 +40,10 @@ def build_asyncapi() -> dict:
     schemas = _json_schemas()
     channels = {}
     for service, events in EVENTS_BY_SERVICE.items():
-        for event_type in events:
+        for event_type, schema in events.items():
             name = f"{service}.{event_type}"
             payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"]}}
-            payload["properties"]["data"] = {"$ref": f"#/components/schemas/{name}"}
+            payload["properties"]["data"] = {"$ref": f"#/components/schemas/{schema.__name__}"}
             channels[f"{service}.events/{event_type}"] = {
                 "description": f"Exchange `{service}.events` (topic), routing key `{event_type}`.",
                 "subscribe": {

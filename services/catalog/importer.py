@@ -19,12 +19,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
+from services.chassis.db import refresh_statistics
 from services.chassis.errors import DomainError
 
 from .models import Title, TitleSubject, events, title_id
 from .titles import MODELLED, dump_title, search_document, subject_rows, validate_fields
 
 BATCH = 1000
+# Imports at least this large end with fresh planner statistics.
+BULK = 10_000
 
 
 @dataclass
@@ -148,6 +151,9 @@ def import_records(
     for batch in _batches(records, batch_size):
         with transaction() as session:
             import_batch(session, batch, caller, report)
+            engine = session.get_bind()
         if progress:
             progress(report)
+    if report.added >= BULK:
+        refresh_statistics(engine, Title.__tablename__)
     return report

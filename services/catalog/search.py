@@ -77,6 +77,10 @@ class Index:
     def __init__(self, session: Session):
         self.session = session
         self.sqlite = session.get_bind().dialect.name == "sqlite"
+        if not self.sqlite:
+            # Room for an exact bitmap of a million matches: a lossy one makes
+            # PostgreSQL re-read every document on the pages it covers.
+            session.execute(text("SET LOCAL work_mem = '64MB'"))
 
     def _ids(self, terms: list[Term]):
         """(select of matching ids, the id column) for these terms."""

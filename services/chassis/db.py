@@ -83,6 +83,16 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def refresh_statistics(engine: Engine, table: str) -> None:
+    """After a bulk load: fresh planner statistics (and, on PostgreSQL, the visibility
+    map) so the next queries get good plans without waiting for autovacuum."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
+        else:
+            conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
     """(read-write, read-only) session factories for one engine."""
     reader = engine.execution_options(sqlite_begin="DEFERRED")

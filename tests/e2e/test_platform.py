@@ -21,6 +21,8 @@ def test_health_ready_and_the_api_documents(platform):
     )
     assert {"201", "400", "401", "403", "409", "503", "504"} <= set(post["responses"])
     assert "isbn" in spec["components"]["schemas"]["TitleInput"]["properties"]
+    events = platform.get("/v1/asyncapi.json", key="").json()
+    assert "catalog.events/title_created" in events["channels"]
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and "openapi.json" in docs.text
 
