@@ -1,10 +1,20 @@
-"""Helpers for tests that watch the broker or wait for something to happen."""
+"""Helpers for tests and benchmarks: watching the broker, waiting for something to
+happen, running the whole platform."""
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
+import requests
 from kombu import Connection, Queue
 
+from services.chassis.config import ROOT
 from services.chassis.declare import events_exchange
 
 
@@ -57,3 +67,61 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextmanager
+def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
+    """The whole platform, started by the same runner as `make up`, in `var` (data,
+    logs, demo key), on a free port; yields (base URL, environment) once /ready."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "AMQP_URI": amqp_uri,
+        "PUSTAKA_VAR": str(var),
+        "DATA_DIR": str(var / "data"),
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+        **(extra_env or {}),
+    }
+    url = f"http://127.0.0.1:{port}"
+    with open(var / "platform.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "deploy.local"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_http(url + "/ready", proc, var / "platform.log")
+            yield url, env
+        finally:
+            stop_process(proc)
+
+
+def wait_http(url: str, proc=None, log: Path | None = None, timeout: float = 60.0) -> None:
+    """Poll `url` until it answers 200; fail early if `proc` (logging to `log`) stops."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"{proc.args} stopped:\n" + (log.read_text() if log else ""))
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer 200 within {timeout:g}s")

@@ -84,9 +84,6 @@ class Title(Base):
 
     __table_args__ = (
         Index("ix_titles_updated", "updated_at", "seq"),
-        Index("ix_titles_type", "material_type", "seq"),
-        Index("ix_titles_language", "language", "seq"),
-        Index("ix_titles_year", "year", "seq"),
         UniqueConstraint("record_key", name="uq_titles_record_key"),
     )
 

@@ -16,8 +16,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,16 +31,11 @@ from kombu import Connection, Exchange, Queue
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from services.chassis.config import load_config  # noqa: E402
+from tests.support import free_port, running_platform, stop_process, wait_http  # noqa: E402
 
 AMQP_BASE = load_config()["AMQP_URI"]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Vhost:
@@ -91,49 +84,10 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def bench_http(tmp: Path) -> None:
     with Vhost() as vhost:
-        port = free_port()
-        env = {
-            **os.environ,
-            "AMQP_URI": vhost.uri,
-            "PUSTAKA_VAR": str(tmp / "var"),
-            "DATA_DIR": str(tmp / "var" / "data"),
-            "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-        }
-        log = open(tmp / "platform.log", "w")  # noqa: SIM115
-        platform = subprocess.Popen(
-            [sys.executable, "-m", "deploy.local"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            while not (tmp / "var" / "demo-admin.key").exists():
-                time.sleep(0.2)
-            wait_http(base + "/ready")
+        (tmp / "var").mkdir()
+        with running_platform(tmp / "var", vhost.uri) as (base, _):
             key = (tmp / "var" / "demo-admin.key").read_text().strip()
             made = requests.post(
                 base + "/v1/catalog/titles",
@@ -142,9 +96,6 @@ def bench_http(tmp: Path) -> None:
                 timeout=10,
             ).json()
             gateway = wrk(f"{base}/v1/catalog/titles/{made['id']}", key)
-        finally:
-            stop(platform)
-            log.close()
         bare_port = free_port()
         bare = subprocess.Popen(
             [sys.executable, "-m", "tests.bench.bare", f"127.0.0.1:{bare_port}", vhost.uri],
@@ -153,10 +104,10 @@ def bench_http(tmp: Path) -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_http(f"http://127.0.0.1:{bare_port}/bare/1")
+            wait_http(f"http://127.0.0.1:{bare_port}/bare/1", bare)
             baseline = wrk(f"http://127.0.0.1:{bare_port}/bare/1")
         finally:
-            stop(bare)
+            stop_process(bare)
     print(f"\n1. HTTP, 20 connections, {SECONDS} s each (wrk)")
     print(f"   {'route':<44} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
     for name, r in (

@@ -1,13 +1,9 @@
 """The whole platform, started by the same runner as `make up`, on its own vhost,
 port and data directory; catalogue on SQLite, then on PostgreSQL."""
 
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,14 +12,9 @@ import pytest
 import requests
 
 from services.chassis.config import ROOT
+from tests.support import running_platform, wait_http
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Platform:
@@ -65,6 +56,7 @@ class Platform:
         return re.search(r"key \(shown once\): (\S+)", out).group(1)
 
     def ctl(self, *args) -> str:
+        """supervisorctl on the platform's processes."""
         conf = str(self.var / "supervisord.conf")
         done = subprocess.run(
             [str(BIN / "supervisorctl"), "-c", conf, *args],
@@ -75,15 +67,7 @@ class Platform:
         return done.stdout
 
     def wait_ready(self, timeout=60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/ready", timeout=5).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError("the platform did not become ready")
+        wait_http(self.url + "/ready", timeout=timeout)
 
 
 @pytest.fixture(
@@ -95,41 +79,11 @@ def platform(request, rabbit_manager, tmp_path_factory):
     vhost = f"pustaka_e2e_{uuid.uuid4().hex[:8]}"
     rabbit_manager.create_vhost(vhost)
     rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
-    port = free_port()
-    env = {
-        **os.environ,
-        "AMQP_URI": f"amqp://{amqp.netloc}/{vhost}",
-        "PUSTAKA_VAR": str(var),
-        "DATA_DIR": str(var / "data"),
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-        "RPC_TIMEOUT_SECONDS": "3",
-        "OUTBOX_POLL_SECONDS": "0.2",
-        "CATALOG_REPLICAS": "2",
-    }
+    extra = {"RPC_TIMEOUT_SECONDS": "3", "OUTBOX_POLL_SECONDS": "0.2", "CATALOG_REPLICAS": "2"}
     if request.param == "postgresql":
-        env["CATALOG__DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
-    log = open(var / "platform.log", "w")  # noqa: SIM115 - open while the platform runs
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "deploy.local"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+        extra["CATALOG__DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
     try:
-        deadline = time.monotonic() + 60
-        while not (var / "demo-admin.key").exists():
-            assert proc.poll() is None, (var / "platform.log").read_text()
-            assert time.monotonic() < deadline, "the runner did not get as far as the admin key"
-            time.sleep(0.2)
-        platform = Platform(f"http://127.0.0.1:{port}", env, var)
-        platform.wait_ready()
-        yield platform
+        with running_platform(var, f"amqp://{amqp.netloc}/{vhost}", extra) as (url, env):
+            yield Platform(url, env, var)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         rabbit_manager.delete_vhost(vhost)
