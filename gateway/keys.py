@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.chassis.context import ROLES, Caller
-from services.chassis.errors import NotFound, ValidationFailed
+from services.chassis.errors import NotFound, field_error
 
 from .models import ApiClient
 
@@ -37,15 +37,11 @@ def create_key(
 ) -> tuple[ApiClient, str]:
     """Create a client; returns it and its key, which is not kept anywhere."""
     if role not in ROLES or role == "service":
-        raise ValidationFailed(f"Unknown role {role!r}.", {"fields": {"role": ["Unknown role."]}})
+        raise field_error("role", f"Unknown role {role!r}.")
     if role == "branch" and not branch:
-        raise ValidationFailed(
-            "A branch key needs its branch code.", {"fields": {"branch": ["Required."]}}
-        )
+        raise field_error("branch", "A branch key needs its branch code.")
     if role == "partner" and not partner:
-        raise ValidationFailed(
-            "A partner key needs its partner id.", {"fields": {"partner": ["Required."]}}
-        )
+        raise field_error("partner", "A partner key needs its partner id.")
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     client = ApiClient(
         key_id=key_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import ValidationFailed
+from services.chassis.errors import field_error
 
 from .models import Acquisition, acquisition_seq, events, title_id
 from .schemas import AcquisitionOutput
@@ -60,9 +60,7 @@ def _find(session: Session, ref: str) -> Acquisition | None:
 def check_ref(session: Session, ref: str) -> None:
     acq = _find(session, ref)
     if acq is None:
-        raise ValidationFailed(
-            f"No acquisition {ref!r}.", {"fields": {"acquisition_ref": ["Unknown acquisition."]}}
-        )
+        raise field_error("acquisition_ref", f"No acquisition {ref!r}.")
 
 
 def receive(session: Session, ref: str, seq: int) -> None:

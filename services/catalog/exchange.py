@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import ValidationFailed
+from services.chassis.errors import ValidationFailed, field_error
 from services.chassis.schemas import load
 
 from . import marc, search
@@ -31,7 +31,7 @@ def marc_records(data: bytes):
 
 def import_marc(transaction: Callable, data: bytes, caller: Caller, progress=None) -> ImportReport:
     if not data.strip():
-        raise ValidationFailed("The file is empty.", {"fields": {"file": ["Empty."]}})
+        raise field_error("file", "The file is empty.")
     return import_records(transaction, marc_records(data), caller, progress)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import ValidationFailed
+from services.chassis.errors import field_error
 from services.chassis.pagination import decode_cursor, encode_cursor
 from services.chassis.schemas import load
 
@@ -43,7 +43,7 @@ def _set_condition(spec: str):
         return Title.material_type == value
     if kind == "branch" and value:
         return exists().where(Item.title_seq == Title.seq, Item.branch_code == value)
-    raise ValidationFailed(f"No set {spec!r}.", {"fields": {"set": ["Unknown set."]}})
+    raise field_error("set", f"No set {spec!r}.")
 
 
 def _records(session: Session, titles: list[Title], with_marc: bool = False) -> list[dict]:

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound
+from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from .models import Branch, Item, Location, Title, events, title_id, title_seq
 from .schemas import ItemInput, ItemOutput, ItemStatusInput
-from .titles import field_error, reindex
+from .titles import reindex
 
 item_input, item_status_input, item_output = ItemInput(), ItemStatusInput(), ItemOutput()
 

@@ -19,7 +19,7 @@ import time
 from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import ValidationFailed
+from services.chassis.errors import field_error
 from services.chassis.pagination import decode_cursor, page
 
 from .models import Title, TitleSubject
@@ -27,10 +27,6 @@ from .schemas import MATERIAL_TYPES
 from .text import EVERY, FACET, Term, parse_query, subject_key, year_tokens
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
-
-
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, {"fields": {field: [message]}})
 
 
 def _filter_terms(params: dict) -> list[Term]:
@@ -47,28 +43,26 @@ def _filter_terms(params: dict) -> list[Term]:
         low = max(YEAR_MIN, params.get("year_from", YEAR_MIN))
         high = min(YEAR_MAX, params.get("year_to", YEAR_MAX))
         if low > high:
-            raise _invalid("year_from", "year_from is after year_to.")
+            raise field_error("year_from", "It is after year_to.")
         years = year_tokens(low, high)
         terms.append(Term(years[0], alternatives=tuple(years[1:])))
     return terms
 
 
-def _fts5(terms: list[Term]) -> str:
+# How each database's query language writes AND, OR, a word and a prefix.
+FTS5 = (" AND ", " OR ", '"{}"', "*")
+TSQUERY = (" & ", " | ", "'{}'", ":*")
+
+
+def _expression(terms: list[Term], syntax: tuple[str, str, str, str]) -> str:
+    and_, or_, quoted, prefix = syntax
+
     def one(t: Term) -> str:
         if t.alternatives:
-            return "(" + " OR ".join(f'"{w}"' for w in (t.word, *t.alternatives)) + ")"
-        return f'"{t.word}"' + ("*" if t.prefix else "")
+            return "(" + or_.join(quoted.format(w) for w in (t.word, *t.alternatives)) + ")"
+        return quoted.format(t.word) + (prefix if t.prefix else "")
 
-    return " AND ".join(one(t) for t in terms)
-
-
-def _tsquery(terms: list[Term]) -> str:
-    def one(t: Term) -> str:
-        if t.alternatives:
-            return "(" + " | ".join(f"'{w}'" for w in (t.word, *t.alternatives)) + ")"
-        return f"'{t.word}'" + (":*" if t.prefix else "")
-
-    return " & ".join(one(t) for t in terms)
+    return and_.join(one(t) for t in terms)
 
 
 class Index:
@@ -89,11 +83,11 @@ class Index:
             stmt = (
                 select(rowid)
                 .select_from(text("titles_fts"))
-                .where(text("titles_fts MATCH :fts").bindparams(fts=_fts5(terms)))
+                .where(text("titles_fts MATCH :fts").bindparams(fts=_expression(terms, FTS5)))
             )
             return stmt, rowid
         vector = literal_column("search_vector")
-        query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms))
+        query = func.to_tsquery(literal_column("'simple'"), _expression(terms, TSQUERY))
         return select(Title.seq).where(vector.op("@@")(query)), Title.seq
 
     def count(self, terms: list[Term]) -> int:
@@ -111,10 +105,10 @@ def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, 
     """(titles of this page, next cursor, exact total, facet counts or None)."""
     after = decode_cursor(params.get("cursor"))
     if after is not None and not isinstance(after.get("seq"), int):
-        raise _invalid("cursor", "Invalid cursor.")
+        raise field_error("cursor", "Invalid cursor.")
     words = parse_query(params.get("q", ""))
     if params.get("q", "").strip() and not words:
-        raise _invalid("q", "q has no words to search for.")
+        raise field_error("q", "It has no words to search for.")
     terms = words + _filter_terms(params) or [Term(EVERY)]
     index = Index(session)
     total = index.count(terms)

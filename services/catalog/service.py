@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from services.chassis.db import Database
-from services.chassis.errors import ValidationFailed
+from services.chassis.errors import field_error
 from services.chassis.handlers import event_handler
 from services.chassis.outbox import OutboxRelay
 from services.chassis.service import ServiceBase, rpc
@@ -103,9 +103,7 @@ class CatalogService(ServiceBase):
         try:
             data = base64.b64decode(data_base64, validate=True)
         except (ValueError, TypeError) as exc:
-            raise ValidationFailed(
-                "The file is not base64.", {"fields": {"file": [str(exc)]}}
-            ) from exc
+            raise field_error("file", f"The file is not base64 ({exc}).") from exc
         return exchange.import_marc(self.db.transaction, data, self.caller).as_dict()
 
     @rpc

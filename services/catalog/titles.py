@@ -13,7 +13,7 @@ from stdnum import issn as issn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound, ValidationFailed
+from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from . import acquisitions, search
@@ -24,10 +24,6 @@ from .text import document, facet_tokens, fold
 title_input = TitleInput()
 title_query = TitleQuery()
 MODELLED = [name for name in TitleInput().fields]
-
-
-def field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", {"fields": {field: [message]}})
 
 
 def normalise_isbn(value: str | None) -> str | None:

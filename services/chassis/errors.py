@@ -39,6 +39,12 @@ class ValidationFailed(DomainError):
     code = "VALIDATION_FAILED"
 
 
+def field_error(field: str, message: str) -> ValidationFailed:
+    """A bad value in one field: the message names the field, and `details.fields`
+    maps it to the reason, as a schema's validation errors do."""
+    return ValidationFailed(f"{field}: {message}", {"fields": {field: [message]}})
+
+
 @deserialize_to_instance
 class Forbidden(DomainError):
     code = "FORBIDDEN"

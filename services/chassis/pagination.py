@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 
-from .errors import ValidationFailed
+from .errors import field_error
 
 
 def encode_cursor(key: dict) -> str:
@@ -21,13 +21,9 @@ def decode_cursor(cursor: str | None) -> dict | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = json.loads(raw)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed(
-            "The cursor is not one this API gave out.", {"fields": {"cursor": ["Invalid cursor."]}}
-        ) from exc
+        raise field_error("cursor", "Not a cursor this API gave out.") from exc
     if not isinstance(key, dict):
-        raise ValidationFailed(
-            "The cursor is not one this API gave out.", {"fields": {"cursor": ["Invalid cursor."]}}
-        )
+        raise field_error("cursor", "Not a cursor this API gave out.")
     return key
 
 
