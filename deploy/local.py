@@ -104,7 +104,7 @@ def prepare(config: dict) -> Path:
         print(f"[up] migrated {part}", flush=True)
     added = load_demo(catalog_db(config))
     if added:
-        print(f"[up] loaded the demo collection: {added} titles in 5 branches", flush=True)
+        print(f"[up] loaded the demo collection: {added} titles", flush=True)
     services = [import_service(c) for p, c in SERVICE_CLASSES.items() if p != "gateway"]
     declare_all(config["AMQP_URI"], services)
     print("[up] declared exchanges and queues", flush=True)
@@ -122,7 +122,7 @@ def up(config: dict | None = None) -> None:
         f"[up] gateway: http://{address}  (docs: http://{address}/docs)\n"
         f"[up] demo admin key: {key}\n"
         f"[up] try: curl -H 'Authorization: Bearer {key}' 'http://{address}/v1/catalog/titles'\n"
-        f"[up] Ctrl-C stops everything; logs also in {var / 'log'}",
+        f"[up] Ctrl-C stops everything; supervisorctl -c {var / 'supervisord.conf'} status",
         flush=True,
     )
     supervisord = Path(sys.executable).with_name("supervisord")
