@@ -4,6 +4,8 @@ data with), so it cannot drift from the code."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
@@ -36,6 +38,7 @@ def _json_schemas() -> dict:
     return spec.to_dict()["components"]["schemas"]
 
 
+@cache  # generated once per process: the schemas do not change while it runs
 def build_asyncapi() -> dict:
     schemas = _json_schemas()
     channels = {}

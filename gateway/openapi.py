@@ -4,6 +4,7 @@ that the services validate with."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -44,6 +45,7 @@ def _schema_name(schema) -> str:
     return cls.__name__
 
 
+@cache  # the routes and schemas are fixed once the process has started
 def build_spec(service_cls, version: str = "1.0.0") -> dict:
     spec = APISpec(
         title="Pustaka API",
