@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from services.chassis.config import COMPONENTS, ROOT, SERVICE_CLASSES, database_url, load_config
+from services.chassis.config import COMPONENTS, ROOT, SERVICE_CLASSES, load_config
 
 
 def var_dir() -> Path:
@@ -77,12 +77,10 @@ def demo_admin_key(config: dict, var: Path) -> str:
     path = var / "demo-admin.key"
     if path.exists():
         return path.read_text().strip()
-    from sqlalchemy.orm import Session
-
     from gateway.keys import create_key
-    from services.chassis.db import make_engine
+    from services.chassis.cli import gateway_db
 
-    with Session(make_engine(database_url(config, "gateway"))) as session, session.begin():
+    with gateway_db(config).transaction() as session:
         _, key = create_key(session, "Demo administrator", "admin", rate_limit=0)
     path.write_text(key + "\n")
     path.chmod(0o600)

@@ -75,14 +75,17 @@ class Route(HttpRequestHandler):
 route = Route.decorator
 
 
+def _within(limit: int, size: int | None) -> None:
+    if size and size > limit:
+        raise PayloadTooLarge(f"The body is over {limit} bytes.", {"limit": limit})
+
+
 def file_body(request, limit: int) -> bytes:
     """An uploaded file: the `file` part of a multipart form, or the raw body."""
-    if request.content_length and request.content_length > limit:
-        raise PayloadTooLarge(f"The upload is over {limit} bytes.", {"limit": limit})
+    _within(limit, request.content_length)
     upload = request.files.get("file")
     data = upload.read(limit + 1) if upload else request.get_data(cache=False)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"The upload is over {limit} bytes.", {"limit": limit})
+    _within(limit, len(data))
     if not data.strip():
         raise BadRequest("Send the file as the body, or as the form field 'file'.")
     return data
@@ -90,15 +93,9 @@ def file_body(request, limit: int) -> bytes:
 
 def json_body(request) -> dict:
     """The request's JSON object, or a 400/413 that says what is wrong."""
-    if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            f"The body is over {MAX_BODY_BYTES} bytes.", {"limit": MAX_BODY_BYTES}
-        )
+    _within(MAX_BODY_BYTES, request.content_length)
     raw = request.get_data(cache=False)
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            f"The body is over {MAX_BODY_BYTES} bytes.", {"limit": MAX_BODY_BYTES}
-        )
+    _within(MAX_BODY_BYTES, len(raw))
     try:
         data = json.loads(raw or b"null")
     except ValueError as exc:

@@ -95,10 +95,10 @@ def config(base_config, rabbit_config):
 def catalog_db(base_config, database_url):
     """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
     from services.catalog.models import Base
-    from services.chassis.db import DatabaseSession, make_engine, session_factories
+    from services.chassis.db import open_database
     from services.chassis.migrations import upgrade
 
     upgrade("catalog", {**base_config, "catalog": {"DATABASE_URL": database_url}})
-    engine = make_engine(database_url)
-    yield DatabaseSession(session_factories(engine), Base.metadata)
-    engine.dispose()
+    db = open_database(database_url, Base.metadata)
+    yield db
+    db.engine.dispose()

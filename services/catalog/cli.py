@@ -15,15 +15,14 @@ from tqdm import tqdm
 
 from services.chassis.config import database_url
 from services.chassis.context import Caller
-from services.chassis.db import DatabaseSession, make_engine, session_factories
+from services.chassis.db import DatabaseSession, open_database
 
 from . import demo, exchange
 from .models import Base
 
 
 def catalog_db(config: dict) -> DatabaseSession:
-    engine = make_engine(database_url(config, "catalog"))
-    return DatabaseSession(session_factories(engine), Base.metadata)
+    return open_database(database_url(config, "catalog"), Base.metadata)
 
 
 def add_commands(sub) -> None:

@@ -44,19 +44,19 @@ def cmd_declare(args, config) -> None:
         print(f"declared {name}")
 
 
-def _gateway_session(config):
-    from sqlalchemy.orm import Session
+def gateway_db(config):
+    from gateway.models import Base
 
-    from .db import make_engine
+    from .db import open_database
 
-    return Session(make_engine(database_url(config, "gateway")))
+    return open_database(database_url(config, "gateway"), Base.metadata)
 
 
 def cmd_keys(args, config) -> None:
     from gateway.keys import create_key, revoke_key
     from gateway.models import ApiClient
 
-    with _gateway_session(config) as session, session.begin():
+    with gateway_db(config).transaction() as session:
         if args.keys_cmd == "create":
             client, key = create_key(
                 session,

@@ -135,6 +135,7 @@ class DatabaseSession:
         self.metadata = metadata
         self._on_commit = on_commit
         self.consumer = consumer
+        self.engine: Engine | None = None  # set by open_database, which owns one
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -157,6 +158,14 @@ class DatabaseSession:
         with self._read() as session:
             yield session
             session.rollback()
+
+
+def open_database(url: str, metadata) -> DatabaseSession:
+    """A DatabaseSession outside nameko (the CLI, the runner, tests), with an engine
+    of its own: `db.engine.dispose()` when done."""
+    db = DatabaseSession(session_factories(engine := make_engine(url)), metadata)
+    db.engine = engine
+    return db
 
 
 class Database(DependencyProvider):

@@ -29,12 +29,7 @@ from services.catalog.models import Base  # noqa: E402
 from services.catalog.titles import search_titles  # noqa: E402
 from services.chassis.config import load_config  # noqa: E402
 from services.chassis.context import SYSTEM  # noqa: E402
-from services.chassis.db import (  # noqa: E402
-    DatabaseSession,
-    make_engine,
-    normalise_url,
-    session_factories,
-)
+from services.chassis.db import normalise_url, open_database  # noqa: E402
 from services.chassis.migrations import upgrade  # noqa: E402
 from tests.bench.synthetic import records  # noqa: E402
 
@@ -98,7 +93,7 @@ def run_queries(db, size: int) -> None:
 def bench(backend: str, url: str) -> None:
     config = {**load_config(), "catalog": {"DATABASE_URL": url}}
     upgrade("catalog", config)
-    db = DatabaseSession(session_factories(make_engine(url)), Base.metadata)
+    db = open_database(url, Base.metadata)
     done, import_seconds = 0, 0.0
     for size in SIZES:
         while done < size:

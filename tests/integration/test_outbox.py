@@ -14,7 +14,7 @@ from services.catalog.models import Base, outbox_table
 from services.catalog.service import CatalogService
 from services.chassis.config import ROOT, database_url
 from services.chassis.context import Caller
-from services.chassis.db import DatabaseSession, make_engine, session_factories
+from services.chassis.db import open_database
 from services.chassis.outbox import Relay, claim_batch
 from tests.support import bodies
 
@@ -22,15 +22,15 @@ ADMIN = Caller("k-admin", "admin")
 
 
 @pytest.fixture
-def engine(catalog_config):
-    engine = make_engine(database_url(catalog_config, "catalog"))
-    yield engine
-    engine.dispose()
+def db(catalog_config):
+    db = open_database(database_url(catalog_config, "catalog"), Base.metadata)
+    yield db
+    db.engine.dispose()
 
 
 @pytest.fixture
-def db(engine):
-    return DatabaseSession(session_factories(engine), Base.metadata)
+def engine(db):
+    return db.engine
 
 
 def relay_for(engine, config):
@@ -87,8 +87,8 @@ def test_event_committed_by_a_killed_process_is_published_after_restart(
         from services.catalog import titles
         from services.catalog.models import Base
         from services.chassis.context import Caller
-        from services.chassis.db import DatabaseSession, make_engine, session_factories
-        db = DatabaseSession(session_factories(make_engine({url!r})), Base.metadata)
+        from services.chassis.db import open_database
+        db = open_database({url!r}, Base.metadata)
         with db.transaction() as session:
             payload = {{"title": "Committed, then killed"}}
             titles.create_title(session, payload, Caller("k", "admin"))
