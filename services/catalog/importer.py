@@ -22,6 +22,7 @@ from services.chassis.context import Caller
 from services.chassis.db import refresh_statistics
 from services.chassis.errors import DomainError
 
+from . import postings
 from .models import Title, TitleSubject, events, title_id
 from .titles import MODELLED, dump_title, search_document, subject_rows, validate_fields
 
@@ -125,13 +126,15 @@ def _add(session: Session, fresh, caller: Caller, report: ImportReport) -> None:
         for _, data, key in fresh
     ]
     seqs = _insert_titles(session, rows)
-    subjects, created = [], []
+    subjects, created, documents = [], [], []
     for seq, row in zip(seqs, rows, strict=True):
         subjects += subject_rows(seq, row["subjects"])
+        documents.append((seq, "", row["search_doc"]))
         dumped = dump_title(
             SimpleNamespace(**row, seq=seq, id=title_id(seq), withdrawn_at=None), []
         )
         created.append(("title_created", title_id(seq), dumped))
+    postings.update_documents(session, documents)
     if subjects:
         session.execute(insert(TitleSubject), subjects)
     events.emit_many(session, created, context=caller.as_context())

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -26,9 +27,6 @@ class Base(DeclarativeBase):
 
 
 outbox_table, applied_events_table = reliability_tables(Base.metadata)
-# Made by migrations for one database only: SQLite's FTS5 table; PostgreSQL's
-# stored tsvector column and its GIN index.
-Base.metadata.info["unmodelled"] = ("titles_fts", "ix_titles_search", "search_vector")
 events = Outbox("catalog", outbox_table)
 
 
@@ -99,6 +97,20 @@ class TitleSubject(Base):
 
     subject: Mapped[str] = mapped_column(String(200), primary_key=True)
     title_seq: Mapped[int] = mapped_column(ForeignKey("titles.seq"), primary_key=True, index=True)
+
+
+class SearchPosting(Base):
+    """The search index: which titles hold a word, for titles seq >> CHUNK_BITS ==
+    chunk, as a serialised roaring bitmap of their seqs (see postings.py)."""
+
+    __tablename__ = "search_postings"
+
+    # Byte order on PostgreSQL as on SQLite: a prefix search is then one range scan.
+    term: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True
+    )
+    chunk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bits: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class Item(Base):

@@ -16,7 +16,7 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
-from . import acquisitions, search
+from . import acquisitions, postings, search
 from .models import Item, Title, TitleSubject, events, title_seq
 from .schemas import TitleInput, TitleQuery
 from .text import document, facet_tokens, fold
@@ -139,18 +139,19 @@ def _clean(session: Session, payload: dict, current: Title | None = None) -> dic
 
 
 def reindex(session: Session, title: Title) -> None:
-    """Bring the search document up to date: after a change of fields or of copies.
-    A withdrawn title has none, so no search finds it."""
-    if title.withdrawn_at is not None:
-        title.search_doc = ""
-        return
-    available = session.scalars(
-        select(Item.branch_code)
-        .where(Item.title_seq == title.seq, Item.status == "available")
-        .distinct()
-    ).all()
-    fields = {name: getattr(title, name) for name in MODELLED}
-    title.search_doc = search_document(fields, list(available))
+    """Bring the search document and the index up to date: after a change of fields
+    or of copies. A withdrawn title has none, so no search finds it."""
+    old, new = title.search_doc or "", ""
+    if title.withdrawn_at is None:
+        available = session.scalars(
+            select(Item.branch_code)
+            .where(Item.title_seq == title.seq, Item.status == "available")
+            .distinct()
+        ).all()
+        fields = {name: getattr(title, name) for name in MODELLED}
+        new = search_document(fields, list(available))
+    title.search_doc = new
+    postings.update_documents(session, [(title.seq, old, new)])
 
 
 def _index(session: Session, title: Title) -> None:

@@ -1,0 +1,148 @@
+"""The search index: for each word of the search documents, the titles that hold it.
+
+A word's titles are a roaring bitmap of their seqs, stored in rows of
+(term, chunk, bits), one row per 65,536 seqs, so adding a title rewrites only the
+newest chunk of each of its words. A search reads the bitmaps of its words and
+intersects them: the exact number of matches and any page of them then cost
+microseconds, however many titles match.
+
+Why not FTS5 or a PostgreSQL GIN index: both find the newest page of matches
+quickly, but counting the matches exactly is work per match. At 1M titles,
+PostgreSQL's GIN took 25 ms just to list the 250,000 titles of a word in a quarter
+of them, and 175 ms more to check each one's visibility in the table; a GIN-backed
+search with an exact total took 270-430 ms at p95. The bitmaps answer the same
+question in a few milliseconds, and they are the same code and the same answers on
+SQLite and PostgreSQL.
+
+Writes keep the bitmaps in the same transaction as the change of the search
+document, so a search never sees a title its index does not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pyroaring import BitMap
+from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from services.chassis.errors import field_error
+
+from .models import SearchPosting
+from .text import FACET, Term
+
+CHUNK_BITS = 16
+# A prefix matching more words than this is refused: its bitmaps would be read
+# and merged for every search, and a longer prefix says what is meant.
+MAX_PREFIX_WORDS = 5_000
+# Keys per statement: well inside SQLite's limit on bound parameters.
+STATEMENT_KEYS = 2_000
+
+table = SearchPosting.__table__
+
+
+def _slices(items: list, size: int = STATEMENT_KEYS):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def update_documents(session: Session, changes: Iterable[tuple[int, str, str]]) -> None:
+    """Bring the index in step with changed search documents: (seq, old, new) each,
+    where a new title's old document is "" and a withdrawn title's new one is ""."""
+    added: dict[tuple[str, int], list[int]] = defaultdict(list)
+    dropped: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for seq, old, new in changes:
+        before, after = set(old.split()), set(new.split())
+        chunk = seq >> CHUNK_BITS
+        for term in after - before:
+            added[term, chunk].append(seq)
+        for term in before - after:
+            dropped[term, chunk].append(seq)
+    # A word's first titles in a chunk make its row; rows that exist already, or
+    # that another transaction has just made, are merged into below.
+    new_rows = _insert_new(session, sorted(added), added)
+    merged = sorted((added.keys() | dropped.keys()) - new_rows)
+    changed, emptied = [], []
+    for keys in _slices(merged):
+        rows = session.execute(
+            select(SearchPosting.term, SearchPosting.chunk, SearchPosting.bits)
+            .where(tuple_(SearchPosting.term, SearchPosting.chunk).in_(keys))
+            .order_by(SearchPosting.term, SearchPosting.chunk)
+            .with_for_update()
+        )
+        for term, chunk, bits in rows:
+            seqs = BitMap.deserialize(bits)
+            seqs |= BitMap(added.get((term, chunk), ()))
+            seqs -= BitMap(dropped.get((term, chunk), ()))
+            if seqs:
+                changed.append({"term": term, "chunk": chunk, "bits": seqs.serialize()})
+            else:
+                emptied.append((term, chunk))
+    if changed:
+        session.execute(update(SearchPosting), changed)
+    for keys in _slices(emptied):
+        session.execute(delete(table).where(tuple_(table.c.term, table.c.chunk).in_(keys)))
+
+
+def _insert_new(session: Session, keys: list, added: dict) -> set[tuple[str, int]]:
+    """Insert the rows that do not exist yet; the keys of those inserted."""
+    if not keys:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.term, table.c.chunk)
+    inserted: set[tuple[str, int]] = set()
+    for part in _slices(keys):
+        rows = [{"term": t, "chunk": c, "bits": BitMap(added[t, c]).serialize()} for t, c in part]
+        inserted.update(tuple(r) for r in session.execute(statement, rows))
+    return inserted
+
+
+def matching(session: Session, terms: list[Term]) -> BitMap:
+    """The seqs of the titles holding every term (a term: its word, any of its
+    alternatives, or any word it is a prefix of)."""
+    exact = {w for t in terms if not t.prefix for w in (t.word, *t.alternatives)}
+    bitmaps: dict[str, BitMap] = defaultdict(BitMap)
+    for words in _slices(sorted(exact)):
+        found = session.execute(
+            select(SearchPosting.term, SearchPosting.bits).where(SearchPosting.term.in_(words))
+        )
+        for term, bits in found:
+            bitmaps[term] |= BitMap.deserialize(bits)
+    per_term = []
+    for t in terms:
+        if t.prefix:
+            per_term.append(_prefixed(session, t.word))
+        else:
+            per_term.append(BitMap.union(*(bitmaps[w] for w in (t.word, *t.alternatives))))
+    return BitMap.intersection(*sorted(per_term, key=len))
+
+
+def _prefixed(session: Session, prefix: str) -> BitMap:
+    """Titles with any word that begins with `prefix` (never a facet token)."""
+    # Terms compare in byte (code point) order, so the words that begin with the
+    # prefix are one range of the primary key.
+    in_range = (SearchPosting.term >= prefix) & (SearchPosting.term < prefix + "\U0010ffff")
+    if FACET.startswith(prefix):
+        in_range &= ~SearchPosting.term.startswith(FACET)
+    words = session.scalars(
+        select(SearchPosting.term).where(in_range).distinct().limit(MAX_PREFIX_WORDS + 1)
+    ).all()
+    if len(words) > MAX_PREFIX_WORDS:
+        raise field_error(
+            "q", f"{prefix}* matches more than {MAX_PREFIX_WORDS:,} words: use a longer prefix."
+        )
+    found = BitMap()
+    for part in _slices(words):
+        for bits in session.scalars(select(SearchPosting.bits).where(SearchPosting.term.in_(part))):
+            found |= BitMap.deserialize(bits)
+    return found
+
+
+def newest(matches: BitMap, before: int | None, limit: int) -> list[int]:
+    """Up to `limit` seqs of `matches`, highest first, all below `before` if given."""
+    end = len(matches) if before is None else matches.rank(before - 1)
+    return [matches[i] for i in range(end - 1, max(end - limit, 0) - 1, -1)]

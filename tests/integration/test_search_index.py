@@ -1,0 +1,143 @@
+"""The search index (bitmaps of titles per word) on SQLite and PostgreSQL: it always
+equals what the titles' search documents say, whatever writes it has seen."""
+
+import threading
+from collections import defaultdict
+
+import pytest
+from pyroaring import BitMap
+from sqlalchemy import select, text
+
+from services.catalog import branches, items, postings, titles
+from services.catalog.models import Base, SearchPosting, Title, title_seq
+from services.catalog.text import Term
+from services.chassis.context import SYSTEM
+from services.chassis.db import open_database
+from services.chassis.errors import ValidationFailed
+from services.chassis.migrations import upgrade
+
+
+def stored_index(session) -> dict[str, BitMap]:
+    index: dict[str, BitMap] = defaultdict(BitMap)
+    for term, bits in session.execute(select(SearchPosting.term, SearchPosting.bits)):
+        index[term] |= BitMap.deserialize(bits)
+    return dict(index)
+
+
+def index_of_documents(session) -> dict[str, BitMap]:
+    index: dict[str, BitMap] = defaultdict(BitMap)
+    for seq, doc in session.execute(select(Title.seq, Title.search_doc)):
+        for term in doc.split():
+            index[term].add(seq)
+    return dict(index)
+
+
+def test_the_index_follows_creates_updates_copies_and_withdrawals(catalog_db):
+    with catalog_db.transaction() as session:
+        branches.put_branch(session, {"code": "SPN", "name": "Pusat"}, SYSTEM)
+        made = [
+            titles.create_title(session, {"title": f"Sejarah Kerinci jilid {i}"}, SYSTEM)
+            for i in range(6)
+        ]
+        items.add_item(session, made[0]["id"], {"barcode": "SPN-1", "branch": "SPN"}, SYSTEM)
+        titles.update_title(session, made[1]["id"], {"title": "Budaya Jambi"}, SYSTEM)
+        titles.withdraw_title(session, made[2]["id"], SYSTEM)
+        items.change_status(session, "SPN-1", {"status": "on_loan"}, SYSTEM)
+    with catalog_db.reading() as session:
+        assert stored_index(session) == index_of_documents(session)
+        assert len(postings.matching(session, [Term("kerinci")])) == 4
+        assert list(postings.matching(session, [Term("jambi")])) == [title_seq(made[1]["id"])]
+
+
+def test_titles_far_apart_share_a_word_across_chunks(catalog_db):
+    far = [3, 70_000, 140_001, 1 << 20]
+    with catalog_db.transaction() as session:
+        postings.update_documents(session, [(seq, "", "gunung zqall") for seq in far])
+    with catalog_db.transaction() as session:
+        postings.update_documents(session, [(70_000, "gunung zqall", "danau zqall")])
+    with catalog_db.reading() as session:
+        found = postings.matching(session, [Term("gunung")])
+        chunks = session.scalars(
+            select(SearchPosting.chunk).where(SearchPosting.term == "gunung")
+        ).all()
+    assert list(found) == [3, 140_001, 1 << 20]
+    assert sorted(chunks) == [0, 2, 16]  # the emptied chunk's row is gone
+    assert postings.newest(found, None, 2) == [1 << 20, 140_001]
+    assert postings.newest(found, 140_001, 5) == [3]
+    assert postings.newest(found, 3, 5) == []
+
+
+def test_pages_by_cursor_take_every_match_once(catalog_db):
+    with catalog_db.transaction() as session:
+        for i in range(25):
+            titles.create_title(session, {"title": f"Hikayat Melayu {i}"}, SYSTEM)
+    seen, cursor = [], None
+    while True:
+        with catalog_db.reading() as session:
+            params = {"q": "hikayat", "limit": 10, **({"cursor": cursor} if cursor else {})}
+            page = titles.search_titles(session, params)
+        assert page["total"] == 25
+        seen += [t["id"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 25
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_a_prefix_never_matches_facet_tokens_and_a_too_broad_one_is_refused(
+    catalog_db, monkeypatch
+):
+    with catalog_db.transaction() as session:
+        titles.create_title(session, {"title": "Zaman Kolonial"}, SYSTEM)
+        titles.create_title(session, {"title": "Kota Tua"}, SYSTEM)
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "z*"})["total"] == 1
+        assert titles.search_titles(session, {"q": "k*"})["total"] == 2
+    monkeypatch.setattr(postings, "MAX_PREFIX_WORDS", 1)
+    with catalog_db.reading() as session, pytest.raises(ValidationFailed) as refused:
+        titles.search_titles(session, {"q": "ko*"})  # kolonial, kota
+    assert "longer prefix" in str(refused.value)
+    assert refused.value.details["fields"]["q"]
+
+
+def test_concurrent_writers_sharing_words_lose_nothing(catalog_db):
+    errors = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(8):
+                with catalog_db.transaction() as session:
+                    titles.create_title(session, {"title": f"Danau Kerinci {n} {i}"}, SYSTEM)
+        except Exception as exc:  # reported below, with the thread's failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "danau kerinci"})["total"] == 32
+        assert stored_index(session) == index_of_documents(session)
+
+
+def test_the_migration_indexes_titles_already_there(base_config, database_url):
+    config = {**base_config, "catalog": {"DATABASE_URL": database_url}}
+    upgrade("catalog", config, "0005")
+    db = open_database(database_url, Base.metadata)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO titles (seq, material_type, title, authors, subjects, language,"
+                " search_doc, created_by, created_at, updated_at, version) VALUES"
+                " (7, 'book', 'Tambo Alam Kerinci', '[]', '[]', 'ind',"
+                " 'tambo alam kerinci zqall zqtypebook zqlangind', 'test', 0, 0, 1)"
+            )
+        )
+    upgrade("catalog", config)
+    with db.reading() as session:
+        found = titles.search_titles(session, {"q": "tambo kerinci", "type": "book"})
+    assert [t["id"] for t in found["items"]] == ["T000007"]
+    db.engine.dispose()
