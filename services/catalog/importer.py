@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from services.chassis.concurrency import read_ahead
 from services.chassis.context import Caller
 from services.chassis.db import refresh_statistics
 from services.chassis.errors import DomainError
@@ -54,16 +55,24 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
-def import_batch(session: Session, batch: list[Record], caller: Caller, report: ImportReport):
-    keys = {r[3] for r in batch if r[3]}
-    known_keys = set(session.scalars(select(Title.record_key).where(Title.record_key.in_(keys))))
-    fresh: list[tuple[int, dict, str | None]] = []
+@dataclass
+class Prepared:
+    """One record, checked and turned into a titles row, before any database work."""
+
+    position: int
+    key: str | None
+    problem: str | None = None  # the record could not be read
+    failure: dict | None = None  # it was read, and its fields are not fit
+    row: dict | None = None  # the titles row, but for its seq and times
+
+
+def prepare(batch: list[Record]) -> list[Prepared]:
+    """Validation, normalisation and stemming: the CPU work of an import, which
+    needs no database and so runs ahead of the writes (see import_records)."""
+    out = []
     for position, payload, problem, key in batch:
+        out.append(Prepared(position, key, problem=problem))
         if problem:
-            report.failed.append({"position": position, "reason": problem})
-            continue
-        if key and key in known_keys:
-            report.unchanged += 1
             continue
         try:
             data = validate_fields(payload)
@@ -71,20 +80,43 @@ def import_batch(session: Session, batch: list[Record], caller: Caller, report: 
                 raise DomainError("acquisition_ref cannot be set by an import")
         except DomainError as exc:
             fields = exc.details.get("fields") if exc.details else None
-            report.failed.append({"position": position, "reason": str(exc), "fields": fields})
+            out[-1].failure = {"position": position, "reason": str(exc), "fields": fields}
             continue
-        fresh.append((position, data, key))
-        if key:
-            known_keys.add(key)  # the same record twice in one file
+        out[-1].row = {
+            **{name: data.get(name) for name in MODELLED},
+            "authors": data.get("authors") or [],
+            "subjects": data.get("subjects") or [],
+            "record_key": key,
+            "search_doc": search_document(data, available_at=[]),
+            "version": 1,
+        }
+    return out
+
+
+def import_batch(session: Session, batch: list[Prepared], caller: Caller, report: ImportReport):
+    keys = {p.key for p in batch if p.key}
+    known_keys = set(session.scalars(select(Title.record_key).where(Title.record_key.in_(keys))))
+    fresh: list[tuple[int, dict]] = []
+    for record in batch:
+        if record.problem:
+            report.failed.append({"position": record.position, "reason": record.problem})
+        elif record.key and record.key in known_keys:
+            report.unchanged += 1
+        elif record.failure:
+            report.failed.append(record.failure)
+        else:
+            fresh.append((record.position, record.row))
+            if record.key:
+                known_keys.add(record.key)  # the same record twice in one file
     _add(session, _drop_known_isbns(session, fresh, report), caller, report)
 
 
 def _drop_known_isbns(session, fresh, report):
-    isbns = {d["isbn"] for _, d, _ in fresh if d.get("isbn")}
+    isbns = {row["isbn"] for _, row in fresh if row.get("isbn")}
     taken = dict(session.execute(select(Title.isbn, Title.seq).where(Title.isbn.in_(isbns))).all())
     kept, seen = [], set()
-    for position, data, key in fresh:
-        isbn = data.get("isbn")
+    for position, row in fresh:
+        isbn = row.get("isbn")
         if isbn and (isbn in taken or isbn in seen):
             where = title_id(taken[isbn]) if isbn in taken else "an earlier record of this file"
             report.failed.append(
@@ -92,39 +124,30 @@ def _drop_known_isbns(session, fresh, report):
             )
             continue
         seen.add(isbn)
-        kept.append((position, data, key))
+        kept.append(row)
     return kept
 
 
 def _insert_titles(session: Session, rows: list[dict]) -> list[int]:
-    """Insert in few statements; the new ids in the order of `rows`."""
+    """Insert in one statement per thousand rows; the new ids in the order of `rows`.
+    Core, not the ORM: the ORM would split the rows into a statement for each
+    pattern of empty fields, dozens per batch."""
+    titles = Title.__table__
     if session.get_bind().dialect.name == "sqlite":
         # SQLAlchemy would insert row by row to promise the order. Under our write
         # lock SQLite numbers the rows of one INSERT consecutively, in order.
-        return sorted(session.scalars(insert(Title).returning(Title.seq), rows).all())
+        return sorted(session.scalars(insert(titles).returning(titles.c.seq), rows).all())
     return session.scalars(
-        insert(Title).returning(Title.seq, sort_by_parameter_order=True), rows
+        insert(titles).returning(titles.c.seq, sort_by_parameter_order=True), rows
     ).all()
 
 
-def _add(session: Session, fresh, caller: Caller, report: ImportReport) -> None:
-    if not fresh:
+def _add(session: Session, rows: list[dict], caller: Caller, report: ImportReport) -> None:
+    if not rows:
         return
     now = time.time()
-    rows = [
-        {
-            **{name: data.get(name) for name in MODELLED},
-            "authors": data.get("authors") or [],
-            "subjects": data.get("subjects") or [],
-            "record_key": key,
-            "search_doc": search_document(data, available_at=[]),
-            "created_by": caller.client_id,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for _, data, key in fresh
-    ]
+    for row in rows:
+        row.update(created_by=caller.client_id, created_at=now, updated_at=now)
     seqs = _insert_titles(session, rows)
     subjects, created, documents = [], [], []
     for seq, row in zip(seqs, rows, strict=True):
@@ -151,7 +174,9 @@ def import_records(
     """Import in batches, each in its own transaction from `transaction()`."""
     caller.require_role("branch")
     report = ImportReport()
-    for batch in _batches(records, batch_size):
+    # While one batch is written, the next is prepared: the database's work and
+    # ours overlap (threads, or green threads inside a service).
+    for batch in read_ahead(map(prepare, _batches(records, batch_size))):
         with transaction() as session:
             import_batch(session, batch, caller, report)
             engine = session.get_bind()

@@ -64,16 +64,20 @@ def update_documents(session: Session, changes: Iterable[tuple[int, str, str]]) 
     # A word's first titles in a chunk make its row; rows that exist already, or
     # that another transaction has just made, are merged into below.
     new_rows = _insert_new(session, sorted(added), added)
-    merged = sorted((added.keys() | dropped.keys()) - new_rows)
+    merged = (added.keys() | dropped.keys()) - new_rows
+    chunks = sorted({chunk for _, chunk in merged})
     changed, emptied = [], []
-    for keys in _slices(merged):
+    for terms in _slices(sorted({term for term, _ in merged})):
+        # Terms × chunks: one index scan; the few rows beyond the keys stay as they are.
         rows = session.execute(
             select(SearchPosting.term, SearchPosting.chunk, SearchPosting.bits)
-            .where(tuple_(SearchPosting.term, SearchPosting.chunk).in_(keys))
+            .where(SearchPosting.term.in_(terms), SearchPosting.chunk.in_(chunks))
             .order_by(SearchPosting.term, SearchPosting.chunk)
             .with_for_update()
         )
         for term, chunk, bits in rows:
+            if (term, chunk) not in merged:
+                continue
             seqs = BitMap.deserialize(bits)
             seqs |= BitMap(added.get((term, chunk), ()))
             seqs -= BitMap(dropped.get((term, chunk), ()))

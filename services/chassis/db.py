@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import eventlet
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Table, create_engine, event, select
 from sqlalchemy.engine import Engine
@@ -63,9 +64,14 @@ def make_engine(url: str) -> Engine:
         # and a plain (deferred) BEGIN for reads, which WAL never blocks.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    options = {}
     if url.startswith("postgresql+psycopg2"):
-        _green_psycopg2()
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        if eventlet.patcher.is_monkey_patched("socket"):
+            _green_psycopg2()  # else a query blocks only its own thread, as it should
+        # Many UPDATEs or DELETEs in one execute go in pages of statements, not one
+        # round trip each (INSERTs are already one multi-row statement).
+        options = {"executemany_mode": "values_plus_batch", "executemany_batch_page_size": 500}
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **options)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
