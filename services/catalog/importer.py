@@ -159,7 +159,7 @@ def _add(session: Session, rows: list[dict], caller: Caller, report: ImportRepor
         created.append(("title_created", title_id(seq), dumped))
     postings.update_documents(session, documents)
     if subjects:
-        session.execute(insert(TitleSubject), subjects)
+        session.execute(insert(TitleSubject.__table__), subjects)
     events.emit_many(session, created, context=caller.as_context())
     report.added += len(seqs)
 

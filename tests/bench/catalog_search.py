@@ -117,7 +117,7 @@ def main() -> None:
     for backend in BACKENDS:
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                print(f"\n== SQLite (FTS5), {tmp}")
+                print(f"\n== SQLite, {tmp}")
                 bench("sqlite", f"sqlite:///{tmp}/catalog.db")
         else:
             admin = create_engine(normalise_url(POSTGRES), isolation_level="AUTOCOMMIT")
@@ -129,7 +129,7 @@ def main() -> None:
                 print(f"\n== PostgreSQL skipped: {exc.__class__.__name__} at {POSTGRES}")
                 continue
             try:
-                print(f"\n== PostgreSQL (tsvector + GIN), database {name}")
+                print(f"\n== PostgreSQL, database {name}")
                 bench("postgresql", admin.url.set(database=name).render_as_string(False))
             finally:
                 with admin.connect() as conn:
