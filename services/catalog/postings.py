@@ -105,23 +105,28 @@ def _insert_new(session: Session, keys: list, added: dict) -> set[tuple[str, int
     return inserted
 
 
+def bitmaps(session: Session, words: Iterable[str]) -> dict[str, BitMap]:
+    """Each word's titles (an empty bitmap for a word no title holds)."""
+    found: dict[str, BitMap] = defaultdict(BitMap)
+    for part in _slices(sorted(set(words))):
+        rows = session.execute(
+            select(SearchPosting.term, SearchPosting.bits).where(SearchPosting.term.in_(part))
+        )
+        for term, bits in rows:
+            found[term] |= BitMap.deserialize(bits)
+    return found
+
+
 def matching(session: Session, terms: list[Term]) -> BitMap:
     """The seqs of the titles holding every term (a term: its word, any of its
     alternatives, or any word it is a prefix of)."""
-    exact = {w for t in terms if not t.prefix for w in (t.word, *t.alternatives)}
-    bitmaps: dict[str, BitMap] = defaultdict(BitMap)
-    for words in _slices(sorted(exact)):
-        found = session.execute(
-            select(SearchPosting.term, SearchPosting.bits).where(SearchPosting.term.in_(words))
-        )
-        for term, bits in found:
-            bitmaps[term] |= BitMap.deserialize(bits)
-    per_term = []
-    for t in terms:
-        if t.prefix:
-            per_term.append(_prefixed(session, t.word))
-        else:
-            per_term.append(BitMap.union(*(bitmaps[w] for w in (t.word, *t.alternatives))))
+    exact = bitmaps(session, (w for t in terms if not t.prefix for w in (t.word, *t.alternatives)))
+    per_term = [
+        _prefixed(session, t.word)
+        if t.prefix
+        else BitMap.union(*(exact[w] for w in (t.word, *t.alternatives)))
+        for t in terms
+    ]
     return BitMap.intersection(*sorted(per_term, key=len))
 
 
@@ -139,11 +144,7 @@ def _prefixed(session: Session, prefix: str) -> BitMap:
         raise field_error(
             "q", f"{prefix}* matches more than {MAX_PREFIX_WORDS:,} words: use a longer prefix."
         )
-    found = BitMap()
-    for part in _slices(words):
-        for bits in session.scalars(select(SearchPosting.bits).where(SearchPosting.term.in_(part))):
-            found |= BitMap.deserialize(bits)
-    return found
+    return BitMap.union(BitMap(), *bitmaps(session, words).values())
 
 
 def newest(matches: BitMap, before: int | None, limit: int) -> list[int]:

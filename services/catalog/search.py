@@ -71,21 +71,23 @@ FACET_SUBJECTS = 10
 def _facets(session: Session, matches: BitMap) -> dict:
     """Counts of the matches by type, language, decade and the most used subjects:
     each the size of the intersection of the matches with that value's bitmap."""
+    decades = range(1900, 2030, 10)
+    groups = {
+        "type": {v: f"{FACET}type{v}" for v in MATERIAL_TYPES},
+        "language": {v: f"{FACET}lang{v}" for v in FACET_LANGUAGES},
+        "decade": {v: f"{FACET}decade{v // 10}" for v in decades},
+        "subject": {v: f"{FACET}subj{subject_key(v)}" for v in _top_subjects(session)},
+    }
+    titles = postings.bitmaps(session, (t for tokens in groups.values() for t in tokens.values()))
 
-    def counts(values, token) -> list[dict]:
-        found = []
-        for value in values:
-            titles = postings.matching(session, [Term(token(value))])
-            found.append({"value": str(value), "count": matches.intersection_cardinality(titles)})
+    def counts(tokens: dict) -> list[dict]:
+        found = [
+            {"value": str(v), "count": matches.intersection_cardinality(titles[token])}
+            for v, token in tokens.items()
+        ]
         return sorted((f for f in found if f["count"]), key=lambda f: -f["count"])
 
-    decades = range(1900, 2030, 10)
-    return {
-        "type": counts(MATERIAL_TYPES, lambda v: f"{FACET}type{v}"),
-        "language": counts(FACET_LANGUAGES, lambda v: f"{FACET}lang{v}"),
-        "decade": counts(decades, lambda v: f"{FACET}decade{v // 10}"),
-        "subject": counts(_top_subjects(session), lambda v: f"{FACET}subj{subject_key(v)}"),
-    }
+    return {name: counts(tokens) for name, tokens in groups.items()}
 
 
 _top: dict[str, tuple[float, list[str]]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from queue import Empty, Full, Queue
+from queue import Full, Queue
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -38,16 +38,10 @@ def read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
         except BaseException as exc:  # handed to the caller, raised there
             put((_END, exc))
 
-    thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
-    thread.start()
+    threading.Thread(target=produce, name="read-ahead", daemon=True).start()
     try:
         while True:
-            try:
-                item, error = queue.get(timeout=0.1)
-            except Empty:
-                if not thread.is_alive() and queue.empty():
-                    raise RuntimeError("read_ahead's thread ended without a result") from None
-                continue
+            item, error = queue.get()  # the thread always ends by putting _END
             if item is _END:
                 if error is not None:
                     raise error

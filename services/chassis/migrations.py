@@ -28,17 +28,6 @@ def upgrade(service: str, config: dict | None = None, revision: str = "head") ->
     return url
 
 
-def object_filter(metadata):
-    """Alembic's include_object: skip what a service's migrations make for one
-    database only, named in `metadata.info["unmodelled"]` by prefix."""
-    skipped = tuple(metadata.info.get("unmodelled", ()))
-
-    def include(obj, name, type_, reflected, compare_to) -> bool:
-        return not (name and skipped and name.startswith(skipped))
-
-    return include
-
-
 def run_env() -> None:
     """The body of every service's migrations/env.py."""
     cfg = context.config
@@ -56,7 +45,6 @@ def run_env() -> None:
             connection=conn,
             target_metadata=metadata,
             render_as_batch=conn.dialect.name == "sqlite",
-            include_object=object_filter(metadata),
         )
         with context.begin_transaction():
             context.run_migrations()

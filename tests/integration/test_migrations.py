@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 
 from services.chassis.config import COMPONENTS
 from services.chassis.db import make_engine
-from services.chassis.migrations import object_filter, upgrade
+from services.chassis.migrations import upgrade
 
 
 @pytest.mark.parametrize("part", sorted(COMPONENTS))
@@ -20,7 +20,7 @@ def test_migrations_match_models(part, base_config, database_url):
     metadata = importlib.import_module(f"{COMPONENTS[part]}.models").Base.metadata
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_object": object_filter(metadata)})
+        context = MigrationContext.configure(conn)
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []
