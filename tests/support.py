@@ -55,6 +55,18 @@ class Subscriber:
         self.conn.release()
 
 
+def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
+    """Run an operator's command (`pustaka ...`) as an operator does: its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "services.chassis.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def bodies(messages) -> list[dict]:
     return [json.loads(m.body) for m in messages]
 

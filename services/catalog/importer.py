@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.chassis.bulk import insert_rows, reserve_ids
 from services.chassis.concurrency import read_ahead
 from services.chassis.context import Caller
 from services.chassis.db import refresh_statistics
@@ -128,38 +129,22 @@ def _drop_known_isbns(session, fresh, report):
     return kept
 
 
-def _insert_titles(session: Session, rows: list[dict]) -> list[int]:
-    """Insert in one statement per thousand rows; the new ids in the order of `rows`.
-    Core, not the ORM: the ORM would split the rows into a statement for each
-    pattern of empty fields, dozens per batch."""
-    titles = Title.__table__
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLAlchemy would insert row by row to promise the order. Under our write
-        # lock SQLite numbers the rows of one INSERT consecutively, in order.
-        return sorted(session.scalars(insert(titles).returning(titles.c.seq), rows).all())
-    return session.scalars(
-        insert(titles).returning(titles.c.seq, sort_by_parameter_order=True), rows
-    ).all()
-
-
 def _add(session: Session, rows: list[dict], caller: Caller, report: ImportReport) -> None:
     if not rows:
         return
     now = time.time()
-    for row in rows:
-        row.update(created_by=caller.client_id, created_at=now, updated_at=now)
-    seqs = _insert_titles(session, rows)
+    seqs = reserve_ids(session, Title.__table__.c.seq, len(rows))
+    for seq, row in zip(seqs, rows, strict=True):
+        row.update(seq=seq, created_by=caller.client_id, created_at=now, updated_at=now)
+    insert_rows(session, Title.__table__, rows)
     subjects, created, documents = [], [], []
     for seq, row in zip(seqs, rows, strict=True):
         subjects += subject_rows(seq, row["subjects"])
         documents.append((seq, "", row["search_doc"]))
-        dumped = dump_title(
-            SimpleNamespace(**row, seq=seq, id=title_id(seq), withdrawn_at=None), []
-        )
+        dumped = dump_title(SimpleNamespace(**row, id=title_id(seq), withdrawn_at=None), [])
         created.append(("title_created", title_id(seq), dumped))
     postings.update_documents(session, documents)
-    if subjects:
-        session.execute(insert(TitleSubject.__table__), subjects)
+    insert_rows(session, TitleSubject.__table__, subjects)
     events.emit_many(session, created, context=caller.as_context())
     report.added += len(seqs)
 

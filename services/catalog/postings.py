@@ -24,11 +24,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from pyroaring import BitMap
-from sqlalchemy import delete, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from services.chassis import bulk
 from services.chassis.errors import field_error
 
 from .models import SearchPosting
@@ -63,7 +62,14 @@ def update_documents(session: Session, changes: Iterable[tuple[int, str, str]]) 
             dropped[term, chunk].append(seq)
     # A word's first titles in a chunk make its row; rows that exist already, or
     # that another transaction has just made, are merged into below.
-    new_rows = _insert_new(session, sorted(added), added)
+    new_rows = bulk.insert_missing(
+        session,
+        table,
+        [
+            {"term": t, "chunk": c, "bits": BitMap(seqs).serialize()}
+            for (t, c), seqs in sorted(added.items())
+        ],
+    )
     merged = (added.keys() | dropped.keys()) - new_rows
     chunks = sorted({chunk for _, chunk in merged})
     changed, emptied = [], []
@@ -85,24 +91,9 @@ def update_documents(session: Session, changes: Iterable[tuple[int, str, str]]) 
                 changed.append({"term": term, "chunk": chunk, "bits": seqs.serialize()})
             else:
                 emptied.append((term, chunk))
-    if changed:
-        session.execute(update(SearchPosting), changed)
+    bulk.update_rows(session, table, changed)
     for keys in _slices(emptied):
         session.execute(delete(table).where(tuple_(table.c.term, table.c.chunk).in_(keys)))
-
-
-def _insert_new(session: Session, keys: list, added: dict) -> set[tuple[str, int]]:
-    """Insert the rows that do not exist yet; the keys of those inserted."""
-    if not keys:
-        return set()
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.term, table.c.chunk)
-    inserted: set[tuple[str, int]] = set()
-    for part in _slices(keys):
-        rows = [{"term": t, "chunk": c, "bits": BitMap(added[t, c]).serialize()} for t, c in part]
-        inserted.update(tuple(r) for r in session.execute(statement, rows))
-    return inserted
 
 
 def bitmaps(session: Session, words: Iterable[str]) -> dict[str, BitMap]:

@@ -22,6 +22,7 @@ from sqlalchemy import Table, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from .bulk import insert_rows
 from .db import Database
 from .envelope import make_envelope
 from .publisher import BatchPublisher
@@ -57,8 +58,9 @@ class Outbox:
         """Store (event type, subject, data) events in one statement."""
         envelopes = [make_envelope(self.service, t, s, d, version) for t, s, d in events]
         now, context_json = time.time(), json.dumps(context) if context else None
-        session.execute(
-            self.table.insert(),
+        insert_rows(
+            session,
+            self.table,
             [
                 {
                     "event_id": envelope["id"],

@@ -1,23 +1,10 @@
 """The operator's commands, run as an operator runs them."""
 
 import os
-import subprocess
-import sys
 
 from pymarc import Field, Record, Subfield
 
-from services.chassis.config import ROOT
-
-
-def pustaka(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "services.chassis.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support import pustaka
 
 
 def cli_env(tmp_path, amqp_uri="amqp://guest:guest@127.0.0.1:5672/"):

@@ -1,0 +1,166 @@
+"""Writing thousands of rows at once, beneath SQLAlchemy's statement building.
+
+SQLAlchemy binds a multi-row statement parameter by parameter in Python, which for
+a bulk import costs more than the database's own work. Here rows go to the driver
+as tuples: COPY or psycopg2's paged statements on PostgreSQL, `executemany` or one
+multi-row statement on SQLite (each a loop in C). Rows get their ids up front
+(`reserve_ids`), so an insert needs nothing back.
+
+Every function takes rows as dicts with the same keys, JSON columns as Python values.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+
+import eventlet
+from sqlalchemy import JSON, Column, Table, func, select, text
+from sqlalchemy.orm import Session
+
+# COPY's text format: these four characters are escaped, None is \N.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Bound values per SQLite statement: well inside its limit of 32,766.
+_SQLITE_VALUES = 30_000
+
+
+def reserve_ids(session: Session, column: Column, count: int) -> list[int]:
+    """`count` fresh values of an integer primary key, in increasing order."""
+    if count <= 0:
+        return []
+    if _postgresql(session):
+        sequence = f"pg_get_serial_sequence('{column.table.name}', '{column.name}')"
+        return session.scalars(
+            text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": count}
+        ).all()
+    # SQLite gives a rowid key max + 1; our write transactions begin IMMEDIATE, so
+    # no other writer can take these ids before we insert them.
+    top = session.scalar(select(func.max(column))) or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert every row."""
+    if not rows:
+        return
+    names, values = _tuples(table, rows)
+    with _cursor(session) as cursor:
+        if not _postgresql(session):
+            cursor.executemany(_sqlite_insert(table, names, 1), values)
+        elif eventlet.patcher.is_monkey_patched("socket"):
+            # psycopg2 refuses COPY while a wait callback makes it green (see db.py);
+            # a multi-row INSERT waits through eventlet's hub like any other query.
+            _execute_values(
+                cursor, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s", values
+            )
+        else:
+            lines = "".join("\t".join(map(_copy_field, row)) + "\n" for row in values)
+            cursor.copy_expert(
+                f"COPY {table.name} ({', '.join(names)}) FROM STDIN", io.StringIO(lines)
+            )
+
+
+def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tuple]:
+    """Insert the rows whose primary key is not taken; the keys of those inserted.
+    A row that another transaction is inserting makes this wait for its outcome."""
+    if not rows:
+        return set()
+    names, values = _tuples(table, rows)
+    keys = ", ".join(c.name for c in table.primary_key)
+    tail = f"ON CONFLICT DO NOTHING RETURNING {keys}"
+    inserted: set[tuple] = set()
+    with _cursor(session) as cursor:
+        if _postgresql(session):
+            statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s {tail}"
+            inserted.update(map(tuple, _execute_values(cursor, statement, values, fetch=True)))
+        else:
+            per_statement = _SQLITE_VALUES // len(names)
+            for start in range(0, len(values), per_statement):
+                page = values[start : start + per_statement]
+                flat = [value for row in page for value in row]
+                cursor.execute(f"{_sqlite_insert(table, names, len(page))} {tail}", flat)
+                inserted.update(map(tuple, cursor.fetchall()))
+    return inserted
+
+
+def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Set each row's other columns where its primary key matches."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key]
+    changed = [name for name in rows[0] if name not in keys]
+    names, values = _tuples(
+        table, [{**{n: r[n] for n in changed}, **{k: r[k] for k in keys}} for r in rows]
+    )
+    mark = "%s" if _postgresql(session) else "?"
+    statement = (
+        f"UPDATE {table.name} SET {', '.join(f'{n} = {mark}' for n in changed)} "
+        f"WHERE {' AND '.join(f'{k} = {mark}' for k in keys)}"
+    )
+    with _cursor(session) as cursor:
+        if _postgresql(session):
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor, statement, values, page_size=500)
+        else:
+            cursor.executemany(statement, values)
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _tuples(table: Table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    names = list(rows[0])
+    get = itemgetter(*names)  # a tuple of the values, but for a single name
+    values = [get(row) for row in rows] if len(names) > 1 else [(get(row),) for row in rows]
+    as_json = [i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
+    if as_json:
+        values = [_with_json(row, as_json) for row in values]
+    return names, values
+
+
+def _with_json(row: tuple, positions: list[int]) -> tuple:
+    out = list(row)
+    for i in positions:
+        out[i] = json.dumps(out[i])
+    return tuple(out)
+
+
+@contextmanager
+def _cursor(session: Session) -> Iterator:
+    """The driver's cursor on the session's connection, in its transaction."""
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _sqlite_insert(table: Table, names: list[str], rows: int) -> str:
+    one = f"({', '.join('?' * len(names))})"
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {', '.join([one] * rows)}"
+
+
+def _execute_values(cursor, statement: str, values: list[tuple], fetch: bool = False):
+    from psycopg2.extras import execute_values
+
+    return execute_values(cursor, statement, values, page_size=1000, fetch=fetch)
+
+
+def _copy_field(value) -> str:
+    if value.__class__ is str:
+        # Most text has nothing to escape; looking costs far less than translating.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, bytes):
+        return "\\\\x" + value.hex()
+    return str(value)

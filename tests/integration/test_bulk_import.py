@@ -1,0 +1,102 @@
+"""A bulk import writes the same catalogue whichever way its rows reach the database.
+
+The CLI runs outside eventlet: records are prepared in a worker process and, on
+PostgreSQL, titles, subjects and events go in by COPY. Inside this (monkey
+patched) test process the same import prepares in line and uses multi-row
+INSERTs. Text with COPY's special characters must come through both unchanged.
+"""
+
+import json
+import os
+
+import pytest
+from pymarc import Field, Record, Subfield
+from sqlalchemy import select
+
+from services.catalog import exchange
+from services.catalog.models import Base, Title, TitleSubject, outbox_table
+from services.chassis.context import Caller
+from services.chassis.db import open_database
+from services.chassis.migrations import upgrade
+from tests.integration.test_search_index import index_of_documents, stored_index
+from tests.support import pustaka
+
+AWKWARD = [
+    "Tab\there",
+    "a back\\slash, and \\N, which COPY reads as NULL",
+    "two\nlines\r\nand a carriage return",
+    "quotes \"double\" and 'single'",
+    "Bahasa Kerinci: ꦲꦏ꧀ꦱꦫ, é, 日本",
+]
+
+
+def awkward_record(n: int) -> Record:
+    text = AWKWARD[n % len(AWKWARD)]
+    record = Record()
+    record.add_field(Field(tag="001", data=f"bulk-{n}"))
+    for tag, code, value in (
+        ("100", "a", f"Penulis {n}\t{text}"),
+        ("245", "a", f"Judul {n}: {text}"),
+        ("520", "a", f"Ringkasan {text}"),
+        ("650", "a", f"Subjek {text}"),
+        ("264", "b", "Balai\\Pustaka"),
+    ):
+        record.add_field(Field(tag=tag, indicators=[" ", " "], subfields=[Subfield(code, value)]))
+    return record
+
+
+def catalogue(url: str) -> dict:
+    """What an import wrote: titles, subjects, event data and the search index."""
+    db = open_database(url, Base.metadata)
+    try:
+        with db.reading() as session:
+            fields = [c for c in Title.__table__.c if c.name not in ("created_at", "updated_at")]
+            titles = [tuple(row) for row in session.execute(select(*fields).order_by(Title.seq))]
+            subjects = session.execute(select(TitleSubject.__table__)).all()
+            events = [
+                json.loads(envelope)["data"]
+                for (envelope,) in session.execute(
+                    select(outbox_table.c.envelope).order_by(outbox_table.c.id)
+                )
+            ]
+            for data in events:
+                del data["created_at"], data["updated_at"]
+            consistent = stored_index(session) == index_of_documents(session)
+        return {"titles": titles, "subjects": sorted(subjects), "events": events, "ok": consistent}
+    finally:
+        db.engine.dispose()
+
+
+@pytest.fixture
+def second_database_url(database_url, tmp_path, request):
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'second.db'}"
+    return request.getfixturevalue("make_postgres_db")()
+
+
+def test_the_cli_and_the_service_paths_write_the_same_catalogue(
+    base_config, database_url, second_database_url, tmp_path
+):
+    path = tmp_path / "awkward.mrc"
+    path.write_bytes(b"".join(awkward_record(n).as_marc() for n in range(25)))
+
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "CATALOG__DATABASE_URL": database_url}
+    for args in (("migrate", "catalog"), ("catalog", "import", str(path), "--as", "bulk")):
+        done = pustaka(env, *args)
+        assert done.returncode == 0, done.stderr
+    assert "added 25, unchanged 0, failed 0" in done.stdout
+
+    upgrade("catalog", {**base_config, "catalog": {"DATABASE_URL": second_database_url}})
+    db = open_database(second_database_url, Base.metadata)
+    report = exchange.import_marc(
+        db.transaction, path.read_bytes(), Caller(client_id="bulk", role="admin")
+    )
+    db.engine.dispose()
+    assert report.added == 25
+
+    by_cli, in_process = catalogue(database_url), catalogue(second_database_url)
+    assert by_cli == in_process
+    assert by_cli["ok"] and len(by_cli["titles"]) == 25 and len(by_cli["events"]) == 25
+    written = "\n".join(str(value) for row in by_cli["titles"] for value in row)
+    for text in AWKWARD:
+        assert text in written
