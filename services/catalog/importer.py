@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.bulk import insert_rows, reserve_ids
-from services.chassis.concurrency import read_ahead
+from services.chassis.concurrency import map_ahead
 from services.chassis.context import Caller
 from services.chassis.db import refresh_statistics
 from services.chassis.errors import DomainError
@@ -159,9 +159,8 @@ def import_records(
     """Import in batches, each in its own transaction from `transaction()`."""
     caller.require_role("branch")
     report = ImportReport()
-    # While one batch is written, the next is prepared: the database's work and
-    # ours overlap (threads, or green threads inside a service).
-    for batch in read_ahead(map(prepare, _batches(records, batch_size))):
+    # While one batch is written, the next ones are prepared on another core.
+    for batch in map_ahead(prepare, _batches(records, batch_size)):
         with transaction() as session:
             import_batch(session, batch, caller, report)
             engine = session.get_bind()

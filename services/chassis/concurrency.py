@@ -1,51 +1,49 @@
-"""Overlapping work that waits on a database with work that does not."""
+"""Work that needs no database, done on another core while the caller writes."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator
-from queue import Full, Queue
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+import eventlet
+
 T = TypeVar("T")
-_END = object()
+R = TypeVar("R")
 
 
-def read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
-    """The items of `items`, in order, each next one computed in a thread while the
-    caller works on the current one. An exception in `items` is raised to the
-    caller at the point it happened; when the caller stops early, so does the thread.
-    Under eventlet's monkey patching the thread is a green thread: the overlap then
-    comes from the caller's waits on the network (a PostgreSQL query, say)."""
-    queue: Queue = Queue(maxsize=depth)
-    stopped = threading.Event()
+def map_ahead(function: Callable[[T], R], items: Iterable[T], depth: int = 2) -> Iterator[R]:
+    """`function(item)` for each item, in order, computed in a worker process up to
+    `depth` items ahead of the caller. `function` and the items must pickle.
 
-    def put(entry) -> bool:
-        while not stopped.is_set():
-            try:
-                queue.put(entry, timeout=0.1)
-                return True
-            except Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put((item, None)):
-                    return
-            put((_END, None))
-        except BaseException as exc:  # handed to the caller, raised there
-            put((_END, exc))
-
-    threading.Thread(target=produce, name="read-ahead", daemon=True).start()
+    A process, not a thread: a thread's Python would hold the GIL that the
+    caller needs back after each database round trip, and lose more than it
+    gains. An error in `items` or in `function` reaches the caller after the
+    results before it; a caller that stops early stops the worker. Inside a
+    service (eventlet's monkey patching) the work is done in line instead:
+    forking an eventlet hub is not safe."""
+    if eventlet.patcher.is_monkey_patched("thread"):
+        yield from map(function, items)
+        return
+    # fork: the worker starts at once with everything imported, not after a re-import.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pending: deque[Future] = deque()
+    source, failure = iter(items), None
     try:
         while True:
-            item, error = queue.get()  # the thread always ends by putting _END
-            if item is _END:
-                if error is not None:
-                    raise error
-                return
-            yield item
+            while source is not None and len(pending) < depth:
+                try:
+                    pending.append(pool.submit(function, next(source)))
+                except StopIteration:
+                    source = None
+                except Exception as exc:  # raised once the results before it are out
+                    source, failure = None, exc
+            if not pending:
+                break
+            yield pending.popleft().result()
+        if failure is not None:
+            raise failure
     finally:
-        stopped.set()
+        pool.shutdown(wait=True, cancel_futures=True)
