@@ -13,6 +13,8 @@ from services.chassis.schemas import load
 
 from . import marc, search
 from .importer import ImportReport, import_records
+from .items import held_copies
+from .models import title_seq
 from .schemas import TitleQuery
 from .titles import dump_titles, get_title
 
@@ -36,7 +38,12 @@ def import_marc(transaction: Callable, data: bytes, caller: Caller, progress=Non
 
 
 def export_title(session: Session, public_id: str) -> str:
-    return marc.titles_to_marcxml([get_title(session, public_id)]).decode()
+    return marc.titles_to_marcxml(_with_copies(session, [get_title(session, public_id)])).decode()
+
+
+def _with_copies(session: Session, titles: list[dict]) -> list[dict]:
+    copies = held_copies(session, [title_seq(t["id"]) for t in titles])
+    return [{**t, "copies": copies[title_seq(t["id"])]} for t in titles]
 
 
 def export_search(session: Session, params: dict) -> str:
@@ -53,4 +60,4 @@ def export_search(session: Session, params: dict) -> str:
             )
         titles += dump_titles(session, found)
         if cursor is None:
-            return marc.titles_to_marcxml(titles).decode()
+            return marc.titles_to_marcxml(_with_copies(session, titles)).decode()

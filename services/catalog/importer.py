@@ -1,10 +1,15 @@
 """Importing many titles at once (MARC files, migrations from other systems).
 
-Records come as (position, payload or None, problem or None, record key). Each
-batch is one transaction: good records are added with their title_created events,
-a bad one is reported with its position and reason and changes nothing, and a
-record whose key (or ISBN) is already in the catalogue is counted as unchanged, so
-importing the same file again changes nothing.
+Records come as (position, payload or None, problem or None, record key). A
+payload may list the title's copies (`copies`: ItemInput payloads). Each batch is
+one transaction: good records are added with their copies and their title_created
+and item_added events; a bad one is reported with its position and reason and
+changes nothing; a record whose key is already in the catalogue is counted as
+unchanged, so importing the same file again changes nothing.
+
+A record fails whole if any of its copies cannot be added (an unknown branch or
+location, a barcode in use, a branch key's copy at another branch): a title
+without the copies its record lists would lose them silently.
 """
 
 from __future__ import annotations
@@ -22,11 +27,20 @@ from services.chassis.bulk import insert_rows, reserve_ids
 from services.chassis.concurrency import map_ahead
 from services.chassis.context import Caller
 from services.chassis.db import refresh_statistics
-from services.chassis.errors import DomainError
+from services.chassis.errors import DomainError, ValidationFailed
+from services.chassis.schemas import load
 
 from . import postings
-from .models import Title, TitleSubject, events, title_id
-from .titles import MODELLED, dump_title, search_document, subject_rows, validate_fields
+from .items import dump_item, item_input
+from .models import Branch, Item, Location, Title, TitleSubject, events, title_id
+from .titles import (
+    MODELLED,
+    availability,
+    dump_title,
+    search_document,
+    subject_rows,
+    validate_fields,
+)
 
 BATCH = 1000
 # Imports at least this large end with fresh planner statistics.
@@ -65,6 +79,7 @@ class Prepared:
     problem: str | None = None  # the record could not be read
     failure: dict | None = None  # it was read, and its fields are not fit
     row: dict | None = None  # the titles row, but for its seq and times
+    copies: list[dict] = field(default_factory=list)  # ItemInput-checked
 
 
 def prepare(batch: list[Record]) -> list[Prepared]:
@@ -76,6 +91,8 @@ def prepare(batch: list[Record]) -> list[Prepared]:
         if problem:
             continue
         try:
+            payload = dict(payload)
+            copies = [_checked_copy(n, c) for n, c in enumerate(payload.pop("copies", []), 1)]
             data = validate_fields(payload)
             if data.get("acquisition_ref"):
                 raise DomainError("acquisition_ref cannot be set by an import")
@@ -83,21 +100,32 @@ def prepare(batch: list[Record]) -> list[Prepared]:
             fields = exc.details.get("fields") if exc.details else None
             out[-1].failure = {"position": position, "reason": str(exc), "fields": fields}
             continue
+        available_at = sorted({c["branch"] for c in copies if c["status"] == "available"})
         out[-1].row = {
             **{name: data.get(name) for name in MODELLED},
             "authors": data.get("authors") or [],
             "subjects": data.get("subjects") or [],
             "record_key": key,
-            "search_doc": search_document(data, available_at=[]),
+            "search_doc": search_document(data, available_at),
             "version": 1,
         }
+        out[-1].copies = copies
     return out
+
+
+def _checked_copy(n: int, payload: dict) -> dict:
+    try:
+        return load(item_input, payload)
+    except ValidationFailed as exc:
+        fields = {f"copies.{n}.{name}": why for name, why in exc.details["fields"].items()}
+        reasons = "; ".join(f"{name}: {' '.join(why)}" for name, why in fields.items())
+        raise ValidationFailed(f"copy {n} is not fit ({reasons})", {"fields": fields}) from exc
 
 
 def import_batch(session: Session, batch: list[Prepared], caller: Caller, report: ImportReport):
     keys = {p.key for p in batch if p.key}
     known_keys = set(session.scalars(select(Title.record_key).where(Title.record_key.in_(keys))))
-    fresh: list[tuple[int, dict]] = []
+    fresh: list[Prepared] = []
     for record in batch:
         if record.problem:
             report.failed.append({"position": record.position, "reason": record.problem})
@@ -106,43 +134,104 @@ def import_batch(session: Session, batch: list[Prepared], caller: Caller, report
         elif record.failure:
             report.failed.append(record.failure)
         else:
-            fresh.append((record.position, record.row))
+            fresh.append(record)
             if record.key:
                 known_keys.add(record.key)  # the same record twice in one file
-    _add(session, _drop_known_isbns(session, fresh, report), caller, report)
+    fresh = _drop_known_isbns(session, fresh, report)
+    _add(session, _drop_unfit_copies(session, fresh, caller, report), caller, report)
 
 
-def _drop_known_isbns(session, fresh, report):
-    isbns = {row["isbn"] for _, row in fresh if row.get("isbn")}
+def _fail(report: ImportReport, record: Prepared, reason: str) -> None:
+    report.failed.append({"position": record.position, "reason": reason, "fields": None})
+
+
+def _drop_known_isbns(session, fresh: list[Prepared], report) -> list[Prepared]:
+    isbns = {p.row["isbn"] for p in fresh if p.row.get("isbn")}
     taken = dict(session.execute(select(Title.isbn, Title.seq).where(Title.isbn.in_(isbns))).all())
     kept, seen = [], set()
-    for position, row in fresh:
-        isbn = row.get("isbn")
+    for record in fresh:
+        isbn = record.row.get("isbn")
         if isbn and (isbn in taken or isbn in seen):
             where = title_id(taken[isbn]) if isbn in taken else "an earlier record of this file"
-            report.failed.append(
-                {"position": position, "reason": f"ISBN {isbn} is already {where}", "fields": None}
-            )
+            _fail(report, record, f"ISBN {isbn} is already {where}")
             continue
         seen.add(isbn)
-        kept.append(row)
+        kept.append(record)
     return kept
 
 
-def _add(session: Session, rows: list[dict], caller: Caller, report: ImportReport) -> None:
-    if not rows:
+def _drop_unfit_copies(session, fresh: list[Prepared], caller: Caller, report) -> list[Prepared]:
+    copies = [c for p in fresh for c in p.copies]
+    if not copies:
+        return fresh
+    barcodes, codes = {c["barcode"] for c in copies}, {c["branch"] for c in copies}
+    taken = dict(
+        session.execute(
+            select(Item.barcode, Item.title_seq).where(Item.barcode.in_(barcodes))
+        ).all()
+    )
+    branches = set(session.scalars(select(Branch.code).where(Branch.code.in_(codes))))
+    locations = set(
+        session.execute(
+            select(Location.branch_code, Location.code).where(Location.branch_code.in_(branches))
+        ).all()
+    )
+    kept, seen = [], set()
+    for record in fresh:
+        problem = None
+        for n, copy in enumerate(record.copies, 1):
+            barcode, branch, location = copy["barcode"], copy["branch"], copy.get("location")
+            if barcode in taken:
+                problem = f"barcode {barcode} is already a copy of {title_id(taken[barcode])}"
+            elif barcode in seen:
+                problem = f"barcode {barcode} is already a copy in this file"
+            elif branch not in branches:
+                problem = f"there is no branch {branch!r}"
+            elif location and (branch, location) not in locations:
+                problem = f"branch {branch} has no location {location!r}"
+            elif not caller.may_act_at(branch):
+                problem = f"this key may not add copies at branch {branch!r}"
+            if problem:
+                _fail(report, record, f"copy {n}: {problem}")
+                break
+            seen.add(barcode)
+        else:
+            kept.append(record)
+    return kept
+
+
+def _add(session: Session, fresh: list[Prepared], caller: Caller, report: ImportReport) -> None:
+    if not fresh:
         return
     now = time.time()
-    seqs = reserve_ids(session, Title.__table__.c.seq, len(rows))
+    seqs = reserve_ids(session, Title.__table__.c.seq, len(fresh))
+    rows = [record.row for record in fresh]
     for seq, row in zip(seqs, rows, strict=True):
         row.update(seq=seq, created_by=caller.client_id, created_at=now, updated_at=now)
     insert_rows(session, Title.__table__, rows)
+    copies = [
+        {
+            "barcode": c["barcode"],
+            "title_seq": seq,
+            "branch_code": c["branch"],
+            "location_code": c.get("location"),
+            "status": c["status"],
+            "note": c.get("note"),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for seq, record in zip(seqs, fresh, strict=True)
+        for c in record.copies
+    ]
+    insert_rows(session, Item.__table__, copies)
+    per_branch = availability(session, sorted({c["title_seq"] for c in copies}))
     subjects, created, documents = [], [], []
     for seq, row in zip(seqs, rows, strict=True):
         subjects += subject_rows(seq, row["subjects"])
         documents.append((seq, "", row["search_doc"]))
-        dumped = dump_title(SimpleNamespace(**row, id=title_id(seq), withdrawn_at=None), [])
-        created.append(("title_created", title_id(seq), dumped))
+        title = SimpleNamespace(**row, id=title_id(seq), withdrawn_at=None)
+        created.append(("title_created", title_id(seq), dump_title(title, per_branch.get(seq, []))))
+    created += [("item_added", c["barcode"], dump_item(SimpleNamespace(**c))) for c in copies]
     postings.update_documents(session, documents)
     insert_rows(session, TitleSubject.__table__, subjects)
     events.emit_many(session, created, context=caller.as_context())

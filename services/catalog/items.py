@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
@@ -68,6 +69,26 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     dumped = dump_item(item)
     events.emit(session, "item_added", item.barcode, dumped, context=caller.as_context())
     return dumped
+
+
+def held_copies(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
+    """Each title's copies but withdrawn ones, by barcode: what a MARC export lists."""
+    rows = session.scalars(
+        select(Item)
+        .where(Item.title_seq.in_(seqs), Item.status != "withdrawn")
+        .order_by(Item.title_seq, Item.barcode)
+    )
+    out: dict[int, list[dict]] = {seq: [] for seq in seqs}
+    for item in rows:
+        out[item.title_seq].append(
+            {
+                "barcode": item.barcode,
+                "branch": item.branch_code,
+                "location": item.location_code,
+                "note": item.note,
+            }
+        )
+    return out
 
 
 def get_item(session: Session, barcode: str) -> dict:

@@ -14,6 +14,13 @@ Reading (record_to_title)                  Writing (title_to_record)
   856 $u         access_url                  856 40 $u
   590 $a with $5 ORG_CODE  acquisition_ref   590 $a $5 ORG_CODE
   leader/06-07, 008/21, 008/23, 007, 245 $h, 655, 856  material_type
+  852 $b $c $p $z, 952 $a $c $p $z  copies   852 $a ORG_CODE $b $c $p $z
+    (branch, location, barcode, note)
+
+Copies: 852 is MARC21's location field; 952 is Koha's item field, whose flags
+$0 (withdrawn), $1 (lost), $4 (damaged) and $q (date due) give the copy's status.
+852 has no status: a copy read from it is available. An export lists every copy
+but withdrawn ones, without its status (circulation, not cataloguing).
 
 acquisition_ref goes in 590, the local-note field, with $5 (institution the field
 applies to) set to our own code: other libraries' 590s are free-text notes, and only
@@ -86,6 +93,7 @@ def record_to_title(record: Record) -> dict:
         "description": "\n\n".join(_all(record, "520", "a")).strip(),
         "access_url": _first_in(sorted(record.get_fields("856"), key=_not_the_resource), "u"),
         "acquisition_ref": _acquisition_ref(record),
+        "copies": _copies(record),
     }
     data = {k: v for k, v in found.items() if v or k in ("authors", "subjects")}
     data["record_key"] = _record_key(record, data)
@@ -178,6 +186,31 @@ def _call_number(record: Record) -> str | None:
     for field in record.get_fields("090", "092"):  # local: class $a + item number $b
         return " ".join(v.strip() for v in field.get_subfields("a", "b")) or None
     return None
+
+
+# Koha's 952 flags, most telling first: a flag set (not empty, not "0") is the status.
+_KOHA_STATUS = (("0", "withdrawn"), ("1", "lost"), ("4", "in_repair"), ("q", "on_loan"))
+
+
+def _copies(record: Record) -> list[dict]:
+    """The copies a record lists, as ItemInput payloads (validated by the importer)."""
+    copies = []
+    for field in record.get_fields("852", "952"):
+        koha = field.tag == "952"
+        flags = [status for code, status in _KOHA_STATUS if _set(field, code)] if koha else []
+        copy = {
+            "barcode": _first_in([field], "p"),
+            "branch": _first_in([field], "a" if koha else "b"),
+            "location": _first_in([field], "c"),
+            "status": flags[0] if flags else None,  # None: available
+            "note": _first_in([field], "z"),
+        }
+        copies.append({k: v for k, v in copy.items() if v})
+    return copies
+
+
+def _set(field: Field, code: str) -> bool:
+    return any(v.strip() not in ("", "0") for v in field.get_subfields(code))
 
 
 def _not_the_resource(field: Field) -> bool:
@@ -326,8 +359,21 @@ def _data_fields(title: dict, kind: str) -> list[Field]:
         _field("655", " 4", ("a", "Magazines" if kind == "magazine" else None)),
         *(_name("700", name) for name in authors[1:]),
         _field("856", "40", ("u", title.get("access_url"))),
+        *(_holding(copy) for copy in title.get("copies") or []),
     ]
     return [f for f in fields if f is not None]
+
+
+def _holding(copy: dict) -> Field:
+    return _field(
+        "852",
+        "  ",
+        ("a", ORG_CODE),
+        ("b", copy["branch"]),
+        ("c", copy.get("location")),
+        ("p", copy["barcode"]),
+        ("z", copy.get("note")),
+    )
 
 
 def _join(publisher: str | None, year: object) -> str | None:

@@ -46,11 +46,12 @@ class Caller:
         if not (self.is_admin or self.role in roles):
             raise Forbidden(f"role {self.role!r} may not do this", {"role": self.role})
 
-    def require_branch(self, branch: str) -> None:
+    def may_act_at(self, branch: str) -> bool:
         """Branch keys act only at their own branch; admins anywhere."""
-        if self.is_admin:
-            return
-        if self.role != "branch" or self.branch != branch:
+        return self.is_admin or (self.role == "branch" and self.branch == branch)
+
+    def require_branch(self, branch: str) -> None:
+        if not self.may_act_at(branch):
             raise Forbidden(
                 f"this key may not act at branch {branch!r}",
                 {"branch": branch, "caller_branch": self.branch},

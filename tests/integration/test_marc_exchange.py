@@ -4,9 +4,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from pymarc import Field, Record, Subfield
+from sqlalchemy import func, select
 
-from services.catalog import exchange, marc, titles
-from services.chassis.context import SYSTEM
+from services.catalog import branches, exchange, items, marc, titles
+from services.catalog.models import Item, outbox_table
+from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import ValidationFailed
 
 MARC = "{http://www.loc.gov/MARC21/slim}"
@@ -94,3 +96,129 @@ def test_export_round_trips_every_modelled_field(catalog_db):
     assert problem is None
     assert {k: back.get(k) for k in fields} == fields
     assert len(ET.fromstring(collection).findall(f"{MARC}record")) == 1
+
+
+# --- copies (852, Koha's 952) ---------------------------------------------------------
+
+
+def with_copies(record: Record, *copies: dict) -> Record:
+    """Koha 952s: branch $a, location $c, barcode $p, and `flags` ($0, $1, $4, $q)."""
+    for copy in copies:
+        subfields = [Subfield(code, value) for code, value in copy.items() if code != "flags"]
+        subfields += [Subfield(code, value) for code, value in copy.get("flags", {}).items()]
+        record.add_field(Field(tag="952", indicators=[" ", " "], subfields=subfields))
+    return record
+
+
+@pytest.fixture
+def branches_spn_kmn(catalog_db):
+    with catalog_db.transaction() as session:
+        for code, name in (("SPN", "Perpustakaan Pusat"), ("KMN", "Cabang Kumun")):
+            branches.put_branch(session, {"code": code, "name": name}, SYSTEM)
+        branches.put_location(session, "SPN", {"code": "REF", "name": "Referensi"}, SYSTEM)
+
+
+def test_copies_come_in_with_their_titles_statuses_and_events(catalog_db, branches_spn_kmn):
+    data = marc_file(
+        with_copies(
+            book("h1", "Hikayat Hang Tuah"),
+            {"a": "SPN", "c": "REF", "p": "SPN-0001"},
+            {"a": "KMN", "p": "KMN-0001", "flags": {"q": "2026-12-01"}},
+        ),
+        with_copies(
+            book("h2", "Sitti Nurbaya"), {"a": "KMN", "p": "KMN-0002", "flags": {"1": "1"}}
+        ),
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert (report.added, report.failed) == (2, [])
+    with catalog_db.reading() as session:
+        found = titles.search_titles(session, {"q": "hang tuah"})["items"][0]
+        assert found["availability"] == [
+            {"branch": "KMN", "available": 0, "total": 1},
+            {"branch": "SPN", "available": 1, "total": 1},
+        ]
+        assert items.get_item(session, "SPN-0001")["location"] == "REF"
+        assert items.get_item(session, "KMN-0001")["status"] == "on_loan"
+        assert items.get_item(session, "KMN-0002")["status"] == "lost"
+        # the facet "has an available copy at" sees imported copies
+        assert titles.search_titles(session, {"available_at": "SPN"})["total"] == 1
+        assert titles.search_titles(session, {"available_at": "KMN"})["total"] == 0
+        events = [row.event_type for row in session.execute(select(outbox_table.c.event_type))]
+    assert events.count("title_created") == 2 and events.count("item_added") == 3
+
+    again = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert (again.added, again.unchanged, again.failed) == (0, 2, [])
+
+
+@pytest.mark.parametrize(
+    "copy, reason",
+    [
+        ({"a": "XYZ", "p": "XYZ-0001"}, "no branch 'XYZ'"),
+        ({"a": "SPN", "c": "GUDANG", "p": "SPN-0009"}, "SPN has no location 'GUDANG'"),
+        ({"a": "SPN", "p": "SPN-0001"}, "SPN-0001 is already a copy of T"),
+        ({"a": "SPN", "p": "x"}, "copies.1.barcode"),
+        ({"a": "SPN"}, "copies.1.barcode"),
+    ],
+)
+def test_a_record_with_a_copy_that_cannot_be_added_fails_whole(
+    catalog_db, branches_spn_kmn, copy, reason
+):
+    exchange.import_marc(
+        catalog_db.transaction,
+        marc_file(with_copies(book("e0", "Sudah ada"), {"a": "SPN", "p": "SPN-0001"})),
+        SYSTEM,
+    )
+    data = marc_file(
+        book("e1", "Baik"), with_copies(book("e2", "Salinan buruk"), copy), book("e3", "Baik juga")
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert report.added == 2
+    [failure] = report.failed
+    assert failure["position"] == 2
+    assert reason in failure["reason"] + str(failure.get("fields"))
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "salinan"})["total"] == 0
+        assert session.scalar(select(func.count()).select_from(Item)) == 1
+
+
+def test_the_same_barcode_twice_in_a_file_keeps_the_first(catalog_db, branches_spn_kmn):
+    data = marc_file(
+        with_copies(book("d1", "Pertama"), {"a": "SPN", "p": "SPN-0100"}),
+        with_copies(book("d2", "Kedua"), {"a": "KMN", "p": "SPN-0100"}),
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert report.added == 1 and report.failed[0]["position"] == 2
+    assert "already a copy in this file" in report.failed[0]["reason"]
+
+
+def test_a_branch_key_imports_copies_only_at_its_own_branch(catalog_db, branches_spn_kmn):
+    kumun = Caller(client_id="kumun", role="branch", branch="KMN")
+    data = marc_file(
+        with_copies(book("k1", "Milik Kumun"), {"a": "KMN", "p": "KMN-0200"}),
+        with_copies(book("k2", "Milik Pusat"), {"a": "SPN", "p": "SPN-0200"}),
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, kumun)
+    assert report.added == 1
+    assert report.failed[0]["position"] == 2
+    assert "may not add copies at branch 'SPN'" in report.failed[0]["reason"]
+
+
+def test_export_lists_held_copies_and_they_round_trip(catalog_db, branches_spn_kmn):
+    data = marc_file(
+        with_copies(
+            book("x1", "Robohnya Surau Kami"),
+            {"a": "SPN", "c": "REF", "p": "SPN-0300", "z": "Cetakan pertama"},
+            {"a": "KMN", "p": "KMN-0300"},
+            {"a": "KMN", "p": "KMN-0301", "flags": {"0": "1"}},  # withdrawn: not held
+        )
+    )
+    exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    with catalog_db.reading() as session:
+        [title_id] = [t["id"] for t in titles.search_titles(session, {"q": "surau"})["items"]]
+        xml = exchange.export_title(session, title_id)
+    (_, back, problem) = next(marc.read_titles(xml.encode()))
+    assert problem is None
+    assert back["copies"] == [
+        {"barcode": "KMN-0300", "branch": "KMN"},
+        {"barcode": "SPN-0300", "branch": "SPN", "location": "REF", "note": "Cetakan pertama"},
+    ]

@@ -172,6 +172,10 @@ TITLES = [
         call_number="899.221 3 HIR l",
         description="Sepuluh anak Melayu miskin bersekolah di Belitung.\n\nNovel pertama.",
         acquisition_ref="ACQ000007",
+        copies=[
+            {"barcode": "SPN-000123", "branch": "SPN", "location": "REF", "note": "Hadiah"},
+            {"barcode": "KMN-000045", "branch": "KMN"},
+        ],
     ),
     full("magazine", title="Tempo", issn="0126-4273", publisher="Tempo Inti Media", year=1971),
     full(
@@ -225,6 +229,44 @@ def test_round_trip_through_marcxml():
     assert [(pos, without_key(t), err) for pos, t, err in read] == [
         (i, t, None) for i, t in enumerate(TITLES, 1)
     ]
+
+
+def koha_item(**subfields) -> tuple:
+    return ("952", "  ", list(subfields.items()))
+
+
+def test_koha_items_become_copies_with_their_status():
+    record = make(
+        BOOK_LEADER,
+        ("245", "10", [("a", "Tenggelamnya Kapal Van der Wijck")]),
+        koha_item(a="SPN", b="SPN", c="REF", p="39001", z="Tanda tangan penulis"),
+        koha_item(a="KMN", p="39002", **{"0": "1"}),
+        koha_item(a="KMN", p="39003", **{"1": "2"}),
+        koha_item(a="SPN", p="39004", **{"4": "1", "1": "0"}),
+        koha_item(a="SPN", p="39005", q="2026-12-01"),
+        koha_item(a="SPN", p="39006", **{"0": "0", "1": "0", "4": "0"}),
+    )
+    assert marc.record_to_title(record)["copies"] == [
+        {"barcode": "39001", "branch": "SPN", "location": "REF", "note": "Tanda tangan penulis"},
+        {"barcode": "39002", "branch": "KMN", "status": "withdrawn"},
+        {"barcode": "39003", "branch": "KMN", "status": "lost"},
+        {"barcode": "39004", "branch": "SPN", "status": "in_repair"},
+        {"barcode": "39005", "branch": "SPN", "status": "on_loan"},
+        {"barcode": "39006", "branch": "SPN"},
+    ]
+
+
+def test_marc21_852_locations_become_copies_and_a_title_without_has_none():
+    record = make(
+        BOOK_LEADER,
+        ("245", "10", [("a", "Siti Nurbaya")]),
+        ("852", "  ", [("a", "ID-JKPNRI"), ("b", "SPN"), ("c", "ANAK"), ("p", "B-0042")]),
+    )
+    assert marc.record_to_title(record)["copies"] == [
+        {"barcode": "B-0042", "branch": "SPN", "location": "ANAK"}
+    ]
+    bare = make(BOOK_LEADER, ("245", "10", [("a", "Siti Nurbaya")]))
+    assert "copies" not in marc.record_to_title(bare)
 
 
 def test_one_marcxml_record_for_oai_pmh_reads_back():
