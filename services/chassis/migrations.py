@@ -28,6 +28,11 @@ def upgrade(service: str, config: dict | None = None, revision: str = "head") ->
     return url
 
 
+def downgrade(service: str, config: dict, revision: str) -> None:
+    """Take the service's database back to `revision` (an operator's way out)."""
+    command.downgrade(alembic_config(service, database_url(config, service)), revision)
+
+
 def run_env() -> None:
     """The body of every service's migrations/env.py."""
     cfg = context.config

@@ -6,10 +6,20 @@ import importlib
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
 
 from services.chassis.config import COMPONENTS
 from services.chassis.db import make_engine
-from services.chassis.migrations import upgrade
+from services.chassis.migrations import downgrade, upgrade
+
+
+def schema_differences(part: str, url: str) -> list:
+    metadata = importlib.import_module(f"{COMPONENTS[part]}.models").Base.metadata
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    return diff
 
 
 @pytest.mark.parametrize("part", sorted(COMPONENTS))
@@ -17,10 +27,39 @@ def test_migrations_match_models(part, base_config, database_url):
     config = {**base_config, part: {"DATABASE_URL": database_url}}
     upgrade(part, config)
     upgrade(part, config)  # running again changes nothing and does not fail
-    metadata = importlib.import_module(f"{COMPONENTS[part]}.models").Base.metadata
+    assert schema_differences(part, database_url) == []
+
+
+def test_the_search_index_migration_goes_back_to_full_text_and_forward_again(
+    base_config, database_url
+):
+    from services.catalog import postings, titles
+    from services.catalog.models import Base, title_seq
+    from services.catalog.text import Term
+    from services.chassis.context import SYSTEM
+    from services.chassis.db import open_database
+
+    config = {**base_config, "catalog": {"DATABASE_URL": database_url}}
+    upgrade("catalog", config)
+    db = open_database(database_url, Base.metadata)
+    with db.transaction() as session:
+        seq = title_seq(titles.create_title(session, {"title": "Sejarah Kerinci"}, SYSTEM)["id"])
+    db.engine.dispose()
+
+    downgrade("catalog", config, "0005")
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn)
-        diff = compare_metadata(context, metadata)
+        assert "search_postings" not in inspect(conn).get_table_names()
+        if conn.dialect.name == "sqlite":
+            found = "SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'kerinci'"
+        else:
+            found = "SELECT seq FROM titles WHERE search_vector @@ to_tsquery('simple', 'kerinci')"
+        assert conn.execute(text(found)).scalars().all() == [seq]
     engine.dispose()
-    assert diff == []
+
+    upgrade("catalog", config)
+    assert schema_differences("catalog", database_url) == []
+    db = open_database(database_url, Base.metadata)
+    with db.reading() as session:
+        assert list(postings.matching(session, [Term("kerinci")])) == [seq]
+    db.engine.dispose()
