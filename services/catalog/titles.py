@@ -119,8 +119,13 @@ def search_document(data: dict, available_at: list[str]) -> str:
     return f"{words} {' '.join(facets)}"
 
 
-def subject_rows(seq: int, subjects: list[str]) -> list[dict]:
-    return [{"subject": s, "title_seq": seq} for s in sorted({fold(s)[:200] for s in subjects})]
+def folded_subjects(subjects: list[str]) -> list[str]:
+    """A title's subjects as the subject filter matches them (title_subjects rows)."""
+    return sorted({fold(s)[:200] for s in subjects})
+
+
+def subject_rows(seq: int, folded: list[str]) -> list[dict]:
+    return [{"subject": s, "title_seq": seq} for s in folded]
 
 
 def _clean(session: Session, payload: dict, current: Title | None = None) -> dict:
@@ -160,7 +165,7 @@ def _index(session: Session, title: Title) -> None:
     reindex(session, title)
     session.flush()
     session.execute(delete(TitleSubject).where(TitleSubject.title_seq == title.seq))
-    rows = subject_rows(title.seq, title.subjects)
+    rows = subject_rows(title.seq, folded_subjects(title.subjects))
     if rows:
         session.execute(TitleSubject.__table__.insert(), rows)
 

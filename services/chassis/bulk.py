@@ -148,7 +148,7 @@ def _sqlite_insert(table: Table, names: list[str], rows: int) -> str:
 def _execute_values(cursor, statement: str, values: list[tuple], fetch: bool = False):
     from psycopg2.extras import execute_values
 
-    return execute_values(cursor, statement, values, page_size=1000, fetch=fetch)
+    return execute_values(cursor, statement, values, page_size=5000, fetch=fetch)
 
 
 def _copy_field(value) -> str:
