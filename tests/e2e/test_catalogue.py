@@ -48,6 +48,8 @@ def marc_upload() -> bytes:
         record = Record()
         record.add_field(Field(tag="001", data=control))
         record.add_field(Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", title)]))
+        copy = [Subfield("a", "KMN"), Subfield("p", f"KMN-{control}")]  # Koha's item field
+        record.add_field(Field(tag="952", indicators=[" ", " "], subfields=copy))
         records.append(record.as_marc())
     return b"".join(records) + b"not a marc record\x1d"
 
@@ -62,6 +64,10 @@ def test_marc_upload_is_kept_once_and_exports_as_marcxml(platform):
     assert exported.headers["Content-Type"].startswith("application/xml")
     records = ET.fromstring(exported.content).findall(f"{MARC}record")
     assert len(records) == 1
+    [holding] = records[0].findall(f"{MARC}datafield[@tag='852']")
+    assert holding.find(f"{MARC}subfield[@code='p']").text == "KMN-e2e-1"
+    found = platform.get("/v1/catalog/titles", params={"q": "hikayat kerinci"}).json()
+    assert found["items"][0]["availability"] == [{"branch": "KMN", "available": 1, "total": 1}]
     assert platform.post("/v1/catalog/imports", data=b"").status_code == 400
 
 
