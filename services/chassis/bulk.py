@@ -36,8 +36,8 @@ def reserve_ids(session: Session, column: Column, count: int) -> list[int]:
         return session.scalars(
             text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": count}
         ).all()
-    # SQLite gives a rowid key max + 1; our write transactions begin IMMEDIATE, so
-    # no other writer can take these ids before we insert them.
+    # SQLite gives a rowid key (no AUTOINCREMENT, as all of ours) max + 1; our write
+    # transactions begin IMMEDIATE, so no other writer can take these ids first.
     top = session.scalar(select(func.max(column))) or 0
     return list(range(top + 1, top + 1 + count))
 
