@@ -234,7 +234,9 @@ class GatewayService:
         "/v1/catalog/imports",
         roles=WRITERS,
         summary="Import a MARC21 (binary) or MARCXML file: the body, or form field 'file'. "
-        "Bad records are reported by position; importing the same file again changes nothing.",
+        "Bad records are reported by position; importing the same file again changes nothing. "
+        "Copies come from 852 ($b branch, $c location, $p barcode) or Koha's 952; a branch "
+        "key's copies must be at its own branch.",
         response=ImportResult,
         tag="catalog",
     )
