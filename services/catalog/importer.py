@@ -190,14 +190,14 @@ def _drop_unfit_copies(session, fresh: list[Prepared], caller: Caller, report) -
             select(Location.branch_code, Location.code).where(Location.branch_code.in_(branches))
         ).all()
     )
-    kept, seen = [], set()
+    kept, seen = [], set()  # seen: the barcodes of the records kept so far
     for record in fresh:
-        problem = None
+        mine: set[str] = set()
         for n, copy in enumerate(record.copies, 1):
             barcode, branch, location = copy["barcode"], copy["branch"], copy.get("location")
             if barcode in taken:
                 problem = f"barcode {barcode} is already a copy of {title_id(taken[barcode])}"
-            elif barcode in seen:
+            elif barcode in seen or barcode in mine:
                 problem = f"barcode {barcode} is already a copy in this file"
             elif branch not in branches:
                 problem = f"there is no branch {branch!r}"
@@ -205,11 +205,13 @@ def _drop_unfit_copies(session, fresh: list[Prepared], caller: Caller, report) -
                 problem = f"branch {branch} has no location {location!r}"
             elif not caller.may_act_at(branch):
                 problem = f"this key may not add copies at branch {branch!r}"
-            if problem:
-                _fail(report, record, f"copy {n}: {problem}")
-                break
-            seen.add(barcode)
+            else:
+                mine.add(barcode)
+                continue
+            _fail(report, record, f"copy {n}: {problem}")
+            break
         else:
+            seen |= mine
             kept.append(record)
     return kept
 

@@ -4,7 +4,6 @@ copies only at its own branch."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,24 +13,23 @@ from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from .models import Branch, Item, Location, Title, events, title_id, title_seq
-from .schemas import ItemInput, ItemOutput, ItemStatusInput
-from .titles import reindex
+from .schemas import ItemInput, ItemStatusInput
+from .titles import iso_time, reindex
 
-item_input, item_status_input, item_output = ItemInput(), ItemStatusInput(), ItemOutput()
+item_input, item_status_input = ItemInput(), ItemStatusInput()
 
 
 def dump_item(item: Item) -> dict:
-    return item_output.dump(
-        {
-            "barcode": item.barcode,
-            "title_id": title_id(item.title_seq),
-            "branch": item.branch_code,
-            "location": item.location_code,
-            "status": item.status,
-            "note": item.note,
-            "updated_at": datetime.fromtimestamp(item.updated_at, UTC),
-        }
-    )
+    """The ItemOutput shape, built directly as dump_title is: an import dumps every copy."""
+    return {
+        "barcode": item.barcode,
+        "title_id": title_id(item.title_seq),
+        "branch": item.branch_code,
+        "location": item.location_code,
+        "status": item.status,
+        "note": item.note,
+        "updated_at": iso_time(item.updated_at),
+    }
 
 
 def add_item(session: Session, public_title_id: str, payload: dict, caller: Caller) -> dict:

@@ -39,6 +39,8 @@ from datetime import UTC, datetime
 from pymarc import Field, Indicators, Leader, Record, Subfield
 from pymarc.marcxml import MARC_XML_NS, record_to_xml_node
 
+from .schemas import ELECTRONIC
+
 ORG_CODE = "ID-SpPKSP"  # MARC organisation code of Perpustakaan Kota Sungai Penuh
 
 END_OF_RECORD = b"\x1d"
@@ -54,7 +56,6 @@ _LEADER_TYPE = {
     "audiovisual": "gm",
 }
 _CONTINUING = ("journal", "magazine", "database")
-_ELECTRONIC = ("ebook", "database")
 _MAGAZINE_WORDS = ("magazine", "majalah")
 _EBOOK_WORDS = ("ebook", "e-book", "electronic", "elektronik")
 _SUBJECT_TAGS = ("600", "610", "650", "651")
@@ -293,7 +294,7 @@ def title_to_record(title: dict) -> Record:
     )
     if kind == "ebook":  # computer-file aspects: online (o) document (d)
         record.add_field(Field("006", data="m     o  d        "))
-    if kind in _ELECTRONIC:  # electronic resource, remote
+    if kind in ELECTRONIC:  # electronic resource, remote
         record.add_field(Field("007", data="cr |||||||||||"))
     record.add_field(Field("008", data=_fixed_008(title, kind)))
     record.add_field(*_data_fields(title, kind))
@@ -317,7 +318,7 @@ def _fixed_008(title: dict, kind: str) -> str:
     specific = ["|"] * 17  # 008/18-34 depend on the material; | = not coded
     if kind in _CONTINUING:
         specific[21 - 18] = "d" if kind == "database" else "p"  # updating db / periodical
-    if kind in _ELECTRONIC:
+    if kind in ELECTRONIC:
         specific[23 - 18] = "o"  # form of item: online
     entered = _when(title.get("created_at")).strftime("%y%m%d")
     language = title.get("language") or "ind"

@@ -45,8 +45,9 @@ def normalise_issn(value: str | None) -> str | None:
         raise field_error("issn", f"{value!r} is not a valid ISSN ({exc})") from exc
 
 
-def _iso(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
+def iso_time(epoch: float) -> str:
+    """An epoch as the ISO 8601 UTC time the API and events show."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
 def availability(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
@@ -83,8 +84,8 @@ def dump_title(title: Title, copies: list[dict]) -> dict:
         id=title.id,
         availability=copies,
         withdrawn=title.withdrawn_at is not None,
-        created_at=_iso(title.created_at).isoformat(),
-        updated_at=_iso(title.updated_at).isoformat(),
+        created_at=iso_time(title.created_at),
+        updated_at=iso_time(title.updated_at),
         version=title.version,
     )
     return data
@@ -170,15 +171,11 @@ def _index(session: Session, title: Title) -> None:
         session.execute(TitleSubject.__table__.insert(), rows)
 
 
-def create_title(
-    session: Session, payload: dict, caller: Caller, record_key: str | None = None
-) -> dict:
+def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     data = _clean(session, payload)
     now = time.time()
-    title = Title(
-        **data, record_key=record_key, created_by=caller.client_id, created_at=now, updated_at=now
-    )
+    title = Title(**data, created_by=caller.client_id, created_at=now, updated_at=now)
     session.add(title)
     session.flush()
     _index(session, title)

@@ -222,3 +222,19 @@ def test_export_lists_held_copies_and_they_round_trip(catalog_db, branches_spn_k
         {"barcode": "KMN-0300", "branch": "KMN"},
         {"barcode": "SPN-0300", "branch": "SPN", "location": "REF", "note": "Cetakan pertama"},
     ]
+
+
+def test_a_failed_record_leaves_its_good_barcodes_to_later_records(catalog_db, branches_spn_kmn):
+    data = marc_file(
+        with_copies(
+            book("f1", "Gagal"), {"a": "SPN", "p": "SPN-0400"}, {"a": "XYZ", "p": "XYZ-0400"}
+        ),
+        with_copies(book("f2", "Berhasil"), {"a": "SPN", "p": "SPN-0400"}),
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert report.added == 1 and report.failed[0]["position"] == 1
+    with catalog_db.reading() as session:
+        assert (
+            items.get_item(session, "SPN-0400")["title_id"]
+            == titles.search_titles(session, {"q": "berhasil"})["items"][0]["id"]
+        )
