@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sys
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -52,7 +51,6 @@ def broker_connected(amqp_uri: str, tables=TCP_TABLES) -> bool:
 def revisions(part: str, config: dict) -> tuple[str | None, str | None]:
     """(the revision the database is at, the newest revision this code knows)."""
     # Imported here: the broker probe runs often and needs none of this.
-    warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 

@@ -2,9 +2,9 @@
 fresh vhost per test, made through the management API by nameko's fixtures), an
 SQLite file per test, and PostgreSQL where PUSTAKA_TEST_POSTGRES answers."""
 
-import warnings
+import services.chassis  # noqa: F401 - first: it silences eventlet's deprecation warning
 
-warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
+# isort: split
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before anything imports socket or threading, or tests hang

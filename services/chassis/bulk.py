@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
-import eventlet
 from sqlalchemy import JSON, Column, Table, func, select, text
 from sqlalchemy.orm import Session
+
+from .green import patched
 
 # COPY's text format: these four characters are escaped, None is \N.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -50,7 +51,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     with _cursor(session) as cursor:
         if not _postgresql(session):
             cursor.executemany(_sqlite_insert(table, names, 1), values)
-        elif eventlet.patcher.is_monkey_patched("socket"):
+        elif patched():
             # psycopg2 refuses COPY while a wait callback makes it green (see db.py);
             # a multi-row INSERT waits through eventlet's hub like any other query.
             _execute_values(

@@ -13,6 +13,8 @@ pustaka catalog import FILE       import MARC21 or MARCXML, with progress (catal
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import sys
 import time
 
@@ -130,9 +132,9 @@ def parser() -> argparse.ArgumentParser:
     for sp in (dl, dr):
         sp.set_defaults(run=cmd_dlq)
     sub.add_parser("up", help="run the platform on this machine").set_defaults(run=cmd_up)
-    from services.catalog.cli import add_commands as catalog_commands
-
-    catalog_commands(sub)
+    for package in COMPONENTS.values():  # each part's own commands, where it has some
+        if importlib.util.find_spec(f"{package}.cli"):
+            importlib.import_module(f"{package}.cli").add_commands(sub)
     return p
 
 

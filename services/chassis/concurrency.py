@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-import eventlet
+from .green import patched
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -24,7 +24,7 @@ def map_ahead(function: Callable[[T], R], items: Iterable[T], depth: int = 2) ->
     results before it; a caller that stops early stops the worker. Inside a
     service (eventlet's monkey patching) the work is done in line instead:
     forking an eventlet hub is not safe."""
-    if eventlet.patcher.is_monkey_patched("thread"):
+    if patched():
         yield from map(function, items)
         return
     # fork: the worker starts at once with everything imported, not after a re-import.

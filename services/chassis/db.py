@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import eventlet
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Table, create_engine, event, select
 from sqlalchemy.engine import Engine
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import database_url
+from .green import patched
 
 
 def normalise_url(url: str) -> str:
@@ -66,7 +66,7 @@ def make_engine(url: str) -> Engine:
         return engine
     options = {}
     if url.startswith("postgresql+psycopg2"):
-        if eventlet.patcher.is_monkey_patched("socket"):
+        if patched():
             _green_psycopg2()  # else a query blocks only its own thread, as it should
         # Many UPDATEs or DELETEs in one execute go in pages of statements, not one
         # round trip each (INSERTs are already one multi-row statement).

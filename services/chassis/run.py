@@ -4,11 +4,7 @@ services.catalog.service:CatalogService`. Configuration comes from `load_config`
 
 from __future__ import annotations
 
-import warnings
-
-# eventlet warns at import that it is in maintenance; nameko 2 depends on it.
-warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
-import eventlet  # noqa: E402
+import eventlet  # the package's __init__ has silenced its deprecation warning
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import
 
