@@ -10,14 +10,15 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.catalog.schemas import EVENT_SCHEMAS as CATALOG_EVENTS
+from services.chassis.envelope import REQUIRED, SPECVERSION
 
 EVENTS_BY_SERVICE = {"catalog": CATALOG_EVENTS}
 
 ENVELOPE = {
     "type": "object",
-    "required": ["specversion", "id", "source", "type", "time", "subject", "dataschema", "data"],
+    "required": list(REQUIRED),
     "properties": {
-        "specversion": {"type": "string", "const": "1.0"},
+        "specversion": {"type": "string", "const": SPECVERSION},
         "id": {"type": "string", "format": "uuid", "description": "the idempotency key"},
         "source": {"type": "string", "example": "/services/catalog"},
         "type": {"type": "string", "example": "catalog.title_created"},

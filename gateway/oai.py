@@ -34,7 +34,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 REPOSITORY_NAME = "Perpustakaan Kota Sungai Penuh"
 REPOSITORY_ID = "pustaka.sungaipenuh"
 ID_PREFIX = f"oai:{REPOSITORY_ID}:"
-# A placeholder: the gateway passes the configured address as handle(admin_email=...).
+# The default of handle(admin_email=...); the gateway passes OAI_ADMIN_EMAIL from its
+# configuration.
 ADMIN_EMAIL = "pustaka-admin@example.org"
 PAGE_SIZE = 100
 TITLES_PATH = "/v1/catalog/titles/"
@@ -83,12 +84,14 @@ class Repository(Protocol):
         set: str | None,
         after: str | None,
         limit: int,
+        marc: bool = False,
     ) -> dict[str, Any]:
         """{"records": [...] by (datestamp, id), "next": cursor or None, "total": count of
-        the whole window}; since and until are inclusive."""
+        the whole window}; since and until are inclusive. marc: marcxml() will be asked
+        for these records."""
         ...
 
-    def get(self, id: str) -> dict[str, Any] | None: ...
+    def get(self, id: str, marc: bool = False) -> dict[str, Any] | None: ...
 
     def marcxml(self, title: dict[str, Any]) -> bytes:
         """One <record xmlns="http://www.loc.gov/MARC21/slim"> element."""
@@ -216,9 +219,9 @@ def _format(prefix: str) -> _Format:
     return FORMATS[prefix]
 
 
-def _lookup(identifier: str, repo: Repository) -> dict[str, Any]:
+def _lookup(identifier: str, repo: Repository, marc: bool = False) -> dict[str, Any]:
     local = identifier[len(ID_PREFIX) :] if identifier.startswith(ID_PREFIX) else ""
-    record = repo.get(local) if local else None
+    record = repo.get(local, marc) if local else None
     if record is None:
         raise OAIError("idDoesNotExist", f"{identifier!r} is not an identifier in this repository.")
     return record
@@ -386,7 +389,7 @@ def _list_records(params: dict[str, str], ctx: _Context) -> ET.Element:
 
 def _get_record(params: dict[str, str], ctx: _Context) -> ET.Element:
     form = _format(params["metadataPrefix"])  # before the lookup: it costs no call
-    record = _lookup(params["identifier"], ctx.repo)
+    record = _lookup(params["identifier"], ctx.repo, _wants_marcxml(form))
     answer = _el(None, "GetRecord")
     answer.append(_record(record, form, ctx))
     return answer
@@ -401,7 +404,12 @@ def _list(verb: str, params: dict[str, str], ctx: _Context) -> ET.Element:
     since, until = _window(query.from_, query.until)
     form = _format(query.prefix)
     page = ctx.repo.harvest(
-        since=since, until=until, set=query.set, after=query.after, limit=ctx.page_size
+        since=since,
+        until=until,
+        set=query.set,
+        after=query.after,
+        limit=ctx.page_size,
+        marc=verb == "ListRecords" and _wants_marcxml(form),
     )
     records = page["records"]
     if not records and query.after is None:
@@ -413,6 +421,10 @@ def _list(verb: str, params: dict[str, str], ctx: _Context) -> ET.Element:
     if token is not None:
         listing.append(token)
     return listing
+
+
+def _wants_marcxml(form: _Format) -> bool:
+    return form.render is _marc21
 
 
 def _new_harvest(verb: str, params: dict[str, str]) -> _Harvest:

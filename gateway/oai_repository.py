@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from services.chassis.errors import ValidationFailed
+
+from .oai import OAIError
+
 
 class CatalogRepository:
     """One per request. MARCXML comes from the catalogue with the records (it owns
@@ -9,35 +13,43 @@ class CatalogRepository:
 
     def __init__(self, call):
         self.call = call
-        self._info: dict | None = None
         self._marc: dict[str, bytes] = {}
-
-    def _harvest_info(self) -> dict:
-        if self._info is None:
-            self._info = self.call("catalog", "harvest_info")
-        return self._info
 
     def earliest_datestamp(self) -> float:
         # An empty catalogue has no datestamp yet; the epoch is a true lower bound.
-        return self._harvest_info()["earliest_datestamp"] or 0.0
+        return self.call("catalog", "harvest_info")["earliest_datestamp"] or 0.0
 
     def sets(self) -> list[tuple[str, str]]:
-        return [tuple(s) for s in self._harvest_info()["sets"]]
+        return [tuple(s) for s in self.call("catalog", "harvest_info")["sets"]]
 
     def _keep(self, record: dict | None) -> dict | None:
         if record and record.get("marcxml"):
             self._marc[record["id"]] = record.pop("marcxml").encode()
         return record
 
-    def harvest(self, since, until, set, after, limit) -> dict:
+    def harvest(self, since, until, set, after, limit, marc=False) -> dict:
         params = {"since": since, "until": until, "set": set, "after": after, "limit": limit}
-        page = self.call("catalog", "harvest", {**params, "marc": True})
+        try:
+            page = self.call("catalog", "harvest", {**params, "marc": marc})
+        except ValidationFailed as exc:
+            raise _protocol_error(exc) from exc
         for record in page["records"]:
             self._keep(record)
         return page
 
-    def get(self, id: str) -> dict | None:
-        return self._keep(self.call("catalog", "harvest_record", id, True))
+    def get(self, id: str, marc: bool = False) -> dict | None:
+        return self._keep(self.call("catalog", "harvest_record", id, marc))
 
     def marcxml(self, title: dict) -> bytes:
         return self._marc[title["id"]]
+
+
+def _protocol_error(exc: ValidationFailed) -> OAIError:
+    """What the catalogue refuses, in the protocol's words: a set it does not know has
+    no records; a cursor it did not give out is a bad resumption token."""
+    fields = exc.details.get("fields") or {}
+    if "set" in fields:
+        return OAIError("noRecordsMatch", f"No records are in that set ({exc}).")
+    if "cursor" in fields or "after" in fields:
+        return OAIError("badResumptionToken", "The resumptionToken is invalid.")
+    return OAIError("badArgument", str(exc))

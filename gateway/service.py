@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import eventlet
+from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Response
 
@@ -47,6 +48,7 @@ class GatewayService:
 
     call = ServiceCalls()
     cache = Cache()
+    config = Config()
 
     # -- platform -------------------------------------------------------------
     @route("GET", "/health", roles=PUBLIC, summary="The gateway is alive.", tag="platform")
@@ -271,27 +273,19 @@ class GatewayService:
     def oai(self, request):
         args = request.form if request.method == "POST" else request.args
         base = request.host_url.rstrip("/") + "/oai"
-        _, body = oai.handle(args, CatalogRepository(self.call), base)
+        repository = CatalogRepository(self.call)
+        _, body = oai.handle(args, repository, base, admin_email=self.config["OAI_ADMIN_EMAIL"])
         return Response(body, mimetype="text/xml")
 
     # -- freshness of what the gateway serves without a call -------------------
     @_title_events("title_created")
-    def on_title_created(self, event):
-        self.cache.put(event["subject"], event["data"])
-
     @_title_events("title_updated")
-    def on_title_updated(self, event):
-        self.cache.put(event["subject"], event["data"])
-
     @_title_events("title_withdrawn")
-    def on_title_withdrawn(self, event):
+    def on_title_changed(self, event):
         self.cache.put(event["subject"], event["data"])
 
     # A copy's change changes its title's availability: read it afresh next time.
     @_title_events("item_added")
-    def on_item_added(self, event):
-        self.cache.drop(event["data"]["title_id"])
-
     @_title_events("item_status_changed")
-    def on_item_status_changed(self, event):
+    def on_copy_changed(self, event):
         self.cache.drop(event["data"]["title_id"])

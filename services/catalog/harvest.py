@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
-from services.chassis.pagination import decode_cursor, encode_cursor
+from services.chassis.pagination import decode_cursor, page
 from services.chassis.schemas import load
 
 from . import marc
@@ -76,23 +76,17 @@ def harvest(session: Session, params: dict) -> dict:
     if query.get("set"):
         where.append(_set_condition(query["set"]))
     total = session.scalar(select(func.count()).select_from(Title).where(*where))
-    after = decode_cursor(query.get("after"))
+    after = decode_cursor(query.get("after"), t=(int, float), s=int)
     if after is not None:
-        stamp, seq = after.get("t"), after.get("s")
+        stamp, seq = after["t"], after["s"]
         where.append(
             or_(Title.updated_at > stamp, and_(Title.updated_at == stamp, Title.seq > seq))
         )
     rows = session.scalars(
         select(Title).where(*where).order_by(Title.updated_at, Title.seq).limit(query["limit"] + 1)
     ).all()
-    more = len(rows) > query["limit"]
-    rows = rows[: query["limit"]]
-    last = rows[-1] if rows else None
-    return {
-        "records": _records(session, rows, query["marc"]),
-        "next": encode_cursor({"t": last.updated_at, "s": last.seq}) if more else None,
-        "total": total,
-    }
+    rows, cursor = page(rows, query["limit"], lambda t: {"t": t.updated_at, "s": t.seq})
+    return {"records": _records(session, rows, query["marc"]), "next": cursor, "total": total}
 
 
 def get_record(session: Session, public_id: str, with_marc: bool = False) -> dict | None:

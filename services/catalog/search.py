@@ -49,9 +49,7 @@ def _filter_terms(params: dict) -> list[Term]:
 
 def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
     """(titles of this page, next cursor, exact total, facet counts or None)."""
-    after = decode_cursor(params.get("cursor"))
-    if after is not None and not (isinstance(after.get("seq"), int) and after["seq"] > 0):
-        raise field_error("cursor", "Invalid cursor.")
+    after = decode_cursor(params.get("cursor"), seq=int)
     words = parse_query(params.get("q", ""))
     if params.get("q", "").strip() and not words:
         raise field_error("q", "It has no words to search for.")

@@ -14,7 +14,9 @@ def encode_cursor(key: dict) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict | None:
+def decode_cursor(cursor: str | None, **fields: type | tuple[type, ...]) -> dict | None:
+    """The key a cursor holds, which must have `fields` (name=type), each a positive
+    number (seqs and times); a field error on "cursor" if this API did not give it out."""
     if not cursor:
         return None
     try:
@@ -22,7 +24,10 @@ def decode_cursor(cursor: str | None) -> dict | None:
         key = json.loads(raw)
     except (binascii.Error, ValueError) as exc:
         raise field_error("cursor", "Not a cursor this API gave out.") from exc
-    if not isinstance(key, dict):
+    if not isinstance(key, dict) or not all(
+        isinstance(key.get(name), kind) and not isinstance(key[name], bool) and key[name] > 0
+        for name, kind in fields.items()
+    ):
         raise field_error("cursor", "Not a cursor this API gave out.")
     return key
 

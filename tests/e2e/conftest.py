@@ -79,7 +79,12 @@ def platform(request, rabbit_manager, tmp_path_factory):
     vhost = f"pustaka_e2e_{uuid.uuid4().hex[:8]}"
     rabbit_manager.create_vhost(vhost)
     rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
-    extra = {"RPC_TIMEOUT_SECONDS": "3", "OUTBOX_POLL_SECONDS": "0.2", "CATALOG_REPLICAS": "2"}
+    extra = {
+        "RPC_TIMEOUT_SECONDS": "3",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "CATALOG_REPLICAS": "2",
+        "OAI_ADMIN_EMAIL": "pustaka@perpustakaan.sungaipenuh.example",
+    }
     if request.param == "postgresql":
         extra["CATALOG__DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
     try:

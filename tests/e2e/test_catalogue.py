@@ -80,6 +80,8 @@ def oai(platform, **params):
 def test_a_harvester_takes_everything_then_only_changes_deletions_included(platform):
     identify = oai(platform, verb="Identify")
     assert identify.find(f"{OAI}Identify/{OAI}deletedRecord").text == "persistent"
+    admin = identify.find(f"{OAI}Identify/{OAI}adminEmail").text
+    assert admin == "pustaka@perpustakaan.sungaipenuh.example"  # from the configuration
     seen, params = [], {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
     while True:
         page = oai(platform, **params)

@@ -12,6 +12,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from gateway import oai
+from gateway.oai_repository import CatalogRepository
+from services.chassis.errors import field_error
 
 NS = {
     "o": "http://www.openarchives.org/OAI/2.0/",
@@ -148,7 +150,7 @@ class FakeRepository:
     def sets(self):
         return list(self._sets)
 
-    def harvest(self, since, until, set, after, limit):
+    def harvest(self, since, until, set, after, limit, marc=False):
         self.harvests.append({"since": since, "until": until, "set": set, "after": after})
         window = sorted(
             (
@@ -170,7 +172,7 @@ class FakeRepository:
         cursor = f"{page[-1]['datestamp']!r}|{page[-1]['id']}" if more else None
         return {"records": page, "next": cursor, "total": len(window)}
 
-    def get(self, id):
+    def get(self, id, marc=False):
         return self.records.get(id)
 
     def marcxml(self, data):
@@ -663,3 +665,20 @@ def test_a_sound_forged_token_is_accepted(repo):
 def test_list_sets_never_resumes(repo):
     root = ask(repo, {"verb": "ListSets", "resumptionToken": _token(GOOD)})
     assert errors(root) == ["badResumptionToken"]
+
+
+@pytest.mark.parametrize(
+    "refused, args, code",
+    [
+        ("set", {"set": "shelf:A"}, "noRecordsMatch"),
+        ("cursor", {}, "badResumptionToken"),
+    ],
+)
+def test_what_the_catalogue_refuses_comes_back_as_the_protocols_error(refused, args, code):
+    def call(service, method, *params):
+        raise field_error(refused, "refused by the catalogue")
+
+    root = ask(
+        CatalogRepository(call), {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", **args}
+    )
+    assert errors(root) == [code]
