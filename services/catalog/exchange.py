@@ -11,15 +11,13 @@ from services.chassis.context import Caller
 from services.chassis.errors import ValidationFailed, field_error
 from services.chassis.schemas import load
 
-from . import marc, search
+from . import marc, postings, search
 from .importer import ImportReport, import_records
 from .items import held_copies
 from .models import title_seq
-from .schemas import TitleQuery
-from .titles import dump_titles, get_title
+from .titles import dump_titles, get_title, title_query
 
 EXPORT_MAX = 10_000
-title_query = TitleQuery()
 
 
 def marc_records(data: bytes):
@@ -49,15 +47,12 @@ def _with_copies(session: Session, titles: list[dict]) -> list[dict]:
 def export_search(session: Session, params: dict) -> str:
     """Every match of a search (not one page) as one MARCXML collection; more than
     EXPORT_MAX matches is refused rather than cut short."""
-    query = load(title_query, {**params, "limit": 100, "cursor": None})
-    titles, cursor = [], None
-    while True:
-        found, cursor, total, _ = search.find(session, {**query, "cursor": cursor})
-        if total > EXPORT_MAX:
-            raise ValidationFailed(
-                f"The search matches {total} titles; export at most {EXPORT_MAX} at once.",
-                {"total": total, "limit": EXPORT_MAX},
-            )
-        titles += dump_titles(session, found)
-        if cursor is None:
-            return marc.titles_to_marcxml(_with_copies(session, titles)).decode()
+    matches = search.matching(session, load(title_query, params))
+    total = len(matches)
+    if total > EXPORT_MAX:
+        raise ValidationFailed(
+            f"The search matches {total} titles; export at most {EXPORT_MAX} at once.",
+            {"total": total, "limit": EXPORT_MAX},
+        )
+    found = search.load_titles(session, postings.newest(matches, None, total))
+    return marc.titles_to_marcxml(_with_copies(session, dump_titles(session, found))).decode()

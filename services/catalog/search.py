@@ -22,21 +22,14 @@ from services.chassis.pagination import decode_cursor, page
 from . import postings
 from .models import Title, TitleSubject
 from .schemas import MATERIAL_TYPES
-from .text import EVERY, FACET, Term, parse_query, subject_key, year_tokens
+from .text import EVERY, Term, facet, parse_query, year_tokens
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
 
 
 def _filter_terms(params: dict) -> list[Term]:
-    terms = []
-    if "type" in params:
-        terms.append(Term(f"{FACET}type{params['type']}"))
-    if "language" in params:
-        terms.append(Term(f"{FACET}lang{params['language']}"))
-    if "subject" in params:
-        terms.append(Term(f"{FACET}subj{subject_key(params['subject'])}"))
-    if "available_at" in params:
-        terms.append(Term(f"{FACET}avail{params['available_at'].lower()}"))
+    kinds = {"type": "type", "language": "lang", "subject": "subj", "available_at": "avail"}
+    terms = [Term(facet(kind, params[name])) for name, kind in kinds.items() if name in params]
     if "year_from" in params or "year_to" in params:
         low = max(YEAR_MIN, params.get("year_from", YEAR_MIN))
         high = min(YEAR_MAX, params.get("year_to", YEAR_MAX))
@@ -47,17 +40,26 @@ def _filter_terms(params: dict) -> list[Term]:
     return terms
 
 
-def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
-    """(titles of this page, next cursor, exact total, facet counts or None)."""
-    after = decode_cursor(params.get("cursor"), seq=int)
+def matching(session: Session, params: dict) -> BitMap:
+    """The seqs of every title the search matches."""
     words = parse_query(params.get("q", ""))
     if params.get("q", "").strip() and not words:
         raise field_error("q", "It has no words to search for.")
-    terms = words + _filter_terms(params) or [Term(EVERY)]
-    matches = postings.matching(session, terms)
-    seqs = postings.newest(matches, after["seq"] if after else None, params["limit"] + 1)
+    return postings.matching(session, words + _filter_terms(params) or [Term(EVERY)])
+
+
+def load_titles(session: Session, seqs: list[int]) -> list[Title]:
+    """The titles of `seqs`, in that order."""
     by_seq = {t.seq: t for t in session.scalars(select(Title).where(Title.seq.in_(seqs)))}
-    titles, cursor = page([by_seq[s] for s in seqs], params["limit"], lambda t: {"seq": t.seq})
+    return [by_seq[s] for s in seqs]
+
+
+def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
+    """(titles of this page, next cursor, exact total, facet counts or None)."""
+    after = decode_cursor(params.get("cursor"), seq=int)
+    matches = matching(session, params)
+    seqs = postings.newest(matches, after["seq"] if after else None, params["limit"] + 1)
+    titles, cursor = page(load_titles(session, seqs), params["limit"], lambda t: {"seq": t.seq})
     facets = _facets(session, matches) if params.get("facets") else None
     return titles, cursor, len(matches), facets
 
@@ -71,10 +73,10 @@ def _facets(session: Session, matches: BitMap) -> dict:
     each the size of the intersection of the matches with that value's bitmap."""
     decades = range(1900, 2030, 10)
     groups = {
-        "type": {v: f"{FACET}type{v}" for v in MATERIAL_TYPES},
-        "language": {v: f"{FACET}lang{v}" for v in FACET_LANGUAGES},
-        "decade": {v: f"{FACET}decade{v // 10}" for v in decades},
-        "subject": {v: f"{FACET}subj{subject_key(v)}" for v in _top_subjects(session)},
+        "type": {v: facet("type", v) for v in MATERIAL_TYPES},
+        "language": {v: facet("lang", v) for v in FACET_LANGUAGES},
+        "decade": {v: facet("decade", v) for v in decades},
+        "subject": {v: facet("subj", v) for v in _top_subjects(session)},
     }
     titles = postings.bitmaps(session, (t for tokens in groups.values() for t in tokens.values()))
 

@@ -68,6 +68,17 @@ def subject_key(subject: str) -> str:
     return hashlib.sha1(fold(subject).encode()).hexdigest()[:12]
 
 
+# How a facet's value is written in its token (by default as it is).
+_FACET_VALUE = {"subj": subject_key, "avail": str.lower, "decade": lambda year: year // 10}
+
+
+def facet(kind: str, value) -> str:
+    """The token of one facet value, the one spelling that documents, filters and
+    counts share: facet("type", "book") is "zqtypebook"; a "decade" is given a year
+    in it, a "subj" the subject's text, an "avail" a branch code."""
+    return f"{FACET}{kind}{_FACET_VALUE.get(kind, str)(value)}"
+
+
 def facet_tokens(
     material_type: str,
     language: str,
@@ -75,11 +86,11 @@ def facet_tokens(
     subjects: list[str],
     available_at: list[str],
 ) -> list[str]:
-    tokens = [EVERY, f"{FACET}type{material_type}", f"{FACET}lang{language}"]
+    tokens = [EVERY, facet("type", material_type), facet("lang", language)]
     if year is not None:
-        tokens += [f"{FACET}year{year}", f"{FACET}decade{year // 10}"]
-    tokens += sorted({f"{FACET}subj{subject_key(s)}" for s in subjects})
-    tokens += sorted({f"{FACET}avail{b.lower()}" for b in available_at})
+        tokens += [facet("year", year), facet("decade", year)]
+    tokens += sorted({facet("subj", s) for s in subjects})
+    tokens += sorted({facet("avail", b) for b in available_at})
     return tokens
 
 
@@ -88,10 +99,10 @@ def year_tokens(low: int, high: int) -> list[str]:
     tokens, year = [], low
     while year <= high:
         if year % 10 == 0 and year + 9 <= high:
-            tokens.append(f"{FACET}decade{year // 10}")
+            tokens.append(facet("decade", year))
             year += 10
         else:
-            tokens.append(f"{FACET}year{year}")
+            tokens.append(facet("year", year))
             year += 1
     return tokens
 
