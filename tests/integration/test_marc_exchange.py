@@ -238,3 +238,11 @@ def test_a_failed_record_leaves_its_good_barcodes_to_later_records(catalog_db, b
             items.get_item(session, "SPN-0400")["title_id"]
             == titles.search_titles(session, {"q": "berhasil"})["items"][0]["id"]
         )
+
+
+def test_an_export_of_more_than_the_limit_is_refused_not_cut(catalog_db, monkeypatch):
+    data = marc_file(book("l1", "Kerinci satu"), book("l2", "Kerinci dua"))
+    exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    monkeypatch.setattr(exchange, "EXPORT_MAX", 1)
+    with catalog_db.reading() as session, pytest.raises(ValidationFailed, match="at most 1"):
+        exchange.export_search(session, {"q": "kerinci"})
