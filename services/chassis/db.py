@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Table, create_engine, event, select
+from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .bulk import insert_missing
 from .config import database_url
 from .green import patched
 
@@ -112,26 +112,10 @@ def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
 
 
 def first_application(session: Session, applied: Table, consumer: str, event_id: str) -> bool:
-    """Record that `consumer` applies `event_id`; False if it already had."""
-    seen = session.execute(
-        select(applied.c.event_id).where(
-            applied.c.consumer == consumer, applied.c.event_id == event_id
-        )
-    ).first()
-    if seen:
-        return False
-    try:
-        # A replica applying the same event right now makes this insert wait, then
-        # fail; the savepoint keeps our transaction usable to say "a repeat".
-        with session.begin_nested():
-            session.execute(
-                applied.insert().values(
-                    consumer=consumer, event_id=event_id, applied_at=time.time()
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Record that `consumer` applies `event_id`; False if it already had. A replica
+    applying the same event right now makes this wait for its outcome, then say so."""
+    row = {"consumer": consumer, "event_id": event_id, "applied_at": time.time()}
+    return bool(insert_missing(session, applied, [row]))
 
 
 class DatabaseSession:
