@@ -8,12 +8,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 from kombu import Connection, Queue
+from pyroaring import BitMap
+from sqlalchemy import select
 
+from services.catalog.models import SearchPosting, Title
 from services.chassis.config import ROOT
 from services.chassis.declare import events_exchange
 
@@ -69,6 +73,23 @@ def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
 
 def bodies(messages) -> list[dict]:
     return [json.loads(m.body) for m in messages]
+
+
+def stored_index(session) -> dict[str, BitMap]:
+    """The catalogue's search index as stored: each word's titles."""
+    index: dict[str, BitMap] = defaultdict(BitMap)
+    for term, bits in session.execute(select(SearchPosting.term, SearchPosting.bits)):
+        index[term] |= BitMap.deserialize(bits)
+    return dict(index)
+
+
+def index_of_documents(session) -> dict[str, BitMap]:
+    """The search index the titles' search documents call for."""
+    index: dict[str, BitMap] = defaultdict(BitMap)
+    for seq, doc in session.execute(select(Title.seq, Title.search_doc)):
+        for term in doc.split():
+            index[term].add(seq)
+    return dict(index)
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):

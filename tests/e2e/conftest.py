@@ -11,8 +11,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from services.chassis.config import ROOT
-from tests.support import running_platform, wait_http
+from tests.support import pustaka, running_platform, wait_http
 
 BIN = Path(sys.executable).parent
 
@@ -40,14 +39,7 @@ class Platform:
         return {**headers, "Authorization": f"Bearer {key}"} if key else headers
 
     def cli(self, *args) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "services.chassis.cli", *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = pustaka(self.env, *args)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

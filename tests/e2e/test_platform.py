@@ -54,13 +54,14 @@ def test_a_branch_adds_a_title_finds_it_and_a_subscriber_hears_of_it(platform):
     found = platform.get("/v1/catalog/titles", key=branch, params={"q": "pemimpi hirata"}).json()
     assert [t["id"] for t in found["items"]] == [title["id"]] and found["total"] == 1
 
-    deadline = time.monotonic() + 10
-    properties = raw = None
-    while raw is None and time.monotonic() < deadline:
-        _, properties, raw = channel.basic_get("dashboard.titles", auto_ack=True)
-        time.sleep(0.05)
+    def delivered():
+        _, properties, body = channel.basic_get("dashboard.titles", auto_ack=True)
+        return (properties, body) if body is not None else None
+
+    got = wait_for(delivered)
     connection.close()
-    assert raw is not None, "no catalog.title_created reached the subscriber"
+    assert got is not None, "no catalog.title_created reached the subscriber"
+    properties, raw = got
     envelope = json.loads(raw)
     assert envelope["specversion"] == "1.0"
     assert envelope["type"] == "catalog.title_created"

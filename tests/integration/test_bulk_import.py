@@ -18,8 +18,7 @@ from services.catalog.models import Base, Title, TitleSubject, outbox_table
 from services.chassis.context import Caller
 from services.chassis.db import open_database
 from services.chassis.migrations import upgrade
-from tests.integration.test_search_index import index_of_documents, stored_index
-from tests.support import pustaka
+from tests.support import index_of_documents, pustaka, stored_index
 
 AWKWARD = [
     "Tab\there",

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from services.catalog import titles
-from services.catalog.models import Base, outbox_table
+from services.catalog.models import outbox_table
 from services.catalog.service import CatalogService
 from services.chassis.config import ROOT, database_url
 from services.chassis.context import Caller
-from services.chassis.db import open_database
 from services.chassis.outbox import Relay, claim_batch
 from tests.support import bodies
 
@@ -22,10 +21,8 @@ ADMIN = Caller("k-admin", "admin")
 
 
 @pytest.fixture
-def db(catalog_config):
-    db = open_database(database_url(catalog_config, "catalog"), Base.metadata)
-    yield db
-    db.engine.dispose()
+def db(catalog_db):
+    return catalog_db  # the same database catalog_config names (one database_url per test)
 
 
 @pytest.fixture

@@ -2,34 +2,18 @@
 equals what the titles' search documents say, whatever writes it has seen."""
 
 import threading
-from collections import defaultdict
 
 import pytest
-from pyroaring import BitMap
 from sqlalchemy import select, text
 
 from services.catalog import branches, items, postings, titles
-from services.catalog.models import Base, SearchPosting, Title, title_seq
+from services.catalog.models import Base, SearchPosting, title_seq
 from services.catalog.text import Term
 from services.chassis.context import SYSTEM
 from services.chassis.db import open_database
 from services.chassis.errors import ValidationFailed
 from services.chassis.migrations import upgrade
-
-
-def stored_index(session) -> dict[str, BitMap]:
-    index: dict[str, BitMap] = defaultdict(BitMap)
-    for term, bits in session.execute(select(SearchPosting.term, SearchPosting.bits)):
-        index[term] |= BitMap.deserialize(bits)
-    return dict(index)
-
-
-def index_of_documents(session) -> dict[str, BitMap]:
-    index: dict[str, BitMap] = defaultdict(BitMap)
-    for seq, doc in session.execute(select(Title.seq, Title.search_doc)):
-        for term in doc.split():
-            index[term].add(seq)
-    return dict(index)
+from tests.support import index_of_documents, stored_index
 
 
 def test_the_index_follows_creates_updates_copies_and_withdrawals(catalog_db):
