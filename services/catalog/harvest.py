@@ -11,9 +11,9 @@ from services.chassis.pagination import decode_cursor, page
 from services.chassis.schemas import load
 
 from . import marc
-from .models import Branch, Item, Title, title_seq
+from .models import Branch, Item, Title
 from .schemas import MATERIAL_TYPES, HarvestQuery
-from .titles import availability, dump_title
+from .titles import availability, dump_title, find_title
 
 harvest_query = HarvestQuery()
 TYPE_NAMES = {
@@ -90,6 +90,5 @@ def harvest(session: Session, params: dict) -> dict:
 
 
 def get_record(session: Session, public_id: str, with_marc: bool = False) -> dict | None:
-    seq = title_seq(public_id)
-    title = session.get(Title, seq) if seq is not None else None
+    title = find_title(session, public_id)
     return _records(session, [title], with_marc)[0] if title is not None else None

@@ -12,9 +12,9 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
-from .models import Branch, Item, Location, Title, events, title_id, title_seq
+from .models import Branch, Item, Location, Title, events, title_id
 from .schemas import ItemInput, ItemStatusInput
-from .titles import iso_time, reindex
+from .titles import find_title, iso_time, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()
 
@@ -35,8 +35,7 @@ def dump_item(item: Item) -> dict:
 def add_item(session: Session, public_title_id: str, payload: dict, caller: Caller) -> dict:
     data = load(item_input, payload)
     caller.require_branch(data["branch"])
-    seq = title_seq(public_title_id)
-    title = session.get(Title, seq) if seq is not None else None
+    title = find_title(session, public_title_id)
     if title is None or title.withdrawn_at is not None:
         raise NotFound(f"No title {public_title_id!r} to add a copy to.", {"id": public_title_id})
     if session.get(Branch, data["branch"]) is None:

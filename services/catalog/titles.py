@@ -186,9 +186,14 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     return dumped
 
 
-def _title(session: Session, public_id: str, for_update: bool = False) -> Title:
+def find_title(session: Session, public_id, for_update: bool = False) -> Title | None:
+    """The title with this public id (T000042), or None."""
     seq = title_seq(public_id)
-    title = session.get(Title, seq, with_for_update=for_update) if seq is not None else None
+    return session.get(Title, seq, with_for_update=for_update) if seq is not None else None
+
+
+def _title(session: Session, public_id: str, for_update: bool = False) -> Title:
+    title = find_title(session, public_id, for_update)
     if title is None:
         raise NotFound(f"No title {public_id!r}.", {"id": public_id})
     return title
