@@ -13,8 +13,7 @@ from services.chassis.schemas import load
 
 from . import marc, postings, search
 from .importer import ImportReport, import_records
-from .items import held_copies
-from .models import title_seq
+from .items import with_held_copies
 from .titles import dump_titles, get_title, title_query
 
 EXPORT_MAX = 10_000
@@ -36,12 +35,9 @@ def import_marc(transaction: Callable, data: bytes, caller: Caller, progress=Non
 
 
 def export_title(session: Session, public_id: str) -> str:
-    return marc.titles_to_marcxml(_with_copies(session, [get_title(session, public_id)])).decode()
-
-
-def _with_copies(session: Session, titles: list[dict]) -> list[dict]:
-    copies = held_copies(session, [title_seq(t["id"]) for t in titles])
-    return [{**t, "copies": copies[title_seq(t["id"])]} for t in titles]
+    return marc.titles_to_marcxml(
+        with_held_copies(session, [get_title(session, public_id)])
+    ).decode()
 
 
 def export_search(session: Session, params: dict) -> str:
@@ -55,4 +51,4 @@ def export_search(session: Session, params: dict) -> str:
             {"total": total, "limit": EXPORT_MAX},
         )
     found = search.load_titles(session, postings.newest(matches, None, total))
-    return marc.titles_to_marcxml(_with_copies(session, dump_titles(session, found))).decode()
+    return marc.titles_to_marcxml(with_held_copies(session, dump_titles(session, found))).decode()

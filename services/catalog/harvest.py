@@ -11,6 +11,7 @@ from services.chassis.pagination import decode_cursor, page
 from services.chassis.schemas import load
 
 from . import marc
+from .items import with_held_copies
 from .models import Branch, Item, Title
 from .schemas import MATERIAL_TYPES, HarvestQuery
 from .titles import availability, dump_title, find_title
@@ -61,8 +62,11 @@ def _records(session: Session, titles: list[Title], with_marc: bool = False) -> 
                 "title": None if deleted else dump_title(t, copies[t.seq]),
             }
         )
-        if with_marc and not deleted:
-            out[-1]["marcxml"] = marc.title_to_marcxml_record(out[-1]["title"]).decode()
+    if with_marc:  # with their holdings, which a union catalogue harvests for
+        shown = [r for r in out if not r["deleted"]]
+        held = with_held_copies(session, [r["title"] for r in shown])
+        for record, title in zip(shown, held, strict=True):
+            record["marcxml"] = marc.title_to_marcxml_record(title).decode()
     return out
 
 

@@ -12,7 +12,7 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
-from .models import Branch, Item, Location, Title, events, title_id
+from .models import Branch, Item, Location, Title, events, title_id, title_seq
 from .schemas import ItemInput, ItemStatusInput
 from .titles import find_title, iso_time, reindex
 
@@ -62,22 +62,25 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     )
     session.add(item)
     session.flush()
+    title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     reindex(session, title)
     dumped = dump_item(item)
     events.emit(session, "item_added", item.barcode, dumped, context=caller.as_context())
     return dumped
 
 
-def held_copies(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
-    """Each title's copies but withdrawn ones, by barcode: what a MARC export lists."""
+def with_held_copies(session: Session, titles: list[dict]) -> list[dict]:
+    """Dumped titles with their copies but withdrawn ones, by barcode: what a MARC
+    record lists as holdings (852), in an export and in an OAI-PMH harvest."""
+    seqs = [title_seq(t["id"]) for t in titles]
     rows = session.scalars(
         select(Item)
         .where(Item.title_seq.in_(seqs), Item.status != "withdrawn")
         .order_by(Item.title_seq, Item.barcode)
     )
-    out: dict[int, list[dict]] = {seq: [] for seq in seqs}
+    held: dict[int, list[dict]] = {seq: [] for seq in seqs}
     for item in rows:
-        out[item.title_seq].append(
+        held[item.title_seq].append(
             {
                 "barcode": item.barcode,
                 "branch": item.branch_code,
@@ -85,7 +88,12 @@ def held_copies(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
                 "note": item.note,
             }
         )
-    return out
+    return [{**t, "copies": held[seq]} for t, seq in zip(titles, seqs, strict=True)]
+
+
+def _holding(item: Item) -> tuple | None:
+    """What a MARC holding shows of a copy: nothing once it is withdrawn."""
+    return None if item.status == "withdrawn" else (item.branch_code, item.note)
 
 
 def get_item(session: Session, barcode: str) -> dict:
@@ -105,10 +113,13 @@ def change_status(session: Session, barcode: str, payload: dict, caller: Caller)
     caller.require_branch(item.branch_code)
     if item.status == data["status"] and item.note == data.get("note"):
         return dump_item(item)
-    previous = item.status
+    previous, held = item.status, _holding(item)
     item.status, item.note, item.updated_at = data["status"], data.get("note"), time.time()
     session.flush()
-    reindex(session, session.get(Title, item.title_seq))
+    title = session.get(Title, item.title_seq)
+    if _holding(item) != held:  # a loan leaves the record as it was; a withdrawal does not
+        title.updated_at = item.updated_at
+    reindex(session, title)
     dumped = dump_item(item)
     events.emit(
         session,

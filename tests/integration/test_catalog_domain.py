@@ -2,6 +2,7 @@
 branch, branch-scoped writes, Indonesian search, facets, harvesting, acquisitions."""
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFai
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
 PARTNER = Caller("k-unja", "partner", partner="UNJA")
+MARC = "{http://www.loc.gov/MARC21/slim}"
 
 
 @pytest.fixture
@@ -182,6 +184,38 @@ def test_harvest_takes_everything_then_only_changes(db):
         assert books["total"] == 5
         with pytest.raises(ValidationFailed):
             harvest.harvest(session, {"set": "colour:blue"})
+
+
+def harvested_holdings(db, since: float) -> dict[str, list[str]]:
+    """Each title an incremental harvest of set branch:KMN brings: its 852 barcodes."""
+    with db.reading() as session:
+        page = harvest.harvest(session, {"since": since, "set": "branch:KMN", "marc": True})
+    return {
+        r["id"]: [
+            sub.text
+            for field in ET.fromstring(r["marcxml"]).iter(f"{MARC}datafield")
+            if field.get("tag") == "852"
+            for sub in field.iter(f"{MARC}subfield")
+            if sub.get("code") == "p"
+        ]
+        for r in page["records"]
+    }
+
+
+def test_a_copy_added_or_withdrawn_brings_its_title_into_the_next_harvest(db):
+    made = new_title(db, title="Tambo Kerinci")
+    with db.reading() as session:
+        last = harvest.get_record(session, made["id"])["datestamp"]
+    copy = {"barcode": "KMN-TAMBO-1", "branch": "KMN", "location": "UMUM"}
+    run(db, items.add_item, made["id"], copy, KMN)
+    assert harvested_holdings(db, last + 1e-6) == {made["id"]: ["KMN-TAMBO-1"]}
+
+    with db.reading() as session:
+        last = harvest.get_record(session, made["id"])["datestamp"]
+    run(db, items.change_status, "KMN-TAMBO-1", {"status": "on_loan"}, KMN)
+    assert harvested_holdings(db, last + 1e-6) == {}  # a loan leaves the record as it was
+    run(db, items.change_status, "KMN-TAMBO-1", {"status": "withdrawn"}, KMN)
+    assert harvested_holdings(db, last + 1e-6) == {made["id"]: []}
 
 
 def test_an_approved_suggestion_becomes_one_acquisition_and_its_title_carries_the_reference(db):
