@@ -45,7 +45,7 @@ def shapes(rng: random.Random, size: int) -> dict:
     rare_span = max(1, size // 10 if size < 1_000_000 else 100_000)
     return {
         "rare term": lambda: {"q": f"langka{rng.randrange(min(rare_span, 100_000)):06d}"},
-        "common term (~50%)": lambda: {"q": "indonesia"},
+        "common term (~all)": lambda: {"q": "indonesia"},
         "term in 25%": lambda: {"q": "kerinci"},
         "two words": lambda: {
             "q": rng.choice(["sejarah kerinci", "budaya indonesia", "pendidikan kerinci"])

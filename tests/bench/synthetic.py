@@ -2,7 +2,8 @@
 words in Zipf-like proportions, with planted terms of known frequency:
   kerinci    in exactly a quarter of the records
   langkaNNN  each in about ten records (rare)
-  the most common word, `indonesia`, in about half
+  indonesia  the most common word, in all but a few records (Zipf's head, and half
+             of the records have it planted besides)
 """
 
 from __future__ import annotations
