@@ -32,7 +32,9 @@ from services.chassis.schemas import load
 
 from . import postings
 from .items import dump_item, item_input
-from .models import Branch, Item, Location, Title, TitleSubject, events, title_id
+from .marc import own_title_id
+from .models import Branch, Item, Location, Title, TitleSubject, events, title_id, title_seq
+from .text import fold
 from .titles import (
     MODELLED,
     availability,
@@ -135,20 +137,38 @@ def import_batch(session: Session, batch: list[Prepared], caller: Caller, report
         if keys
         else set()
     )
+    ours = _own_titles(session, keys)
     fresh: list[Prepared] = []
     for record in batch:
         if record.problem:
             report.failed.append({"position": record.position, "reason": record.problem})
-        elif record.key and record.key in known_keys:
+        elif record.key in known_keys:
             report.unchanged += 1
         elif record.failure:
             report.failed.append(record.failure)
+        elif record.key in ours:
+            if ours[record.key] == fold(record.row["title"]):
+                report.unchanged += 1
+            else:
+                _fail(report, record, f"it is {own_title_id(record.key)}, since retitled")
         else:
             fresh.append(record)
             if record.key:
                 known_keys.add(record.key)  # the same record twice in one file
     fresh = _drop_known_isbns(session, fresh, report)
     _add(session, _drop_unfit_copies(session, fresh, caller, report), caller, report)
+
+
+def _own_titles(session: Session, keys: set[str]) -> dict[str, str]:
+    """Of the keys of records this catalogue wrote (an export, imported back), those
+    naming a title it holds: key -> that title's folded title. Such a record is that
+    title (an import adds, never overwrites), unless it has been retitled since."""
+    seqs = {title_seq(own_title_id(key)): key for key in keys}
+    seqs.pop(None, None)
+    if not seqs:
+        return {}
+    rows = session.execute(select(Title.seq, Title.title).where(Title.seq.in_(seqs))).all()
+    return {seqs[seq]: fold(title) for seq, title in rows}
 
 
 def _fail(report: ImportReport, record: Prepared, reason: str) -> None:

@@ -260,6 +260,12 @@ def _is_electronic(record: Record) -> bool:
     )
 
 
+def own_title_id(record_key: str) -> str | None:
+    """The title id a record names if this catalogue wrote it (003 our code, 001 the id)."""
+    code, _, control = record_key.partition(":")
+    return control if code == ORG_CODE else None
+
+
 def _record_key(record: Record, title: dict) -> str:
     control = _control(record, "001").strip()
     if control:

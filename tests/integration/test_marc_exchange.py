@@ -246,3 +246,29 @@ def test_an_export_of_more_than_the_limit_is_refused_not_cut(catalog_db, monkeyp
     monkeypatch.setattr(exchange, "EXPORT_MAX", 1)
     with catalog_db.reading() as session, pytest.raises(ValidationFailed, match="at most 1"):
         exchange.export_search(session, {"q": "kerinci"})
+
+
+def test_an_export_imported_back_is_its_own_titles_unchanged(catalog_db, branches_spn_kmn):
+    with catalog_db.transaction() as session:
+        kept = titles.create_title(session, {"title": "Kaba Cindua Mato"}, SYSTEM)
+        retitled = titles.create_title(session, {"title": "Kaba Malin Deman"}, SYSTEM)
+        items.add_item(session, kept["id"], {"barcode": "SPN-0500", "branch": "SPN"}, SYSTEM)
+    with catalog_db.reading() as session:
+        xml = exchange.export_search(session, {"q": "kaba"})
+    with catalog_db.transaction() as session:
+        titles.update_title(session, retitled["id"], {"title": "Kaba Malin Deman baru"}, SYSTEM)
+
+    report = exchange.import_marc(catalog_db.transaction, xml.encode(), SYSTEM)
+    assert (report.added, report.unchanged) == (0, 1)
+    (problem,) = report.failed
+    assert problem["position"] == 1 and f"it is {retitled['id']}" in problem["reason"]
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "kaba"})["total"] == 2
+
+
+def test_a_record_of_ours_for_a_title_not_held_is_added_once(catalog_db):
+    record = book("T000099", "Tambo Kerinci")  # another catalogue's export, say
+    record.add_field(Field(tag="003", data=marc.ORG_CODE))
+    first = exchange.import_marc(catalog_db.transaction, marc_file(record), SYSTEM)
+    again = exchange.import_marc(catalog_db.transaction, marc_file(record), SYSTEM)
+    assert (first.added, again.added, again.unchanged) == (1, 0, 1)
