@@ -80,7 +80,9 @@ def error_response(exc: Exception) -> Response:
             return json_response(body, status, headers)
     if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
         code = exc.name.upper().replace(" ", "_")
-        return json_response({"error": code, "message": exc.description, "details": {}}, exc.code)
+        body = {"error": code, "message": exc.description, "details": {}}
+        allowed = getattr(exc, "valid_methods", None)  # a 405 says what the URL takes
+        return json_response(body, exc.code, {"Allow": ", ".join(allowed)} if allowed else None)
     log.error("unexpected error", exc_info=exc)
     body = {"error": "INTERNAL", "message": "An unexpected error occurred.", "details": {}}
     return json_response(body, 500)

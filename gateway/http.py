@@ -9,6 +9,9 @@ from functools import partial
 
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
 
 from services.chassis.errors import DomainError
 
@@ -19,7 +22,26 @@ MAX_BODY_BYTES = 1_000_000
 PUBLIC = None  # roles=PUBLIC: no key needed
 
 
+class _App(WsgiApp):
+    """nameko's WSGI app, except that a request no route matches (404, 405) is
+    answered in the one error shape too, not with werkzeug's HTML page."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        try:
+            route, request.path_values = self.url_map.bind_to_environ(environ).match()
+        except HTTPException as exc:
+            return error_response(exc)(environ, start_response)
+        return route.handle_request(request)(environ, start_response)
+
+
+class _Server(WebServer):
+    def get_wsgi_app(self):
+        return _App(self)
+
+
 class Route(HttpRequestHandler):
+    server = _Server()
     keys = KeyStore()
 
     def __init__(
