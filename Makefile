@@ -17,7 +17,7 @@ up: $(BIN)/.installed
 	$(BIN)/python -m deploy.local
 
 down:
-	-$(BIN)/supervisorctl -c var/supervisord.conf shutdown
+	$(BIN)/python -m deploy.local down
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

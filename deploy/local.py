@@ -1,4 +1,5 @@
-"""Run the whole platform on this machine: `make up` (or `pustaka up`).
+"""Run the whole platform on this machine: `make up` (or `pustaka up`); `make down`
+(`pustaka down`) stops it.
 
 Checks for (or starts) RabbitMQ, migrates every database, declares every queue,
 makes a demo admin key on first run, then hands over to supervisord, which runs
@@ -13,7 +14,10 @@ and a control socket (`supervisorctl`), and stops its children cleanly on a sign
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from services.chassis.config import COMPONENTS, ROOT, SERVICE_CLASSES, load_config
@@ -33,7 +37,9 @@ def replicas(part: str) -> int:
     return int(value)
 
 
-def supervisord_conf(var: Path) -> str:
+def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
+    """supervisord's configuration: its pidfile and control socket in var/run, and one
+    program per entry of `programs` (name -> (command, replica count))."""
     lines = [
         "[supervisord]",
         "nodaemon=true",
@@ -50,12 +56,12 @@ def supervisord_conf(var: Path) -> str:
         "[supervisorctl]",
         f"serverurl=unix://{var / 'run' / 'supervisor.sock'}",
     ]
-    for part, cls in SERVICE_CLASSES.items():
+    for name, (command, count) in programs.items():
         lines += [
             "",
-            f"[program:{part}]",
-            f"command={sys.executable} -m services.chassis.run {cls}",
-            f"numprocs={replicas(part)}",
+            f"[program:{name}]",
+            f"command={command}",
+            f"numprocs={count}",
             "process_name=%(program_name)s-%(process_num)d",
             "autostart=true",
             "autorestart=true",
@@ -70,6 +76,56 @@ def supervisord_conf(var: Path) -> str:
             "redirect_stderr=true",
         ]
     return "\n".join(lines) + "\n"
+
+
+def platform_conf(var: Path) -> str:
+    """Every service (with its replica count) and the gateway."""
+    return supervisor_conf(
+        var,
+        {
+            part: (f"{sys.executable} -m services.chassis.run {cls}", replicas(part))
+            for part, cls in SERVICE_CLASSES.items()
+        },
+    )
+
+
+def running_pid(var: Path) -> int | None:
+    """The pid of the supervisord running the platform from `var`, if it still runs."""
+    try:
+        pid = int((var / "run" / "supervisord.pid").read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def down(var: Path | None = None, timeout: float = 60.0) -> bool:
+    """Stop the platform running from `var` and wait until it has stopped, so that
+    `make down && make up` finds the socket and the port free."""
+    var = var or var_dir()
+    pid = running_pid(var)
+    if pid is None:
+        print(f"[down] nothing runs from {var}")
+        return True
+    ctl = Path(sys.executable).with_name("supervisorctl")
+    subprocess.run([str(ctl), "-c", str(var / "supervisord.conf"), "shutdown"], check=False)
+    deadline = time.monotonic() + timeout
+    while running_pid(var) == pid:
+        if time.monotonic() > deadline:
+            print(f"[down] supervisord (pid {pid}) is still stopping after {timeout:g}s")
+            return False
+        time.sleep(0.2)
+    print("[down] stopped")
+    return True
+
+
+def listening(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def demo_admin_key(config: dict, var: Path) -> str:
@@ -107,15 +163,22 @@ def prepare(config: dict) -> Path:
     declare_all(config["AMQP_URI"], services)
     print("[up] declared exchanges and queues", flush=True)
     var = var_dir()
-    (var / "supervisord.conf").write_text(supervisord_conf(var))
+    (var / "supervisord.conf").write_text(platform_conf(var))
     return var
 
 
 def up(config: dict | None = None) -> None:
     config = config or load_config()
+    address = config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
+    pid = running_pid(var_dir())
+    if pid is not None:
+        sys.exit(
+            f"[up] the platform already runs from {var_dir()} (pid {pid}); `make down` stops it"
+        )
+    if listening(address):
+        sys.exit(f"[up] something else listens on {address}; set WEB_SERVER_ADDRESS=host:port")
     var = prepare(config)
     key = demo_admin_key(config, var)
-    address = config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     print(
         f"[up] gateway: http://{address}  (docs: http://{address}/docs)\n"
         f"[up] demo admin key: {key}\n"
@@ -128,4 +191,6 @@ def up(config: dict | None = None) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["down"]:
+        sys.exit(0 if down() else 1)
     up()

@@ -7,6 +7,7 @@ pustaka keys list | keys revoke KEY_ID
 pustaka dlq list SERVICE          parked messages of a service's handlers
 pustaka dlq replay SERVICE [--id EVENT_ID]
 pustaka up                        run the whole platform here (see deploy/local.py)
+pustaka down                      stop it, and wait until it has stopped
 pustaka catalog import FILE       import MARC21 or MARCXML, with progress (catalog/cli.py)
 """
 
@@ -101,6 +102,13 @@ def cmd_up(args, config) -> None:
     up(config)
 
 
+def cmd_down(args, config) -> None:
+    from deploy.local import down
+
+    if not down():
+        sys.exit(1)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pustaka", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -132,6 +140,7 @@ def parser() -> argparse.ArgumentParser:
     for sp in (dl, dr):
         sp.set_defaults(run=cmd_dlq)
     sub.add_parser("up", help="run the platform on this machine").set_defaults(run=cmd_up)
+    sub.add_parser("down", help="stop it and wait until it has").set_defaults(run=cmd_down)
     for package in COMPONENTS.values():  # each part's own commands, where it has some
         if importlib.util.find_spec(f"{package}.cli"):
             importlib.import_module(f"{package}.cli").add_commands(sub)
