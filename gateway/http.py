@@ -20,6 +20,7 @@ from .errors import BadRequest, PayloadTooLarge, error_response
 
 MAX_BODY_BYTES = 1_000_000
 PUBLIC = None  # roles=PUBLIC: no key needed
+UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 
 
 class _App(WsgiApp):
@@ -59,7 +60,7 @@ class Route(HttpRequestHandler):
     ):
         """roles: None for a public route, () for any valid key, else the roles
         allowed (admin always is). body/query/response: marshmallow schemas,
-        used for the OpenAPI document."""
+        used for the OpenAPI document; body=UPLOAD for a file."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from .errors import ERROR_TABLE
-from .http import PUBLIC, Route
+from .http import PUBLIC, UPLOAD, Route
 
 STATUS_TEXT = {
     400: "Bad input; nothing was changed.",
@@ -79,15 +79,13 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
                 }
             },
         }
-        if doc["body"] is not None:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": doc["body"]}},
-            }
         codes = {400, 503, 504} if route.roles is PUBLIC else {400, 401, 403, 429, 503, 504}
+        if doc["body"] is not None:
+            operation["requestBody"] = {"required": True, "content": _body_content(doc["body"])}
+            codes.add(413)
         if "{" in path:
             codes.add(404)
-        if route.method == "POST":
+        if route.method in ("POST", "PUT"):  # a number or barcode in use, a stale version
             codes.add(409)
         for code in sorted(codes & set(ERROR_TABLE.values())):
             operation["responses"][str(code)] = {
@@ -99,6 +97,20 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         for method in route.method.split(","):
             spec.path(path=path, operations={method.lower(): operation})
     return spec.to_dict()
+
+
+def _body_content(body) -> dict:
+    if body != UPLOAD:
+        return {"application/json": {"schema": body}}
+    binary = {"type": "string", "format": "binary"}
+    return {
+        "application/marc": {"schema": binary},
+        "application/marcxml+xml": {"schema": binary},
+        "application/octet-stream": {"schema": binary},
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": binary}, "required": ["file"]}
+        },
+    }
 
 
 DOCS_PAGE = """<!doctype html>

@@ -29,7 +29,7 @@ from .asyncapi import build_asyncapi
 from .cache import Cache
 from .calls import ServiceCalls
 from .errors import json_response, xml_response
-from .http import PUBLIC, file_body, json_body, route
+from .http import PUBLIC, UPLOAD, file_body, json_body, route
 from .oai_repository import CatalogRepository
 from .openapi import DOCS_PAGE, build_spec
 
@@ -239,6 +239,7 @@ class GatewayService:
         "Bad records are reported by position; importing the same file again changes nothing. "
         "Copies come from 852 ($b branch, $c location, $p barcode) or Koha's 952; a branch "
         "key's copies must be at its own branch.",
+        body=UPLOAD,
         response=ImportResult,
         tag="catalog",
     )

@@ -36,8 +36,10 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     data = load(item_input, payload)
     caller.require_branch(data["branch"])
     title = find_title(session, public_title_id)
-    if title is None or title.withdrawn_at is not None:
+    if title is None:
         raise NotFound(f"No title {public_title_id!r} to add a copy to.", {"id": public_title_id})
+    if title.withdrawn_at is not None:
+        raise Conflict(f"{title.id} is withdrawn; it takes no new copies.", {"id": title.id})
     if session.get(Branch, data["branch"]) is None:
         raise field_error("branch", f"No branch {data['branch']!r}.")
     location = data.get("location")

@@ -22,6 +22,10 @@ def test_health_ready_and_the_api_documents(platform):
     )
     assert {"201", "400", "401", "403", "409", "503", "504"} <= set(post["responses"])
     assert "isbn" in spec["components"]["schemas"]["TitleInput"]["properties"]
+    assert "409" in spec["paths"]["/v1/catalog/titles/{title_id}"]["put"]["responses"]
+    upload = spec["paths"]["/v1/catalog/imports"]["post"]
+    assert {"multipart/form-data", "application/marc"} <= set(upload["requestBody"]["content"])
+    assert "413" in upload["responses"]
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
     docs = platform.get("/docs", key="")

@@ -157,6 +157,8 @@ def test_withdrawn_titles_leave_search_but_stay_as_tombstones(db):
     ]
     assert find(db, q="usang")["total"] == 0
     assert len(emitted(db, "title_withdrawn")) == 1
+    with pytest.raises(Conflict, match="withdrawn"):
+        run(db, items.add_item, t["id"], {"barcode": "SPN-8", "branch": "SPN"}, SYSTEM)
     with db.reading() as session:
         record = harvest.get_record(session, t["id"])
     assert record["deleted"] and record["title"] is None and "branch:SPN" in record["sets"]
