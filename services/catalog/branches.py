@@ -12,7 +12,7 @@ from services.chassis.errors import NotFound
 from services.chassis.schemas import load
 
 from .models import Branch, Location
-from .schemas import BranchInput, BranchOutput, LocationInput
+from .schemas import CODE, BranchInput, BranchOutput, LocationInput
 
 branch_input, branch_output, location_input = BranchInput(), BranchOutput(), LocationInput()
 
@@ -56,7 +56,8 @@ def put_location(session: Session, branch_code: str, payload: dict, caller: Call
 
 
 def get_branch_row(session: Session, code: str) -> Branch:
-    branch = session.get(Branch, code) if isinstance(code, str) else None
+    fit = isinstance(code, str) and CODE.match(code)  # else no branch has it
+    branch = session.get(Branch, code) if fit else None
     if branch is None:
         raise NotFound(f"No branch {code!r}.", {"branch": code})
     return branch

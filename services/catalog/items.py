@@ -13,7 +13,7 @@ from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from .models import Branch, Item, Location, Title, events, title_id, title_seq
-from .schemas import ItemInput, ItemStatusInput
+from .schemas import BARCODE, ItemInput, ItemStatusInput
 from .titles import find_title, iso_time, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()
@@ -103,7 +103,8 @@ def get_item(session: Session, barcode: str) -> dict:
 
 
 def _item(session: Session, barcode: str) -> Item:
-    item = session.get(Item, barcode) if isinstance(barcode, str) else None
+    fit = isinstance(barcode, str) and BARCODE.match(barcode)  # else no copy has it
+    item = session.get(Item, barcode) if fit else None
     if item is None:
         raise NotFound(f"No item with barcode {barcode!r}.", {"barcode": barcode})
     return item

@@ -3,6 +3,8 @@ of the events it publishes. The gateway documents its routes from these."""
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 MATERIAL_TYPES = ("book", "magazine", "journal", "ebook", "database", "audiovisual")
@@ -11,7 +13,10 @@ ITEM_STATUSES = ("available", "on_loan", "in_repair", "lost", "withdrawn")
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
 
-_code = validate.Regexp(r"^[A-Z0-9]{2,10}$", error="Use 2-10 capital letters or digits.")
+CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # of a branch or a location; \Z, as $ lets "\n" in
+BARCODE = re.compile(r"[A-Za-z0-9-]{4,32}\Z")
+LANGUAGE = re.compile(r"[a-z]{3}\Z")  # ISO 639-2
+_code = validate.Regexp(CODE, error="Use 2-10 capital letters or digits.")
 
 
 class BranchInput(Schema):
@@ -66,7 +71,7 @@ class TitleInput(Schema):
     year = fields.Integer(allow_none=True, validate=validate.Range(min=1000, max=2100))
     language = fields.String(
         load_default="ind",
-        validate=validate.Regexp(r"^[a-z]{3}$", error="Use a three-letter ISO 639-2 code."),
+        validate=validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code."),
     )
     isbn = fields.String(allow_none=True, metadata={"description": "ISBN-10 or -13; stored as 13"})
     issn = fields.String(allow_none=True)
@@ -124,7 +129,7 @@ class ItemInput(Schema):
 
     barcode = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Za-z0-9-]{4,32}$", error="4-32 letters, digits or '-'."),
+        validate=validate.Regexp(BARCODE, error="4-32 letters, digits or '-'."),
     )
     branch = fields.String(required=True, validate=_code)
     location = fields.String(allow_none=True, validate=_code)
@@ -163,7 +168,9 @@ class TitleQuery(Schema):
 
     q = fields.String(load_default="", validate=validate.Length(max=200))
     type = fields.String(validate=validate.OneOf(MATERIAL_TYPES))
-    language = fields.String(validate=validate.Regexp(r"^[a-z]{3}$"))
+    language = fields.String(
+        validate=validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code.")
+    )
     subject = fields.String(validate=validate.Length(max=200))
     available_at = fields.String(
         validate=_code, metadata={"description": "Branch code with an available copy"}

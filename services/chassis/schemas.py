@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from marshmallow import Schema, ValidationError
 
 from .errors import ValidationFailed
+
+# What JSON can carry but no database can store: NUL (PostgreSQL refuses it in text)
+# and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, message) for each string in a JSON value that cannot be stored."""
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            yield path, "Contains a NUL character or a lone surrogate, which cannot be stored."
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from unstorable(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from unstorable(item, (*path, index))
+
+
+def _nest(problems) -> dict:
+    """marshmallow's shape of field errors: {"subjects": {3: ["..."]}}."""
+    out: dict = {}
+    for path, message in problems:
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = [message]
+    return out
 
 
 def load(schema: Schema, data) -> dict:
@@ -12,6 +43,9 @@ def load(schema: Schema, data) -> dict:
         raise ValidationFailed(
             "Expected a JSON object.", {"fields": {"_schema": ["Not an object."]}}
         )
+    problems = list(unstorable(data))
+    if problems:
+        raise ValidationFailed("The request has invalid fields.", {"fields": _nest(problems)})
     try:
         return schema.load(data)
     except ValidationError as err:

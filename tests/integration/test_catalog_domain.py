@@ -80,6 +80,16 @@ def test_a_branch_key_changes_copies_only_at_its_own_branch(db):
         assert items.get_item(session, "SPN-9")["status"] == "available"
 
 
+def test_ids_that_cannot_be_a_copy_or_a_branch_are_not_found(db):
+    with db.reading() as session:
+        for barcode in ("SPN\x00-1", "SPN-1\n", "x", "\ud800abc"):
+            with pytest.raises(NotFound):
+                items.get_item(session, barcode)
+    for code in ("KMN\x00", "KMN\n", "kmn"):
+        with pytest.raises(NotFound):
+            run(db, branches.put_location, code, {"code": "REF", "name": "Referensi"}, SYSTEM)
+
+
 def test_copies_need_a_real_branch_location_title_and_a_new_barcode(db):
     t = new_title(db)
     cases = [

@@ -71,6 +71,24 @@ def test_ebook_needs_an_access_url(db):
     assert "access_url" in err.value.details["fields"]
 
 
+@pytest.mark.parametrize(
+    "fields, path, says",
+    [
+        ({"title": "Buku\x00"}, ("title",), "cannot be stored"),
+        ({"subjects": ["Sejarah", "Kerinci\ud800"]}, ("subjects", 1), "cannot be stored"),
+        ({"language": "ind\n"}, ("language",), "ISO 639-2"),
+    ],
+)
+def test_text_no_database_can_store_is_a_field_error_and_changes_nothing(db, fields, path, says):
+    with pytest.raises(ValidationFailed) as failed:
+        create(db, **fields)
+    problem = failed.value.details["fields"]
+    for key in path:
+        problem = problem[key]
+    assert says in problem[0]
+    assert outbox_rows(db) == []
+
+
 def test_partners_may_not_create_titles(db):
     with pytest.raises(Forbidden):
         create(db, caller=PARTNER)
