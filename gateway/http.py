@@ -56,11 +56,14 @@ class Route(HttpRequestHandler):
         response=None,
         status: int = 200,
         tag: str = "",
+        link: tuple[str, str] | None = None,
         **kwargs,
     ):
         """roles: None for a public route, () for any valid key, else the roles
         allowed (admin always is). body/query/response: marshmallow schemas,
-        used for the OpenAPI document; body=UPLOAD for a file."""
+        used for the OpenAPI document; body=UPLOAD for a file. link: (path
+        parameter, response field): the answer names a record that the routes
+        taking that parameter address (OpenAPI links)."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -70,6 +73,7 @@ class Route(HttpRequestHandler):
             "response": response,
             "status": status,
             "tag": tag,
+            "link": link,
         }
         super().__init__(method, url, **kwargs)
 

@@ -56,12 +56,13 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
-    for name, route in sorted(_routes(service_cls), key=lambda r: r[1].url):
+    routes = sorted(_routes(service_cls), key=lambda r: r[1].url)
+    for name, route in routes:
         doc = route.doc
-        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", route.url)
+        path = _path(route)
         params = [
             {"in": "path", "name": p, "required": True, "schema": {"type": "string"}}
-            for p in re.findall(r"{([^}]+)}", path)
+            for p in _path_params(path)
         ]
         if doc["query"] is not None:
             params.append({"in": "query", "schema": doc["query"]})
@@ -80,6 +81,8 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             },
         }
         codes = {400, 503, 504} if route.roles is PUBLIC else {400, 401, 403, 429, 503, 504}
+        if doc["link"]:
+            operation["responses"][str(doc["status"])]["links"] = _links(doc["link"], routes)
         if doc["body"] is not None:
             operation["requestBody"] = {"required": True, "content": _body_content(doc["body"])}
             codes.add(413)
@@ -97,6 +100,25 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         for method in route.method.split(","):
             spec.path(path=path, operations={method.lower(): operation})
     return spec.to_dict()
+
+
+def _path(route: Route) -> str:
+    """werkzeug's /titles/<title_id> as OpenAPI's /titles/{title_id}."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", route.url)
+
+
+def _path_params(path: str) -> list[str]:
+    return re.findall(r"{([^}]+)}", path)
+
+
+def _links(link: tuple[str, str], routes) -> dict:
+    """From an answer naming a record, to every route that takes it as `param`."""
+    param, field = link
+    return {
+        name: {"operationId": name, "parameters": {param: f"$response.body#/{field}"}}
+        for name, route in routes
+        if param in _path_params(_path(route))
+    }
 
 
 def _body_content(body) -> dict:

@@ -99,6 +99,7 @@ class GatewayService:
         response=TitleOutput,
         status=201,
         tag="catalog",
+        link=("title_id", "id"),
     )
     def create_title(self, request):
         title = self.call("catalog", "create_title", json_body(request))
@@ -166,6 +167,7 @@ class GatewayService:
         response=ItemOutput,
         status=201,
         tag="catalog",
+        link=("barcode", "barcode"),
     )
     def add_item(self, request, title_id):
         item = self.call("catalog", "add_item", title_id, json_body(request))
