@@ -108,6 +108,23 @@ def bitmaps(session: Session, words: Iterable[str]) -> dict[str, BitMap]:
     return found
 
 
+def bitmaps_with_prefix(session: Session, prefix: str) -> dict[str, BitMap]:
+    """Every word that begins with `prefix`, with its titles: for the few words of one
+    kind of facet token, whose values are then what the index holds."""
+    found: dict[str, BitMap] = defaultdict(BitMap)
+    for term, bits in session.execute(
+        select(SearchPosting.term, SearchPosting.bits).where(_begins(prefix))
+    ):
+        found[term] |= BitMap.deserialize(bits)
+    return found
+
+
+def _begins(prefix: str):
+    # Terms compare in byte (code point) order, so the words that begin with the
+    # prefix are one range of the primary key.
+    return (SearchPosting.term >= prefix) & (SearchPosting.term < prefix + "\U0010ffff")
+
+
 def matching(session: Session, terms: list[Term]) -> BitMap:
     """The seqs of the titles holding every term (a term: its word, any of its
     alternatives, or any word it is a prefix of)."""
@@ -123,9 +140,7 @@ def matching(session: Session, terms: list[Term]) -> BitMap:
 
 def _prefixed(session: Session, prefix: str) -> BitMap:
     """Titles with any word that begins with `prefix` (never a facet token)."""
-    # Terms compare in byte (code point) order, so the words that begin with the
-    # prefix are one range of the primary key.
-    in_range = (SearchPosting.term >= prefix) & (SearchPosting.term < prefix + "\U0010ffff")
+    in_range = _begins(prefix)
     if FACET.startswith(prefix):
         in_range &= ~SearchPosting.term.startswith(FACET)
     words = session.scalars(

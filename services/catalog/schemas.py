@@ -178,7 +178,11 @@ class TitleQuery(Schema):
     year_from = fields.Integer(validate=validate.Range(min=0, max=2100))
     year_to = fields.Integer(validate=validate.Range(min=0, max=2100))
     facets = fields.Boolean(
-        load_default=False, metadata={"description": "Also count matches by type, language, year"}
+        load_default=False,
+        metadata={
+            "description": "Also count the matches by type, language, branch with an "
+            "available copy, decade and the most used subjects"
+        },
     )
     limit = fields.Integer(
         load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)

@@ -21,8 +21,7 @@ from services.chassis.pagination import decode_cursor, page
 
 from . import postings
 from .models import Title, TitleSubject
-from .schemas import MATERIAL_TYPES
-from .text import EVERY, Term, facet, parse_query, year_tokens
+from .text import EVERY, Term, facet, facet_prefix, parse_query, year_tokens
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
 
@@ -64,30 +63,35 @@ def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, 
     return titles, cursor, len(matches), facets
 
 
-FACET_LANGUAGES = ("ind", "eng", "min", "jav", "msa", "ara", "nld", "mul")
+# Facet counts by the values the index holds: response key -> (kind of facet token,
+# the value as its token spells it -> the value shown).
+FACETS = {
+    "type": ("type", str),
+    "language": ("lang", str),
+    "branch": ("avail", str.upper),  # with an available copy
+    "decade": ("decade", lambda tens: str(int(tens) * 10)),
+}
 FACET_SUBJECTS = 10
 
 
 def _facets(session: Session, matches: BitMap) -> dict:
-    """Counts of the matches by type, language, decade and the most used subjects:
-    each the size of the intersection of the matches with that value's bitmap."""
-    decades = range(1900, 2030, 10)
-    groups = {
-        "type": {v: facet("type", v) for v in MATERIAL_TYPES},
-        "language": {v: facet("lang", v) for v in FACET_LANGUAGES},
-        "decade": {v: facet("decade", v) for v in decades},
-        "subject": {v: facet("subj", v) for v in _top_subjects(session)},
-    }
-    titles = postings.bitmaps(session, (t for tokens in groups.values() for t in tokens.values()))
+    """Counts of the matches by type, language, branch with an available copy, decade
+    and the most used subjects: each the size of the intersection of the matches
+    with that value's bitmap."""
+    out = {}
+    for name, (kind, shown) in FACETS.items():
+        prefix = facet_prefix(kind)
+        found = postings.bitmaps_with_prefix(session, prefix)
+        out[name] = _counts(matches, {shown(t[len(prefix) :]): b for t, b in found.items()})
+    subjects = {v: facet("subj", v) for v in _top_subjects(session)}
+    titles = postings.bitmaps(session, subjects.values())
+    out["subject"] = _counts(matches, {v: titles[token] for v, token in subjects.items()})
+    return out
 
-    def counts(tokens: dict) -> list[dict]:
-        found = [
-            {"value": str(v), "count": matches.intersection_cardinality(titles[token])}
-            for v, token in tokens.items()
-        ]
-        return sorted((f for f in found if f["count"]), key=lambda f: -f["count"])
 
-    return {name: counts(tokens) for name, tokens in groups.items()}
+def _counts(matches: BitMap, bitmaps: dict[str, BitMap]) -> list[dict]:
+    found = [{"value": v, "count": matches.intersection_cardinality(b)} for v, b in bitmaps.items()]
+    return sorted((f for f in found if f["count"]), key=lambda f: (-f["count"], f["value"]))
 
 
 _top: dict[str, tuple[float, list[str]]] = {}

@@ -72,11 +72,16 @@ def subject_key(subject: str) -> str:
 _FACET_VALUE = {"subj": subject_key, "avail": str.lower, "decade": lambda year: year // 10}
 
 
+def facet_prefix(kind: str) -> str:
+    """What every token of one kind of facet begins with."""
+    return f"{FACET}{kind}"
+
+
 def facet(kind: str, value) -> str:
     """The token of one facet value, the one spelling that documents, filters and
     counts share: facet("type", "book") is "zqtypebook"; a "decade" is given a year
     in it, a "subj" the subject's text, an "avail" a branch code."""
-    return f"{FACET}{kind}{_FACET_VALUE.get(kind, str)(value)}"
+    return facet_prefix(kind) + str(_FACET_VALUE.get(kind, str)(value))
 
 
 def facet_tokens(

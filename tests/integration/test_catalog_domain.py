@@ -138,6 +138,14 @@ def test_filters_and_facets(db):
     assert {"value": "book", "count": 2} in facets["type"]
     assert {"value": "eng", "count": 1} in facets["language"]
     assert {"value": "sejarah kerinci", "count": 1} in facets["subject"]
+    assert facets["branch"] == [{"value": "KMN", "count": 1}]
+    assert facets["decade"] == [{"value": "2010", "count": 2}, {"value": "1980", "count": 1}]
+    narrow = find(db, q="kerinci", facets=True)["facets"]
+    assert narrow["language"] == [{"value": "ind", "count": 1}]  # counts of the matches only
+    new_title(db, title="Tambo Kerinci lama", year=1850, language="ger")
+    wider = find(db, q="kerinci", facets=True)["facets"]  # values the index holds, any of them
+    assert {"value": "1850", "count": 1} in wider["decade"]
+    assert {"value": "ger", "count": 1} in wider["language"]
     with pytest.raises(ValidationFailed):
         find(db, year_from=2020, year_to=2000)
 
