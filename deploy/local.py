@@ -172,9 +172,7 @@ def up(config: dict | None = None) -> None:
     address = config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     pid = running_pid(var_dir())
     if pid is not None:
-        sys.exit(
-            f"[up] the platform already runs from {var_dir()} (pid {pid}); `make down` stops it"
-        )
+        sys.exit(f"[up] the platform already runs (pid {pid}); `make down` stops it")
     if listening(address):
         sys.exit(f"[up] something else listens on {address}; set WEB_SERVER_ADDRESS=host:port")
     var = prepare(config)
