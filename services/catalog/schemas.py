@@ -17,6 +17,7 @@ CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # of a branch or a location; \Z, as $ le
 BARCODE = re.compile(r"[A-Za-z0-9-]{4,32}\Z")
 LANGUAGE = re.compile(r"[a-z]{3}\Z")  # ISO 639-2
 _code = validate.Regexp(CODE, error="Use 2-10 capital letters or digits.")
+_language = validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code.")
 
 
 class BranchInput(Schema):
@@ -69,10 +70,7 @@ class TitleInput(Schema):
     )
     publisher = fields.String(allow_none=True, validate=validate.Length(max=300))
     year = fields.Integer(allow_none=True, validate=validate.Range(min=1000, max=2100))
-    language = fields.String(
-        load_default="ind",
-        validate=validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code."),
-    )
+    language = fields.String(load_default="ind", validate=_language)
     isbn = fields.String(allow_none=True, metadata={"description": "ISBN-10 or -13; stored as 13"})
     issn = fields.String(allow_none=True)
     call_number = fields.String(
@@ -168,9 +166,7 @@ class TitleQuery(Schema):
 
     q = fields.String(load_default="", validate=validate.Length(max=200))
     type = fields.String(validate=validate.OneOf(MATERIAL_TYPES))
-    language = fields.String(
-        validate=validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code.")
-    )
+    language = fields.String(validate=_language)
     subject = fields.String(validate=validate.Length(max=200))
     available_at = fields.String(
         validate=_code, metadata={"description": "Branch code with an available copy"}
