@@ -14,14 +14,16 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 up: $(BIN)/.installed
-	$(BIN)/python -m deploy.local
+	$(BIN)/pustaka up
 
 down:
-	$(BIN)/python -m deploy.local down
+	$(BIN)/pustaka down
 
+# ruff for style; import-linter for the layers (pyproject.toml: [tool.importlinter]).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -1,11 +1,9 @@
-"""Checks the container manifests run inside a pod (deploy/k8s, deploy/compose.yaml).
-
-  python -m deploy.checks schema PART   wait until PART's database has the newest schema
-  python -m deploy.checks broker        exit 0 if this pod holds a connection to the broker
+"""Checks the container manifests run inside a pod (deploy/k8s, deploy/compose.yaml),
+as `pustaka check schema PART` and `pustaka check broker`.
 
 schema: Kubernetes cannot start a Deployment after a Job has finished (compose can,
 with `service_completed_successfully`), so each service's init container runs this.
-A replica starts once the pustaka-migrate Job has brought its database to the head
+A replica starts once the pustaka-migrate Job has brought its database to every head
 revision, and never migrates anything itself: replicas must not race migrations.
 
 broker: a nameko service has no HTTP port; what shows it is at work is its consumer
@@ -16,7 +14,6 @@ costs the broker nothing and proves this process, not some other replica, is the
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -48,30 +45,11 @@ def broker_connected(amqp_uri: str, tables=TCP_TABLES) -> bool:
     return any(established_to(port, Path(t).read_text()) for t in tables if Path(t).exists())
 
 
-def revisions(part: str, config: dict) -> tuple[str | None, str | None]:
-    """(the revision the database is at, the newest revision this code knows)."""
-    # Imported here: the broker probe runs often and needs none of this.
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from services.chassis.config import database_url
-    from services.chassis.db import make_engine
-    from services.chassis.migrations import alembic_config
-
-    url = database_url(config, part)
-    head = ScriptDirectory.from_config(alembic_config(part, url)).get_current_head()
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision(), head
-    finally:
-        engine.dispose()
-
-
 def wait_for_schema(
-    part: str, config: dict, interval: float = 3.0, timeout: float | None = None
+    part: str, revisions, interval: float = 3.0, timeout: float | None = None
 ) -> bool:
-    """Poll until the database is at head; False if `timeout` seconds pass first.
+    """Poll `revisions()` ((revisions the database is at, heads the code knows)) until
+    the database is at every head; False if `timeout` seconds pass first.
 
     A database ahead of this code (an image rolled back) waits too: start old code
     on a newer schema only after deciding so, by downgrading first."""
@@ -79,11 +57,12 @@ def wait_for_schema(
     last = ""
     while True:
         try:
-            current, head = revisions(part, config)
-            if current == head:
-                print(f"[schema] {part} is at {head}", flush=True)
+            current, heads = revisions()
+            if current == heads:
+                print(f"[schema] {part} is at {', '.join(sorted(heads))}", flush=True)
                 return True
-            status = f"{part} is at {current or 'no schema'}, waiting for {head}"
+            at = ", ".join(sorted(current)) or "no schema"
+            status = f"{part} is at {at}, waiting for {', '.join(sorted(heads))}"
         except Exception as exc:  # the database may not answer yet
             status = f"{part}: database not reachable ({type(exc).__name__})"
         if status != last:
@@ -92,19 +71,3 @@ def wait_for_schema(
         if deadline is not None and time.monotonic() >= deadline:
             return False
         time.sleep(interval)
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    from services.chassis.config import COMPONENTS, load_config
-
-    if argv[:1] == ["broker"] and len(argv) == 1:
-        return 0 if broker_connected(load_config()["AMQP_URI"]) else 1
-    if argv[:1] == ["schema"] and len(argv) == 2 and argv[1] in COMPONENTS:
-        return 0 if wait_for_schema(argv[1], load_config()) else 1
-    print(f"usage: python -m deploy.checks broker | schema {{{','.join(COMPONENTS)}}}")
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

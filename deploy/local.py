@@ -1,10 +1,6 @@
-"""Run the whole platform on this machine: `make up` (or `pustaka up`); `make down`
-(`pustaka down`) stops it.
-
-Checks for (or starts) RabbitMQ, migrates every database, declares every queue,
-makes a demo admin key on first run, then hands over to supervisord, which runs
-each service (N replicas each: CATALOG_REPLICAS=2) and the gateway as processes of
-their own, restarts any that dies, and on Ctrl-C stops them all.
+"""Supervising the platform's processes on one machine: supervisord's configuration,
+whether it runs, and stopping it. `pustaka up` (pustaka/local.py) prepares the
+platform and hands the processes over to supervisord; `pustaka down` stops them.
 
 supervisord, not a loop of our own: it is the standard Python process supervisor,
 already does restart with backoff, process groups with replica counts, log files
@@ -20,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from services.chassis.config import COMPONENTS, ROOT, SERVICE_CLASSES, load_config
+from services.chassis.config import ROOT
 
 
 def var_dir() -> Path:
@@ -28,13 +24,6 @@ def var_dir() -> Path:
     for sub in ("log", "run"):
         (path / sub).mkdir(parents=True, exist_ok=True)
     return path
-
-
-def replicas(part: str) -> int:
-    value = os.environ.get(f"{part.upper()}_REPLICAS", "1")
-    if not value.isdigit() or int(value) < 1:
-        sys.exit(f"{part.upper()}_REPLICAS must be a whole number of at least 1, not {value!r}")
-    return int(value)
 
 
 def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
@@ -78,17 +67,6 @@ def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def platform_conf(var: Path) -> str:
-    """Every service (with its replica count) and the gateway."""
-    return supervisor_conf(
-        var,
-        {
-            part: (f"{sys.executable} -m services.chassis.run {cls}", replicas(part))
-            for part, cls in SERVICE_CLASSES.items()
-        },
-    )
-
-
 def running_pid(var: Path) -> int | None:
     """The pid of the supervisord running the platform from `var`, if it still runs."""
     try:
@@ -128,67 +106,8 @@ def listening(address: str) -> bool:
     return True
 
 
-def demo_admin_key(config: dict, var: Path) -> str:
-    """The admin key made on first run, kept in var/demo-admin.key (mode 600)."""
-    path = var / "demo-admin.key"
-    if path.exists():
-        return path.read_text().strip()
-    from gateway.keys import create_key
-    from services.chassis.cli import gateway_db
-
-    with gateway_db(config).transaction() as session:
-        _, key = create_key(session, "Demo administrator", "admin", rate_limit=0)
-    path.write_text(key + "\n")
-    path.chmod(0o600)
-    return key
-
-
-def prepare(config: dict) -> Path:
-    from deploy.broker import ensure
-    from services.catalog.cli import catalog_db
-    from services.catalog.demo import load_demo
-    from services.chassis.declare import declare_all
-    from services.chassis.migrations import upgrade
-    from services.chassis.run import import_service
-
-    if not ensure(config["AMQP_URI"]):
-        sys.exit(1)
-    for part in COMPONENTS:
-        upgrade(part, config)
-        print(f"[up] migrated {part}", flush=True)
-    added = load_demo(catalog_db(config))
-    if added:
-        print(f"[up] loaded the demo collection: {added} titles", flush=True)
-    services = [import_service(c) for p, c in SERVICE_CLASSES.items() if p != "gateway"]
-    declare_all(config["AMQP_URI"], services)
-    print("[up] declared exchanges and queues", flush=True)
-    var = var_dir()
-    (var / "supervisord.conf").write_text(platform_conf(var))
-    return var
-
-
-def up(config: dict | None = None) -> None:
-    config = config or load_config()
-    address = config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
-    pid = running_pid(var_dir())
-    if pid is not None:
-        sys.exit(f"[up] the platform already runs (pid {pid}); `make down` stops it")
-    if listening(address):
-        sys.exit(f"[up] something else listens on {address}; set WEB_SERVER_ADDRESS=host:port")
-    var = prepare(config)
-    key = demo_admin_key(config, var)
-    print(
-        f"[up] gateway: http://{address}  (docs: http://{address}/docs)\n"
-        f"[up] demo admin key: {key}\n"
-        f"[up] try: curl -H 'Authorization: Bearer {key}' 'http://{address}/v1/catalog/titles'\n"
-        f"[up] Ctrl-C stops everything; supervisorctl -c {var / 'supervisord.conf'} status",
-        flush=True,
-    )
+def supervise(var: Path, programs: dict[str, tuple[str, int]]) -> None:
+    """Hand this process over to supervisord running `programs`; Ctrl-C stops all."""
+    (var / "supervisord.conf").write_text(supervisor_conf(var, programs))
     supervisord = Path(sys.executable).with_name("supervisord")
     os.execv(str(supervisord), [str(supervisord), "-c", str(var / "supervisord.conf")])
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["down"]:
-        sys.exit(0 if down() else 1)
-    up()

@@ -1,18 +1,17 @@
 """The event catalogue for integrators, as an AsyncAPI 2.6 document generated from
-each service's EVENT_SCHEMAS (the same marshmallow schemas the services dump event
-data with), so it cannot drift from the code."""
+each service's contract (its EVENT_SCHEMAS: the same marshmallow schemas the service
+dumps event data with), so it cannot drift from the code. Which services: those the
+composition root names in the configuration (SERVICES)."""
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from services.catalog.schemas import EVENT_SCHEMAS as CATALOG_EVENTS
 from services.chassis.envelope import REQUIRED, SPECVERSION
-
-EVENTS_BY_SERVICE = {"catalog": CATALOG_EVENTS}
 
 ENVELOPE = {
     "type": "object",
@@ -30,20 +29,30 @@ ENVELOPE = {
 }
 
 
-def _json_schemas() -> dict:
+def events_by_service(contracts: tuple[tuple[str, str], ...]) -> dict[str, dict]:
+    """service -> {event type: schema}, from (service, contract module) pairs."""
+    return {
+        name: getattr(importlib.import_module(module), "EVENT_SCHEMAS", {})
+        for name, module in contracts
+    }
+
+
+def _json_schemas(events_by_service: dict[str, dict]) -> dict:
     """JSON Schema of every event's data, through apispec's marshmallow converter."""
     spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
-    classes = {s for events in EVENTS_BY_SERVICE.values() for s in events.values()}
+    classes = {s for events in events_by_service.values() for s in events.values()}
     for schema in sorted(classes, key=lambda s: s.__name__):
         spec.components.schema(schema.__name__, schema=schema)
     return spec.to_dict()["components"]["schemas"]
 
 
 @cache  # generated once per process: the schemas do not change while it runs
-def build_asyncapi() -> dict:
-    schemas = _json_schemas()
+def build_asyncapi(contracts: tuple[tuple[str, str], ...]) -> dict:
+    """The document for the services of (service, contract module) pairs."""
+    by_service = events_by_service(contracts)
+    schemas = _json_schemas(by_service)
     channels = {}
-    for service, events in EVENTS_BY_SERVICE.items():
+    for service, events in by_service.items():
         for event_type, schema in events.items():
             name = f"{service}.{event_type}"
             payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"]}}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from nameko.extensions import SharedExtension
+from nameko.extensions import DependencyProvider, SharedExtension
+from sqlalchemy import text
 
 from services.chassis.config import database_url
 from services.chassis.context import Caller
@@ -44,6 +45,15 @@ class KeyStore(SharedExtension):
     def stop(self) -> None:
         self.engine.dispose()
 
+    def answers(self) -> bool:
+        """Whether the key store can be read (the gateway's readiness)."""
+        try:
+            with self.read() as session:
+                session.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
     def _verify(self, key: str) -> tuple[Caller, int]:
         hit = self._known.get(key)
         if hit and hit[0] > time.monotonic():
@@ -74,3 +84,12 @@ class KeyStore(SharedExtension):
                 {"role": caller.role, "allowed": list(roles)},
             )
         return caller
+
+
+class KeyStoreAccess(DependencyProvider):
+    """`self.keys` in a route: the same key store the routes authenticate with."""
+
+    store = KeyStore()
+
+    def get_dependency(self, worker_ctx) -> KeyStore:
+        return self.store

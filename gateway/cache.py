@@ -43,7 +43,7 @@ class RecordCache:
 
 class Cache(DependencyProvider):
     def setup(self) -> None:
-        self.cache = RecordCache(float(self.container.config.get("GATEWAY_CACHE_SECONDS", 30)))
+        self.cache = RecordCache(float(self.container.config["GATEWAY_CACHE_SECONDS"]))
 
     def get_dependency(self, worker_ctx) -> RecordCache:
         return self.cache

@@ -18,6 +18,9 @@ from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.rpc import MethodProxy, ReplyListener
 
+# Registers the chassis' error classes, so a service's typed error is re-raised here.
+from services.chassis.nameko import errors as _typed_errors  # noqa: F401
+
 from .errors import DeadlineExceeded, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,15 @@ class ConsumerProbe(SharedExtension):
         finally:
             self._lock.release()
 
+    def broker_answers(self) -> bool:
+        """Whether the broker takes a connection (the gateway's readiness)."""
+        try:
+            with Connection(self.amqp_uri, connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception:
+            return False
+        return True
+
     def _look(self, service: str) -> int:
         try:
             if self._conn is None:
@@ -74,6 +86,13 @@ class Calls:
         self.reply_listener = reply_listener
         self.probe = probe
         self.deadline = deadline
+
+    def broker_answers(self) -> bool:
+        return self.probe.broker_answers()
+
+    def processes(self, service: str) -> int:
+        """How many processes of `service` consume its queue now."""
+        return self.probe.consumers(service)
 
     def __call__(self, service: str, method: str, *args, deadline: float | None = None):
         deadline = deadline or self.deadline
@@ -103,7 +122,7 @@ class ServiceCalls(DependencyProvider):
     probe = ConsumerProbe()
 
     def setup(self) -> None:
-        self.deadline = float(self.container.config.get("RPC_TIMEOUT_SECONDS", 5))
+        self.deadline = float(self.container.config["RPC_TIMEOUT_SECONDS"])
 
     def get_dependency(self, worker_ctx) -> Calls:
         return Calls(worker_ctx, self.reply_listener, self.probe, self.deadline)

@@ -32,7 +32,6 @@ def create_key(
     role: str,
     branch: str | None = None,
     partner: str | None = None,
-    scopes: list[str] | None = None,
     rate_limit: int = 20,
 ) -> tuple[ApiClient, str]:
     """Create a client; returns it and its key, which is not kept anywhere."""
@@ -49,7 +48,6 @@ def create_key(
         role=role,
         branch=branch,
         partner=partner,
-        scopes=list(scopes or []),
         secret_hash=_hash(secret),
         rate_limit=rate_limit,
         created_at=time.time(),
@@ -87,6 +85,5 @@ def verify_key(session: Session, key: str) -> tuple[Caller, int]:
         role=client.role,
         branch=client.branch,
         partner=client.partner,
-        scopes=tuple(client.scopes),
     )
     return caller, client.rate_limit

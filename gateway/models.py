@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import JSON, Float, Integer, String
+from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -24,7 +24,6 @@ class ApiClient(Base):
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     branch: Mapped[str | None] = mapped_column(String(20))
     partner: Mapped[str | None] = mapped_column(String(50))
-    scopes: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     # Requests per second allowed (a burst of twice that); 0 means no limit.
     rate_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=20)

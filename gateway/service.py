@@ -26,6 +26,7 @@ from services.catalog.schemas import (
 
 from . import oai
 from .asyncapi import build_asyncapi
+from .auth import KeyStoreAccess
 from .cache import Cache
 from .calls import ServiceCalls
 from .errors import json_response, xml_response
@@ -33,7 +34,6 @@ from .http import PUBLIC, UPLOAD, file_body, json_body, route
 from .oai_repository import CatalogRepository
 from .openapi import DOCS_PAGE, build_spec
 
-SERVICES = ("catalog",)
 MAX_IMPORT_BYTES = 50_000_000
 IMPORT_DEADLINE = 600.0
 WRITERS = ("admin", "branch")
@@ -49,6 +49,7 @@ class GatewayService:
     call = ServiceCalls()
     cache = Cache()
     config = Config()
+    keys = KeyStoreAccess()
 
     # -- platform -------------------------------------------------------------
     @route("GET", "/health", roles=PUBLIC, summary="The gateway is alive.", tag="platform")
@@ -56,20 +57,39 @@ class GatewayService:
         return json_response({"status": "ok"})
 
     @route(
-        "GET", "/ready", roles=PUBLIC, summary="Every service answers within 2 s.", tag="platform"
+        "GET",
+        "/ready",
+        roles=PUBLIC,
+        summary="The gateway's own dependencies (broker, key store) answer.",
+        tag="platform",
     )
     def ready(self, request):
-        checks = {name: eventlet.spawn(self._check, name) for name in SERVICES}
-        status = {name: check.wait() for name, check in checks.items()}
+        checks = {"broker": self.call.broker_answers, "keys": self.keys.answers}
+        status = {name: "ok" if check() else "unavailable" for name, check in checks.items()}
         ready = all(s == "ok" for s in status.values())
-        return json_response({"ready": ready, "services": status}, 200 if ready else 503)
+        return json_response({"ready": ready, "checks": status}, 200 if ready else 503)
 
-    def _check(self, service: str) -> str:
+    @route(
+        "GET",
+        "/v1/status",
+        roles=PUBLIC,
+        summary="Each service's state: its running processes, and its answer to a health call.",
+        tag="platform",
+    )
+    def status(self, request):
+        names = list(self.config["SERVICES"])
+        checks = [eventlet.spawn(self._service_state, name) for name in names]
+        states = {name: check.wait() for name, check in zip(names, checks, strict=True)}
+        return json_response({"services": states})
+
+    def _service_state(self, service: str) -> dict:
+        processes = self.call.processes(service)
         try:
             self.call(service, "health", deadline=2.0)
-            return "ok"
+            state = "ok"
         except Exception as exc:
-            return getattr(exc, "code", type(exc).__name__)
+            state = getattr(exc, "code", type(exc).__name__)
+        return {"state": state, "processes": processes}
 
     @route("GET", "/v1/openapi.json", roles=PUBLIC, summary="This document.", tag="platform")
     def openapi(self, request):
@@ -83,7 +103,7 @@ class GatewayService:
         tag="platform",
     )
     def asyncapi(self, request):
-        return json_response(build_asyncapi())
+        return json_response(build_asyncapi(tuple(self.config["SERVICES"].items())))
 
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):

@@ -2,12 +2,11 @@
 fresh vhost per test, made through the management API by nameko's fixtures), an
 SQLite file per test, and PostgreSQL where PUSTAKA_TEST_POSTGRES answers."""
 
-import services.chassis  # noqa: F401 - first: it silences eventlet's deprecation warning
+# First: services run in this process (nameko's container fixtures), and need it
+# patched for green threads before anything imports socket or threading.
+from services.chassis.nameko.green import patch_process
 
-# isort: split
-import eventlet  # noqa: E402
-
-eventlet.monkey_patch()  # before anything imports socket or threading, or tests hang
+patch_process()
 
 import os  # noqa: E402
 import uuid  # noqa: E402
@@ -15,7 +14,7 @@ import uuid  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from services.chassis.config import load_config  # noqa: E402
+from pustaka import platform  # noqa: E402
 from services.chassis.db import normalise_url  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -74,7 +73,7 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def base_config(tmp_path):
     """The project's configuration with test-friendly timings, no broker yet."""
-    config = load_config(environ={})
+    config = platform.load_config(environ={})
     config.update(
         DATA_DIR=str(tmp_path / "data"),
         OUTBOX_POLL_SECONDS=0.2,
@@ -92,13 +91,22 @@ def config(base_config, rabbit_config):
 
 
 @pytest.fixture
-def catalog_db(base_config, database_url):
-    """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
-    from services.catalog.models import Base
-    from services.chassis.db import open_database
-    from services.chassis.migrations import upgrade
+def part_db(base_config, database_url):
+    """A part's database, migrated (SQLite, then PostgreSQL): part_db("catalog")."""
+    opened = []
 
-    upgrade("catalog", {**base_config, "catalog": {"DATABASE_URL": database_url}})
-    db = open_database(database_url, Base.metadata)
-    yield db
-    db.engine.dispose()
+    def open_part(name: str):
+        config = {**base_config, name: {"DATABASE_URL": database_url}}
+        list(platform.migrate(config, [name]))
+        opened.append(db := platform.database(config, platform.part(name)))
+        return db
+
+    yield open_part
+    for db in opened:
+        db.engine.dispose()
+
+
+@pytest.fixture
+def catalog_db(part_db):
+    """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
+    return part_db("catalog")

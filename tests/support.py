@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from services.catalog.models import SearchPosting, Title
 from services.chassis.config import ROOT
-from services.chassis.declare import events_exchange
+from services.chassis.nameko.declare import events_exchange
 
 
 class Subscriber:
@@ -62,7 +62,7 @@ class Subscriber:
 def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
     """Run an operator's command (`pustaka ...`) as an operator does: its own process."""
     return subprocess.run(
-        [sys.executable, "-m", "services.chassis.cli", *args],
+        [sys.executable, "-m", "pustaka", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -119,7 +119,8 @@ def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
 @contextmanager
 def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
     """The whole platform, started by the same runner as `make up`, in `var` (data,
-    logs, demo key), on a free port; yields (base URL, environment) once /ready."""
+    logs, demo key), on a free port; yields (base URL, environment) once the gateway
+    is ready and every service answers (/v1/status)."""
     port = free_port()
     env = {
         **os.environ,
@@ -132,7 +133,7 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
     url = f"http://127.0.0.1:{port}"
     with open(var / "platform.log", "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "deploy.local"],
+            [sys.executable, "-m", "pustaka", "up"],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -140,9 +141,21 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
         )
         try:
             wait_http(url + "/ready", proc, var / "platform.log")
+            wait_services(url)
             yield url, env
         finally:
             stop_process(proc)
+
+
+def services_ok(url: str) -> bool:
+    states = requests.get(url + "/v1/status", timeout=10).json()["services"]
+    return all(s["state"] == "ok" for s in states.values())
+
+
+def wait_services(url: str, timeout: float = 60.0) -> None:
+    """Until every service of the platform answers its health call."""
+    if not wait_for(lambda: services_ok(url), timeout=timeout, interval=0.3):
+        raise AssertionError(f"services not all ok: {requests.get(url + '/v1/status').text}")
 
 
 def wait_http(url: str, proc=None, log: Path | None = None, timeout: float = 60.0) -> None:

@@ -53,7 +53,8 @@ def run(args, config) -> None:
                 )
 
             caller = Caller(client_id=args.who, role="admin")
-            report = exchange.import_marc(db.transaction, data, caller, progress)
+            cataloguer = db.acting_as(caller.as_context())  # whom its events name
+            report = exchange.import_marc(cataloguer.transaction, data, caller, progress)
         for problem in report.failed:
             print(f"record {problem['position']}: {problem['reason']}", file=sys.stderr)
         print(f"added {report.added}, unchanged {report.unchanged}, failed {len(report.failed)}")

@@ -270,7 +270,7 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     created += [("item_added", c["barcode"], dump_item(SimpleNamespace(**c))) for c in copies]
     postings.update_documents(session, documents)
     insert_rows(session, TitleSubject.__table__, subjects)
-    events.emit_many(session, created, context=caller.as_context())
+    events.emit_many(session, created)
     report.added += len(seqs)
 
 

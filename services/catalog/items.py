@@ -67,7 +67,7 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     reindex(session, title)
     dumped = dump_item(item)
-    events.emit(session, "item_added", item.barcode, dumped, context=caller.as_context())
+    events.emit(session, "item_added", item.barcode, dumped)
     return dumped
 
 
@@ -129,6 +129,5 @@ def change_status(session: Session, barcode: str, payload: dict, caller: Caller)
         "item_status_changed",
         item.barcode,
         {**dumped, "previous_status": previous},
-        context=caller.as_context(),
     )
     return dumped

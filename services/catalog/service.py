@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 
-from services.chassis.db import Database
 from services.chassis.errors import field_error
-from services.chassis.handlers import event_handler
-from services.chassis.outbox import OutboxRelay
-from services.chassis.service import ServiceBase, rpc
+from services.chassis.nameko.database import Database
+from services.chassis.nameko.handlers import event_handler
+from services.chassis.nameko.service import ServiceBase, rpc
 
 from . import acquisitions, branches, exchange, harvest, items, titles
 from .models import Base
@@ -18,7 +17,6 @@ class CatalogService(ServiceBase):
     name = "catalog"
 
     db = Database(Base)
-    relay = OutboxRelay()
 
     # -- titles -----------------------------------------------------------------
     @rpc
@@ -119,6 +117,4 @@ class CatalogService(ServiceBase):
     # -- what other services tell us -------------------------------------------------
     @event_handler("feedback", "suggestion_approved")
     def on_suggestion_approved(self, event: dict) -> None:
-        with self.db.applying(event) as session:
-            if session is not None:
-                acquisitions.order_from_suggestion(session, event["data"])
+        self.db.apply_once(event, acquisitions.order_from_suggestion, event["data"])

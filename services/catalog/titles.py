@@ -182,7 +182,7 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     if title.acquisition_ref:
         acquisitions.receive(session, title.acquisition_ref, title.seq)
     dumped = dump_title(title, [])
-    events.emit(session, "title_created", title.id, dumped, context=caller.as_context())
+    events.emit(session, "title_created", title.id, dumped)
     return dumped
 
 
@@ -221,7 +221,7 @@ def update_title(session: Session, public_id: str, payload: dict, caller: Caller
     title.updated_at = time.time()
     _index(session, title)
     dumped = dump_titles(session, [title])[0]
-    events.emit(session, "title_updated", title.id, dumped, context=caller.as_context())
+    events.emit(session, "title_updated", title.id, dumped)
     return dumped
 
 
@@ -239,7 +239,7 @@ def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:
         item.status, item.updated_at = "withdrawn", now
     reindex(session, title)
     dumped = dump_titles(session, [title])[0]
-    events.emit(session, "title_withdrawn", title.id, dumped, context=caller.as_context())
+    events.emit(session, "title_withdrawn", title.id, dumped)
     return dumped
 
 

@@ -1,8 +1,4 @@
-"""What every Pustaka service shares: configuration, database, outbox, reliable
-event handling, the event envelope, caller context, typed errors and health."""
-
-import warnings
-
-# nameko 2 depends on eventlet, which warns at import that it is in maintenance:
-# said once here, before any part of Pustaka imports it, not by every command.
-warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
+"""What every Pustaka service shares, free of any messaging framework:
+configuration, the database and its sessions, the transactional outbox (storage and
+claiming), the event envelope, caller context, typed errors, schemas, pagination,
+bulk writes and migrations. The adapter to nameko is the subpackage nameko/."""

@@ -20,8 +20,6 @@ from operator import itemgetter
 from sqlalchemy import JSON, Column, Table, func, select, text
 from sqlalchemy.orm import Session
 
-from .green import patched
-
 # COPY's text format: these four characters are escaped, None is \N.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Bound values per SQLite statement: well inside its limit of 32,766.
@@ -51,9 +49,9 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     with _cursor(session) as cursor:
         if not _postgresql(session):
             cursor.executemany(_sqlite_insert(table, names, 1), values)
-        elif patched():
-            # psycopg2 refuses COPY while a wait callback makes it green (see db.py);
-            # a multi-row INSERT waits through eventlet's hub like any other query.
+        elif _waits_through_callback():
+            # psycopg2 refuses COPY while a wait callback makes it cooperative (the
+            # messaging adapter installs one); a multi-row INSERT waits like any query.
             _execute_values(
                 cursor, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s", values
             )
@@ -108,6 +106,12 @@ def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
             execute_batch(cursor, statement, values, page_size=500)
         else:
             cursor.executemany(statement, values)
+
+
+def _waits_through_callback() -> bool:
+    from psycopg2 import extensions
+
+    return extensions.get_wait_callback() is not None
 
 
 def _postgresql(session: Session) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from .green import patched
+from .runtime import cooperative
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -21,10 +21,10 @@ def map_ahead(function: Callable[[T], R], items: Iterable[T], depth: int = 2) ->
     A process, not a thread: a thread's Python would hold the GIL that the
     caller needs back after each database round trip, and lose more than it
     gains. An error in `items` or in `function` reaches the caller after the
-    results before it; a caller that stops early stops the worker. Inside a
-    service (eventlet's monkey patching) the work is done in line instead:
-    forking an eventlet hub is not safe."""
-    if patched():
+    results before it; a caller that stops early stops the worker. In a
+    cooperative runtime (a service) the work is done in line instead: forking a
+    green threads' hub is not safe."""
+    if cooperative():
         yield from map(function, items)
         return
     # fork: the worker starts at once with everything imported, not after a re-import.

@@ -1,13 +1,17 @@
-"""Configuration: the YAML defaults, overridden by environment variables.
+"""Configuration: the YAML file, overridden by environment variables.
 
-A key `FOO` is overridden by `$FOO`; a nested key `catalog: {DATABASE_URL: ...}` by
-`$CATALOG__DATABASE_URL`. Values from the environment are parsed as YAML scalars, so
-`OUTBOX_BATCH=100` is an int and `FLAG=true` a bool.
+config/pustaka.yaml holds every setting the code reads, with its default: one place
+to look, and so every setting can be overridden. A key `FOO` is overridden by
+`$FOO`; a key of a part's section (`catalog: {DATABASE_URL: ...}`) by
+`$CATALOG__DATABASE_URL`. Values from the environment are parsed as YAML scalars,
+so `OUTBOX_BATCH=100` is an int and `FLAG=true` a bool. Which sections exist is the
+composition root's to say (pustaka/platform.py): one per part.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +20,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "config" / "pustaka.yaml"
 
-# Every part with a database of its own, and the package that holds its models.py
-# and migrations/. The one place where the whole system is composed.
-COMPONENTS = {
-    "catalog": "services.catalog",
-    "gateway": "gateway",
-}
-# The nameko service classes the local runner starts, by part.
-SERVICE_CLASSES = {
-    "catalog": "services.catalog.service:CatalogService",
-    "gateway": "gateway.service:GatewayService",
-}
+
+class ConfigError(LookupError):
+    pass
 
 
 def _parse(value: str) -> Any:
@@ -45,15 +41,20 @@ def _override(config: dict, environ: dict, prefix: str = "") -> None:
             config[key] = _parse(environ[name])
 
 
-def load_config(path: str | os.PathLike | None = None, environ: dict | None = None) -> dict:
-    """Read the YAML file (PUSTAKA_CONFIG or the repository default) and apply overrides."""
+def load_config(
+    path: str | os.PathLike | None = None,
+    environ: dict | None = None,
+    sections: Iterable[str] = (),
+) -> dict:
+    """Read the YAML file (PUSTAKA_CONFIG or the repository default), give each of
+    `sections` (the parts) a section, and apply the environment's overrides."""
     environ = dict(os.environ if environ is None else environ)
     path = Path(path or environ.get("PUSTAKA_CONFIG") or DEFAULT_FILE)
     config = yaml.safe_load(path.read_text()) or {}
-    for component in COMPONENTS:
-        config.setdefault(component, {})
+    for section in sections:
+        config.setdefault(section, {})
     _override(config, environ)
-    # Keys only the environment names (e.g. CATALOG__DATABASE_URL) are added too.
+    # A part's keys that only the environment names (CATALOG__DATABASE_URL) count too.
     for name, raw in environ.items():
         section, sep, key = name.partition("__")
         if sep and section.lower() in config and isinstance(config[section.lower()], dict):
@@ -61,13 +62,19 @@ def load_config(path: str | os.PathLike | None = None, environ: dict | None = No
     return config
 
 
-def database_url(config: dict, service: str) -> str:
-    """The service's own database: its DATABASE_URL, else an SQLite file in DATA_DIR."""
-    url = (config.get(service) or {}).get("DATABASE_URL")
+def database_url(config: dict, part: str) -> str:
+    """The part's own database: its DATABASE_URL, else an SQLite file in DATA_DIR.
+    A part without a section is a mistake (it would ignore $PART__DATABASE_URL and
+    fall back to SQLite without a word), so it is refused."""
+    if not isinstance(config.get(part), dict):
+        raise ConfigError(
+            f"the configuration has no section for {part!r}: is it a part of the platform?"
+        )
+    url = config[part].get("DATABASE_URL")
     if url:
         return url
-    data_dir = Path(config.get("DATA_DIR", "var/data"))
+    data_dir = Path(config["DATA_DIR"])
     if not data_dir.is_absolute():
         data_dir = ROOT / data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / service}.db"
+    return f"sqlite:///{data_dir / part}.db"

@@ -17,12 +17,9 @@ class Caller:
     role: str
     branch: str | None = None
     partner: str | None = None
-    scopes: tuple[str, ...] = ()
 
     def as_context(self) -> dict:
-        data = asdict(self)
-        data["scopes"] = list(self.scopes)
-        return data
+        return asdict(self)
 
     @classmethod
     def from_context(cls, context_data: dict) -> Caller:
@@ -35,7 +32,6 @@ class Caller:
             role=raw["role"],
             branch=raw.get("branch"),
             partner=raw.get("partner"),
-            scopes=tuple(raw.get("scopes") or ()),
         )
 
     @property
@@ -59,7 +55,3 @@ class Caller:
 
 
 SYSTEM = Caller(client_id="system", role="service")
-
-
-def caller_of(worker_ctx) -> Caller:
-    return Caller.from_context(worker_ctx.context_data)

@@ -1,23 +1,41 @@
 """One database per service: SQLite file by default, PostgreSQL by URL.
 
-`Database` is the nameko dependency: the engine is built once per container; each
-worker gets a `DatabaseSession` whose blocks are short transactions.
+A `DatabaseSession` is what a unit of work sees: each block is one short
+transaction (`transaction()`), or a read-only one (`reading()`: a write there is an
+error, never a silent rollback). The caller travels with it, so every event emitted
+in its transactions carries the caller without each call passing it. Free of any
+messaging framework: the adapter (services/chassis/nameko) builds one per worker,
+the CLI and tests with `open_database`.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from nameko.extensions import DependencyProvider
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .bulk import insert_missing
-from .config import database_url
-from .green import patched
+
+log = logging.getLogger(__name__)
+# What the session's `info` holds for the outbox: the caller of the unit of work.
+CONTEXT = "context"
+
+
+class ReadOnlySession(RuntimeError):
+    """A write was attempted in a `reading()` block: a bug, never a client's mistake."""
+
+
+class _ReadingSession(Session):
+    def flush(self, objects=None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise ReadOnlySession("a reading() session cannot write; use transaction()")
+        super().flush(objects)
 
 
 def normalise_url(url: str) -> str:
@@ -26,32 +44,6 @@ def normalise_url(url: str) -> str:
         if url.startswith(plain):
             return "postgresql+psycopg2://" + url[len(plain) :]
     return url
-
-
-def _green_psycopg2() -> None:
-    """Make psycopg2 wait for the server through eventlet's hub, so a query in one
-    greenlet lets the others run (psycopg2 does its socket I/O in C, out of reach
-    of monkey patching)."""
-    import psycopg2
-    from eventlet.hubs import trampoline
-    from psycopg2 import extensions
-
-    if extensions.get_wait_callback() is not None:
-        return
-
-    def wait(conn, timeout=None):
-        while True:
-            state = conn.poll()
-            if state == extensions.POLL_OK:
-                return
-            if state == extensions.POLL_READ:
-                trampoline(conn.fileno(), read=True)
-            elif state == extensions.POLL_WRITE:
-                trampoline(conn.fileno(), write=True)
-            else:
-                raise psycopg2.OperationalError(f"unexpected poll state {state}")
-
-    extensions.set_wait_callback(wait)
 
 
 def make_engine(url: str) -> Engine:
@@ -66,8 +58,6 @@ def make_engine(url: str) -> Engine:
         return engine
     options = {}
     if url.startswith("postgresql+psycopg2"):
-        if patched():
-            _green_psycopg2()  # else a query blocks only its own thread, as it should
         # Many UPDATEs or DELETEs in one execute go in pages of statements, not one
         # round trip each (INSERTs are already one multi-row statement).
         options = {"executemany_mode": "values_plus_batch", "executemany_batch_page_size": 500}
@@ -88,8 +78,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    reading = conn.get_execution_options().get("pustaka_reading", False)
+    # query_only is the connection's state: set for every transaction, both ways.
+    conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+    conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
 
 def refresh_statistics(engine: Engine, table: str) -> None:
@@ -103,11 +95,16 @@ def refresh_statistics(engine: Engine, table: str) -> None:
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
-    """(read-write, read-only) session factories for one engine."""
-    reader = engine.execution_options(sqlite_begin="DEFERRED")
+    """(read-write, read-only) session factories for one engine. The read-only one
+    is refused writes by the database itself (SQLite's query_only, PostgreSQL's
+    READ ONLY transactions) and by the session before it flushes."""
+    options = {"pustaka_reading": True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True  # reset when the connection goes back
+    reader = engine.execution_options(**options)
     return (
         sessionmaker(bind=engine, expire_on_commit=False),
-        sessionmaker(bind=reader, expire_on_commit=False),
+        sessionmaker(bind=reader, expire_on_commit=False, class_=_ReadingSession),
     )
 
 
@@ -118,77 +115,76 @@ def first_application(session: Session, applied: Table, consumer: str, event_id:
     return bool(insert_missing(session, applied, [row]))
 
 
-class DatabaseSession:
-    """What a worker sees. Each block is one short transaction with its own session,
-    closed at the end of the block: never keep a transaction open across network I/O
-    (under eventlet a held SQLite lock stalls the whole process)."""
+class Repeat:
+    """What `apply_once` answers for an event this consumer had applied already."""
 
-    def __init__(self, factories, metadata, on_commit=lambda: None, consumer: str = ""):
+    def __repr__(self) -> str:
+        return "REPEAT"
+
+
+REPEAT = Repeat()
+
+
+class DatabaseSession:
+    """What a unit of work sees. Each block is one short transaction with its own
+    session, closed at the end of the block: never keep a transaction open across
+    network I/O (a held SQLite lock stalls every green thread of the process)."""
+
+    def __init__(
+        self,
+        factories: tuple[sessionmaker, sessionmaker],
+        metadata,
+        on_commit: Callable[[], None] = lambda: None,
+        consumer: str = "",
+        context: dict | None = None,
+    ):
         self._write, self._read = factories
         self.metadata = metadata
         self._on_commit = on_commit
         self.consumer = consumer
+        self.context = context
         self.engine: Engine | None = None  # set by open_database, which owns one
+
+    def acting_as(self, context: dict | None) -> DatabaseSession:
+        """The same database, for a unit of work done on behalf of `context`'s caller
+        (what the events it emits carry)."""
+        other = DatabaseSession(
+            (self._write, self._read), self.metadata, self._on_commit, self.consumer, context
+        )
+        other.engine = self.engine
+        return other
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A read-write transaction: committed at the end of the block, or rolled back."""
         with self._write() as session, session.begin():
+            session.info[CONTEXT] = self.context
             yield session
         self._on_commit()
 
-    @contextmanager
-    def applying(self, event: dict) -> Iterator[Session | None]:
-        """A transaction that applies `event` once: yields None if this handler has
-        applied it already. The record of it commits with the handler's effect."""
+    def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:
+        """Apply `event` once: `effect(session, *args)` runs in one transaction with
+        the record that this consumer applied the event. Delivery is at least once;
+        on a repeat, `effect` does not run and this returns REPEAT."""
         applied = self.metadata.tables["applied_events"]
         with self.transaction() as session:
-            first = first_application(session, applied, self.consumer, event["id"])
-            yield session if first else None
+            if first_application(session, applied, self.consumer, event["id"]):
+                return effect(session, *args)
+        log.info("%s had applied event %s already; skipped", self.consumer, event["id"])
+        return REPEAT
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A read-only transaction: a write in it raises (ReadOnlySession, or the
+        database's own refusal), it is never silently rolled back."""
         with self._read() as session:
             yield session
             session.rollback()
 
 
 def open_database(url: str, metadata) -> DatabaseSession:
-    """A DatabaseSession outside nameko (the CLI, the runner, tests), with an engine
-    of its own: `db.engine.dispose()` when done."""
+    """A DatabaseSession outside a service (the CLI, the runner, tests), with an
+    engine of its own: `db.engine.dispose()` when done."""
     db = DatabaseSession(session_factories(engine := make_engine(url)), metadata)
     db.engine = engine
     return db
-
-
-class Database(DependencyProvider):
-    """Declare as `db = Database(Base)`; the service's name picks its database.
-
-    Other dependencies (the outbox relay) add to `committed_listeners` to hear of
-    every commit made through it."""
-
-    def __init__(self, base, service_name: str | None = None):
-        self.metadata = base.metadata
-        self.service_name = service_name
-        self.engine: Engine | None = None
-        self.committed_listeners: list = []
-
-    def setup(self) -> None:
-        name = self.service_name or self.container.service_name
-        self.engine = make_engine(database_url(self.container.config, name))
-        self.factories = session_factories(self.engine)
-
-    def stop(self) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
-
-    def kill(self) -> None:
-        self.stop()
-
-    def get_dependency(self, worker_ctx) -> DatabaseSession:
-        consumer = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
-        return DatabaseSession(self.factories, self.metadata, self.notify_committed, consumer)
-
-    def notify_committed(self) -> None:
-        for listener in self.committed_listeners:
-            listener()

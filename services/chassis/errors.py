@@ -1,13 +1,12 @@
 """Typed domain errors that survive the RPC hop.
 
-Each is registered with nameko so the caller re-raises the same class (not a
-RemoteError), and the gateway maps the class to one HTTP status in its error table.
-The args are (message, details) so they serialise as plain JSON.
+Services raise only these classes (each with its code), so a caller always knows
+what it got: the messaging adapter registers every one of them for the hop, and the
+gateway maps each to one HTTP status in its error table. The args are (message,
+details) so they serialise as plain JSON.
 """
 
 from __future__ import annotations
-
-from nameko.exceptions import deserialize_to_instance
 
 
 class DomainError(Exception):
@@ -22,17 +21,14 @@ class DomainError(Exception):
         return self.message
 
 
-@deserialize_to_instance
 class NotFound(DomainError):
     code = "NOT_FOUND"
 
 
-@deserialize_to_instance
 class Conflict(DomainError):
     code = "CONFLICT"
 
 
-@deserialize_to_instance
 class ValidationFailed(DomainError):
     """Bad input; `details` maps field names to their messages."""
 
@@ -45,6 +41,5 @@ def field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", {"fields": {field: [message]}})
 
 
-@deserialize_to_instance
 class Forbidden(DomainError):
     code = "FORBIDDEN"

@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from services.catalog.importer import import_records  # noqa: E402
 from services.catalog.models import Base  # noqa: E402
+from services.catalog.part import PART as CATALOG  # noqa: E402
 from services.catalog.titles import search_titles  # noqa: E402
 from services.chassis.config import load_config  # noqa: E402
 from services.chassis.context import SYSTEM  # noqa: E402
@@ -92,7 +93,7 @@ def run_queries(db, size: int) -> None:
 
 def bench(backend: str, url: str) -> None:
     config = {**load_config(), "catalog": {"DATABASE_URL": url}}
-    upgrade("catalog", config)
+    upgrade(CATALOG, config)
     db = open_database(url, Base.metadata)
     done, import_seconds = 0, 0.0
     for size in SIZES:

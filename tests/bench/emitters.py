@@ -7,24 +7,25 @@ core to itself: `python -m tests.bench.emitters MODE AMQP_URI DB_URL N [ARG]`.
 Prints one line of JSON with its timings when done.
 """
 
-import warnings
+from services.chassis.nameko.green import patch_process
 
-warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
-import eventlet  # noqa: E402
-
-eventlet.monkey_patch()
+patch_process()
 
 import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
+import eventlet  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 from nameko.events import EventDispatcher  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase  # noqa: E402
 
-from services.chassis.db import Database, make_engine, session_factories  # noqa: E402
+from services.chassis.config import load_config  # noqa: E402
+from services.chassis.db import make_engine, session_factories  # noqa: E402
 from services.chassis.envelope import make_envelope  # noqa: E402
-from services.chassis.outbox import Outbox, OutboxRelay, Relay  # noqa: E402
+from services.chassis.nameko.database import Database  # noqa: E402
+from services.chassis.nameko.relay import OutboxRelay, Relay  # noqa: E402
+from services.chassis.outbox import Outbox  # noqa: E402
 from services.chassis.tables import reliability_tables  # noqa: E402
 
 
@@ -57,7 +58,7 @@ def relay(amqp_uri: str, db_url: str, n: int) -> dict:
                 events.emit(session, "tick", i, {"n": i})
     print(json.dumps({"filled": n}), flush=True)
     sys.stdin.readline()
-    r = Relay(engine, outbox_table, "bench", amqp_uri, {"OUTBOX_BATCH": 1000})
+    r = Relay(engine, outbox_table, "bench", amqp_uri, {**load_config(), "OUTBOX_BATCH": 1000})
     started = time.time()
     sent = r.relay_all()
     return {"sent": sent, "started": started, "finished": time.time()}
@@ -88,7 +89,7 @@ def paced(amqp_uri: str, db_url: str, seconds: int, rate: int) -> dict:
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    config = {"AMQP_URI": amqp_uri, "bench": {"DATABASE_URL": db_url}, "OUTBOX_POLL_SECONDS": 1.0}
+    config = {**load_config(), "AMQP_URI": amqp_uri, "bench": {"DATABASE_URL": db_url}}
     container = ServiceContainer(PacedService, config)
     container.start()
     db = next(d for d in container.dependencies if isinstance(d, Database))

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from tests.support import pustaka, running_platform, wait_http
+from tests.support import pustaka, running_platform, wait_http, wait_services
 
 BIN = Path(sys.executable).parent
 
@@ -60,6 +60,7 @@ class Platform:
 
     def wait_ready(self, timeout=60.0) -> None:
         wait_http(self.url + "/ready", timeout=timeout)
+        wait_services(self.url, timeout=timeout)
 
 
 @pytest.fixture(

@@ -13,7 +13,9 @@ from tests.support import wait_for
 def test_health_ready_and_the_api_documents(platform):
     assert platform.get("/health", key="").json() == {"status": "ok"}
     ready = platform.get("/ready", key="")
-    assert ready.status_code == 200 and ready.json()["services"] == {"catalog": "ok"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "ok", "keys": "ok"}
+    status = platform.get("/v1/status", key="").json()["services"]
+    assert status == {"catalog": {"state": "ok", "processes": 2}}
     spec = platform.get("/v1/openapi.json", key="").json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/v1/catalog/titles"]["post"]
@@ -168,7 +170,11 @@ def test_a_stopped_service_answers_503_within_its_deadline(platform, stop):
     assert response.status_code in (503, 504), response.text
     assert response.json()["details"]["service"] == "catalog"
     assert elapsed < float(platform.env["RPC_TIMEOUT_SECONDS"]) + 1
-    assert platform.get("/ready", key="").status_code == 503
+    # One stopped service takes only its own routes out, never the gateway.
+    assert platform.get("/ready", key="").status_code == 200
+    status = platform.get("/v1/status", key="").json()["services"]["catalog"]
+    assert status == {"state": "SERVICE_UNAVAILABLE", "processes": 0}
+    assert platform.get("/health", key="").status_code == 200
 
     platform.ctl("start", stop)
     platform.wait_ready(timeout=30)

@@ -3,7 +3,7 @@ AMQP subscriber (kombu, not nameko) to see what reaches the broker."""
 
 import pytest
 
-from services.chassis.migrations import upgrade
+from pustaka import platform
 from tests.support import Subscriber
 
 
@@ -11,7 +11,7 @@ from tests.support import Subscriber
 def catalog_config(config, database_url):
     """Config whose catalogue database is migrated to head (SQLite, then PostgreSQL)."""
     config = {**config, "catalog": {"DATABASE_URL": database_url}}
-    upgrade("catalog", config)
+    list(platform.migrate(config, ["catalog"]))
     return config
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from services.catalog import exchange
 from services.catalog.models import Base, Title, TitleSubject, outbox_table
+from services.catalog.part import PART as CATALOG
 from services.chassis.context import Caller
 from services.chassis.db import open_database
 from services.chassis.migrations import upgrade
@@ -85,7 +86,7 @@ def test_the_cli_and_the_service_paths_write_the_same_catalogue(
         assert done.returncode == 0, done.stderr
     assert "added 25, unchanged 0, failed 0" in done.stdout
 
-    upgrade("catalog", {**base_config, "catalog": {"DATABASE_URL": second_database_url}})
+    upgrade(CATALOG, {**base_config, "catalog": {"DATABASE_URL": second_database_url}})
     db = open_database(second_database_url, Base.metadata)
     report = exchange.import_marc(
         db.transaction, path.read_bytes(), Caller(client_id="bulk", role="admin")

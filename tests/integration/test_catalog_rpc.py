@@ -54,7 +54,7 @@ def test_suggestion_approved_orders_one_acquisition_however_often_it_arrives(cat
     import json
 
     from services.chassis.envelope import make_envelope
-    from services.chassis.publisher import BatchPublisher
+    from services.chassis.nameko.publisher import BatchPublisher
     from tests.support import bodies
 
     ordered = subscriber.bind("catalog", "acquisition_ordered")

@@ -9,12 +9,13 @@ from kombu import Connection
 from sqlalchemy import Column, Integer, String, Table, func, select
 from sqlalchemy.orm import DeclarativeBase
 
-from services.chassis.db import Database, make_engine
-from services.chassis.deadletters import list_parked, replay
-from services.chassis.declare import declare_all
+from services.chassis.db import make_engine
 from services.chassis.envelope import make_envelope
-from services.chassis.handlers import event_handler
-from services.chassis.publisher import BatchPublisher
+from services.chassis.nameko.database import Database
+from services.chassis.nameko.deadletters import list_parked, replay
+from services.chassis.nameko.declare import declare_all
+from services.chassis.nameko.handlers import event_handler
+from services.chassis.nameko.publisher import BatchPublisher
 from services.chassis.tables import reliability_tables
 from tests.support import wait_for
 
@@ -46,10 +47,11 @@ class Listener:
         type(self).calls += 1
         if type(self).failing:
             raise RuntimeError("the read model is unavailable")
-        with self.db.applying(event) as session:
-            if session is None:
-                return
-            session.execute(effects.insert().values(event_id=event["id"], subject=event["subject"]))
+        self.db.apply_once(event, record_effect, event)
+
+
+def record_effect(session, event) -> None:
+    session.execute(effects.insert().values(event_id=event["id"], subject=event["subject"]))
 
 
 QUEUE = "evt-catalog-title_created--listener.on_title_created"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from deploy import local
+from pustaka.local import up
 from tests.support import wait_for
 
 SUPERVISORD = Path(sys.executable).with_name("supervisord")
@@ -53,7 +54,7 @@ def test_down_waits_until_supervisord_and_its_processes_have_stopped(var, superv
 
 def test_up_refuses_to_start_over_a_running_platform(var, supervised):
     with pytest.raises(SystemExit, match="already runs"):
-        local.up({"WEB_SERVER_ADDRESS": "127.0.0.1:1"})
+        up({"WEB_SERVER_ADDRESS": "127.0.0.1:1"})
     assert "[program:sleeper]" in (var / "supervisord.conf").read_text()  # nothing prepared
 
 
@@ -63,4 +64,4 @@ def test_up_refuses_a_gateway_address_in_use(var):
         taken.listen()
         address = f"127.0.0.1:{taken.getsockname()[1]}"
         with pytest.raises(SystemExit, match=f"something else listens on {address}"):
-            local.up({"WEB_SERVER_ADDRESS": address})
+            up({"WEB_SERVER_ADDRESS": address})

@@ -14,7 +14,8 @@ from services.catalog.models import outbox_table
 from services.catalog.service import CatalogService
 from services.chassis.config import ROOT, database_url
 from services.chassis.context import Caller
-from services.chassis.outbox import Relay, claim_batch
+from services.chassis.nameko.relay import Relay
+from services.chassis.outbox import claim_batch
 from tests.support import bodies
 
 ADMIN = Caller("k-admin", "admin")

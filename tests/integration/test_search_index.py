@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from services.catalog import branches, items, postings, titles
 from services.catalog.models import Base, SearchPosting, title_seq
+from services.catalog.part import PART as CATALOG
 from services.catalog.text import Term
 from services.chassis.context import SYSTEM
 from services.chassis.db import open_database
@@ -109,7 +110,7 @@ def test_concurrent_writers_sharing_words_lose_nothing(catalog_db):
 
 def test_the_migration_indexes_titles_already_there(base_config, database_url):
     config = {**base_config, "catalog": {"DATABASE_URL": database_url}}
-    upgrade("catalog", config, "0005")
+    upgrade(CATALOG, config, "0005")
     db = open_database(database_url, Base.metadata)
     with db.engine.begin() as conn:
         conn.execute(
@@ -120,7 +121,7 @@ def test_the_migration_indexes_titles_already_there(base_config, database_url):
                 " 'tambo alam kerinci zqall zqtypebook zqlangind', 'test', 0, 0, 1)"
             )
         )
-    upgrade("catalog", config)
+    upgrade(CATALOG, config)
     with db.reading() as session:
         found = titles.search_titles(session, {"q": "tambo kerinci", "type": "book"})
     assert [t["id"] for t in found["items"]] == ["T000007"]

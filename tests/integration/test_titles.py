@@ -20,8 +20,9 @@ def db(catalog_db):
 
 
 def create(db, caller=BRANCH, **fields):
+    """As the service does: in a unit of work acting for the caller."""
     payload = {"title": "Laskar Pelangi", "authors": ["Andrea Hirata"], **fields}
-    with db.transaction() as session:
+    with db.acting_as(caller.as_context()).transaction() as session:
         return titles.create_title(session, payload, caller)
 
 

@@ -5,7 +5,7 @@ from services.chassis.errors import Forbidden
 
 
 def test_caller_round_trips_through_context_data():
-    caller = Caller("k1", "branch", branch="KMN", scopes=("catalog:write",))
+    caller = Caller("k1", "branch", branch="KMN")
     assert Caller.from_context({"caller": caller.as_context()}) == caller
 
 

@@ -4,7 +4,6 @@ run once, before the services. Reads files only: no Docker, no cluster, no netwo
 
 from __future__ import annotations
 
-import importlib
 import re
 import shlex
 from pathlib import Path
@@ -13,15 +12,17 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from deploy.checks import broker_port, established_to, revisions, wait_for_schema
-from services.chassis.config import COMPONENTS, SERVICE_CLASSES
-from services.chassis.migrations import upgrade
+from deploy.checks import broker_port, established_to, wait_for_schema
+from pustaka import platform
+from services.chassis.migrations import revisions, upgrade
+
+PARTS = {p.name for p in platform.parts()}
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 K8S = DEPLOY / "k8s"
 BASE = K8S / "base"
 WORKLOADS = {"Deployment", "Job", "StatefulSet"}
-RUN = ["python", "-m", "services.chassis.run"]
+RUN = ["pustaka", "run"]
 IMAGE = "pustaka"
 
 
@@ -195,7 +196,7 @@ def test_deployments_probe_readiness_and_liveness_over_http_where_they_serve_it(
     gateway = pod(named("Deployment", "gateway"))["containers"][0]
     assert gateway["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert gateway["livenessProbe"]["httpGet"]["path"] == "/health"
-    # /ready waits up to 2 s for each service: the probe must wait longer.
+    # /ready tries the broker for up to 2 s: the probe must wait longer.
     assert gateway["readinessProbe"]["timeoutSeconds"] > 2
 
 
@@ -212,21 +213,20 @@ def test_dockerfile_runs_as_the_non_root_user_the_pods_expect():
     assert bases and set(bases) == {"python:3.11-slim"}
 
 
-def test_commands_name_service_classes_that_exist():
+def test_commands_run_the_parts_of_the_platform():
     runs = [(where, argv[len(RUN)]) for where, argv in commands() if argv[: len(RUN)] == RUN]
     assert len(runs) >= 5
-    for where, path in runs:
-        assert path in SERVICE_CLASSES.values(), f"{where} runs {path}, not a known service"
-        module, _, attr = path.partition(":")
-        cls = getattr(importlib.import_module(module), attr)
+    for where, name in runs:
+        assert name in PARTS, f"{where} runs {name}, not a part of the platform"
+        assert platform.part(name).service_class().name == name
         if where.startswith(("Deployment/", "compose/")):
-            assert where.split("/")[1] == cls.name, f"{where} runs the {cls.name} service"
+            assert where.split("/")[1] == name, f"{where} runs the {name} part"
     deployed = {where.split("/")[1] for where, _ in runs if where.startswith("Deployment/")}
     composed = {where.split("/")[1] for where, _ in runs if where.startswith("compose/")}
-    assert deployed == set(SERVICE_CLASSES), "every service needs a Deployment in k8s/base"
-    assert composed == set(SERVICE_CLASSES), "every service needs a service in compose.yaml"
+    assert deployed == PARTS, "every part needs a Deployment in k8s/base"
+    assert composed == PARTS, "every part needs a service in compose.yaml"
     in_base = {w["metadata"]["name"] for w in workloads(BASE) if w["kind"] == "Deployment"}
-    assert in_base == set(SERVICE_CLASSES)
+    assert in_base == PARTS
 
 
 def test_migrations_run_once_in_a_job_and_services_wait_for_them():
@@ -235,6 +235,7 @@ def test_migrations_run_once_in_a_job_and_services_wait_for_them():
     steps = [c["command"] for c in containers(job)]
     # Declare first: a schema at head then means the queues exist too.
     assert steps == [["pustaka", "declare"], ["pustaka", "migrate"]]
+    # the image's own pustaka, on PATH (pip installs the console script)
     for where, argv in commands():
         if not where.startswith(("Job/", "compose/migrate")):
             assert "pustaka migrate" not in " ".join(argv), f"{where} migrates: replicas race"
@@ -242,8 +243,8 @@ def test_migrations_run_once_in_a_job_and_services_wait_for_them():
         if workload["kind"] == "Deployment":
             name = workload["metadata"]["name"]
             waits = [c["command"] for c in pod(workload).get("initContainers", [])]
-            assert ["python", "-m", "deploy.checks", "schema", name] in waits
-            assert name in COMPONENTS
+            assert ["pustaka", "check", "schema", name] in waits
+            assert name in PARTS
 
 
 def test_compose_services_start_after_migrate():
@@ -254,7 +255,7 @@ def test_compose_services_start_after_migrate():
         assert migrate["depends_on"][dependency]["condition"] == "service_healthy"
         assert services[dependency]["healthcheck"]["test"]
     dependants = [n for n, s in services.items() if s.get("image") == migrate["image"]]
-    assert set(SERVICE_CLASSES) <= set(dependants)
+    assert set(dependants) >= PARTS
     for name in dependants:
         if name != "migrate":
             condition = services[name]["depends_on"]["migrate"]["condition"]
@@ -267,7 +268,7 @@ def test_every_part_has_a_database_of_its_own():
     environment = compose()["services"]["migrate"]["environment"]
     init_sql = compose()["configs"]["pustaka-databases"]["content"]
     parts = named("Secret", "postgres-parts")["stringData"]
-    for part in COMPONENTS:
+    for part in PARTS:
         for urls in (secret, environment):
             url = urlparse(urls[f"{part.upper()}__DATABASE_URL"])
             assert url.scheme.startswith("postgresql") and url.path == f"/{part}"
@@ -316,11 +317,12 @@ def test_broker_check_needs_an_established_connection_to_the_broker_port():
     assert not established_to(8000, TCP_TABLE.format(state="01"))
 
 
-def test_schema_check_waits_until_the_database_is_at_head(tmp_path):
+def test_schema_check_waits_until_the_database_is_at_every_head(tmp_path):
+    catalog = platform.part("catalog")
     config = {"catalog": {"DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}"}}
-    current, head = revisions("catalog", config)
-    assert current is None and head
-    assert not wait_for_schema("catalog", config, interval=0, timeout=0)
-    upgrade("catalog", config)
-    assert revisions("catalog", config) == (head, head)
-    assert wait_for_schema("catalog", config, interval=0, timeout=0)
+    current, heads = revisions(catalog, config)
+    assert current == set() and len(heads) == 2  # its own history and the shared branch
+    assert not wait_for_schema("catalog", lambda: revisions(catalog, config), 0, timeout=0)
+    upgrade(catalog, config)
+    assert revisions(catalog, config) == (heads, heads)
+    assert wait_for_schema("catalog", lambda: revisions(catalog, config), 0, timeout=0)

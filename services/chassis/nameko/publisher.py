@@ -13,7 +13,7 @@ import contextlib
 from amqp import Message
 from kombu import Connection, Exchange
 
-from .context import KEY as CALLER_KEY
+from services.chassis.context import KEY as CALLER_KEY
 
 
 class PublishFailed(Exception):

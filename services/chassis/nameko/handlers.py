@@ -7,7 +7,7 @@ three changes:
   unacked meanwhile (a crash redelivers it), up to HANDLER_MAX_ATTEMPTS attempts;
 - then the message is parked, intact, in the service's dead-letter queue before it
   is acked. nameko's own handler would ack and drop it.
-Idempotency is the handler's transaction: `with self.db.applying(event) as session`.
+Idempotency is the handler's transaction: `self.db.apply_once(event, effect, ...)`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import eventlet
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 
+from services.chassis.envelope import BadEnvelope, check_envelope
+
 from .deadletters import park
-from .envelope import BadEnvelope, check_envelope
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,9 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.ack_message(message)
             return result, exc_info
         config = self.container.config
-        max_attempts = int(config.get("HANDLER_MAX_ATTEMPTS", 5))
+        max_attempts = int(config["HANDLER_MAX_ATTEMPTS"])
         if attempt < max_attempts:
-            delay = float(config.get("HANDLER_RETRY_BASE_SECONDS", 0.2)) * 2 ** (attempt - 1)
+            delay = float(config["HANDLER_RETRY_BASE_SECONDS"]) * 2 ** (attempt - 1)
             log.warning(
                 "%s failed on %s (attempt %d of %d); retrying in %.2fs",
                 worker_ctx.entrypoint.method_name,

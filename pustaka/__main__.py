@@ -1,0 +1,5 @@
+import sys
+
+from pustaka.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""`make up` (`pustaka up`): the whole platform on this machine.
+
+Checks for (or starts) RabbitMQ, migrates every part's database, loads the demo
+data on first run, declares every queue, makes a demo admin key, then hands over to
+supervisord (deploy/local.py), which runs each part as processes of its own (N
+replicas each: CATALOG_REPLICAS=2), restarts any that dies, and on Ctrl-C stops
+them all. `make down` (`pustaka down`) stops it from another terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from deploy.local import listening, running_pid, supervise, var_dir
+
+from . import platform
+
+
+def demo_admin_key(config: dict, var: Path) -> str:
+    """The admin key made on first run, kept in var/demo-admin.key (mode 600)."""
+    path = var / "demo-admin.key"
+    if path.exists():
+        return path.read_text().strip()
+    from gateway.cli import gateway_db
+    from gateway.keys import create_key
+
+    db = gateway_db(config)
+    with db.transaction() as session:
+        _, key = create_key(session, "Demo administrator", "admin", rate_limit=0)
+    db.engine.dispose()
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+def prepare(config: dict) -> Path:
+    """Everything before the processes start; returns the runner's var directory."""
+    from deploy.broker import ensure
+
+    if not ensure(config["AMQP_URI"]):
+        sys.exit(1)
+    for name, _ in platform.migrate(config):
+        print(f"[up] migrated {name}", flush=True)
+    for name, added in platform.load_demos(config):
+        if added:
+            print(f"[up] loaded the {name} demo data: {added} records", flush=True)
+    platform.declare(config)
+    print("[up] declared exchanges and queues", flush=True)
+    return var_dir()
+
+
+def up(config: dict | None = None) -> None:
+    config = config or platform.load_config()
+    address = config["WEB_SERVER_ADDRESS"]
+    pid = running_pid(var_dir())
+    if pid is not None:
+        sys.exit(f"[up] the platform already runs (pid {pid}); `make down` stops it")
+    if listening(address):
+        sys.exit(f"[up] something else listens on {address}; set WEB_SERVER_ADDRESS=host:port")
+    var = prepare(config)
+    key = demo_admin_key(config, var)
+    print(
+        f"[up] gateway: http://{address}  (docs: http://{address}/docs)\n"
+        f"[up] demo admin key: {key}\n"
+        f"[up] try: curl -H 'Authorization: Bearer {key}' 'http://{address}/v1/catalog/titles'\n"
+        f"[up] Ctrl-C stops everything; supervisorctl -c {var / 'supervisord.conf'} status",
+        flush=True,
+    )
+    supervise(var, platform.programs())

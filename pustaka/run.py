@@ -1,0 +1,23 @@
+"""`python -m pustaka.run PART` (or `pustaka run PART`): one process of one part's
+service, as supervisord, compose and Kubernetes run it. The process is patched for
+green threads before anything else is imported."""
+
+from services.chassis.nameko.green import patch_process
+
+patch_process()
+
+import sys  # noqa: E402
+
+from services.chassis.nameko.run import run  # noqa: E402
+
+from .platform import load_config, part  # noqa: E402
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 1:
+        sys.exit("usage: python -m pustaka.run PART")
+    run(part(argv[0]).service_class(), load_config())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

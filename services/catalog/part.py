@@ -1,0 +1,12 @@
+"""The catalogue, as the composition root (pustaka/parts.py) knows it."""
+
+from services.chassis.part import Part
+
+PART = Part(
+    name="catalog",
+    package="services.catalog",
+    service="services.catalog.service:CatalogService",
+    contract="services.catalog.schemas",
+    demo="services.catalog.demo:load_demo",
+    cli="services.catalog.cli",
+)

@@ -1,0 +1,50 @@
+"""Running one service class in this process until SIGTERM or SIGINT, which stop
+it gracefully (running workers finish). The composition root's
+`python -m pustaka.run PART` patches the process first (green.py), loads the
+configuration and calls `run`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import eventlet
+from eventlet.event import Event
+from nameko.runners import ServiceRunner
+
+
+class QuietExpected(logging.Filter):
+    """nameko logs a worker's expected error (a client's mistake) with its traceback;
+    keep the one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("(expected)"):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def run(service_cls, config: dict) -> None:
+    logging.basicConfig(
+        level=config["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+    )
+    logging.getLogger("nameko.containers").addFilter(QuietExpected())
+    runner = ServiceRunner(config)
+    runner.add_service(service_cls)
+    stopping = Event()
+
+    def on_signal(signum, _frame):
+        if not stopping.ready():
+            stopping.send(signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    runner.start()
+    logging.getLogger(__name__).info("%s started", service_cls.name)
+    waiter = eventlet.spawn(runner.wait)
+    stopper = eventlet.spawn(lambda: (stopping.wait(), runner.stop()))
+    try:
+        waiter.wait()
+    finally:
+        stopper.kill()

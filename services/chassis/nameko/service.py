@@ -1,0 +1,67 @@
+"""What every service class shares: the outbox relay, its health check, the caller
+of a call, and the `rpc` entrypoint with the chassis' rules built in."""
+
+from __future__ import annotations
+
+import logging
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+from sqlalchemy import text
+
+from services.chassis.context import Caller
+from services.chassis.errors import DomainError
+
+from .errors import registered
+from .relay import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRpc(Rpc):
+    """nameko's rpc entrypoint, with two changes. A domain error leaves as a class the
+    caller knows (see errors.py). A reply that cannot be published (the broker went
+    away) fails that call, not the process: nameko would kill the container. The
+    request, never acknowledged, is delivered again once the broker is back."""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        if exc_info is not None and (known := registered(exc_info[1])) is not exc_info[1]:
+            exc_info = (type(known), known, exc_info[2])
+        try:
+            return self.rpc_consumer.handle_result(message, result, exc_info)
+        except Exception:
+            log.warning(
+                "could not reply to %s.%s; it will be delivered again",
+                worker_ctx.service_name,
+                worker_ctx.entrypoint.method_name,
+                exc_info=True,
+            )
+            return result, exc_info
+
+
+def rpc(fn):
+    """@rpc with our domain errors declared as expected: a caller's mistake is
+    answered as a typed error, not logged as a failure of ours."""
+    return ServiceRpc.decorator(expected_exceptions=DomainError)(fn)
+
+
+class CallerProvider(DependencyProvider):
+    """`self.caller` in an entrypoint: who made the call, from nameko context data."""
+
+    def get_dependency(self, worker_ctx) -> Caller:
+        return Caller.from_context(worker_ctx.context_data)
+
+
+class ServiceBase:
+    """Base of each service class, which declares `name` and `db = Database(Base)`.
+    It brings the outbox relay (so events committed are always published), the
+    caller of each call and the health check."""
+
+    caller = CallerProvider()
+    relay = OutboxRelay()
+
+    @rpc
+    def health(self) -> dict:
+        with self.db.reading() as session:
+            session.execute(text("SELECT 1"))
+        return {"service": self.name, "ok": True}

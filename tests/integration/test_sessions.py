@@ -1,0 +1,99 @@
+"""The unit of work's sessions, on SQLite and PostgreSQL, on a small schema of the
+chassis' own: a reading session cannot write, an event is applied once, and the
+caller of the unit of work rides on every event it emits."""
+
+import json
+
+import pytest
+from sqlalchemy import Column, Integer, String, insert, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import DeclarativeBase
+
+from services.chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
+from services.chassis.envelope import make_envelope
+from services.chassis.outbox import Outbox
+from services.chassis.tables import reliability_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox, applied = reliability_tables(Base.metadata)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    text = Column(String(50))
+
+
+@pytest.fixture
+def db(database_url):
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    db = open_database(database_url, Base.metadata)
+    db.consumer = "notes.on_event"
+    yield db
+    db.engine.dispose()
+
+
+def notes(db) -> list[str]:
+    with db.reading() as session:
+        return session.scalars(select(Note.text).order_by(Note.id)).all()
+
+
+def test_a_reading_session_refuses_orm_writes(db):
+    with pytest.raises(ReadOnlySession), db.reading() as session:
+        session.add(Note(text="lost"))
+        session.flush()
+    assert notes(db) == []
+
+
+def test_a_reading_session_refuses_statements_that_write(db):
+    with pytest.raises(DBAPIError, match="(?i)read.only|readonly"), db.reading() as session:
+        session.execute(insert(Note).values(text="lost"))
+    assert notes(db) == []
+    with db.transaction() as session:  # the same pooled connection writes again after
+        session.add(Note(text="kept"))
+    assert notes(db) == ["kept"]
+
+
+def add_note(session, text: str) -> str:
+    session.add(Note(text=text))
+    return text
+
+
+def test_apply_once_runs_the_effect_once_and_says_so_on_a_repeat(db):
+    event = make_envelope("catalog", "title_created", "T000001", {})
+    assert db.apply_once(event, add_note, "once") == "once"
+    assert db.apply_once(event, add_note, "twice") is REPEAT
+    assert notes(db) == ["once"]
+    other = make_envelope("catalog", "title_created", "T000002", {})
+    assert db.apply_once(other, add_note, "another") == "another"
+
+
+def test_a_failed_effect_leaves_the_event_to_be_applied_again(db):
+    event = make_envelope("catalog", "title_created", "T000003", {})
+
+    def failing(session):
+        add_note(session, "half")
+        raise RuntimeError("the effect failed")
+
+    with pytest.raises(RuntimeError):
+        db.apply_once(event, failing)
+    assert db.apply_once(event, add_note, "whole") == "whole"
+    assert notes(db) == ["whole"]
+
+
+def test_events_carry_the_caller_of_their_unit_of_work(db):
+    events = Outbox("notes", outbox)
+    caller = {"client_id": "k-kmn", "role": "branch", "branch": "KMN", "partner": None}
+    with db.acting_as(caller).transaction() as session:
+        events.emit(session, "note_added", "N1", {"text": "x"})
+    with db.transaction() as session:  # a unit of work of the platform itself
+        events.emit(session, "note_added", "N2", {"text": "y"})
+    with db.reading() as session:
+        rows = session.execute(select(outbox.c.context).order_by(outbox.c.id)).scalars().all()
+    assert [json.loads(r) if r else None for r in rows] == [caller, None]

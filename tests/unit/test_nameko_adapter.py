@@ -1,0 +1,44 @@
+"""The messaging adapter's own rules, one class at a time."""
+
+from nameko.exceptions import deserialize, serialize
+
+from services.chassis.errors import Conflict, NotFound
+from services.chassis.nameko.errors import registered
+from services.chassis.nameko.service import ServiceRpc
+
+
+class TitleWithdrawn(Conflict):
+    """A service's own error class: defined after the adapter registered the chassis'."""
+
+    code = "TITLE_WITHDRAWN"
+
+
+def test_every_chassis_error_crosses_the_hop_as_itself():
+    again = deserialize(serialize(NotFound("No title 'T9'.", {"id": "T9"})))
+    assert type(again) is NotFound and again.details == {"id": "T9"}
+
+
+def test_an_unregistered_error_leaves_as_its_nearest_registered_class():
+    sent = registered(TitleWithdrawn("T1 is withdrawn.", {"id": "T1"}))
+    again = deserialize(serialize(sent))
+    assert type(again) is Conflict  # not a RemoteError, which the gateway answers 500
+    assert (again.message, again.details) == ("T1 is withdrawn.", {"id": "T1"})
+    assert sent.code == "TITLE_WITHDRAWN"
+
+
+class BrokerGone:
+    def handle_result(self, message, result, exc_info):
+        raise ConnectionResetError("the broker went away")
+
+
+class Worker:
+    service_name, entrypoint = "catalog", type("E", (), {"method_name": "create_title"})
+
+
+def test_a_reply_that_cannot_be_sent_fails_the_call_not_the_process():
+    entrypoint = ServiceRpc.__new__(ServiceRpc)
+    entrypoint.rpc_consumer = BrokerGone()
+    assert entrypoint.handle_result("message", Worker(), {"id": "T1"}, None) == (
+        {"id": "T1"},
+        None,
+    )
