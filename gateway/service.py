@@ -9,7 +9,7 @@ from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Response
 
-from services.catalog.schemas import (
+from services.catalog.contract import (
     BranchInput,
     BranchList,
     BranchOutput,

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
 
+from .contract import AcquisitionOutput
 from .models import Acquisition, acquisition_seq, events, title_id
-from .schemas import AcquisitionOutput
 
 acquisition_output = AcquisitionOutput()
 
@@ -30,18 +30,17 @@ def dump_acquisition(acq: Acquisition) -> dict:
 
 
 def order_from_suggestion(session: Session, data: dict) -> dict:
-    """Record the acquisition an approved suggestion asks for; the same suggestion
-    again gives back the acquisition already made."""
-    suggestion_id = str(data.get("suggestion_id") or data.get("id") or "")
-    if not suggestion_id or not data.get("title"):
-        raise ValueError("suggestion_approved without suggestion_id or title")
+    """Record the acquisition an approved suggestion asks for (its data as the
+    contract's SuggestionApproved reads it); the same suggestion again gives back the
+    acquisition already made."""
+    suggestion_id = data["suggestion_id"]
     existing = session.scalar(select(Acquisition).where(Acquisition.suggestion_id == suggestion_id))
     if existing is not None:
         return dump_acquisition(existing)
     acq = Acquisition(
         suggestion_id=suggestion_id,
-        title=str(data["title"])[:500],
-        authors=[str(a) for a in data.get("authors") or []],
+        title=data["title"],
+        authors=data.get("authors") or [],
         isbn=data.get("isbn"),
         branch_code=data.get("branch"),
     )

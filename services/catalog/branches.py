@@ -11,8 +11,8 @@ from services.chassis.context import Caller
 from services.chassis.errors import NotFound
 from services.chassis.schemas import load
 
-from .models import Branch, Location
-from .schemas import CODE, BranchInput, BranchOutput, LocationInput
+from .contract import CODE, BranchInput, BranchOutput, LocationInput
+from .models import Branch, Location, events
 
 branch_input, branch_output, location_input = BranchInput(), BranchOutput(), LocationInput()
 
@@ -39,7 +39,7 @@ def put_branch(session: Session, payload: dict, caller: Caller) -> dict:
     branch.name, branch.address, branch.updated_at = data["name"], data.get("address"), time.time()
     session.add(branch)
     session.flush()
-    return _dump(session, branch)
+    return _changed(session, branch)
 
 
 def put_location(session: Session, branch_code: str, payload: dict, caller: Caller) -> dict:
@@ -52,7 +52,14 @@ def put_location(session: Session, branch_code: str, payload: dict, caller: Call
     location.name = data["name"]
     session.add(location)
     session.flush()
-    return _dump(session, branch)
+    return _changed(session, branch)
+
+
+def _changed(session: Session, branch: Branch) -> dict:
+    """The branch as it now is, told to the services that keep branch codes."""
+    dumped = _dump(session, branch)
+    events.emit(session, "branch_updated", branch.code, dumped)
+    return dumped
 
 
 def get_branch_row(session: Session, code: str) -> Branch:

@@ -11,9 +11,9 @@ from services.chassis.pagination import decode_cursor, page
 from services.chassis.schemas import load
 
 from . import marc
+from .contract import MATERIAL_TYPES, HarvestQuery
 from .items import with_held_copies
 from .models import Branch, Item, Title
-from .schemas import MATERIAL_TYPES, HarvestQuery
 from .titles import availability, dump_title, find_title
 
 harvest_query = HarvestQuery()

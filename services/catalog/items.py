@@ -12,8 +12,8 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
+from .contract import BARCODE, ItemInput, ItemStatusInput
 from .models import Branch, Item, Location, Title, events, title_id, title_seq
-from .schemas import BARCODE, ItemInput, ItemStatusInput
 from .titles import find_title, iso_time, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()

@@ -1,5 +1,5 @@
 """MARC21 to and from Pustaka's title dicts (the TitleInput/TitleOutput shapes in
-schemas.py). Pure: no database, no nameko; pymarc does the record model.
+contract.py). Pure: no database, no nameko; pymarc does the record model.
 
 Reading (record_to_title)                  Writing (title_to_record)
   020 $a         isbn (qualifiers dropped)   020 $a
@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pymarc import Field, Indicators, Leader, Record, Subfield
 from pymarc.marcxml import MARC_XML_NS, record_to_xml_node
 
-from .schemas import ELECTRONIC
+from .contract import ELECTRONIC
 
 ORG_CODE = "ID-SpPKSP"  # MARC organisation code of Perpustakaan Kota Sungai Penuh
 

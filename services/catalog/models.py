@@ -21,13 +21,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.chassis.outbox import Outbox
 from services.chassis.tables import Id, reliability_tables
 
+from .contract import CONTRACT
+
 
 class Base(DeclarativeBase):
     pass
 
 
 outbox_table, applied_events_table = reliability_tables(Base.metadata)
-events = Outbox("catalog", outbox_table)
+events = Outbox(CONTRACT, outbox_table)
 
 
 class Branch(Base):

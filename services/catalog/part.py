@@ -6,7 +6,7 @@ PART = Part(
     name="catalog",
     package="services.catalog",
     service="services.catalog.service:CatalogService",
-    contract="services.catalog.schemas",
+    contract="services.catalog.contract",
     demo="services.catalog.demo:load_demo",
     cli="services.catalog.cli",
 )

@@ -10,6 +10,7 @@ from services.chassis.nameko.handlers import event_handler
 from services.chassis.nameko.service import ServiceBase, rpc
 
 from . import acquisitions, branches, exchange, harvest, items, titles
+from .contract import CONTRACT
 from .models import Base
 
 
@@ -115,6 +116,6 @@ class CatalogService(ServiceBase):
             return exchange.export_search(session, params)
 
     # -- what other services tell us -------------------------------------------------
-    @event_handler("feedback", "suggestion_approved")
+    @event_handler(CONTRACT.consumed("feedback", "suggestion_approved"))
     def on_suggestion_approved(self, event: dict) -> None:
         self.db.apply_once(event, acquisitions.order_from_suggestion, event["data"])

@@ -17,8 +17,8 @@ from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from . import acquisitions, postings, search
+from .contract import TitleInput, TitleQuery
 from .models import Item, Title, TitleSubject, events, title_seq
-from .schemas import TitleInput, TitleQuery
 from .text import document, facet_tokens, fold
 
 title_input = TitleInput()

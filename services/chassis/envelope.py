@@ -40,4 +40,8 @@ def check_envelope(body) -> dict:
 
 
 def major_version(envelope: dict) -> int:
-    return int(envelope["dataschema"].rsplit("/v", 1)[1].split(".")[0])
+    """The major version its dataschema names (`catalog.title_created/v1`)."""
+    try:
+        return int(str(envelope["dataschema"]).rsplit("/v", 1)[1].split(".")[0])
+    except (IndexError, ValueError) as exc:
+        raise BadEnvelope(f"dataschema {envelope['dataschema']!r} names no version") from exc

@@ -18,36 +18,28 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .bulk import insert_rows
+from .contract import Contract
 from .db import CONTEXT
 from .envelope import make_envelope
 
 
 class Outbox:
-    """Records the events of one service."""
+    """Records the events of one service: only those its contract declares, each
+    stamped with the version the contract gives it."""
 
-    def __init__(self, service: str, table: Table):
-        self.service = service
+    def __init__(self, contract: Contract, table: Table):
+        self.contract = contract
+        self.service = contract.service
         self.table = table
 
-    def emit(
-        self,
-        session: Session,
-        event_type: str,
-        subject,
-        data: dict,
-        version: int = 1,
-    ) -> dict:
-        return self.emit_many(session, [(event_type, subject, data)], version)[0]
+    def emit(self, session: Session, event_type: str, subject, data: dict) -> dict:
+        return self.emit_many(session, [(event_type, subject, data)])[0]
 
-    def emit_many(
-        self,
-        session: Session,
-        events: list[tuple[str, object, dict]],
-        version: int = 1,
-    ) -> list[dict]:
+    def emit_many(self, session: Session, events: list[tuple[str, object, dict]]) -> list[dict]:
         """Store (event type, subject, data) events in one statement. They carry the
         caller of the session's unit of work (see DatabaseSession.acting_as)."""
-        envelopes = [make_envelope(self.service, t, s, d, version) for t, s, d in events]
+        version = {t: self.contract.event(t).version for t in {t for t, _, _ in events}}
+        envelopes = [make_envelope(self.service, t, s, d, version[t]) for t, s, d in events]
         context = session.info.get(CONTEXT)
         now, context_json = time.time(), json.dumps(context) if context else None
         insert_rows(

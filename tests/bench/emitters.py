@@ -16,11 +16,13 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 import eventlet  # noqa: E402
+from marshmallow import Schema, fields  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 from nameko.events import EventDispatcher  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase  # noqa: E402
 
 from services.chassis.config import load_config  # noqa: E402
+from services.chassis.contract import Contract, Event  # noqa: E402
 from services.chassis.db import make_engine, session_factories  # noqa: E402
 from services.chassis.envelope import make_envelope  # noqa: E402
 from services.chassis.nameko.database import Database  # noqa: E402
@@ -34,7 +36,8 @@ class Base(DeclarativeBase):
 
 
 outbox_table, _ = reliability_tables(Base.metadata)
-events = Outbox("bench", outbox_table)
+TICK = Schema.from_dict({"n": fields.Integer()})
+events = Outbox(Contract("bench", events=(Event("tick", TICK),)), outbox_table)
 
 
 class PacedService:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from gateway.asyncapi import build_asyncapi
 from services.catalog import acquisitions, branches, items, titles
+from services.catalog.contract import EVENT_SCHEMAS
 from services.catalog.models import outbox_table
-from services.catalog.schemas import EVENT_SCHEMAS
 from services.chassis.context import SYSTEM
 from services.chassis.envelope import REQUIRED, major_version
 
@@ -26,7 +26,7 @@ def test_every_emitted_event_matches_its_documented_schema(catalog_db):
     with catalog_db.reading() as s:
         envelopes = [json.loads(e) for e in s.scalars(select(outbox_table.c.envelope))]
 
-    documented = build_asyncapi((("catalog", "services.catalog.schemas"),))["channels"]
+    documented = build_asyncapi((("catalog", "services.catalog.contract"),))["channels"]
     seen = set()
     for envelope in envelopes:
         event_type = envelope["type"].split(".", 1)[1]

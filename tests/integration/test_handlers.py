@@ -6,9 +6,11 @@ import json
 import eventlet
 import pytest
 from kombu import Connection
+from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, String, Table, func, select
 from sqlalchemy.orm import DeclarativeBase
 
+from services.chassis.contract import Consumes
 from services.chassis.db import make_engine
 from services.chassis.envelope import make_envelope
 from services.chassis.nameko.database import Database
@@ -34,6 +36,12 @@ effects = Table(
 )
 
 
+class TitleSeen(Schema):
+    """What the listener reads of a title_created: the title, nothing else."""
+
+    title = fields.String(required=True)
+
+
 class Listener:
     """Records each title it hears of; fails while `failing` is set."""
 
@@ -42,7 +50,7 @@ class Listener:
     failing = False
     calls = 0
 
-    @event_handler("catalog", "title_created")
+    @event_handler(Consumes("catalog", "title_created", TitleSeen, versions=(1,)))
     def on_title_created(self, event):
         type(self).calls += 1
         if type(self).failing:
@@ -142,3 +150,19 @@ def test_a_body_that_is_not_an_envelope_is_parked_at_once(config, listener):
     assert message.attempts == 0
     assert "BadEnvelope" in message.error
     assert Listener.calls == 0
+
+
+def test_an_event_of_a_major_version_the_handler_does_not_read_is_parked(config, listener):
+    event = make_envelope("catalog", "title_created", "T000004", {"title": "x"}, version=2)
+    publish(config, event)
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    assert message.attempts == 0 and Listener.calls == 0
+    assert "catalog.title_created/v2: this handler reads v1 only" in message.error
+
+
+def test_data_the_handlers_schema_cannot_read_is_parked_with_the_field(config, listener):
+    event = make_envelope("catalog", "title_created", "T000005", {"subtitle": "no title"})
+    publish(config, event)
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    assert message.attempts == 0 and Listener.calls == 0
+    assert "ValidationError" in message.error and "title" in message.error

@@ -5,10 +5,12 @@ caller of the unit of work rides on every event it emits."""
 import json
 
 import pytest
+from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, String, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
+from services.chassis.contract import Contract, Event
 from services.chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
 from services.chassis.envelope import make_envelope
 from services.chassis.outbox import Outbox
@@ -88,7 +90,8 @@ def test_a_failed_effect_leaves_the_event_to_be_applied_again(db):
 
 
 def test_events_carry_the_caller_of_their_unit_of_work(db):
-    events = Outbox("notes", outbox)
+    schema = Schema.from_dict({"text": fields.String()})
+    events = Outbox(Contract("notes", events=(Event("note_added", schema),)), outbox)
     caller = {"client_id": "k-kmn", "role": "branch", "branch": "KMN", "partner": None}
     with db.acting_as(caller).transaction() as session:
         events.emit(session, "note_added", "N1", {"text": "x"})

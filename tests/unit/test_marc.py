@@ -9,7 +9,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from pymarc.marcxml import MARC_XML_NS, record_to_xml_node
 
 from services.catalog import marc
-from services.catalog.schemas import MATERIAL_TYPES
+from services.catalog.contract import MATERIAL_TYPES
 
 NS = f"{{{MARC_XML_NS}}}"
 BOOK_LEADER = "00000nam a2200000 i 4500"

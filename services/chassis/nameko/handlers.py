@@ -1,8 +1,10 @@
 """Reliable event handling.
 
-`event_handler(source, event_type)` is nameko's service-pool event handler with
-three changes:
-- the body must be a complete envelope (else it is parked at once);
+`event_handler(consumes)` (a Consumes of the service's contract) is nameko's
+service-pool event handler with these changes:
+- the body must be a complete envelope of a major version the handler reads, whose
+  data its schema can read (else it is parked at once, with the reason: retrying
+  could not help); the handler gets the data as that schema loaded it;
 - a handler that raises is retried in-process with exponential backoff, the message
   unacked meanwhile (a crash redelivers it), up to HANDLER_MAX_ATTEMPTS attempts;
 - then the message is parked, intact, in the service's dead-letter queue before it
@@ -20,7 +22,8 @@ import eventlet
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 
-from services.chassis.envelope import BadEnvelope, check_envelope
+from services.chassis.contract import Consumes, ValidationError, read_event_data
+from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
 
@@ -28,13 +31,26 @@ log = logging.getLogger(__name__)
 
 
 class ReliableEventHandler(EventHandler):
+    def __init__(self, consumes: Consumes, **kwargs):
+        self.consumes = consumes
+        super().__init__(consumes.source, consumes.type, **kwargs)
+
     def handle_message(self, body, message):
         try:
-            check_envelope(body)
-        except BadEnvelope as exc:
-            self._park(message, 0, f"BadEnvelope: {exc}")
+            event = self._readable(body)
+        except (BadEnvelope, ValidationError) as exc:
+            self._park(message, 0, f"{type(exc).__name__}: {exc}")
             return
-        self._spawn(body, message, attempt=1)
+        self._spawn(event, message, attempt=1)
+
+    def _readable(self, body) -> dict:
+        """The envelope, its data as this handler's schema reads it."""
+        envelope = check_envelope(body)
+        version = major_version(envelope)
+        if version not in self.consumes.versions:
+            readable = ", ".join(f"v{v}" for v in self.consumes.versions)
+            raise BadEnvelope(f"{envelope['dataschema']}: this handler reads {readable} only")
+        return {**envelope, "data": read_event_data(self.consumes, envelope["data"])}
 
     def _spawn(self, body, message, attempt: int) -> None:
         context_data = self.unpack_message_headers(message)

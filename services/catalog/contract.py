@@ -1,11 +1,17 @@
-"""The catalogue's public contract: what its RPC methods take and give, and the data
-of the events it publishes. The gateway documents its routes from these."""
+"""The catalogue's public contract: its RPC methods with what they take and give and
+the errors they may answer, the events it publishes (each with its schema and major
+version), and the events of others it reads. This module is all that the gateway and
+other services may import of the catalogue; the gateway documents its routes from it.
+"""
 
 from __future__ import annotations
 
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from services.chassis.contract import Consumes, Contract, Event, Method
+from services.chassis.errors import Conflict, Forbidden, NotFound
 
 MATERIAL_TYPES = ("book", "magazine", "journal", "ebook", "database", "audiovisual")
 ELECTRONIC = ("ebook", "database")
@@ -233,12 +239,79 @@ class ImportResult(Schema):
     )
 
 
-# Event data (the envelope's `data`) by event type; all at version 1.
-EVENT_SCHEMAS = {
-    "title_created": TitleOutput,
-    "title_updated": TitleOutput,
-    "title_withdrawn": TitleOutput,
-    "item_added": ItemOutput,
-    "item_status_changed": ItemStatusChanged,
-    "acquisition_ordered": AcquisitionOutput,
-}
+class SuggestionApproved(Schema):
+    """What the catalogue reads of feedback's suggestion_approved: a reader's
+    suggestion that the library decided to buy (feedback's contract has it whole)."""
+
+    suggestion_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    authors = fields.List(fields.String(), load_default=list)
+    isbn = fields.String(allow_none=True)
+    branch = fields.String(allow_none=True)
+
+
+TITLE = ("title_id",)
+
+CONTRACT = Contract(
+    service="catalog",
+    methods=(
+        Method("create_title", ("payload",), TitleInput, TitleOutput, (Forbidden, Conflict), True),
+        Method(
+            "update_title",
+            ("title_id", "payload"),
+            TitleInput,
+            TitleOutput,
+            (Forbidden, NotFound, Conflict),
+            True,
+        ),
+        Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), True),
+        Method("get_title", TITLE, None, TitleOutput, (NotFound,)),
+        Method("search_titles", ("params",), TitleQuery, TitlePage),
+        Method(
+            "add_item",
+            ("title_id", "payload"),
+            ItemInput,
+            ItemOutput,
+            (Forbidden, NotFound, Conflict),
+            True,
+        ),
+        Method(
+            "change_item_status",
+            ("barcode", "payload"),
+            ItemStatusInput,
+            ItemOutput,
+            (Forbidden, NotFound),
+            True,
+        ),
+        Method("get_item", ("barcode",), None, ItemOutput, (NotFound,)),
+        Method("put_branch", ("payload",), BranchInput, BranchOutput, (Forbidden,), True),
+        Method(
+            "put_location",
+            ("branch_code", "payload"),
+            LocationInput,
+            BranchOutput,
+            (Forbidden, NotFound),
+            True,
+        ),
+        Method("list_branches", (), None, BranchList),
+        Method("harvest", ("params",), HarvestQuery),
+        Method("harvest_record", ("title_id", "with_marc")),
+        Method("harvest_info"),
+        Method("import_marc", ("data_base64",), None, ImportResult, (Forbidden,), True, 600.0),
+        Method("export_title_marcxml", TITLE, None, None, (NotFound,)),
+        Method("export_search_marcxml", ("params",), TitleQuery, None, (), False, 60.0),
+        Method("health"),
+    ),
+    events=(
+        Event("title_created", TitleOutput),
+        Event("title_updated", TitleOutput),
+        Event("title_withdrawn", TitleOutput),
+        Event("item_added", ItemOutput),
+        Event("item_status_changed", ItemStatusChanged),
+        Event("acquisition_ordered", AcquisitionOutput),
+        Event("branch_updated", BranchOutput),
+    ),
+    consumes=(Consumes("feedback", "suggestion_approved", SuggestionApproved, versions=(1,)),),
+)
+# Event data (the envelope's `data`) by event type: what the AsyncAPI document shows.
+EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}

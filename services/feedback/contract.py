@@ -1,0 +1,24 @@
+"""Feedback's public contract, so far: the events it publishes that others read.
+Its methods come with the service itself."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.chassis.contract import Contract, Event
+
+
+class SuggestionApproved(Schema):
+    """A reader's suggestion of a title to buy, approved by the library: the
+    catalogue puts it on order."""
+
+    suggestion_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    authors = fields.List(fields.String(), required=True)
+    isbn = fields.String(allow_none=True)
+    branch = fields.String(allow_none=True, metadata={"description": "where it is wanted"})
+    votes = fields.Integer(required=True, metadata={"description": "readers who backed it"})
+
+
+CONTRACT = Contract(service="feedback", events=(Event("suggestion_approved", SuggestionApproved),))
+EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}

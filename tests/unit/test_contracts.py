@@ -1,0 +1,72 @@
+"""Service contracts as the code uses them: every event a service reads is one its
+producer's contract declares, at a version it reads, with every field it relies on;
+the outbox emits only declared events, stamped with their version."""
+
+import importlib
+
+import pytest
+from marshmallow import Schema, fields
+from sqlalchemy import MetaData
+from sqlalchemy.orm import Session
+
+from pustaka import platform
+from services.chassis.contract import Consumes, Contract, Event, incompatibilities
+from services.chassis.outbox import Outbox
+from services.chassis.tables import reliability_tables
+
+
+def consumed():
+    for part in platform.services():
+        for consumes in part.contract_module().CONTRACT.consumes:
+            yield pytest.param(part.name, consumes, id=f"{part.name}<-{consumes.source}")
+
+
+@pytest.mark.parametrize("consumer,consumes", list(consumed()))
+def test_what_a_service_reads_its_producer_promises(consumer, consumes):
+    producer = importlib.import_module(f"services.{consumes.source}.contract").CONTRACT
+    event = producer.event(consumes.type)
+    assert event.version in consumes.versions
+    assert incompatibilities(consumes.schema, event.schema) == []
+
+
+class Wanted(Schema):
+    id = fields.String(required=True)
+    count = fields.Integer(required=True)
+    note = fields.String()
+
+
+class Given(Schema):
+    id = fields.String(required=True)
+    count = fields.String(required=True)
+
+
+def test_incompatibilities_name_each_broken_promise():
+    assert incompatibilities(Wanted, Given) == ["count: a Integer here, a String there"]
+    assert incompatibilities(Given, Wanted) == ["count: a String here, a Integer there"]
+    assert incompatibilities(Wanted, Schema) == [
+        "id: the producer has no such field",
+        "count: the producer has no such field",
+    ]
+
+
+CONTRACT = Contract(service="notes", events=(Event("note_added", Given, version=3),))
+
+
+def test_the_outbox_emits_only_declared_events_at_their_version(tmp_path):
+    outbox, _ = reliability_tables(MetaData())
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'o.db'}")
+    outbox.metadata.create_all(engine)
+    with Session(engine) as session:
+        envelope = Outbox(CONTRACT, outbox).emit(session, "note_added", "N1", {"id": "N1"})
+        assert envelope["dataschema"] == "notes.note_added/v3"
+        with pytest.raises(LookupError, match="declares no event 'note_deleted'"):
+            Outbox(CONTRACT, outbox).emit(session, "note_deleted", "N1", {})
+
+
+def test_a_contract_names_what_it_lacks():
+    with pytest.raises(LookupError, match="notes has no method 'nothing'"):
+        CONTRACT.method("nothing")
+    with pytest.raises(LookupError, match="no use of catalog.title_created"):
+        Contract("x", consumes=(Consumes("a", "b", Given),)).consumed("catalog", "title_created")
