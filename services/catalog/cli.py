@@ -1,7 +1,8 @@
 """`pustaka catalog ...`: the catalogue's own operator commands, run where the
 catalogue's database is reachable.
 
-  pustaka catalog import FILE [--as NAME]   import a MARC21 or MARCXML file, with progress
+  pustaka catalog import FILE [--as NAME]   import a MARC21 or MARCXML file, with progress;
+                                             bad records and skipped holdings to stderr
   pustaka catalog export [--q WORDS] [--type T] ...  MARCXML of every match, to stdout
   pustaka catalog demo                       load the demo collection if the catalogue is empty
 """
@@ -49,7 +50,10 @@ def run(args, config) -> None:
             def progress(report):
                 bar.update(report.seen - bar.n)
                 bar.set_postfix(
-                    added=report.added, unchanged=report.unchanged, failed=len(report.failed)
+                    added=report.added,
+                    unchanged=report.unchanged,
+                    failed=len(report.failed),
+                    skipped=len(report.skipped),
                 )
 
             caller = Caller(client_id=args.who, role="admin")
@@ -57,7 +61,16 @@ def run(args, config) -> None:
             report = exchange.import_marc(cataloguer.transaction, data, caller, progress)
         for problem in report.failed:
             print(f"record {problem['position']}: {problem['reason']}", file=sys.stderr)
-        print(f"added {report.added}, unchanged {report.unchanged}, failed {len(report.failed)}")
+        for holding in report.skipped:
+            print(
+                f"record {holding['position']}: skipped holding {holding['holding']}"
+                f" ({holding['tag']}): {holding['reason']}",
+                file=sys.stderr,
+            )
+        print(
+            f"added {report.added}, unchanged {report.unchanged}, failed {len(report.failed)},"
+            f" holdings skipped {len(report.skipped)}"
+        )
     elif args.catalog_cmd == "export":
         params = {
             k: getattr(args, k)

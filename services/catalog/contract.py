@@ -231,11 +231,26 @@ class HarvestQuery(Schema):
     marc = fields.Boolean(load_default=False, metadata={"description": "include MARCXML"})
 
 
+class SkippedHolding(Schema):
+    """A holding (852, Koha's 952) imported without a copy; its title came in."""
+
+    position = fields.Integer(metadata={"description": "its record's position, from 1"})
+    holding = fields.Integer(
+        metadata={"description": "its number among its record's holdings, from 1"}
+    )
+    tag = fields.String(metadata={"example": "852"})
+    reason = fields.String(metadata={"example": "no barcode ($p)"})
+
+
 class ImportResult(Schema):
     added = fields.Integer()
     unchanged = fields.Integer(metadata={"description": "already in the catalogue"})
     failed = fields.List(
         fields.Dict(), metadata={"description": "{position, reason, fields} per bad record"}
+    )
+    skipped = fields.List(
+        fields.Nested(SkippedHolding),
+        metadata={"description": "holdings of the added records that are not copies"},
     )
 
 

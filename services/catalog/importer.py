@@ -1,15 +1,26 @@
 """Importing many titles at once (MARC files, migrations from other systems).
 
 Records come as (position, payload or None, problem or None, record key). A
-payload may list the title's copies (`copies`: ItemInput payloads). Each batch is
-one transaction: good records are added with their copies and their title_created
-and item_added events; a bad one is reported with its position and reason and
-changes nothing; a record whose key is already in the catalogue is counted as
-unchanged, so importing the same file again changes nothing.
+payload may list the record's holdings in its field order (`holdings`), each
+{"tag", "copy": an ItemInput payload} or {"tag", "reason" it describes no copy}
+(see marc._holdings). Each batch is one transaction: good records are added with
+their copies and their title_created and item_added events; a bad one is reported
+with its position and reason and changes nothing; a record whose key is already in
+the catalogue is counted as unchanged, so importing the same file again changes
+nothing.
 
-A record fails whole if any of its copies cannot be added (an unknown branch or
-location, a barcode in use, a branch key's copy at another branch): a title
-without the copies its record lists would lose them silently.
+A holding that cannot become a copy is skipped, and reported with its record's
+position, its number among the record's holdings (from 1), its tag and the reason;
+the title and its other copies come in. It cannot when it has no barcode or branch
+(a call number or shelving text only), a value ItemInput refuses, an unknown
+branch or location, a barcode already a copy (in the catalogue or earlier in the
+file), or a branch the caller's key may not act at. A holding is a fact about one
+copy, the title a fact about the work: records from other libraries describe
+titles we want with holdings that could never be ours, and failing such a record
+would lose the title for them. So only the title's own problems fail a record
+(unfit fields, an ISBN already catalogued, our own record of a title since
+retitled). A skipped holding is not retried by importing the file again (the
+record is then unchanged): the report lists it, to be added as a copy by hand.
 """
 
 from __future__ import annotations
@@ -34,7 +45,7 @@ from . import postings
 from .items import dump_item, item_input
 from .marc import own_title_id
 from .models import Branch, Item, Location, Title, TitleSubject, events, title_id, title_seq
-from .text import fold
+from .text import availability_tokens, fold
 from .titles import (
     MODELLED,
     availability,
@@ -57,14 +68,20 @@ BULK = 10_000
 class ImportReport:
     added: int = 0
     unchanged: int = 0
-    failed: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)  # {position, reason, fields} per record
+    skipped: list[dict] = field(default_factory=list)  # {position, holding, tag, reason}
 
     @property
     def seen(self) -> int:
         return self.added + self.unchanged + len(self.failed)
 
     def as_dict(self) -> dict:
-        return {"added": self.added, "unchanged": self.unchanged, "failed": self.failed}
+        return {
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "skipped": self.skipped,
+        }
 
 
 Record = tuple[int, dict | None, str | None, str | None]
@@ -77,6 +94,27 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 @dataclass
+class Holding:
+    """One holding of a record: the copy it adds, or why it adds none."""
+
+    number: int  # among the record's holdings, from 1
+    tag: str | None
+    copy: dict | None = None  # ItemInput-checked
+    reason: str | None = None
+
+    def skip(self, reason: str) -> None:
+        self.copy, self.reason = None, reason
+
+    def skipped(self, position: int) -> dict:
+        return {
+            "position": position,
+            "holding": self.number,
+            "tag": self.tag,
+            "reason": self.reason,
+        }
+
+
+@dataclass
 class Prepared:
     """One record, checked and turned into a titles row, before any database work."""
 
@@ -85,8 +123,12 @@ class Prepared:
     problem: str | None = None  # the record could not be read
     failure: dict | None = None  # it was read, and its fields are not fit
     row: dict | None = None  # the titles row, but for its seq and times
-    copies: list[dict] = field(default_factory=list)  # ItemInput-checked
+    holdings: list[Holding] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)  # folded, as title_subjects holds them
+
+    @property
+    def copies(self) -> list[dict]:
+        return [h.copy for h in self.holdings if h.copy]
 
 
 def prepare(batch: list[Record]) -> list[Prepared]:
@@ -97,9 +139,9 @@ def prepare(batch: list[Record]) -> list[Prepared]:
         out.append(Prepared(position, key, problem=problem))
         if problem:
             continue
+        payload = dict(payload)
+        holdings = payload.pop("holdings", [])
         try:
-            payload = dict(payload)
-            copies = [_checked_copy(n, c) for n, c in enumerate(payload.pop("copies", []), 1)]
             data = validate_fields(payload)
             if data.get("acquisition_ref"):
                 raise DomainError("acquisition_ref cannot be set by an import")
@@ -107,27 +149,37 @@ def prepare(batch: list[Record]) -> list[Prepared]:
             fields = exc.details.get("fields") if exc.details else None
             out[-1].failure = {"position": position, "reason": str(exc), "fields": fields}
             continue
-        available_at = sorted({c["branch"] for c in copies if c["status"] == "available"})
         out[-1].row = {
             **{name: data.get(name) for name in MODELLED},
             "authors": data.get("authors") or [],
             "subjects": data.get("subjects") or [],
             "record_key": key,
-            "search_doc": search_document(data, available_at),
+            # where it is available is added once the database has taken its copies
+            "search_doc": search_document(data, []),
             "version": 1,
         }
-        out[-1].copies = copies
+        out[-1].holdings = [_holding(n, given) for n, given in enumerate(holdings, 1)]
         out[-1].subjects = folded_subjects(out[-1].row["subjects"])
     return out
 
 
-def _checked_copy(n: int, payload: dict) -> dict:
-    try:
-        return load(item_input, payload)
-    except ValidationFailed as exc:
-        fields = {f"copies.{n}.{name}": why for name, why in exc.details["fields"].items()}
-        reasons = "; ".join(f"{name}: {' '.join(why)}" for name, why in fields.items())
-        raise ValidationFailed(f"copy {n} is not fit ({reasons})", {"fields": fields}) from exc
+def _holding(number: int, given: dict) -> Holding:
+    """A holding as the reader gave it, its copy checked against ItemInput."""
+    holding = Holding(number, given.get("tag"), reason=given.get("reason"))
+    if holding.reason is None:
+        try:
+            holding.copy = load(item_input, given["copy"])
+        except ValidationFailed as exc:
+            holding.skip(_unfit(given["copy"], exc.details["fields"]))
+    return holding
+
+
+def _unfit(copy: dict, fields: dict) -> str:
+    """ItemInput's field errors as one reason, each with the value it refuses."""
+    return "; ".join(
+        f"{name} {copy[name]!r}: {' '.join(why)}" if name in copy else f"{name}: {' '.join(why)}"
+        for name, why in fields.items()
+    )
 
 
 def import_batch(session: Session, batch: list[Prepared], caller: Caller, report: ImportReport):
@@ -156,7 +208,8 @@ def import_batch(session: Session, batch: list[Prepared], caller: Caller, report
             if record.key:
                 known_keys.add(record.key)  # the same record twice in one file
     fresh = _drop_known_isbns(session, fresh, report)
-    _add(session, _drop_unfit_copies(session, fresh, caller, report), caller, report)
+    _skip_unfit_copies(session, fresh, caller)
+    _add(session, fresh, caller, report)
 
 
 def _own_titles(session: Session, keys: set[str]) -> dict[str, str]:
@@ -194,10 +247,13 @@ def _drop_known_isbns(session, fresh: list[Prepared], report) -> list[Prepared]:
     return kept
 
 
-def _drop_unfit_copies(session, fresh: list[Prepared], caller: Caller, report) -> list[Prepared]:
-    copies = [c for p in fresh for c in p.copies]
-    if not copies:
-        return fresh
+def _skip_unfit_copies(session, fresh: list[Prepared], caller: Caller) -> None:
+    """Skip each holding whose copy the catalogue cannot take, looking up the
+    batch's barcodes, branches and locations at once."""
+    holdings = [h for record in fresh for h in record.holdings if h.copy]
+    if not holdings:
+        return
+    copies = [h.copy for h in holdings]
     barcodes, codes = {c["barcode"] for c in copies}, {c["branch"] for c in copies}
     taken = dict(
         session.execute(
@@ -210,30 +266,22 @@ def _drop_unfit_copies(session, fresh: list[Prepared], caller: Caller, report) -
             select(Location.branch_code, Location.code).where(Location.branch_code.in_(branches))
         ).all()
     )
-    kept, seen = [], set()  # seen: the barcodes of the records kept so far
-    for record in fresh:
-        mine: set[str] = set()
-        for n, copy in enumerate(record.copies, 1):
-            barcode, branch, location = copy["barcode"], copy["branch"], copy.get("location")
-            if barcode in taken:
-                problem = f"barcode {barcode} is already a copy of {title_id(taken[barcode])}"
-            elif barcode in seen or barcode in mine:
-                problem = f"barcode {barcode} is already a copy in this file"
-            elif branch not in branches:
-                problem = f"there is no branch {branch!r}"
-            elif location and (branch, location) not in locations:
-                problem = f"branch {branch} has no location {location!r}"
-            elif not caller.may_act_at(branch):
-                problem = f"this key may not add copies at branch {branch!r}"
-            else:
-                mine.add(barcode)
-                continue
-            _fail(report, record, f"copy {n}: {problem}")
-            break
+    kept: set[str] = set()  # the barcodes of the copies kept so far
+    for holding in holdings:
+        copy = holding.copy
+        barcode, branch, location = copy["barcode"], copy["branch"], copy.get("location")
+        if barcode in taken:
+            holding.skip(f"barcode {barcode} is already a copy of {title_id(taken[barcode])}")
+        elif barcode in kept:
+            holding.skip(f"barcode {barcode} is already a copy in this file")
+        elif branch not in branches:
+            holding.skip(f"unknown branch {branch!r}")
+        elif location and (branch, location) not in locations:
+            holding.skip(f"branch {branch} has no location {location!r}")
+        elif not caller.may_act_at(branch):
+            holding.skip(f"this key may not add copies at branch {branch!r}")
         else:
-            seen |= mine
-            kept.append(record)
-    return kept
+            kept.add(barcode)
 
 
 def _add(session: Session, fresh: list[Prepared], caller: Caller, report: ImportReport) -> None:
@@ -242,7 +290,9 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     now = time.time()
     seqs = reserve_ids(session, Title.__table__.c.seq, len(fresh))
     rows = [record.row for record in fresh]
-    for seq, row in zip(seqs, rows, strict=True):
+    for seq, row, record in zip(seqs, rows, fresh, strict=True):
+        available_at = {c["branch"] for c in record.copies if c["status"] == "available"}
+        row["search_doc"] = " ".join([row["search_doc"], *availability_tokens(available_at)])
         row.update(seq=seq, created_by=caller.client_id, created_at=now, updated_at=now)
     insert_rows(session, Title.__table__, rows)
     copies = [
@@ -272,6 +322,7 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     insert_rows(session, TitleSubject.__table__, subjects)
     events.emit_many(session, created)
     report.added += len(seqs)
+    report.skipped += [h.skipped(r.position) for r in fresh for h in r.holdings if h.reason]
 
 
 def import_records(

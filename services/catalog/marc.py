@@ -14,13 +14,18 @@ Reading (record_to_title)                  Writing (title_to_record)
   856 $u         access_url                  856 40 $u
   590 $a with $5 ORG_CODE  acquisition_ref   590 $a $5 ORG_CODE
   leader/06-07, 008/21, 008/23, 007, 245 $h, 655, 856  material_type
-  852 $b $c $p $z, 952 $a $c $p $z  copies   852 $a ORG_CODE $b $c $p $z
-    (branch, location, barcode, note)
+  852 $b $c $p $z, 952 $a $c $p $z  holdings  852 $a ORG_CODE $b $c $p $z
+    (branch, location, barcode, note)        (from copies)
 
-Copies: 852 is MARC21's location field; 952 is Koha's item field, whose flags
+Holdings: 852 is MARC21's location field; 952 is Koha's item field, whose flags
 $0 (withdrawn), $1 (lost), $4 (damaged) and $q (date due) give the copy's status.
-852 has no status: a copy read from it is available. An export lists every copy
-but withdrawn ones, without its status (circulation, not cataloguing).
+852 has no status: a copy read from it is available. Reading gives every holding
+field, in field order, as the copy it describes or the reason it describes none:
+a copy needs a barcode and a branch, and many 852s of other libraries hold only
+a call number or shelving text ($h, $i, $j, $k, $m, or $c alone), which says
+where they shelve the title, not which copy it is. Writing takes the title's
+copies: an export lists every copy but withdrawn ones, without its status
+(circulation, not cataloguing).
 
 acquisition_ref goes in 590, the local-note field, with $5 (institution the field
 applies to) set to our own code: other libraries' 590s are free-text notes, and only
@@ -74,7 +79,8 @@ class MarcError(ValueError):
 
 
 def record_to_title(record: Record) -> dict:
-    """A TitleInput-shaped payload (keys with values only) plus `record_key`."""
+    """A TitleInput-shaped payload (keys with values only) plus `record_key` and,
+    if the record has any, its `holdings` (see _holdings)."""
     title = _clean(_first(record, "245", "a"))
     if not title:
         raise MarcError("The record has no title (245 $a).")
@@ -94,7 +100,7 @@ def record_to_title(record: Record) -> dict:
         "description": "\n\n".join(_all(record, "520", "a")).strip(),
         "access_url": _first_in(sorted(record.get_fields("856"), key=_not_the_resource), "u"),
         "acquisition_ref": _acquisition_ref(record),
-        "copies": _copies(record),
+        "holdings": _holdings(record),
     }
     data = {k: v for k, v in found.items() if v or k in ("authors", "subjects")}
     data["record_key"] = _record_key(record, data)
@@ -191,23 +197,38 @@ def _call_number(record: Record) -> str | None:
 
 # Koha's 952 flags, most telling first: a flag set (not empty, not "0") is the status.
 _KOHA_STATUS = (("0", "withdrawn"), ("1", "lost"), ("4", "in_repair"), ("q", "on_loan"))
+# Where each holding field keeps its copy's branch.
+_BRANCH_CODE = {"852": "b", "952": "a"}
 
 
-def _copies(record: Record) -> list[dict]:
-    """The copies a record lists, as ItemInput payloads (validated by the importer)."""
-    copies = []
+def _holdings(record: Record) -> list[dict]:
+    """Each 852 and 952, in field order: {"tag", "copy"} with the copy it describes
+    as an ItemInput payload (the importer checks it), or {"tag", "reason"} when it
+    lacks what a copy needs: "no barcode ($p)", "no barcode ($p) or branch ($b)"."""
+    holdings = []
     for field in record.get_fields("852", "952"):
-        koha = field.tag == "952"
-        flags = [status for code, status in _KOHA_STATUS if _set(field, code)] if koha else []
-        copy = {
-            "barcode": _first_in([field], "p"),
-            "branch": _first_in([field], "a" if koha else "b"),
-            "location": _first_in([field], "c"),
-            "status": flags[0] if flags else None,  # None: available
-            "note": _first_in([field], "z"),
-        }
-        copies.append({k: v for k, v in copy.items() if v})
-    return copies
+        copy = _copy(field)
+        needed = (("barcode", "p"), ("branch", _BRANCH_CODE[field.tag]))
+        missing = [f"{name} (${code})" for name, code in needed if name not in copy]
+        if missing:
+            holdings.append({"tag": field.tag, "reason": "no " + " or ".join(missing)})
+        else:
+            holdings.append({"tag": field.tag, "copy": copy})
+    return holdings
+
+
+def _copy(field: Field) -> dict:
+    """What a holding field says of a copy (only the values it has)."""
+    koha = field.tag == "952"
+    flags = [status for code, status in _KOHA_STATUS if _set(field, code)] if koha else []
+    copy = {
+        "barcode": _first_in([field], "p"),
+        "branch": _first_in([field], _BRANCH_CODE[field.tag]),
+        "location": _first_in([field], "c"),
+        "status": flags[0] if flags else None,  # None: available
+        "note": _first_in([field], "z"),
+    }
+    return {k: v for k, v in copy.items() if v}
 
 
 def _set(field: Field, code: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,8 +96,14 @@ def facet_tokens(
     if year is not None:
         tokens += [facet("year", year), facet("decade", year)]
     tokens += sorted({facet("subj", s) for s in subjects})
-    tokens += sorted({facet("avail", b) for b in available_at})
-    return tokens
+    return tokens + availability_tokens(available_at)
+
+
+def availability_tokens(available_at: Iterable[str]) -> list[str]:
+    """The facet tokens of the branches with an available copy, the last of a
+    document's: the importer adds them to documents it made before the database
+    had taken their copies."""
+    return sorted({facet("avail", b) for b in available_at})
 
 
 def year_tokens(low: int, high: int) -> list[str]:

@@ -19,16 +19,22 @@ def test_marc_import_from_the_command_line_reports_and_is_idempotent(tmp_path):
         record = Record()
         record.add_field(Field(tag="001", data=f"cli-{n}"))
         record.add_field(Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", title)]))
-        records.append(record.as_marc())
+        records.append(record)
+    # as other libraries' records often are: a holding with a call number, no copy
+    records[1].add_field(
+        Field(tag="852", indicators=[" ", " "], subfields=[Subfield("h", "899.2")])
+    )
     path = tmp_path / "koleksi.mrc"
-    path.write_bytes(b"".join(records) + b"garbage\x1d")
+    path.write_bytes(b"".join(r.as_marc() for r in records) + b"garbage\x1d")
 
     first = pustaka(env, "catalog", "import", str(path))
     assert first.returncode == 0, first.stderr
-    assert "added 2, unchanged 0, failed 1" in first.stdout
+    assert "added 2, unchanged 0, failed 1, holdings skipped 1" in first.stdout
     assert "record 3:" in first.stderr
+    assert "record 2: skipped holding 1 (852): no barcode ($p) or branch ($b)\n" in first.stderr
     again = pustaka(env, "catalog", "import", str(path))
-    assert "added 0, unchanged 2, failed 1" in again.stdout
+    assert "added 0, unchanged 2, failed 1, holdings skipped 0" in again.stdout
+    assert "skipped holding" not in again.stderr
     exported = pustaka(env, "catalog", "export", "--q", "nurbaya")
     assert exported.stdout.count("<record") == 1 and "Sitti Nurbaya" in exported.stdout
 

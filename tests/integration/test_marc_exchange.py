@@ -4,10 +4,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from pymarc import Field, Record, Subfield
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.catalog import branches, exchange, items, marc, titles
-from services.catalog.models import Item, outbox_table
+from services.catalog.models import Item, outbox_table, title_id
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import ValidationFailed
 
@@ -101,13 +101,20 @@ def test_export_round_trips_every_modelled_field(catalog_db):
 # --- copies (852, Koha's 952) ---------------------------------------------------------
 
 
-def with_copies(record: Record, *copies: dict) -> Record:
-    """Koha 952s: branch $a, location $c, barcode $p, and `flags` ($0, $1, $4, $q)."""
-    for copy in copies:
-        subfields = [Subfield(code, value) for code, value in copy.items() if code != "flags"]
-        subfields += [Subfield(code, value) for code, value in copy.get("flags", {}).items()]
-        record.add_field(Field(tag="952", indicators=[" ", " "], subfields=subfields))
+def with_holdings(record: Record, *holdings: dict, tag: str = "952") -> Record:
+    """Holdings, as Koha's 952s: branch $a, location $c, barcode $p, and `flags` ($0,
+    $1, $4, $q); or, with tag="852", MARC21's: branch $b, location $c, barcode $p."""
+    for holding in holdings:
+        subfields = [Subfield(code, value) for code, value in holding.items() if code != "flags"]
+        subfields += [Subfield(code, value) for code, value in holding.get("flags", {}).items()]
+        record.add_field(Field(tag=tag, indicators=[" ", " "], subfields=subfields))
     return record
+
+
+def barcodes(session) -> dict[str, str]:
+    """Barcode -> the title id of each copy in the catalogue."""
+    rows = session.execute(select(Item.barcode, Item.title_seq).order_by(Item.barcode))
+    return {barcode: title_id(seq) for barcode, seq in rows}
 
 
 @pytest.fixture
@@ -120,17 +127,17 @@ def branches_spn_kmn(catalog_db):
 
 def test_copies_come_in_with_their_titles_statuses_and_events(catalog_db, branches_spn_kmn):
     data = marc_file(
-        with_copies(
+        with_holdings(
             book("h1", "Hikayat Hang Tuah"),
             {"a": "SPN", "c": "REF", "p": "SPN-0001"},
             {"a": "KMN", "p": "KMN-0001", "flags": {"q": "2026-12-01"}},
         ),
-        with_copies(
+        with_holdings(
             book("h2", "Sitti Nurbaya"), {"a": "KMN", "p": "KMN-0002", "flags": {"1": "1"}}
         ),
     )
     report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
-    assert (report.added, report.failed) == (2, [])
+    assert (report.added, report.failed, report.skipped) == (2, [], [])
     with catalog_db.reading() as session:
         found = titles.search_titles(session, {"q": "hang tuah"})["items"][0]
         assert found["availability"] == [
@@ -147,65 +154,141 @@ def test_copies_come_in_with_their_titles_statuses_and_events(catalog_db, branch
     assert events.count("title_created") == 2 and events.count("item_added") == 3
 
     again = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
-    assert (again.added, again.unchanged, again.failed) == (0, 2, [])
+    assert (again.added, again.unchanged, again.failed, again.skipped) == (0, 2, [], [])
+
+
+def test_a_call_number_only_holding_is_reported_and_its_title_comes_in(
+    catalog_db, branches_spn_kmn
+):
+    data = marc_file(
+        book("n1", "Sejarah Kerinci"),
+        with_holdings(
+            book("n2", "Tambo Kerinci"), {"a": "ID-JKPNRI", "h": "959.8 TAM t"}, tag="852"
+        ),
+    )
+    report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert (report.added, report.failed) == (2, [])
+    assert report.skipped == [
+        {"position": 2, "holding": 1, "tag": "852", "reason": "no barcode ($p) or branch ($b)"}
+    ]
+    with catalog_db.reading() as session:
+        [found] = titles.search_titles(session, {"q": "tambo"})["items"]
+        assert found["availability"] == [] and barcodes(session) == {}
+
+    again = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
+    assert (again.added, again.unchanged, again.failed, again.skipped) == (0, 2, [], [])
+
+
+def test_a_record_keeps_its_good_copies_and_reports_each_bad_holding(catalog_db, branches_spn_kmn):
+    exchange.import_marc(
+        catalog_db.transaction,
+        marc_file(with_holdings(book("g0", "Sudah ada"), {"a": "KMN", "p": "KMN-0009"})),
+        SYSTEM,
+    )
+    record = with_holdings(book("g1", "Kaba Rancak"), {"a": "SPN", "c": "REF", "p": "SPN-0009"})
+    with_holdings(record, {"b": "KMN", "c": "REF", "h": "899.221"}, tag="852")
+    with_holdings(record, {"a": "KMN", "p": "KMN-0009"})
+    report = exchange.import_marc(catalog_db.transaction, marc_file(record), SYSTEM)
+    assert (report.added, report.failed) == (1, [])
+    with catalog_db.reading() as session:
+        [found] = titles.search_titles(session, {"q": "rancak"})["items"]
+        older = titles.search_titles(session, {"q": "sudah"})["items"][0]["id"]
+        assert barcodes(session) == {"SPN-0009": found["id"], "KMN-0009": older}
+        # the index knows only the copy that came in: available at SPN, not at KMN
+        assert found["availability"] == [{"branch": "SPN", "available": 1, "total": 1}]
+        assert titles.search_titles(session, {"q": "rancak", "available_at": "SPN"})["total"] == 1
+        assert titles.search_titles(session, {"q": "rancak", "available_at": "KMN"})["total"] == 0
+        events = [row.event_type for row in session.execute(select(outbox_table.c.event_type))]
+    assert events.count("item_added") == 2  # Sudah ada's and Kaba Rancak's one copy
+    assert report.skipped == [
+        {"position": 1, "holding": 2, "tag": "852", "reason": "no barcode ($p)"},
+        {
+            "position": 1,
+            "holding": 3,
+            "tag": "952",
+            "reason": f"barcode KMN-0009 is already a copy of {older}",
+        },
+    ]
+
+    again = exchange.import_marc(catalog_db.transaction, marc_file(record), SYSTEM)
+    assert (again.added, again.unchanged, again.failed, again.skipped) == (0, 1, [], [])
 
 
 @pytest.mark.parametrize(
     "copy, reason",
     [
-        ({"a": "XYZ", "p": "XYZ-0001"}, "no branch 'XYZ'"),
-        ({"a": "SPN", "c": "GUDANG", "p": "SPN-0009"}, "SPN has no location 'GUDANG'"),
-        ({"a": "SPN", "p": "SPN-0001"}, "SPN-0001 is already a copy of T"),
-        ({"a": "SPN", "p": "x"}, "copies.1.barcode"),
-        ({"a": "SPN"}, "copies.1.barcode"),
+        ({"a": "XYZ", "p": "XYZ-0001"}, "unknown branch 'XYZ'"),
+        ({"a": "SPN", "c": "GUDANG", "p": "SPN-0009"}, "branch SPN has no location 'GUDANG'"),
+        ({"a": "SPN", "p": "SPN-0001"}, "barcode SPN-0001 is already a copy of T000001"),
+        ({"a": "SPN", "p": "x"}, "barcode 'x': 4-32 letters, digits or '-'."),
+        ({"a": "spn", "p": "SPN-0009"}, "branch 'spn': Use 2-10 capital letters or digits."),
+        ({"a": "SPN"}, "no barcode ($p)"),
     ],
 )
-def test_a_record_with_a_copy_that_cannot_be_added_fails_whole(
+def test_a_holding_that_cannot_be_a_copy_is_skipped_with_its_reason(
     catalog_db, branches_spn_kmn, copy, reason
 ):
     exchange.import_marc(
         catalog_db.transaction,
-        marc_file(with_copies(book("e0", "Sudah ada"), {"a": "SPN", "p": "SPN-0001"})),
+        marc_file(with_holdings(book("e0", "Sudah ada"), {"a": "SPN", "p": "SPN-0001"})),
         SYSTEM,
     )
     data = marc_file(
-        book("e1", "Baik"), with_copies(book("e2", "Salinan buruk"), copy), book("e3", "Baik juga")
+        book("e1", "Baik"),
+        with_holdings(book("e2", "Salinan buruk"), copy),
+        book("e3", "Baik juga"),
     )
     report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
-    assert report.added == 2
-    [failure] = report.failed
-    assert failure["position"] == 2
-    assert reason in failure["reason"] + str(failure.get("fields"))
+    assert (report.added, report.failed) == (3, [])
+    assert report.skipped == [{"position": 2, "holding": 1, "tag": "952", "reason": reason}]
     with catalog_db.reading() as session:
-        assert titles.search_titles(session, {"q": "salinan"})["total"] == 0
-        assert session.scalar(select(func.count()).select_from(Item)) == 1
+        assert titles.search_titles(session, {"q": "salinan"})["total"] == 1
+        assert list(barcodes(session)) == ["SPN-0001"]
 
 
 def test_the_same_barcode_twice_in_a_file_keeps_the_first(catalog_db, branches_spn_kmn):
     data = marc_file(
-        with_copies(book("d1", "Pertama"), {"a": "SPN", "p": "SPN-0100"}),
-        with_copies(book("d2", "Kedua"), {"a": "KMN", "p": "SPN-0100"}),
+        with_holdings(book("d1", "Pertama"), {"a": "SPN", "p": "SPN-0100"}),
+        with_holdings(
+            book("d2", "Kedua"), {"a": "KMN", "p": "KMN-0100"}, {"a": "KMN", "p": "SPN-0100"}
+        ),
+        with_holdings(book("d3", "Ketiga"), {"a": "SPN", "p": "KMN-0100"}),
     )
     report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
-    assert report.added == 1 and report.failed[0]["position"] == 2
-    assert "already a copy in this file" in report.failed[0]["reason"]
+    assert (report.added, report.failed) == (3, [])
+    assert [(s["position"], s["holding"], s["reason"]) for s in report.skipped] == [
+        (2, 2, "barcode SPN-0100 is already a copy in this file"),
+        (3, 1, "barcode KMN-0100 is already a copy in this file"),
+    ]
+    with catalog_db.reading() as session:
+        assert sorted(barcodes(session)) == ["KMN-0100", "SPN-0100"]
 
 
 def test_a_branch_key_imports_copies_only_at_its_own_branch(catalog_db, branches_spn_kmn):
     kumun = Caller(client_id="kumun", role="branch", branch="KMN")
     data = marc_file(
-        with_copies(book("k1", "Milik Kumun"), {"a": "KMN", "p": "KMN-0200"}),
-        with_copies(book("k2", "Milik Pusat"), {"a": "SPN", "p": "SPN-0200"}),
+        with_holdings(book("k1", "Milik Kumun"), {"a": "KMN", "p": "KMN-0200"}),
+        with_holdings(
+            book("k2", "Milik Pusat"), {"a": "SPN", "p": "SPN-0200"}, {"a": "KMN", "p": "KMN-0201"}
+        ),
     )
     report = exchange.import_marc(catalog_db.transaction, data, kumun)
-    assert report.added == 1
-    assert report.failed[0]["position"] == 2
-    assert "may not add copies at branch 'SPN'" in report.failed[0]["reason"]
+    assert (report.added, report.failed) == (2, [])
+    assert report.skipped == [
+        {
+            "position": 2,
+            "holding": 1,
+            "tag": "952",
+            "reason": "this key may not add copies at branch 'SPN'",
+        }
+    ]
+    with catalog_db.reading() as session:
+        assert sorted(barcodes(session)) == ["KMN-0200", "KMN-0201"]
 
 
 def test_export_lists_held_copies_and_they_round_trip(catalog_db, branches_spn_kmn):
     data = marc_file(
-        with_copies(
+        with_holdings(
             book("x1", "Robohnya Surau Kami"),
             {"a": "SPN", "c": "REF", "p": "SPN-0300", "z": "Cetakan pertama"},
             {"a": "KMN", "p": "KMN-0300"},
@@ -218,21 +301,28 @@ def test_export_lists_held_copies_and_they_round_trip(catalog_db, branches_spn_k
         xml = exchange.export_title(session, title_id)
     (_, back, problem) = next(marc.read_titles(xml.encode()))
     assert problem is None
-    assert back["copies"] == [
-        {"barcode": "KMN-0300", "branch": "KMN"},
-        {"barcode": "SPN-0300", "branch": "SPN", "location": "REF", "note": "Cetakan pertama"},
+    assert back["holdings"] == [
+        {"tag": "852", "copy": {"barcode": "KMN-0300", "branch": "KMN"}},
+        {
+            "tag": "852",
+            "copy": {
+                "barcode": "SPN-0300",
+                "branch": "SPN",
+                "location": "REF",
+                "note": "Cetakan pertama",
+            },
+        },
     ]
 
 
-def test_a_failed_record_leaves_its_good_barcodes_to_later_records(catalog_db, branches_spn_kmn):
+def test_a_failed_record_leaves_its_barcodes_to_later_records(catalog_db, branches_spn_kmn):
     data = marc_file(
-        with_copies(
-            book("f1", "Gagal"), {"a": "SPN", "p": "SPN-0400"}, {"a": "XYZ", "p": "XYZ-0400"}
-        ),
-        with_copies(book("f2", "Berhasil"), {"a": "SPN", "p": "SPN-0400"}),
+        with_holdings(book("f1", "Gagal", "9789793062793"), {"a": "SPN", "p": "SPN-0400"}),
+        with_holdings(book("f2", "Berhasil"), {"a": "SPN", "p": "SPN-0400"}),
     )
     report = exchange.import_marc(catalog_db.transaction, data, SYSTEM)
-    assert report.added == 1 and report.failed[0]["position"] == 1
+    assert (report.added, report.skipped) == (1, [])
+    assert report.failed[0]["position"] == 1 and "isbn" in report.failed[0]["fields"]
     with catalog_db.reading() as session:
         assert (
             items.get_item(session, "SPN-0400")["title_id"]

@@ -204,8 +204,13 @@ TITLES = [
 ]
 
 
-def without_key(title):
-    return {k: v for k, v in title.items() if k != "record_key"}
+def as_written(read):
+    """A title read back as title_to_record took it: no record key, and its holdings
+    (all copies, since we wrote them) as its copies."""
+    title = {k: v for k, v in read.items() if k not in ("record_key", "holdings")}
+    if "holdings" in read:
+        title["copies"] = [holding["copy"] for holding in read["holdings"]]
+    return title
 
 
 def test_the_examples_cover_every_material_type():
@@ -214,19 +219,19 @@ def test_the_examples_cover_every_material_type():
 
 @pytest.mark.parametrize("title", TITLES, ids=lambda t: t["material_type"])
 def test_round_trip_in_memory(title):
-    assert without_key(marc.record_to_title(marc.title_to_record(title))) == title
+    assert as_written(marc.record_to_title(marc.title_to_record(title))) == title
 
 
 def test_round_trip_through_binary_marc21():
     read = list(marc.read_titles(marc.titles_to_marc21(TITLES)))
-    assert [(pos, without_key(t), err) for pos, t, err in read] == [
+    assert [(pos, as_written(t), err) for pos, t, err in read] == [
         (i, t, None) for i, t in enumerate(TITLES, 1)
     ]
 
 
 def test_round_trip_through_marcxml():
     read = list(marc.read_titles(marc.titles_to_marcxml(TITLES)))
-    assert [(pos, without_key(t), err) for pos, t, err in read] == [
+    assert [(pos, as_written(t), err) for pos, t, err in read] == [
         (i, t, None) for i, t in enumerate(TITLES, 1)
     ]
 
@@ -246,13 +251,21 @@ def test_koha_items_become_copies_with_their_status():
         koha_item(a="SPN", p="39005", q="2026-12-01"),
         koha_item(a="SPN", p="39006", **{"0": "0", "1": "0", "4": "0"}),
     )
-    assert marc.record_to_title(record)["copies"] == [
-        {"barcode": "39001", "branch": "SPN", "location": "REF", "note": "Tanda tangan penulis"},
-        {"barcode": "39002", "branch": "KMN", "status": "withdrawn"},
-        {"barcode": "39003", "branch": "KMN", "status": "lost"},
-        {"barcode": "39004", "branch": "SPN", "status": "in_repair"},
-        {"barcode": "39005", "branch": "SPN", "status": "on_loan"},
-        {"barcode": "39006", "branch": "SPN"},
+    assert marc.record_to_title(record)["holdings"] == [
+        {"tag": "952", "copy": copy}
+        for copy in (
+            {
+                "barcode": "39001",
+                "branch": "SPN",
+                "location": "REF",
+                "note": "Tanda tangan penulis",
+            },
+            {"barcode": "39002", "branch": "KMN", "status": "withdrawn"},
+            {"barcode": "39003", "branch": "KMN", "status": "lost"},
+            {"barcode": "39004", "branch": "SPN", "status": "in_repair"},
+            {"barcode": "39005", "branch": "SPN", "status": "on_loan"},
+            {"barcode": "39006", "branch": "SPN"},
+        )
     ]
 
 
@@ -262,11 +275,38 @@ def test_marc21_852_locations_become_copies_and_a_title_without_has_none():
         ("245", "10", [("a", "Siti Nurbaya")]),
         ("852", "  ", [("a", "ID-JKPNRI"), ("b", "SPN"), ("c", "ANAK"), ("p", "B-0042")]),
     )
-    assert marc.record_to_title(record)["copies"] == [
-        {"barcode": "B-0042", "branch": "SPN", "location": "ANAK"}
+    assert marc.record_to_title(record)["holdings"] == [
+        {"tag": "852", "copy": {"barcode": "B-0042", "branch": "SPN", "location": "ANAK"}}
     ]
     bare = make(BOOK_LEADER, ("245", "10", [("a", "Siti Nurbaya")]))
-    assert "copies" not in marc.record_to_title(bare)
+    assert "holdings" not in marc.record_to_title(bare)
+
+
+def test_holdings_without_a_barcode_or_branch_are_no_copies_and_say_why():
+    record = make(
+        BOOK_LEADER,
+        ("245", "10", [("a", "Tambo Alam Kerinci")]),
+        # another library's shelving: classification, cutter, shelving form of title
+        ("852", "  ", [("a", "ID-JKPNRI"), ("h", "959.8"), ("i", "TAM t"), ("j", "R-12")]),
+        ("852", "  ", [("b", "SPN"), ("c", "REF"), ("k", "Ref."), ("m", "jil. 2")]),
+        koha_item(a="KMN", p="39010"),
+        ("852", "  ", [("c", "ANAK"), ("p", "B-0043")]),
+        koha_item(c="REF", p="39011"),
+        koha_item(a="SPN", **{"o": "959.8 TAM"}),
+    )
+    assert marc.record_to_title(record)["holdings"] == [
+        {"tag": "852", "reason": "no barcode ($p) or branch ($b)"},
+        {"tag": "852", "reason": "no barcode ($p)"},
+        {"tag": "952", "copy": {"barcode": "39010", "branch": "KMN"}},
+        {"tag": "852", "reason": "no branch ($b)"},
+        {"tag": "952", "reason": "no branch ($a)"},
+        {"tag": "952", "reason": "no barcode ($p)"},
+    ]
+
+
+def test_blank_subfields_are_as_good_as_none_for_a_copy():
+    record = make(BOOK_LEADER, ("852", "  ", [("b", "SPN"), ("p", "  ")]))
+    assert marc.record_to_title(record)["holdings"] == [{"tag": "852", "reason": "no barcode ($p)"}]
 
 
 def test_one_marcxml_record_for_oai_pmh_reads_back():
@@ -275,7 +315,7 @@ def test_one_marcxml_record_for_oai_pmh_reads_back():
     assert root.tag == f"{NS}record" and not data.startswith(b"<?xml")
     [(pos, title, err)] = marc.read_titles(data)
     assert (pos, err, title["record_key"]) == (1, None, "ID-SpPKSP:T000042")
-    assert without_key(title) == TITLES[0]
+    assert as_written(title) == TITLES[0]
 
 
 def test_only_marc_records_count_inside_an_oai_pmh_response():
