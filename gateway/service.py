@@ -259,8 +259,10 @@ class GatewayService:
         roles=WRITERS,
         summary="Import a MARC21 (binary) or MARCXML file: the body, or form field 'file'. "
         "Bad records are reported by position; importing the same file again changes nothing. "
-        "Copies come from 852 ($b branch, $c location, $p barcode) or Koha's 952; a branch "
-        "key's copies must be at its own branch.",
+        "Copies come from 852 ($b branch, $c location, $p barcode) or Koha's 952; a holding "
+        "that cannot be a copy (no barcode or branch, an unknown branch or location, a barcode "
+        "in use, or for a branch key another branch) is skipped and listed in 'skipped', and "
+        "its title still comes in.",
         body=UPLOAD,
         response=ImportResult,
         tag="catalog",
