@@ -9,7 +9,14 @@ import logging
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.chassis.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,7 @@ ERROR_TABLE: dict[type[Exception], int] = {
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
+    Unprocessable: 422,
     RateLimited: 429,
     ServiceUnavailable: 503,
     DeadlineExceeded: 504,

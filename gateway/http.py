@@ -5,6 +5,8 @@ are size-limited JSON, and any exception becomes the one error shape."""
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from functools import partial
 
 from eventlet.event import Event
@@ -13,6 +15,8 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
+from services.chassis.context import KEY as CALLER_KEY
+from services.chassis.context import REQUEST_ID_KEY
 from services.chassis.errors import DomainError
 
 from .auth import KeyStore
@@ -20,6 +24,7 @@ from .errors import BadRequest, PayloadTooLarge, error_response
 
 MAX_BODY_BYTES = 1_000_000
 PUBLIC = None  # roles=PUBLIC: no key needed
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spaces
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 
 
@@ -81,9 +86,12 @@ class Route(HttpRequestHandler):
         request.shallow = False
         try:
             context_data = {}
+            client = "public"
             if self.roles is not PUBLIC:
                 caller = self.keys.authenticate(request, self.roles)
-                context_data["caller"] = caller.as_context()
+                context_data[CALLER_KEY] = caller.as_context()
+                client = caller.client_id
+            context_data[REQUEST_ID_KEY] = request_id(request, client)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             done = Event()
@@ -100,6 +108,21 @@ class Route(HttpRequestHandler):
 
 
 route = Route.decorator
+
+
+def request_id(request, client: str) -> str:
+    """The id every write of this request is done once under: the client's
+    Idempotency-Key (a retry of the same request is then answered, not done again),
+    else one of our own. Scoped to the client, so two clients' keys never meet."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return f"{client}:{uuid.uuid4().hex}"
+    if not IDEMPOTENCY_KEY.match(key):
+        raise BadRequest(
+            "Idempotency-Key must be 1-100 printable ASCII characters without spaces.",
+            {"header": "Idempotency-Key"},
+        )
+    return f"{client}:{key}"
 
 
 def _within(limit: int, size: int | None) -> None:

@@ -21,6 +21,7 @@ STATUS_TEXT = {
     404: "No such record.",
     409: "Conflicts with a record.",
     413: "Body too large.",
+    422: "This Idempotency-Key was used for another request.",
     429: "Rate limit reached.",
     503: "Service not running.",
     504: "Service did not answer in time.",
@@ -90,6 +91,8 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             codes.add(404)
         if route.method in ("POST", "PUT"):  # a number or barcode in use, a stale version
             codes.add(409)
+        if route.method != "GET":  # an Idempotency-Key sent again with another body
+            codes.add(422)
         for code in sorted(codes & set(ERROR_TABLE.values())):
             operation["responses"][str(code)] = {
                 "description": STATUS_TEXT[code],

@@ -28,7 +28,7 @@ class Base(DeclarativeBase):
     pass
 
 
-outbox_table, applied_events_table = reliability_tables(Base.metadata)
+outbox_table, applied_events_table, answered_requests_table = reliability_tables(Base.metadata)
 events = Outbox(CONTRACT, outbox_table)
 
 

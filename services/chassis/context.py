@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass
 from .errors import Forbidden
 
 KEY = "caller"
+# The id of the request a call serves: the client's Idempotency-Key, or the gateway's
+# own per request. Writes are done once per request id (DatabaseSession.write_once).
+REQUEST_ID_KEY = "request_id"
 ROLES = ("admin", "branch", "partner", "integrator", "service")
 
 

@@ -10,17 +10,21 @@ the CLI and tests with `open_database`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import Table, create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .bulk import insert_missing
+from .errors import Unprocessable
 
 log = logging.getLogger(__name__)
 # What the session's `info` holds for the outbox: the caller of the unit of work.
@@ -137,19 +141,26 @@ class DatabaseSession:
         on_commit: Callable[[], None] = lambda: None,
         consumer: str = "",
         context: dict | None = None,
+        request_id: str | None = None,
     ):
         self._write, self._read = factories
         self.metadata = metadata
         self._on_commit = on_commit
         self.consumer = consumer
         self.context = context
+        self.request_id = request_id
         self.engine: Engine | None = None  # set by open_database, which owns one
 
-    def acting_as(self, context: dict | None) -> DatabaseSession:
+    def acting_as(self, context: dict | None, request_id: str | None = None) -> DatabaseSession:
         """The same database, for a unit of work done on behalf of `context`'s caller
-        (what the events it emits carry)."""
+        (what the events it emits carry), answering `request_id`."""
         other = DatabaseSession(
-            (self._write, self._read), self.metadata, self._on_commit, self.consumer, context
+            (self._write, self._read),
+            self.metadata,
+            self._on_commit,
+            self.consumer,
+            context,
+            request_id,
         )
         other.engine = self.engine
         return other
@@ -172,6 +183,60 @@ class DatabaseSession:
                 return effect(session, *args)
         log.info("%s had applied event %s already; skipped", self.consumer, event["id"])
         return REPEAT
+
+    def write_once(self, method: str, arguments: list, effect: Callable[[Session], Any]) -> Any:
+        """`effect(session)` in one transaction, done once per request: its answer
+        commits with the write, so the same request delivered again (a replica died
+        after committing, before acknowledging it) is answered from the record
+        instead of done twice. The same request id with other arguments is refused.
+        Without a request id (a call from inside the platform), one transaction."""
+        if not self.request_id:
+            with self.transaction() as session:
+                return effect(session)
+        fingerprint = hashlib.sha256(
+            json.dumps([method, arguments], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        try:
+            with self.transaction() as session:
+                answered = self._answered(session, method, fingerprint)
+                if answered is not None:
+                    return answered
+                result = effect(session)
+                session.execute(
+                    self.metadata.tables["answered_requests"].insert(),
+                    {
+                        "request_id": self.request_id,
+                        "method": method,
+                        "fingerprint": fingerprint,
+                        "result": json.dumps(result),
+                        "answered_at": time.time(),
+                    },
+                )
+                return result
+        except IntegrityError:
+            # The same request, done at the same moment by another replica, won.
+            with self.reading() as session:
+                answered = self._answered(session, method, fingerprint)
+            if answered is None:
+                raise
+            return answered
+
+    def _answered(self, session: Session, method: str, fingerprint: str):
+        table = self.metadata.tables["answered_requests"]
+        row = session.execute(
+            select(table.c.fingerprint, table.c.result).where(
+                table.c.request_id == self.request_id, table.c.method == method
+            )
+        ).first()
+        if row is None:
+            return None
+        if row.fingerprint != fingerprint:
+            raise Unprocessable(
+                "This request id was used for another request.",
+                {"request_id": self.request_id.rpartition(":")[2], "method": method},
+            )
+        log.info("%s answered request %s already; answered again", method, self.request_id)
+        return json.loads(row.result)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -43,3 +43,9 @@ def field_error(field: str, message: str) -> ValidationFailed:
 
 class Forbidden(DomainError):
     code = "FORBIDDEN"
+
+
+class Unprocessable(DomainError):
+    """Well formed, but not to be done: a request id used again for other arguments."""
+
+    code = "UNPROCESSABLE"

@@ -1,7 +1,11 @@
 """The tables every service's database has beside its own: the outbox of events
-waiting to be published, and the ids of events its handlers have applied."""
+waiting to be published, the ids of events its handlers have applied, and the
+requests its writes have answered (so a request delivered again is answered, not
+done again). Their history is the shared migration branch (reliability_versions/)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -20,7 +24,13 @@ from sqlalchemy import (
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def reliability_tables(metadata: MetaData) -> tuple[Table, Table]:
+class ReliabilityTables(NamedTuple):
+    outbox: Table
+    applied: Table
+    requests: Table
+
+
+def reliability_tables(metadata: MetaData) -> ReliabilityTables:
     outbox = Table(
         "outbox",
         metadata,
@@ -48,4 +58,15 @@ def reliability_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("event_id", String(36), primary_key=True),
         Column("applied_at", Float, nullable=False),
     )
-    return outbox, applied
+    requests = Table(
+        "answered_requests",
+        metadata,
+        # The caller's request id (its Idempotency-Key, or the gateway's own per request).
+        Column("request_id", String(200), primary_key=True),
+        Column("method", String(100), primary_key=True),
+        # What the request asked, so the same id with other arguments is refused.
+        Column("fingerprint", String(64), nullable=False),
+        Column("result", Text, nullable=False),
+        Column("answered_at", Float, nullable=False, index=True),
+    )
+    return ReliabilityTables(outbox, applied, requests)

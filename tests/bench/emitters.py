@@ -35,7 +35,7 @@ class Base(DeclarativeBase):
     pass
 
 
-outbox_table, _ = reliability_tables(Base.metadata)
+outbox_table = reliability_tables(Base.metadata).outbox
 TICK = Schema.from_dict({"n": fields.Integer()})
 events = Outbox(Contract("bench", events=(Event("tick", TICK),)), outbox_table)
 

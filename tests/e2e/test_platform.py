@@ -14,8 +14,10 @@ def test_health_ready_and_the_api_documents(platform):
     assert platform.get("/health", key="").json() == {"status": "ok"}
     ready = platform.get("/ready", key="")
     assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "ok", "keys": "ok"}
-    status = platform.get("/v1/status", key="").json()["services"]
-    assert status == {"catalog": {"state": "ok", "processes": 2}}
+    def status():
+        return platform.get("/v1/status", key="").json()["services"]
+
+    assert wait_for(lambda: status() == {"catalog": {"state": "ok", "processes": 2}}), status()
     spec = platform.get("/v1/openapi.json", key="").json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/v1/catalog/titles"]["post"]
@@ -179,3 +181,18 @@ def test_a_stopped_service_answers_503_within_its_deadline(platform, stop):
     platform.ctl("start", stop)
     platform.wait_ready(timeout=30)
     assert platform.get("/v1/catalog/titles").status_code == 200
+
+
+def test_a_post_sent_again_with_its_idempotency_key_is_answered_not_done_again(platform):
+    body = {"title": "Ayat-Ayat Cinta", "authors": ["Habiburrahman El Shirazy"]}
+    headers = {"Idempotency-Key": "order-2026-12-01-0001"}
+    first = platform.post("/v1/catalog/titles", json=body, headers=headers)
+    again = platform.post("/v1/catalog/titles", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    found = platform.get("/v1/catalog/titles", params={"q": "ayat cinta"}).json()
+    assert found["total"] == 1
+    other = platform.post("/v1/catalog/titles", json={"title": "Lain"}, headers=headers)
+    assert (other.status_code, other.json()["error"]) == (422, "UNPROCESSABLE")
+    bad = platform.post("/v1/catalog/titles", json=body, headers={"Idempotency-Key": "a b"})
+    assert bad.status_code == 400

@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
     pass
 
 
-outbox, applied = reliability_tables(Base.metadata)
+outbox, applied, answered = reliability_tables(Base.metadata)
 
 
 class Note(Base):

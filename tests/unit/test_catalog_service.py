@@ -11,16 +11,28 @@ from services.catalog.service import CatalogService
 from services.chassis.context import Caller
 
 
-def test_create_title_runs_in_a_transaction_as_the_caller():
+def test_a_write_runs_once_per_request_as_the_caller():
     caller = Caller("k1", "branch", branch="KMN")
     session = object()
-
-    @contextmanager
-    def transaction():
-        yield session
-
     service = worker_factory(CatalogService, caller=caller)
-    service.db.transaction.side_effect = transaction
+    service.db.write_once.side_effect = lambda method, args, effect: effect(session)
     with mock.patch.object(titles, "create_title", return_value={"id": "T000001"}) as create:
         assert service.create_title({"title": "x"}) == {"id": "T000001"}
     create.assert_called_once_with(session, {"title": "x"}, caller)
+    method, arguments, _ = service.db.write_once.call_args.args
+    assert (method, arguments) == ("create_title", [({"title": "x"},), {}])
+
+
+def test_a_read_runs_in_a_reading_session():
+    session = object()
+
+    @contextmanager
+    def reading():
+        yield session
+
+    service = worker_factory(CatalogService)
+    service.db.reading.side_effect = reading
+    with mock.patch.object(titles, "get_title", return_value={"id": "T000001"}) as get:
+        assert service.get_title("T000001") == {"id": "T000001"}
+    get.assert_called_once_with(session, "T000001")
+    service.db.transaction.assert_not_called()

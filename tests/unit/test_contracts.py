@@ -53,7 +53,7 @@ CONTRACT = Contract(service="notes", events=(Event("note_added", Given, version=
 
 
 def test_the_outbox_emits_only_declared_events_at_their_version(tmp_path):
-    outbox, _ = reliability_tables(MetaData())
+    outbox = reliability_tables(MetaData()).outbox
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{tmp_path / 'o.db'}")

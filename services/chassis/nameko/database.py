@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 
 from services.chassis.config import database_url
 from services.chassis.context import KEY as CALLER_KEY
+from services.chassis.context import REQUEST_ID_KEY
 from services.chassis.db import DatabaseSession, make_engine, session_factories
 
 
@@ -38,9 +39,14 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> DatabaseSession:
         consumer = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
-        caller = worker_ctx.context_data.get(CALLER_KEY)
+        data = worker_ctx.context_data
         return DatabaseSession(
-            self.factories, self.metadata, self.notify_committed, consumer, caller
+            self.factories,
+            self.metadata,
+            self.notify_committed,
+            consumer,
+            data.get(CALLER_KEY),
+            data.get(REQUEST_ID_KEY),
         )
 
     def notify_committed(self) -> None:

@@ -3,6 +3,8 @@ of a call, and the `rpc` entrypoint with the chassis' rules built in."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 
 from nameko.extensions import DependencyProvider
@@ -45,6 +47,45 @@ def rpc(fn):
     return ServiceRpc.decorator(expected_exceptions=DomainError)(fn)
 
 
+def _with_session(fn, open_session):
+    """An entrypoint that passes `fn` a session from `open_session(self, fn, args)`,
+    whose signature (for nameko's argument check) is fn's without `session`."""
+
+    @functools.wraps(fn)
+    def entrypoint(self, *args, **kwargs):
+        return open_session(self, fn, args, kwargs)
+
+    signature = inspect.signature(fn)
+    own = list(signature.parameters.values())
+    entrypoint.__signature__ = signature.replace(parameters=[own[0], *own[2:]])
+    del entrypoint.__wrapped__  # nameko must see the signature above, not fn's
+    return rpc(entrypoint)
+
+
+def write(fn):
+    """An entrypoint that changes state: `fn(self, session, *args)` runs in one
+    transaction, once per request id (a request delivered again is answered, not
+    done again: DatabaseSession.write_once)."""
+
+    def once(self, fn, args, kwargs):
+        return self.db.write_once(
+            fn.__name__, [args, kwargs], lambda session: fn(self, session, *args, **kwargs)
+        )
+
+    return _with_session(fn, once)
+
+
+def read(fn):
+    """An entrypoint that only reads: `fn(self, session, *args)` in a read-only
+    transaction (a write there is an error)."""
+
+    def reading(self, fn, args, kwargs):
+        with self.db.reading() as session:
+            return fn(self, session, *args, **kwargs)
+
+    return _with_session(fn, reading)
+
+
 class CallerProvider(DependencyProvider):
     """`self.caller` in an entrypoint: who made the call, from nameko context data."""
 
@@ -60,8 +101,7 @@ class ServiceBase:
     caller = CallerProvider()
     relay = OutboxRelay()
 
-    @rpc
-    def health(self) -> dict:
-        with self.db.reading() as session:
-            session.execute(text("SELECT 1"))
+    @read
+    def health(self, session) -> dict:
+        session.execute(text("SELECT 1"))
         return {"service": self.name, "ok": True}
