@@ -14,6 +14,7 @@ def test_health_ready_and_the_api_documents(platform):
     assert platform.get("/health", key="").json() == {"status": "ok"}
     ready = platform.get("/ready", key="")
     assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "ok", "keys": "ok"}
+
     def status():
         return platform.get("/v1/status", key="").json()["services"]
 

@@ -29,13 +29,23 @@ log = logging.getLogger(__name__)
 class Relay:
     """Moves committed events from one database's outbox to the broker."""
 
-    def __init__(self, engine: Engine, table: Table, service: str, amqp_uri: str, config: dict):
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        service: str,
+        amqp_uri: str,
+        config: dict,
+        answered: Table | None = None,
+    ):
         self.engine = engine
         self.table = table
+        self.answered = answered  # the answered requests, purged with sent events
         self.owner = uuid.uuid4().hex
         self.batch = int(config["OUTBOX_BATCH"])
         self.lease = float(config["OUTBOX_LEASE_SECONDS"])
         self.keep_sent = float(config["OUTBOX_KEEP_SENT_SECONDS"])
+        self.keep_answered = float(config["ANSWERED_REQUESTS_KEEP_SECONDS"])
         self.publisher = BatchPublisher(amqp_uri, f"{service}.events")
         self._last_purge = 0.0
 
@@ -69,6 +79,11 @@ class Relay:
             self._last_purge = now
             with self.engine.begin() as conn:
                 purge_sent(conn, self.table, now - self.keep_sent)
+                if self.answered is not None:
+                    answered_at = self.answered.c.answered_at
+                    conn.execute(
+                        self.answered.delete().where(answered_at < now - self.keep_answered)
+                    )
 
     def close(self) -> None:
         self.publisher.close()
@@ -102,6 +117,7 @@ class OutboxRelay(DependencyProvider):
             self.container.service_name,
             config["AMQP_URI"],
             config,
+            self.database.metadata.tables.get("answered_requests"),
         )
         self.poll = float(config["OUTBOX_POLL_SECONDS"])
         self._running = True
