@@ -1,0 +1,28 @@
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from services.chassis.contract import Contract, Event, Method
+from services.chassis.errors import NotFound
+
+
+class NoteInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class NoteOutput(Schema):
+    id = fields.Integer(required=True)
+    text = fields.String(required=True)
+
+
+CONTRACT = Contract(
+    service="example",
+    methods=(
+        Method("add_note", ("payload",), NoteInput, NoteOutput, (), True),
+        Method("get_note", ("note_id",), None, NoteOutput, (NotFound,)),
+        Method("health"),
+    ),
+    events=(Event("note_added", NoteOutput),),
+)
+EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}

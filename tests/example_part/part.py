@@ -1,0 +1,8 @@
+from services.chassis.part import Part
+
+PART = Part(
+    name="example",
+    package="tests.example_part",
+    service="tests.example_part.service:ExampleService",
+    contract="tests.example_part.contract",
+)
