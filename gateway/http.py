@@ -1,6 +1,7 @@
 """`route`: nameko's @http with the gateway's conventions built in: the bearer key
-is checked (and the caller put in context data) before a worker starts, bodies
-are size-limited JSON, and any exception becomes the one error shape."""
+is checked (and the caller put in context data) before a worker starts, a path's
+public ids are parsed before anything is looked up, bodies are size-limited JSON,
+and any exception becomes the one error shape."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
-from services.chassis.errors import DomainError
+from services.catalog.schemas import TITLE_ID
+from services.chassis.errors import DomainError, NotFound
+from services.chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
@@ -21,6 +25,28 @@ from .errors import BadRequest, PayloadTooLarge, error_response
 MAX_BODY_BYTES = 1_000_000
 PUBLIC = None  # roles=PUBLIC: no key needed
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
+
+
+class _PublicIdConverter(BaseConverter):
+    """A path segment that is a public id: any spelling but the id's own is no
+    record (404), before a cache or a service sees it, so neither can hold or
+    answer for an alias of a record (T0000042, T００００４２)."""
+
+    public_id: PublicId
+    noun: str
+
+    def to_python(self, value: str) -> str:
+        if self.public_id.parse(value) is None:
+            raise NotFound(f"No {self.noun} {value!r}.", {"id": value})
+        return value
+
+
+class _TitleId(_PublicIdConverter):
+    public_id, noun = TITLE_ID, "title"
+
+
+# For route URLs: /v1/catalog/titles/<title:title_id>.
+CONVERTERS = {"title": _TitleId}
 
 
 class _App(WsgiApp):
@@ -31,7 +57,7 @@ class _App(WsgiApp):
         request = Request(environ, shallow=True)
         try:
             route, request.path_values = self.url_map.bind_to_environ(environ).match()
-        except HTTPException as exc:
+        except (HTTPException, DomainError) as exc:
             return error_response(exc)(environ, start_response)
         return route.handle_request(request)(environ, start_response)
 
@@ -39,6 +65,15 @@ class _App(WsgiApp):
 class _Server(WebServer):
     def get_wsgi_app(self):
         return _App(self)
+
+    def make_url_map(self) -> Map:
+        """nameko's map of the routes, knowing the converters of CONVERTERS."""
+        url_map = Map(converters=CONVERTERS)
+        for route in self._providers:
+            rule = route.get_url_rule()
+            rule.endpoint = route
+            url_map.add(rule)
+        return url_map
 
 
 class Route(HttpRequestHandler):

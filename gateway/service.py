@@ -108,7 +108,7 @@ class GatewayService:
 
     @route(
         "GET",
-        "/v1/catalog/titles/<title_id>",
+        "/v1/catalog/titles/<title:title_id>",
         summary="One title.",
         response=TitleOutput,
         tag="catalog",
@@ -133,7 +133,7 @@ class GatewayService:
 
     @route(
         "PUT",
-        "/v1/catalog/titles/<title_id>",
+        "/v1/catalog/titles/<title:title_id>",
         roles=WRITERS,
         summary="Replace a title's fields; send the version you read to avoid lost updates.",
         body=TitleInput,
@@ -147,7 +147,7 @@ class GatewayService:
 
     @route(
         "POST",
-        "/v1/catalog/titles/<title_id>/withdraw",
+        "/v1/catalog/titles/<title:title_id>/withdraw",
         roles=("admin",),
         summary="Withdraw a title (kept as a deleted record for harvesters).",
         response=TitleOutput,
@@ -160,7 +160,7 @@ class GatewayService:
 
     @route(
         "POST",
-        "/v1/catalog/titles/<title_id>/items",
+        "/v1/catalog/titles/<title:title_id>/items",
         roles=WRITERS,
         summary="Add a copy at a branch (a branch key: its own branch only).",
         body=ItemInput,
@@ -253,7 +253,7 @@ class GatewayService:
 
     @route(
         "GET",
-        "/v1/catalog/titles/<title_id>/marcxml",
+        "/v1/catalog/titles/<title:title_id>/marcxml",
         summary="One title as MARCXML.",
         tag="catalog",
     )

@@ -169,6 +169,8 @@ def test_a_stopped_service_answers_503_within_its_deadline(platform, stop):
     assert response.json()["details"]["service"] == "catalog"
     assert elapsed < float(platform.env["RPC_TIMEOUT_SECONDS"]) + 1
     assert platform.get("/ready", key="").status_code == 503
+    # Only a title id in its own spelling is looked up: the gateway answers the rest.
+    assert platform.get("/v1/catalog/titles/T0000001").status_code == 404
 
     platform.ctl("start", stop)
     platform.wait_ready(timeout=30)
