@@ -11,6 +11,7 @@ from services.catalog import acquisitions, branches, demo, exchange, harvest, it
 from services.catalog.models import outbox_table
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.chassis.pagination import encode_cursor
 from tests.support import id_aliases
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -234,6 +235,16 @@ def test_harvest_takes_everything_then_only_changes(db):
         assert books["total"] == 5
         with pytest.raises(ValidationFailed):
             harvest.harvest(session, {"set": "colour:blue"})
+
+
+@pytest.mark.parametrize(
+    "key", [{"t": 1.0, "s": 2**63}, {"t": 1.0, "s": 2**64}, {"t": 1e300, "s": 1}]
+)
+def test_a_harvest_cursor_beyond_any_datestamp_or_id_is_a_field_error(db, key):
+    new_title(db)
+    with db.reading() as session, pytest.raises(ValidationFailed) as err:
+        harvest.harvest(session, {"after": encode_cursor(key)})
+    assert "cursor" in err.value.details["fields"]
 
 
 def harvested_holdings(db, since: float) -> dict[str, list[str]]:
