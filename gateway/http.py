@@ -1,16 +1,21 @@
 """`route`: nameko's @http with the gateway's conventions built in: the bearer key
 is checked (and the caller put in context data) before a worker starts, a path's
-public ids are parsed before anything is looked up, bodies are size-limited JSON,
-and any exception becomes the one error shape."""
+public ids are parsed before anything is looked up, a body (JSON, a file, a form)
+is read by one function that bounds it, and any exception becomes the one error
+shape."""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
+from io import BytesIO
+from itertools import accumulate
 
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
@@ -22,7 +27,9 @@ from services.chassis.ids import PublicId
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
 
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 1_000_000  # a JSON body
+MAX_FORM_BYTES = 16_384  # a form: a few short fields (OAI-PMH's arguments, a token)
+MAX_JSON_DEPTH = 32  # every body this API takes nests two or three levels
 PUBLIC = None  # roles=PUBLIC: no key needed
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 
@@ -142,12 +149,41 @@ def _within(limit: int, size: int | None) -> None:
         raise PayloadTooLarge(f"The body is over {limit} bytes.", {"limit": limit})
 
 
-def file_body(request, limit: int) -> bytes:
-    """An uploaded file: the `file` part of a multipart form, or the raw body."""
+def read_body(request, limit: int) -> bytes:
+    """The request's body, whole, or a 413 once it is known to be over `limit`: a
+    declared length (Content-Length) over it is refused unread, and a body sent in
+    chunks (Transfer-Encoding: chunked) is read no further than limit + 1 bytes.
+    It is read from the server's input, not werkzeug's stream, which reads a body of
+    no declared length as empty; eventlet's input ends where the body ends, chunked
+    or not."""
     _within(limit, request.content_length)
-    upload = request.files.get("file")
-    data = upload.read(limit + 1) if upload else request.get_data(cache=False)
+    data = request.environ["wsgi.input"].read(limit + 1)
     _within(limit, len(data))
+    return data
+
+
+def _parse_form(request, data: bytes) -> tuple[MultiDict, MultiDict]:
+    """(fields, files) of a form body already read: werkzeug's parser, given bytes
+    whose size is known, never the unbounded stream."""
+    parser = request.make_form_data_parser()
+    _, form, files = parser.parse(
+        BytesIO(data), request.mimetype, len(data), request.mimetype_params
+    )
+    return form, files
+
+
+def form_body(request, limit: int = MAX_FORM_BYTES) -> MultiDict:
+    """The fields of a form (urlencoded or multipart)."""
+    return _parse_form(request, read_body(request, limit))[0]
+
+
+def file_body(request, limit: int) -> bytes:
+    """An uploaded file: the `file` part of a multipart form, or else the raw body
+    (whatever its content type says: curl --data-binary sends a form's)."""
+    data = read_body(request, limit)
+    if request.mimetype == "multipart/form-data":
+        upload = _parse_form(request, data)[1].get("file")
+        data = upload.read() if upload else b""
     if not data.strip():
         raise BadRequest("Send the file as the body, or as the form field 'file'.")
     return data
@@ -155,13 +191,43 @@ def file_body(request, limit: int) -> bytes:
 
 def json_body(request) -> dict:
     """The request's JSON object, or a 400/413 that says what is wrong."""
-    _within(MAX_BODY_BYTES, request.content_length)
-    raw = request.get_data(cache=False)
-    _within(MAX_BODY_BYTES, len(raw))
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
+    data = parse_json(read_body(request, MAX_BODY_BYTES))
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data
+
+
+def parse_json(raw: bytes, max_depth: int = MAX_JSON_DEPTH):
+    """The JSON value of a UTF-8 body (RFC 8259 requires UTF-8 between systems), or a
+    400 that says what is wrong; empty is null. Nesting deeper than `max_depth` is
+    refused before json.loads, which recurses once per level and, deep enough, fails
+    with a RecursionError instead."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"The body is not UTF-8: {exc}.") from exc
+    if _nesting(raw) > max_depth:
+        raise BadRequest(
+            f"The body nests arrays and objects more than {max_depth} deep.",
+            {"max_depth": max_depth},
+        )
+    try:
+        return json.loads(text or "null")
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
+
+
+# A JSON string with its escapes; possessive, so that one never closed ends at the
+# end of the text instead of being tried again from every later quote (quadratic).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _nesting(raw: bytes) -> int:
+    """How deep JSON text nests arrays and objects, brackets left open included (the
+    parser descends into those too), in time linear in its size and in C for the
+    most part. Byte by byte is exact for UTF-8: no byte of a multi-byte character
+    is a quote, a backslash or a bracket."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)

@@ -29,7 +29,7 @@ from .asyncapi import build_asyncapi
 from .cache import Cache
 from .calls import ServiceCalls
 from .errors import json_response, xml_response
-from .http import PUBLIC, UPLOAD, file_body, json_body, route
+from .http import PUBLIC, UPLOAD, file_body, form_body, json_body, route
 from .oai_repository import CatalogRepository
 from .openapi import DOCS_PAGE, build_spec
 
@@ -274,7 +274,7 @@ class GatewayService:
     # -- OAI-PMH ---------------------------------------------------------------------
     @route("GET,POST", "/oai", roles=PUBLIC, summary="OAI-PMH 2.0 (oai_dc, marc21).", tag="oai")
     def oai(self, request):
-        args = request.form if request.method == "POST" else request.args
+        args = form_body(request) if request.method == "POST" else request.args
         base = request.host_url.rstrip("/") + "/oai"
         repository = CatalogRepository(self.call)
         _, body = oai.handle(args, repository, base, admin_email=self.config["OAI_ADMIN_EMAIL"])

@@ -124,3 +124,12 @@ def test_a_harvester_takes_everything_then_only_changes_deletions_included(platf
     assert deleted.get("status") == "deleted"
     bad = oai(platform, verb="ListRecords", metadataPrefix="mods")
     assert bad.find(f"{OAI}error").get("code") == "cannotDisseminateFormat"
+
+
+def test_a_harvester_may_post_its_arguments_within_a_small_limit(platform):
+    posted = platform.post("/oai", key="", data={"verb": "Identify"})
+    assert posted.status_code == 200
+    assert ET.fromstring(posted.content).find(f"{OAI}Identify") is not None
+    # Any size was read before: four posts of 250 MB took the gateway to 1.6 GB.
+    flood = platform.post("/oai", key="", data={"verb": "Identify", "pad": "x" * 1_000_000})
+    assert (flood.status_code, flood.json()["error"]) == (413, "PAYLOAD_TOO_LARGE")
