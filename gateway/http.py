@@ -13,8 +13,10 @@ from io import BytesIO
 from itertools import accumulate
 
 from eventlet.event import Event
+from eventlet.wsgi import MAX_HEADER_LINE, MAX_TOTAL_HEADER_SIZE, HeaderLineTooLong, HeadersTooLarge
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from werkzeug import exceptions
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
@@ -69,9 +71,75 @@ class _App(WsgiApp):
         return route.handle_request(request)(environ, start_response)
 
 
+class _Protocol(HttpOnlyProtocol):
+    """eventlet's HTTP protocol (as nameko runs it), except that what it refuses
+    before the WSGI app runs is answered in the one error shape: a request line over
+    its limit (eventlet: 414, empty), a header line or all headers over theirs
+    (eventlet: 400, empty; here 431, RFC 6585), a Content-Length that is not digits
+    or comes with Transfer-Encoding (eventlet: 400), and whatever the standard
+    library's parser refuses (its HTML page). Each closes the connection, as
+    eventlet's do: the rest of such a request cannot be read as one."""
+
+    def _read_request_line(self):
+        # eventlet's own method (it is pinned): a line cut at the limit is one it
+        # would answer itself, unless it is given none.
+        line = super()._read_request_line()
+        limit = self.server.url_length_limit
+        if len(line) < limit:
+            return line
+        self._refuse(exceptions.RequestURITooLarge(f"The request line is over {limit} bytes."))
+        return b""
+
+    def parse_request(self) -> bool:
+        try:
+            parsed = super().parse_request()
+        except HeaderLineTooLong:
+            too_large = f"A header line is over {MAX_HEADER_LINE} bytes."
+        except HeadersTooLarge:
+            too_large = f"The headers are over {MAX_TOTAL_HEADER_SIZE} bytes."
+        else:
+            return parsed and self._framing_is_sound()
+        self._refuse(exceptions.RequestHeaderFieldsTooLarge(too_large))
+        return False
+
+    def _framing_is_sound(self) -> bool:
+        """Content-Length is digits (RFC 9110; eventlet's int() also takes "+5" and
+        "1_0"), and never sent with Transfer-Encoding (RFC 9112: a way to smuggle
+        a request past a proxy that reads the other one)."""
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return True
+        if not (length.isascii() and length.isdigit()):
+            self._refuse(exceptions.BadRequest(f"Content-Length {length!r} is not a number."))
+            return False
+        if self.headers.get("Transfer-Encoding") is not None:
+            both = "Content-Length and Transfer-Encoding may not be sent together."
+            self._refuse(exceptions.BadRequest(both))
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """How the standard library's parse_request refuses a request (a malformed
+        request line, an HTTP version it does not speak, over 100 headers)."""
+        refusal = exceptions.default_exceptions.get(code, exceptions.BadRequest)
+        self._refuse(refusal(message or explain))
+
+    def _refuse(self, exc: HTTPException) -> None:
+        response = error_response(exc)
+        body = response.get_data()
+        head = [f"HTTP/1.1 {response.status}", *map(": ".join, response.headers.items())]
+        head += ["Connection: close", "", ""]
+        self.wfile.write("\r\n".join(head).encode("latin-1") + body)
+        self.wfile.flush()
+        self.close_connection = True
+
+
 class _Server(WebServer):
     def get_wsgi_app(self):
         return _App(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=_Protocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol, debug)
 
     def make_url_map(self) -> Map:
         """nameko's map of the routes, knowing the converters of CONVERTERS."""

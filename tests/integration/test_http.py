@@ -2,6 +2,7 @@
 gateway's routes (gateway/http.py), serving a small service of its own."""
 
 import json
+import socket
 
 import pytest
 import requests
@@ -101,3 +102,58 @@ def test_a_file_is_the_form_field_or_the_body_whatever_its_type(url):
     form_type = {"Content-Type": "application/x-www-form-urlencoded"}  # curl --data-binary
     assert requests.post(url + "/file", data=data, headers=form_type).json() == {"bytes": len(data)}
     refused(requests.post(url + "/file", files={"other": ("k.mrc", data)}), 400, "BAD_REQUEST")
+
+
+def exchange(url: str, request: bytes) -> tuple[int, dict, bytes]:
+    """Send raw bytes, read the answer to its end: (status, headers, body)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+def get(target: str = "/json", headers: str = "", version: str = "HTTP/1.1") -> bytes:
+    return f"GET {target} {version}\r\nHost: test\r\n{headers}\r\n".encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "request_bytes, status, code",
+    [
+        (get("/json?q=" + "x" * 9_000), 414, "REQUEST_URI_TOO_LONG"),
+        (get(headers=f"X-Long: {'x' * 9_000}\r\n"), 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"),
+        (get(headers=f"X-Many: {'x' * 8_000}\r\n" * 9), 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"),
+        (get(headers="X-Few: 1\r\n" * 101), 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"),
+        (get(headers="Content-Length: -1\r\n"), 400, "BAD_REQUEST"),
+        (get(headers="Content-Length: +0\r\n"), 400, "BAD_REQUEST"),
+        (
+            get(headers="Content-Length: 0\r\nTransfer-Encoding: chunked\r\n"),
+            400,
+            "BAD_REQUEST",
+        ),
+        (get(version="HTTP/9.9"), 505, "HTTP_VERSION_NOT_SUPPORTED"),
+        (get(version="HTTQ/1.1"), 400, "BAD_REQUEST"),
+        (b"NONSENSE\r\n\r\n", 400, "BAD_REQUEST"),
+    ],
+)
+def test_what_the_server_refuses_before_the_app_is_in_the_one_error_shape(
+    url, request_bytes, status, code
+):
+    got, headers, body = exchange(url, request_bytes)
+    assert got == status, body
+    assert headers["content-type"] == "application/json"
+    assert headers["connection"] == "close"
+    assert int(headers["content-length"]) == len(body)
+    answer = json.loads(body)
+    assert set(answer) == {"error", "message", "details"} and answer["error"] == code
+
+
+def test_a_request_within_the_limits_is_the_apps(url):
+    request = get("/json?q=" + "x" * 8_000, "X-Long: y\r\nConnection: close\r\n")
+    status, headers, body = exchange(url, request)
+    assert (status, json.loads(body)["error"]) == (405, "METHOD_NOT_ALLOWED")
