@@ -22,7 +22,7 @@ STATUS_TEXT = {
     409: "Conflicts with a record.",
     413: "Body too large.",
     429: "Rate limit reached.",
-    503: "Service not running.",
+    503: "Service not running, or the message broker cannot be reached; retry after Retry-After.",
     504: "Service did not answer in time.",
 }
 
