@@ -76,9 +76,10 @@ class _Protocol(HttpOnlyProtocol):
     before the WSGI app runs is answered in the one error shape: a request line over
     its limit (eventlet: 414, empty), a header line or all headers over theirs
     (eventlet: 400, empty; here 431, RFC 6585), a Content-Length that is not digits
-    or comes with Transfer-Encoding (eventlet: 400), and whatever the standard
-    library's parser refuses (its HTML page). Each closes the connection, as
-    eventlet's do: the rest of such a request cannot be read as one."""
+    or comes with Transfer-Encoding (eventlet: 400), a transfer coding but chunked
+    (eventlet: none), and whatever the standard library's parser refuses (its HTML
+    page). Each closes the connection, as eventlet's do: the rest of such a request
+    cannot be read as one."""
 
     def _read_request_line(self):
         # eventlet's own method (it is pinned): a line cut at the limit is one it
@@ -103,20 +104,25 @@ class _Protocol(HttpOnlyProtocol):
         return False
 
     def _framing_is_sound(self) -> bool:
-        """Content-Length is digits (RFC 9110; eventlet's int() also takes "+5" and
-        "1_0"), and never sent with Transfer-Encoding (RFC 9112: a way to smuggle
-        a request past a proxy that reads the other one)."""
+        """The body's length is told in one way eventlet reads: a Content-Length of
+        digits (RFC 9110; eventlet's int() also takes "+5" and "1_0"), or chunks,
+        never both (RFC 9112: a way to smuggle a request past a proxy that reads
+        the other). Any other coding eventlet would take for no body at all, and
+        read the body as the next request."""
         length = self.headers.get("Content-Length")
-        if length is None:
-            return True
-        if not (length.isascii() and length.isdigit()):
-            self._refuse(exceptions.BadRequest(f"Content-Length {length!r} is not a number."))
-            return False
-        if self.headers.get("Transfer-Encoding") is not None:
+        coding = self.headers.get("Transfer-Encoding")
+        if length is not None and not (length.isascii() and length.isdigit()):
+            refusal = exceptions.BadRequest(f"Content-Length {length!r} is not a number.")
+        elif length is not None and coding is not None:
             both = "Content-Length and Transfer-Encoding may not be sent together."
-            self._refuse(exceptions.BadRequest(both))
-            return False
-        return True
+            refusal = exceptions.BadRequest(both)
+        elif coding is not None and coding.lower() != "chunked":
+            unread = f"Transfer-Encoding {coding!r}: send the body chunked or with its length."
+            refusal = exceptions.NotImplemented(unread)
+        else:
+            return True
+        self._refuse(refusal)
+        return False
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         """How the standard library's parse_request refuses a request (a malformed

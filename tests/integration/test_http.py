@@ -136,6 +136,7 @@ def get(target: str = "/json", headers: str = "", version: str = "HTTP/1.1") -> 
             400,
             "BAD_REQUEST",
         ),
+        (get(headers="Transfer-Encoding: gzip\r\n"), 501, "NOT_IMPLEMENTED"),
         (get(version="HTTP/9.9"), 505, "HTTP_VERSION_NOT_SUPPORTED"),
         (get(version="HTTQ/1.1"), 400, "BAD_REQUEST"),
         (b"NONSENSE\r\n\r\n", 400, "BAD_REQUEST"),
