@@ -3,7 +3,8 @@
 Every call carries the caller in nameko context data, expires on the broker when
 its deadline passes (so a late service never acts on a request its client was
 told failed), and fails fast: 503 when no process of the service is consuming its
-queue, 504 when the deadline passes.
+queue or the broker cannot be reached (the request reached no service, so a
+client may simply retry), 504 when the service does not answer by the deadline.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import logging
 import time
 
+import amqp
 import eventlet
 from eventlet.semaphore import Semaphore
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider, SharedExtension
-from nameko.rpc import MethodProxy, ReplyListener
+from nameko.rpc import MethodProxy, ReplyListener, RpcReply
 
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
 from services.chassis.nameko import errors as _typed_errors  # noqa: F401
@@ -25,6 +28,14 @@ from .errors import DeadlineExceeded, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0
+# What kombu raises when it cannot reach the broker or loses it during a call: its
+# OperationalError (no connection, after its retries) and the transport's own
+# (amqp's connection errors, a publish the broker nacked, socket errors: OSError).
+BROKER_ERRORS = (
+    OperationalError,
+    *amqp.Connection.connection_errors,
+    *amqp.Connection.recoverable_connection_errors,
+)
 
 
 class ConsumerProbe(SharedExtension):
@@ -63,6 +74,8 @@ class ConsumerProbe(SharedExtension):
         return True
 
     def _look(self, service: str) -> int:
+        """Consumers of the service's queue, 0 if there is no such queue; the
+        broker's errors are the caller's to report."""
         try:
             if self._conn is None:
                 self._conn = Connection(self.amqp_uri, connect_timeout=2)
@@ -73,11 +86,12 @@ class ConsumerProbe(SharedExtension):
                 if channel.is_open:
                     channel.close()
             return consumers
-        except Exception as exc:  # no such queue, or the broker is away
-            log.debug("probe of rpc-%s: %s", service, exc)
+        except amqp.exceptions.NotFound:
+            return 0
+        except BROKER_ERRORS:
             if self._conn is not None and not self._conn.connected:
                 self._conn = None
-            return 0
+            raise
 
 
 class Calls:
@@ -96,23 +110,38 @@ class Calls:
 
     def __call__(self, service: str, method: str, *args, deadline: float | None = None):
         deadline = deadline or self.deadline
-        if self.probe.consumers(service) == 0:
-            raise ServiceUnavailable(f"The {service} service is not running.", {"service": service})
-        proxy = MethodProxy(
-            self.worker_ctx, service, method, self.reply_listener, expiration=deadline
-        )
         try:
             with eventlet.Timeout(deadline):
-                return proxy(*args)
+                return self._send(service, method, args, deadline).result()
         except eventlet.Timeout as exc:
             raise DeadlineExceeded(
                 f"The {service} service did not answer within {deadline:g}s.",
                 {"service": service, "deadline_seconds": deadline},
             ) from exc
+
+    def _send(self, service: str, method: str, args: tuple, deadline: float) -> RpcReply:
+        """Publish the request, or ServiceUnavailable if no service can get it: none
+        consumes its queue, or the broker cannot be reached or has not taken the
+        request by the deadline."""
+        try:
+            if self.probe.consumers(service) == 0:
+                raise _not_running(service)
+            proxy = MethodProxy(
+                self.worker_ctx, service, method, self.reply_listener, expiration=deadline
+            )
+            return proxy.call_async(*args)
         except UnknownService as exc:
+            raise _not_running(service) from exc
+        except (eventlet.Timeout, *BROKER_ERRORS) as exc:
+            log.warning("the broker did not take a call to %s: %r", service, exc)
             raise ServiceUnavailable(
-                f"The {service} service is not running.", {"service": service}
+                f"The message broker cannot be reached to call the {service} service.",
+                {"service": service, "broker": "unreachable"},
             ) from exc
+
+
+def _not_running(service: str) -> ServiceUnavailable:
+    return ServiceUnavailable(f"The {service} service is not running.", {"service": service})
 
 
 class ServiceCalls(DependencyProvider):

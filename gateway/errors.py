@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from services.chassis.errors import (
@@ -86,7 +86,7 @@ def error_response(exc: Exception) -> Response:
             if status == 401:
                 headers = {"WWW-Authenticate": 'Bearer realm="pustaka"'}
             return json_response(body, status, headers)
-    if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
+    if isinstance(exc, HTTPException) and exc.code and not isinstance(exc, InternalServerError):
         code = exc.name.upper().replace(" ", "_")
         body = {"error": code, "message": exc.description, "details": {}}
         allowed = getattr(exc, "valid_methods", None)  # a 405 says what the URL takes

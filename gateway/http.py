@@ -1,6 +1,8 @@
 """`route`: nameko's @http with the gateway's conventions built in: the bearer key
-is checked (and the caller put in context data) before a worker starts, bodies
-are size-limited JSON, and any exception becomes the one error shape."""
+is checked (and the caller put in context data) before a worker starts, a path's
+public ids are parsed before anything is looked up, a body (JSON, a file, a form)
+is read by one function that bounds it, and any exception becomes the one error
+shape."""
 
 from __future__ import annotations
 
@@ -8,24 +10,56 @@ import json
 import re
 import uuid
 from functools import partial
+from io import BytesIO
+from itertools import accumulate
 
 from eventlet.event import Event
+from eventlet.wsgi import MAX_HEADER_LINE, MAX_TOTAL_HEADER_SIZE, HeaderLineTooLong, HeadersTooLarge
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from werkzeug import exceptions
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
+from services.catalog.contract import TITLE_ID
 from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import REQUEST_ID_KEY
-from services.chassis.errors import DomainError
+from services.chassis.errors import DomainError, NotFound
+from services.chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
 
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 1_000_000  # a JSON body
+MAX_FORM_BYTES = 16_384  # a form: a few short fields (OAI-PMH's arguments, a token)
+MAX_JSON_DEPTH = 32  # every body this API takes nests two or three levels
 PUBLIC = None  # roles=PUBLIC: no key needed
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spaces
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
+
+
+class _PublicIdConverter(BaseConverter):
+    """A path segment that is a public id: any spelling but the id's own is no
+    record (404), before a cache or a service sees it, so neither can hold or
+    answer for an alias of a record (T0000042, T００００４２)."""
+
+    public_id: PublicId
+    noun: str
+
+    def to_python(self, value: str) -> str:
+        if self.public_id.parse(value) is None:
+            raise NotFound(f"No {self.noun} {value!r}.", {"id": value})
+        return value
+
+
+class _TitleId(_PublicIdConverter):
+    public_id, noun = TITLE_ID, "title"
+
+
+# For route URLs: /v1/catalog/titles/<title:title_id>.
+CONVERTERS = {"title": _TitleId}
 
 
 class _App(WsgiApp):
@@ -36,14 +70,95 @@ class _App(WsgiApp):
         request = Request(environ, shallow=True)
         try:
             route, request.path_values = self.url_map.bind_to_environ(environ).match()
-        except HTTPException as exc:
+        except (HTTPException, DomainError) as exc:
             return error_response(exc)(environ, start_response)
         return route.handle_request(request)(environ, start_response)
+
+
+class _Protocol(HttpOnlyProtocol):
+    """eventlet's HTTP protocol (as nameko runs it), except that what it refuses
+    before the WSGI app runs is answered in the one error shape: a request line over
+    its limit (eventlet: 414, empty), a header line or all headers over theirs
+    (eventlet: 400, empty; here 431, RFC 6585), a Content-Length that is not digits
+    or comes with Transfer-Encoding (eventlet: 400), a transfer coding but chunked
+    (eventlet: none), and whatever the standard library's parser refuses (its HTML
+    page). Each closes the connection, as eventlet's do: the rest of such a request
+    cannot be read as one."""
+
+    def _read_request_line(self):
+        # eventlet's own method (it is pinned): a line cut at the limit is one it
+        # would answer itself, unless it is given none.
+        line = super()._read_request_line()
+        limit = self.server.url_length_limit
+        if len(line) < limit:
+            return line
+        self._refuse(exceptions.RequestURITooLarge(f"The request line is over {limit} bytes."))
+        return b""
+
+    def parse_request(self) -> bool:
+        try:
+            parsed = super().parse_request()
+        except HeaderLineTooLong:
+            too_large = f"A header line is over {MAX_HEADER_LINE} bytes."
+        except HeadersTooLarge:
+            too_large = f"The headers are over {MAX_TOTAL_HEADER_SIZE} bytes."
+        else:
+            return parsed and self._framing_is_sound()
+        self._refuse(exceptions.RequestHeaderFieldsTooLarge(too_large))
+        return False
+
+    def _framing_is_sound(self) -> bool:
+        """The body's length is told in one way eventlet reads: a Content-Length of
+        digits (RFC 9110; eventlet's int() also takes "+5" and "1_0"), or chunks,
+        never both (RFC 9112: a way to smuggle a request past a proxy that reads
+        the other). Any other coding eventlet would take for no body at all, and
+        read the body as the next request."""
+        length = self.headers.get("Content-Length")
+        coding = self.headers.get("Transfer-Encoding")
+        if length is not None and not (length.isascii() and length.isdigit()):
+            refusal = exceptions.BadRequest(f"Content-Length {length!r} is not a number.")
+        elif length is not None and coding is not None:
+            both = "Content-Length and Transfer-Encoding may not be sent together."
+            refusal = exceptions.BadRequest(both)
+        elif coding is not None and coding.lower() != "chunked":
+            unread = f"Transfer-Encoding {coding!r}: send the body chunked or with its length."
+            refusal = exceptions.NotImplemented(unread)
+        else:
+            return True
+        self._refuse(refusal)
+        return False
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """How the standard library's parse_request refuses a request (a malformed
+        request line, an HTTP version it does not speak, over 100 headers)."""
+        refusal = exceptions.default_exceptions.get(code, exceptions.BadRequest)
+        self._refuse(refusal(message or explain))
+
+    def _refuse(self, exc: HTTPException) -> None:
+        response = error_response(exc)
+        body = response.get_data()
+        head = [f"HTTP/1.1 {response.status}", *map(": ".join, response.headers.items())]
+        head += ["Connection: close", "", ""]
+        self.wfile.write("\r\n".join(head).encode("latin-1") + body)
+        self.wfile.flush()
+        self.close_connection = True
 
 
 class _Server(WebServer):
     def get_wsgi_app(self):
         return _App(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=_Protocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol, debug)
+
+    def make_url_map(self) -> Map:
+        """nameko's map of the routes, knowing the converters of CONVERTERS."""
+        url_map = Map(converters=CONVERTERS)
+        for route in self._providers:
+            rule = route.get_url_rule()
+            rule.endpoint = route
+            url_map.add(rule)
+        return url_map
 
 
 class Route(HttpRequestHandler):
@@ -130,12 +245,41 @@ def _within(limit: int, size: int | None) -> None:
         raise PayloadTooLarge(f"The body is over {limit} bytes.", {"limit": limit})
 
 
-def file_body(request, limit: int) -> bytes:
-    """An uploaded file: the `file` part of a multipart form, or the raw body."""
+def read_body(request, limit: int) -> bytes:
+    """The request's body, whole, or a 413 once it is known to be over `limit`: a
+    declared length (Content-Length) over it is refused unread, and a body sent in
+    chunks (Transfer-Encoding: chunked) is read no further than limit + 1 bytes.
+    It is read from the server's input, not werkzeug's stream, which reads a body of
+    no declared length as empty; eventlet's input ends where the body ends, chunked
+    or not."""
     _within(limit, request.content_length)
-    upload = request.files.get("file")
-    data = upload.read(limit + 1) if upload else request.get_data(cache=False)
+    data = request.environ["wsgi.input"].read(limit + 1)
     _within(limit, len(data))
+    return data
+
+
+def _parse_form(request, data: bytes) -> tuple[MultiDict, MultiDict]:
+    """(fields, files) of a form body already read: werkzeug's parser, given bytes
+    whose size is known, never the unbounded stream."""
+    parser = request.make_form_data_parser()
+    _, form, files = parser.parse(
+        BytesIO(data), request.mimetype, len(data), request.mimetype_params
+    )
+    return form, files
+
+
+def form_body(request, limit: int = MAX_FORM_BYTES) -> MultiDict:
+    """The fields of a form (urlencoded or multipart)."""
+    return _parse_form(request, read_body(request, limit))[0]
+
+
+def file_body(request, limit: int) -> bytes:
+    """An uploaded file: the `file` part of a multipart form, or else the raw body
+    (whatever its content type says: curl --data-binary sends a form's)."""
+    data = read_body(request, limit)
+    if request.mimetype == "multipart/form-data":
+        upload = _parse_form(request, data)[1].get("file")
+        data = upload.read() if upload else b""
     if not data.strip():
         raise BadRequest("Send the file as the body, or as the form field 'file'.")
     return data
@@ -143,13 +287,43 @@ def file_body(request, limit: int) -> bytes:
 
 def json_body(request) -> dict:
     """The request's JSON object, or a 400/413 that says what is wrong."""
-    _within(MAX_BODY_BYTES, request.content_length)
-    raw = request.get_data(cache=False)
-    _within(MAX_BODY_BYTES, len(raw))
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
+    data = parse_json(read_body(request, MAX_BODY_BYTES))
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data
+
+
+def parse_json(raw: bytes, max_depth: int = MAX_JSON_DEPTH):
+    """The JSON value of a UTF-8 body (RFC 8259 requires UTF-8 between systems), or a
+    400 that says what is wrong; empty is null. Nesting deeper than `max_depth` is
+    refused before json.loads, which recurses once per level and, deep enough, fails
+    with a RecursionError instead."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"The body is not UTF-8: {exc}.") from exc
+    if _nesting(raw) > max_depth:
+        raise BadRequest(
+            f"The body nests arrays and objects more than {max_depth} deep.",
+            {"max_depth": max_depth},
+        )
+    try:
+        return json.loads(text or "null")
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
+
+
+# A JSON string with its escapes; possessive, so that one never closed ends at the
+# end of the text instead of being tried again from every later quote (quadratic).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _nesting(raw: bytes) -> int:
+    """How deep JSON text nests arrays and objects, brackets left open included (the
+    parser descends into those too), in time linear in its size and in C for the
+    most part. Byte by byte is exact for UTF-8: no byte of a multi-byte character
+    is a quote, a backslash or a bracket."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)

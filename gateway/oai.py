@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+from services.chassis.ids import SEQ_MAX
+
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -300,8 +302,8 @@ def _sound(verb: str, query: _Harvest) -> bool:
         return False
     if query.verb != verb or query.prefix not in FORMATS or not isinstance(query.after, str):
         return False
-    if type(query.cursor) is not int or query.cursor < 0:
-        return False
+    if type(query.cursor) is not int or not 0 <= query.cursor <= SEQ_MAX:
+        return False  # it counts records given out: never more than there are ids
     try:
         _window(query.from_, query.until)
     except OAIError:

@@ -23,7 +23,7 @@ STATUS_TEXT = {
     413: "Body too large.",
     422: "This Idempotency-Key was used for another request.",
     429: "Rate limit reached.",
-    503: "Service not running.",
+    503: "Service not running, or the message broker cannot be reached; retry after Retry-After.",
     504: "Service did not answer in time.",
 }
 

@@ -30,7 +30,7 @@ from .auth import KeyStoreAccess
 from .cache import Cache
 from .calls import ServiceCalls
 from .errors import json_response, xml_response
-from .http import PUBLIC, UPLOAD, file_body, json_body, route
+from .http import PUBLIC, UPLOAD, file_body, form_body, json_body, route
 from .oai_repository import CatalogRepository
 from .openapi import DOCS_PAGE, build_spec
 
@@ -83,11 +83,14 @@ class GatewayService:
         return json_response({"services": states})
 
     def _service_state(self, service: str) -> dict:
-        processes = self.call.processes(service)
+        try:
+            processes = self.call.processes(service)
+        except Exception:  # the broker cannot be asked
+            return {"state": "SERVICE_UNAVAILABLE", "processes": 0}
         try:
             self.call(service, "health", deadline=2.0)
             state = "ok"
-        except Exception as exc:
+        except Exception as exc:  # the state shown is the error's code
             state = getattr(exc, "code", type(exc).__name__)
         return {"state": state, "processes": processes}
 
@@ -128,7 +131,7 @@ class GatewayService:
 
     @route(
         "GET",
-        "/v1/catalog/titles/<title_id>",
+        "/v1/catalog/titles/<title:title_id>",
         summary="One title.",
         response=TitleOutput,
         tag="catalog",
@@ -153,7 +156,7 @@ class GatewayService:
 
     @route(
         "PUT",
-        "/v1/catalog/titles/<title_id>",
+        "/v1/catalog/titles/<title:title_id>",
         roles=WRITERS,
         summary="Replace a title's fields; send the version you read to avoid lost updates.",
         body=TitleInput,
@@ -167,7 +170,7 @@ class GatewayService:
 
     @route(
         "POST",
-        "/v1/catalog/titles/<title_id>/withdraw",
+        "/v1/catalog/titles/<title:title_id>/withdraw",
         roles=("admin",),
         summary="Withdraw a title (kept as a deleted record for harvesters).",
         response=TitleOutput,
@@ -180,7 +183,7 @@ class GatewayService:
 
     @route(
         "POST",
-        "/v1/catalog/titles/<title_id>/items",
+        "/v1/catalog/titles/<title:title_id>/items",
         roles=WRITERS,
         summary="Add a copy at a branch (a branch key: its own branch only).",
         body=ItemInput,
@@ -275,7 +278,7 @@ class GatewayService:
 
     @route(
         "GET",
-        "/v1/catalog/titles/<title_id>/marcxml",
+        "/v1/catalog/titles/<title:title_id>/marcxml",
         summary="One title as MARCXML.",
         tag="catalog",
     )
@@ -296,7 +299,7 @@ class GatewayService:
     # -- OAI-PMH ---------------------------------------------------------------------
     @route("GET,POST", "/oai", roles=PUBLIC, summary="OAI-PMH 2.0 (oai_dc, marc21).", tag="oai")
     def oai(self, request):
-        args = request.form if request.method == "POST" else request.args
+        args = form_body(request) if request.method == "POST" else request.args
         base = request.host_url.rstrip("/") + "/oai"
         repository = CatalogRepository(self.call)
         _, body = oai.handle(args, repository, base, admin_email=self.config["OAI_ADMIN_EMAIL"])

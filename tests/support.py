@@ -59,6 +59,24 @@ class Subscriber:
         self.conn.release()
 
 
+def id_aliases(public_id: str) -> list[str]:
+    """Spellings that int() or str.isdigit() take for the id's number, or for numbers
+    no BIGINT holds: none of them may name a record or fail in the database."""
+    prefix = public_id.rstrip("0123456789")
+    digits = public_id[len(prefix) :]
+    fullwidth = digits.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    arabic_indic = digits.translate({ord(d): ord(d) + 0x0630 for d in "0123456789"})
+    return [
+        prefix + fullwidth,
+        prefix + arabic_indic,
+        f"{prefix}0{digits}",
+        f"{prefix}{int(digits)}",
+        f"{prefix}{digits[:-1]}²",
+        f"{prefix}{2**63}",
+        prefix + "9" * 5000,
+    ]
+
+
 def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
     """Run an operator's command (`pustaka ...`) as an operator does: its own process."""
     return subprocess.run(

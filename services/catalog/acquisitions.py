@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
 
-from .contract import AcquisitionOutput
-from .models import Acquisition, acquisition_seq, events, title_id
+from .contract import ACQUISITION_ID, TITLE_ID, AcquisitionOutput
+from .models import Acquisition, events
 
 acquisition_output = AcquisitionOutput()
 
@@ -24,7 +24,7 @@ def dump_acquisition(acq: Acquisition) -> dict:
             "isbn": acq.isbn,
             "branch": acq.branch_code,
             "status": acq.status,
-            "title_id": title_id(acq.title_seq) if acq.title_seq else None,
+            "title_id": TITLE_ID.format(acq.title_seq) if acq.title_seq else None,
         }
     )
 
@@ -52,7 +52,7 @@ def order_from_suggestion(session: Session, data: dict) -> dict:
 
 
 def _find(session: Session, ref: str) -> Acquisition | None:
-    seq = acquisition_seq(ref)
+    seq = ACQUISITION_ID.parse(ref)
     return session.get(Acquisition, seq) if seq is not None else None
 
 

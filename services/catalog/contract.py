@@ -12,7 +12,12 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, NotFound
+from services.chassis.ids import PublicId
 
+# The public ids of titles (T000042) and acquisitions (ACQ000007): what callers may
+# send and cache; any other spelling names no record.
+TITLE_ID = PublicId("T", 6)
+ACQUISITION_ID = PublicId("ACQ", 6)
 MATERIAL_TYPES = ("book", "magazine", "journal", "ebook", "database", "audiovisual")
 ELECTRONIC = ("ebook", "database")
 ITEM_STATUSES = ("available", "on_loan", "in_repair", "lost", "withdrawn")

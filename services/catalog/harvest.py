@@ -7,7 +7,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
-from services.chassis.pagination import decode_cursor, page
+from services.chassis.ids import SEQ_MAX
+from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.schemas import load
 
 from . import marc
@@ -17,6 +18,9 @@ from .models import Branch, Item, Title
 from .titles import availability, dump_title, find_title
 
 harvest_query = HarvestQuery()
+# The datestamp and seq of the last title served: a time a datestamp can show (up to
+# 9999-12-31T23:59:59Z) and a seq its column can hold.
+CURSOR = {"t": Bounds((int, float), 0, 253_402_300_799), "s": Bounds(int, 1, SEQ_MAX)}
 TYPE_NAMES = {
     "book": "Books",
     "magazine": "Magazines",
@@ -80,7 +84,7 @@ def harvest(session: Session, params: dict) -> dict:
     if query.get("set"):
         where.append(_set_condition(query["set"]))
     total = session.scalar(select(func.count()).select_from(Title).where(*where))
-    after = decode_cursor(query.get("after"), t=(int, float), s=int)
+    after = decode_cursor(query.get("after"), **CURSOR)
     if after is not None:
         stamp, seq = after["t"], after["s"]
         where.append(

@@ -42,9 +42,10 @@ from services.chassis.errors import DomainError, ValidationFailed
 from services.chassis.schemas import load
 
 from . import postings
+from .contract import TITLE_ID
 from .items import dump_item, item_input
 from .marc import own_title_id
-from .models import Branch, Item, Location, Title, TitleSubject, events, title_id, title_seq
+from .models import Branch, Item, Location, Title, TitleSubject, events
 from .text import availability_tokens, fold
 from .titles import (
     MODELLED,
@@ -216,7 +217,7 @@ def _own_titles(session: Session, keys: set[str]) -> dict[str, str]:
     """Of the keys of records this catalogue wrote (an export, imported back), those
     naming a title it holds: key -> that title's folded title. Such a record is that
     title (an import adds, never overwrites), unless it has been retitled since."""
-    seqs = {title_seq(own_title_id(key)): key for key in keys}
+    seqs = {TITLE_ID.parse(own_title_id(key)): key for key in keys}
     seqs.pop(None, None)
     if not seqs:
         return {}
@@ -239,7 +240,9 @@ def _drop_known_isbns(session, fresh: list[Prepared], report) -> list[Prepared]:
     for record in fresh:
         isbn = record.row.get("isbn")
         if isbn and (isbn in taken or isbn in seen):
-            where = title_id(taken[isbn]) if isbn in taken else "an earlier record of this file"
+            where = (
+                TITLE_ID.format(taken[isbn]) if isbn in taken else "an earlier record of this file"
+            )
             _fail(report, record, f"ISBN {isbn} is already {where}")
             continue
         seen.add(isbn)
@@ -271,7 +274,9 @@ def _skip_unfit_copies(session, fresh: list[Prepared], caller: Caller) -> None:
         copy = holding.copy
         barcode, branch, location = copy["barcode"], copy["branch"], copy.get("location")
         if barcode in taken:
-            holding.skip(f"barcode {barcode} is already a copy of {title_id(taken[barcode])}")
+            holding.skip(
+                f"barcode {barcode} is already a copy of {TITLE_ID.format(taken[barcode])}"
+            )
         elif barcode in kept:
             holding.skip(f"barcode {barcode} is already a copy in this file")
         elif branch not in branches:
@@ -315,8 +320,8 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     for seq, row, record in zip(seqs, rows, fresh, strict=True):
         subjects += subject_rows(seq, record.subjects)
         documents.append((seq, "", row["search_doc"]))
-        title = SimpleNamespace(**row, id=title_id(seq), withdrawn_at=None)
-        created.append(("title_created", title_id(seq), dump_title(title, per_branch.get(seq, []))))
+        title = SimpleNamespace(**row, id=TITLE_ID.format(seq), withdrawn_at=None)
+        created.append(("title_created", title.id, dump_title(title, per_branch.get(seq, []))))
     created += [("item_added", c["barcode"], dump_item(SimpleNamespace(**c))) for c in copies]
     postings.update_documents(session, documents)
     insert_rows(session, TitleSubject.__table__, subjects)

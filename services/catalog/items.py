@@ -12,8 +12,8 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
-from .contract import BARCODE, ItemInput, ItemStatusInput
-from .models import Branch, Item, Location, Title, events, title_id, title_seq
+from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
+from .models import Branch, Item, Location, Title, events
 from .titles import find_title, iso_time, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()
@@ -23,7 +23,7 @@ def dump_item(item: Item) -> dict:
     """The ItemOutput shape, built directly as dump_title is: an import dumps every copy."""
     return {
         "barcode": item.barcode,
-        "title_id": title_id(item.title_seq),
+        "title_id": TITLE_ID.format(item.title_seq),
         "branch": item.branch_code,
         "location": item.location_code,
         "status": item.status,
@@ -47,9 +47,10 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
         raise field_error("location", f"Branch {data['branch']} has no location {location!r}.")
     existing = session.get(Item, data["barcode"])
     if existing is not None:
+        owner = TITLE_ID.format(existing.title_seq)
         raise Conflict(
-            f"Barcode {data['barcode']} is already a copy of {title_id(existing.title_seq)}.",
-            {"barcode": data["barcode"], "existing_title_id": title_id(existing.title_seq)},
+            f"Barcode {data['barcode']} is already a copy of {owner}.",
+            {"barcode": data["barcode"], "existing_title_id": owner},
         )
     now = time.time()
     item = Item(
@@ -74,7 +75,7 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
 def with_held_copies(session: Session, titles: list[dict]) -> list[dict]:
     """Dumped titles with their copies but withdrawn ones, by barcode: what a MARC
     record lists as holdings (852), in an export and in an OAI-PMH harvest."""
-    seqs = [title_seq(t["id"]) for t in titles]
+    seqs = [TITLE_ID.parse(t["id"]) for t in titles]
     rows = session.scalars(
         select(Item)
         .where(Item.title_seq.in_(seqs), Item.status != "withdrawn")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.chassis.outbox import Outbox
 from services.chassis.tables import Id, reliability_tables
 
-from .contract import CONTRACT
+from .contract import ACQUISITION_ID, CONTRACT, TITLE_ID
 
 
 class Base(DeclarativeBase):
@@ -89,7 +89,7 @@ class Title(Base):
 
     @property
     def id(self) -> str:
-        return title_id(self.seq)
+        return TITLE_ID.format(self.seq)
 
 
 class TitleSubject(Base):
@@ -154,28 +154,4 @@ class Acquisition(Base):
 
     @property
     def id(self) -> str:
-        return f"{ACQUISITION_PREFIX}{self.seq:06d}"
-
-
-TITLE_PREFIX = "T"
-ACQUISITION_PREFIX = "ACQ"
-
-
-def title_id(seq: int) -> str:
-    """The stable, readable public id: T000042."""
-    return f"{TITLE_PREFIX}{seq:06d}"
-
-
-def _seq(public_id, prefix: str) -> int | None:
-    if not isinstance(public_id, str) or not public_id.startswith(prefix):
-        return None
-    digits = public_id[len(prefix) :]
-    return int(digits) if digits.isdigit() else None
-
-
-def title_seq(public_id: str) -> int | None:
-    return _seq(public_id, TITLE_PREFIX)
-
-
-def acquisition_seq(public_id: str) -> int | None:
-    return _seq(public_id, ACQUISITION_PREFIX)
+        return ACQUISITION_ID.format(self.seq)

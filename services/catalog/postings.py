@@ -34,6 +34,8 @@ from .models import SearchPosting
 from .text import FACET, Term
 
 CHUNK_BITS = 16
+# A BitMap holds 32-bit values: no title beyond this seq is in the index.
+SEQ_MAX = 2**32 - 1
 # A prefix matching more words than this is refused: its bitmaps would be read
 # and merged for every search, and a longer prefix says what is meant.
 MAX_PREFIX_WORDS = 5_000

@@ -17,13 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
-from services.chassis.pagination import decode_cursor, page
+from services.chassis.pagination import Bounds, decode_cursor, page
 
 from . import postings
 from .models import Title, TitleSubject
 from .text import EVERY, Term, facet, facet_prefix, parse_query, year_tokens
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
+# The seq of the last title served: one the index can hold.
+CURSOR = {"seq": Bounds(int, 1, postings.SEQ_MAX)}
 
 
 def _filter_terms(params: dict) -> list[Term]:
@@ -55,7 +57,7 @@ def load_titles(session: Session, seqs: list[int]) -> list[Title]:
 
 def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
     """(titles of this page, next cursor, exact total, facet counts or None)."""
-    after = decode_cursor(params.get("cursor"), seq=int)
+    after = decode_cursor(params.get("cursor"), **CURSOR)
     matches = matching(session, params)
     seqs = postings.newest(matches, after["seq"] if after else None, params["limit"] + 1)
     titles, cursor = page(load_titles(session, seqs), params["limit"], lambda t: {"seq": t.seq})

@@ -17,8 +17,8 @@ from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from . import acquisitions, postings, search
-from .contract import TitleInput, TitleQuery
-from .models import Item, Title, TitleSubject, events, title_seq
+from .contract import TITLE_ID, TitleInput, TitleQuery
+from .models import Item, Title, TitleSubject, events
 from .text import document, facet_tokens, fold
 
 title_input = TitleInput()
@@ -187,8 +187,9 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
 
 
 def find_title(session: Session, public_id, for_update: bool = False) -> Title | None:
-    """The title with this public id (T000042), or None."""
-    seq = title_seq(public_id)
+    """The title with this public id (T000042), or None: also for anything that is
+    not a title id in its one spelling."""
+    seq = TITLE_ID.parse(public_id)
     return session.get(Title, seq, with_for_update=for_update) if seq is not None else None
 
 

@@ -5,8 +5,28 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 
 from .errors import field_error
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one field of a cursor may hold: a number (never a bool) of `types`,
+    low <= value <= high. A cursor is a client's to forge; bounds keep what it holds
+    to values the query can take (a seq within its column or its index), so a forged
+    one is a field error rather than a failure in the database."""
+
+    types: type | tuple[type, ...]
+    low: int | float
+    high: int | float
+
+    def admit(self, value) -> bool:
+        return (
+            isinstance(value, self.types)
+            and not isinstance(value, bool)
+            and self.low <= value <= self.high  # False for NaN
+        )
 
 
 def encode_cursor(key: dict) -> str:
@@ -14,9 +34,9 @@ def encode_cursor(key: dict) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, **fields: type | tuple[type, ...]) -> dict | None:
-    """The key a cursor holds, which must have `fields` (name=type), each a positive
-    number (seqs and times); a field error on "cursor" if this API did not give it out."""
+def decode_cursor(cursor: str | None, **fields: Bounds) -> dict | None:
+    """The key a cursor holds, which must have `fields` (name=Bounds), each within
+    its bounds; a field error on "cursor" if this API did not give it out."""
     if not cursor:
         return None
     try:
@@ -25,8 +45,7 @@ def decode_cursor(cursor: str | None, **fields: type | tuple[type, ...]) -> dict
     except (binascii.Error, ValueError) as exc:
         raise field_error("cursor", "Not a cursor this API gave out.") from exc
     if not isinstance(key, dict) or not all(
-        isinstance(key.get(name), kind) and not isinstance(key[name], bool) and key[name] > 0
-        for name, kind in fields.items()
+        bounds.admit(key.get(name)) for name, bounds in fields.items()
     ):
         raise field_error("cursor", "Not a cursor this API gave out.")
     return key

@@ -29,6 +29,9 @@ class Platform:
     def post(self, path, key=None, **kw):
         return requests.post(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
 
+    def put(self, path, key=None, **kw):
+        return requests.put(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
     def patch(self, path, key=None, **kw):
         return requests.patch(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
 

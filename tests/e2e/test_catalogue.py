@@ -5,7 +5,10 @@ import xml.etree.ElementTree as ET
 
 from pymarc import Field, Record, Subfield
 
+from tests.support import id_aliases
+
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
+OAI_ID = "oai:pustaka.sungaipenuh:"
 MARC = "{http://www.loc.gov/MARC21/slim}"
 
 
@@ -40,6 +43,25 @@ def test_a_branch_manages_copies_only_at_its_own_branch(platform):
     assert lent.status_code == 200 and lent.json()["status"] == "on_loan"
     shown = platform.get(f"/v1/catalog/titles/{title['id']}").json()
     assert shown["availability"] == [{"branch": "KMN", "available": 0, "total": 1}]
+
+
+def test_a_title_answers_to_its_own_id_only(platform):
+    made = platform.post("/v1/catalog/titles", json={"title": "Tambo Alam Kerinci"}).json()
+    copy = {"barcode": "SPN-ALIAS-1", "branch": "SPN"}
+    for alias in id_aliases(made["id"]):
+        path = f"/v1/catalog/titles/{alias}"
+        for answer in (
+            platform.get(path),
+            platform.get(path + "/marcxml"),
+            platform.put(path, json={"title": "Bukan"}),
+            platform.post(path + "/withdraw"),
+            platform.post(path + "/items", json=copy),
+        ):
+            assert answer.status_code == 404, (alias, answer.text)
+            assert answer.json()["details"] == {"id": alias}
+        record = oai(platform, verb="GetRecord", metadataPrefix="oai_dc", identifier=OAI_ID + alias)
+        assert record.find(f"{OAI}error").get("code") == "idDoesNotExist"
+    assert platform.get(f"/v1/catalog/titles/{made['id']}").json() == made
 
 
 def marc_upload() -> bytes:
@@ -98,7 +120,16 @@ def test_a_harvester_takes_everything_then_only_changes_deletions_included(platf
     assert platform.post(f"/v1/catalog/titles/{made['id']}/withdraw").status_code == 200
     changed = oai(platform, verb="ListRecords", metadataPrefix="marc21", **{"from": stamp})
     headers = {h.find(f"{OAI}identifier").text: h for h in changed.iter(f"{OAI}header")}
-    deleted = headers[f"oai:pustaka.sungaipenuh:{made['id']}"]
+    deleted = headers[OAI_ID + made["id"]]
     assert deleted.get("status") == "deleted"
     bad = oai(platform, verb="ListRecords", metadataPrefix="mods")
     assert bad.find(f"{OAI}error").get("code") == "cannotDisseminateFormat"
+
+
+def test_a_harvester_may_post_its_arguments_within_a_small_limit(platform):
+    posted = platform.post("/oai", key="", data={"verb": "Identify"})
+    assert posted.status_code == 200
+    assert ET.fromstring(posted.content).find(f"{OAI}Identify") is not None
+    # Any size was read before: four posts of 250 MB took the gateway to 1.6 GB.
+    flood = platform.post("/oai", key="", data={"verb": "Identify", "pad": "x" * 1_000_000})
+    assert (flood.status_code, flood.json()["error"]) == (413, "PAYLOAD_TOO_LARGE")

@@ -116,6 +116,8 @@ def test_errors_are_clear_and_change_nothing(platform):
     assert (wrong_method.status_code, wrong_method.json()["error"]) == (405, "METHOD_NOT_ALLOWED")
     assert set(wrong_method.headers["Allow"].split(", ")) >= {"GET", "POST"}
     assert platform.get("/v1/catalog/titles", params={"cursor": "garbage!"}).status_code == 400
+    too_long = platform.get("/v1/catalog/titles", params={"q": "x" * 9_000})  # eventlet's limit
+    assert (too_long.status_code, too_long.json()["error"]) == (414, "REQUEST_URI_TOO_LONG")
     assert platform.get("/v1/catalog/titles", params={"limit": 1000}).status_code == 400
     assert platform.get("/v1/catalog/titles").json()["total"] == before + 1
 
@@ -178,6 +180,8 @@ def test_a_stopped_service_answers_503_within_its_deadline(platform, stop):
     status = platform.get("/v1/status", key="").json()["services"]["catalog"]
     assert status == {"state": "SERVICE_UNAVAILABLE", "processes": 0}
     assert platform.get("/health", key="").status_code == 200
+    # Only a title id in its own spelling is looked up: the gateway answers the rest.
+    assert platform.get("/v1/catalog/titles/T0000001").status_code == 404
 
     platform.ctl("start", stop)
     platform.wait_ready(timeout=30)

@@ -7,10 +7,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from services.catalog import acquisitions, branches, demo, harvest, items, titles
+from services.catalog import acquisitions, branches, demo, exchange, harvest, items, titles
 from services.catalog.models import outbox_table
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.chassis.pagination import encode_cursor
+from tests.support import id_aliases
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -88,6 +90,35 @@ def test_ids_that_cannot_be_a_copy_or_a_branch_are_not_found(db):
     for code in ("KMN\x00", "KMN\n", "kmn"):
         with pytest.raises(NotFound):
             run(db, branches.put_location, code, {"code": "REF", "name": "Referensi"}, SYSTEM)
+
+
+def test_only_a_titles_own_id_names_it_and_no_other_spelling_fails(db):
+    made = new_title(db)
+    copy = {"barcode": "SPN-ALIAS", "branch": "SPN"}
+    for alias in id_aliases(made["id"]):
+        with db.reading() as session:
+            with pytest.raises(NotFound):
+                titles.get_title(session, alias)
+            with pytest.raises(NotFound):
+                exchange.export_title(session, alias)
+            assert harvest.get_record(session, alias) is None
+        with pytest.raises(NotFound):
+            run(db, titles.update_title, alias, {"title": "Bukan"}, SYSTEM)
+        with pytest.raises(NotFound):
+            run(db, titles.withdraw_title, alias, SYSTEM)
+        with pytest.raises(NotFound):
+            run(db, items.add_item, alias, copy, SYSTEM)
+    with db.reading() as session:
+        assert titles.get_title(session, made["id"]) == made
+
+
+def test_only_an_acquisitions_own_id_is_a_reference_to_it(db):
+    ordered = run(db, acquisitions.order_from_suggestion, {"suggestion_id": "S-1", "title": "x"})
+    for alias in id_aliases(ordered["id"]):
+        with pytest.raises(ValidationFailed) as refused:
+            new_title(db, acquisition_ref=alias)
+        assert "acquisition_ref" in refused.value.details["fields"]
+    assert new_title(db, acquisition_ref=ordered["id"])["acquisition_ref"] == ordered["id"]
 
 
 def test_copies_need_a_real_branch_location_title_and_a_new_barcode(db):
@@ -204,6 +235,16 @@ def test_harvest_takes_everything_then_only_changes(db):
         assert books["total"] == 5
         with pytest.raises(ValidationFailed):
             harvest.harvest(session, {"set": "colour:blue"})
+
+
+@pytest.mark.parametrize(
+    "key", [{"t": 1.0, "s": 2**63}, {"t": 1.0, "s": 2**64}, {"t": 1e300, "s": 1}]
+)
+def test_a_harvest_cursor_beyond_any_datestamp_or_id_is_a_field_error(db, key):
+    new_title(db)
+    with db.reading() as session, pytest.raises(ValidationFailed) as err:
+        harvest.harvest(session, {"after": encode_cursor(key)})
+    assert "cursor" in err.value.details["fields"]
 
 
 def harvested_holdings(db, since: float) -> dict[str, list[str]]:

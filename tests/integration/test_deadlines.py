@@ -1,14 +1,18 @@
 """The gateway's calls into services: a deadline on each, 504 when it passes, 503 at
-once when no process of the service is consuming its queue."""
+once when no process of the service is consuming its queue or the broker cannot be
+reached."""
 
 import time
+from types import SimpleNamespace
 
 import eventlet
 import pytest
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from gateway.calls import ServiceCalls
+from gateway.calls import Calls, ConsumerProbe, ServiceCalls
+from gateway.errors import ServiceUnavailable
+from tests.support import free_port
 
 
 class Sleepy:
@@ -60,3 +64,47 @@ def test_a_service_with_no_process_is_unavailable_at_once(front):
     outcome = front.front.ask("nobody", 0, 5)
     assert outcome["error"] == "SERVICE_UNAVAILABLE"
     assert outcome["elapsed"] < 2  # not the 5 s deadline
+
+
+class Unanswered:
+    """A reply listener for requests that never leave: no reply comes."""
+
+    routing_key = "rpc.reply-nobody"
+
+    def get_reply_event(self, correlation_id):
+        return eventlet.event.Event()
+
+
+class LastSawOne:
+    """The probe as it may be while the broker goes down: it looked under a second
+    ago, and a process was consuming then."""
+
+    def consumers(self, service):
+        return 1
+
+
+def real_probe(config) -> ConsumerProbe:
+    probe = ConsumerProbe()
+    probe.container = SimpleNamespace(config=config)
+    probe.setup()
+    return probe
+
+
+@pytest.mark.parametrize(
+    "probe, deadline",
+    [
+        (lambda config: LastSawOne(), 30),  # kombu gives up reconnecting, about 5 s
+        (lambda config: LastSawOne(), 1),  # the deadline passes while kombu retries
+        (real_probe, 30),
+    ],
+    ids=["kombu-gives-up", "deadline-while-publishing", "probe"],
+)
+def test_a_broker_that_cannot_be_reached_is_unavailable_not_an_error(probe, deadline):
+    config = {"AMQP_URI": f"amqp://guest:guest@127.0.0.1:{free_port()}/"}  # nobody listens
+    worker_ctx = SimpleNamespace(container=SimpleNamespace(config=config), context_data={})
+    call = Calls(worker_ctx, Unanswered(), probe(config), deadline)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as raised:
+        call("catalog", "get_title", "T000001")
+    assert raised.value.details == {"service": "catalog", "broker": "unreachable"}
+    assert time.monotonic() - started < min(deadline, 10) + 0.5

@@ -7,7 +7,8 @@ from pymarc import Field, Record, Subfield
 from sqlalchemy import select
 
 from services.catalog import branches, exchange, items, marc, titles
-from services.catalog.models import Item, outbox_table, title_id
+from services.catalog.contract import TITLE_ID
+from services.catalog.models import Item, outbox_table
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import ValidationFailed
 
@@ -114,7 +115,7 @@ def with_holdings(record: Record, *holdings: dict, tag: str = "952") -> Record:
 def barcodes(session) -> dict[str, str]:
     """Barcode -> the title id of each copy in the catalogue."""
     rows = session.execute(select(Item.barcode, Item.title_seq).order_by(Item.barcode))
-    return {barcode: title_id(seq) for barcode, seq in rows}
+    return {barcode: TITLE_ID.format(seq) for barcode, seq in rows}
 
 
 @pytest.fixture

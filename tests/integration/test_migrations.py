@@ -58,7 +58,8 @@ def test_the_search_index_migration_goes_back_to_full_text_and_forward_again(
     base_config, database_url
 ):
     from services.catalog import postings, titles
-    from services.catalog.models import Base, title_seq
+    from services.catalog.contract import TITLE_ID
+    from services.catalog.models import Base
     from services.catalog.text import Term
     from services.chassis.context import SYSTEM
     from services.chassis.db import open_database
@@ -68,7 +69,9 @@ def test_the_search_index_migration_goes_back_to_full_text_and_forward_again(
     upgrade(catalog, config)
     db = open_database(database_url, Base.metadata)
     with db.transaction() as session:
-        seq = title_seq(titles.create_title(session, {"title": "Sejarah Kerinci"}, SYSTEM)["id"])
+        seq = TITLE_ID.parse(
+            titles.create_title(session, {"title": "Sejarah Kerinci"}, SYSTEM)["id"]
+        )
     db.engine.dispose()
 
     downgrade(catalog, config, "0005")

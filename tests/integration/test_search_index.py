@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select, text
 
 from services.catalog import branches, items, postings, titles
-from services.catalog.models import Base, SearchPosting, title_seq
+from services.catalog.contract import TITLE_ID
+from services.catalog.models import Base, SearchPosting
 from services.catalog.part import PART as CATALOG
 from services.catalog.text import Term
 from services.chassis.context import SYSTEM
@@ -31,7 +32,7 @@ def test_the_index_follows_creates_updates_copies_and_withdrawals(catalog_db):
     with catalog_db.reading() as session:
         assert stored_index(session) == index_of_documents(session)
         assert len(postings.matching(session, [Term("kerinci")])) == 4
-        assert list(postings.matching(session, [Term("jambi")])) == [title_seq(made[1]["id"])]
+        assert list(postings.matching(session, [Term("jambi")])) == [TITLE_ID.parse(made[1]["id"])]
 
 
 def test_titles_far_apart_share_a_word_across_chunks(catalog_db):

@@ -9,6 +9,7 @@ from services.catalog import titles
 from services.catalog.models import outbox_table
 from services.chassis.context import Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.chassis.pagination import encode_cursor
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 PARTNER = Caller("k-unja", "partner", partner="UNJA")
@@ -116,6 +117,14 @@ def test_search_pages_through_every_match_with_an_exact_total(db):
         if cursor is None:
             break
     assert len(seen) == len(set(seen)) == 7
+
+
+@pytest.mark.parametrize("seq", [2**32, 2**63, 2**64])
+def test_a_cursor_beyond_what_the_index_holds_is_a_field_error(db, seq):
+    create(db)
+    with db.reading() as session, pytest.raises(ValidationFailed) as err:
+        titles.search_titles(session, {"cursor": encode_cursor({"seq": seq})})
+    assert "cursor" in err.value.details["fields"]
 
 
 def test_search_words_all_must_match_and_a_query_without_words_is_refused(db):

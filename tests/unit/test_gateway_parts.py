@@ -5,6 +5,7 @@ import json
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPVersionNotSupported, InternalServerError, RequestURITooLarge
 
 from gateway.auth import TokenBucket
 from gateway.cache import RecordCache
@@ -23,6 +24,9 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFai
         (Conflict("dup", {"existing_id": "T000001"}), 409, "CONFLICT"),
         (ServiceUnavailable("down"), 503, "SERVICE_UNAVAILABLE"),
         (DeadlineExceeded("slow"), 504, "DEADLINE_EXCEEDED"),
+        (RequestURITooLarge(), 414, "REQUEST_URI_TOO_LONG"),
+        (HTTPVersionNotSupported(), 505, "HTTP_VERSION_NOT_SUPPORTED"),
+        (InternalServerError("boom"), 500, "INTERNAL"),
         (RuntimeError("boom"), 500, "INTERNAL"),
     ],
 )

@@ -636,6 +636,7 @@ GOOD = {
         _token({**GOOD, "metadataPrefix": "mods"}),
         _token({**GOOD, "cursor": -1}),
         _token({**GOOD, "cursor": "3"}),
+        _token({**GOOD, "cursor": 2**63}),  # more records than there are ids
         _token({**GOOD, "from": "yesterday"}),
         _token({k: v for k, v in GOOD.items() if k != "next"}),
         "é",
