@@ -10,8 +10,8 @@ import pytest
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from gateway.calls import Calls, ConsumerProbe, ServiceCalls
-from gateway.errors import ServiceUnavailable
+from gateway.edge.calls import Calls, ConsumerProbe, ServiceCalls
+from gateway.edge.errors import ServiceUnavailable
 from tests.support import free_port
 
 

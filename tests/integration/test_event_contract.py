@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from gateway.asyncapi import build_asyncapi
+from gateway.edge.asyncapi import build_asyncapi
 from services.catalog import acquisitions, branches, items, titles
 from services.catalog.contract import EVENT_SCHEMAS
 from services.catalog.models import outbox_table

@@ -7,8 +7,8 @@ import socket
 import pytest
 import requests
 
-from gateway.errors import json_response
-from gateway.http import (
+from gateway.edge.errors import json_response
+from gateway.edge.http import (
     MAX_BODY_BYTES,
     MAX_FORM_BYTES,
     PUBLIC,

@@ -10,8 +10,8 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcReply
 
-from gateway import calls
-from gateway.errors import DeadlineExceeded, ServiceUnavailable, error_response
+from gateway.edge import calls
+from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
 
 # Each as kombu and amqp raise it while the broker goes away or is away.
 BROKER_FAILURES = [

@@ -7,9 +7,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPVersionNotSupported, InternalServerError, RequestURITooLarge
 
-from gateway.auth import TokenBucket
-from gateway.cache import RecordCache
-from gateway.errors import DeadlineExceeded, ServiceUnavailable, error_response
+from gateway.edge.auth import TokenBucket
+from gateway.edge.cache import RecordCache
+from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
 from gateway.keys import BadKey, create_key, parse_key, revoke_key, verify_key
 from gateway.models import Base
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -77,17 +77,52 @@ def test_branch_key_needs_a_branch(session):
 
 def test_cache_keeps_the_newest_version():
     cache = RecordCache(ttl=60)
-    cache.put("T1", {"version": 2, "title": "new"})
-    cache.put("T1", {"version": 1, "title": "old"})
-    assert cache.get("T1")["title"] == "new"
-    cache.drop("T1")
-    assert cache.get("T1") is None
+    cache.put("catalog.title", "T1", {"version": 2, "title": "new"})
+    cache.put("catalog.title", "T1", {"version": 1, "title": "old"})
+    assert cache.get("catalog.title", "T1")["title"] == "new"
+    cache.drop("catalog.title", "T1")
+    assert cache.get("catalog.title", "T1") is None
+
+
+def test_cache_keys_are_namespaced_by_kind():
+    cache = RecordCache(ttl=60)
+    cache.put("catalog.title", "1", {"title": "a title"})
+    cache.put("people.staff", "1", {"name": "a librarian"})
+    assert cache.get("catalog.title", "1") == {"title": "a title"}
+    assert cache.get("people.staff", "1") == {"name": "a librarian"}
+
+
+def test_freshness_puts_and_drops_by_the_owners_events():
+    from gateway.edge.cache import Freshness
+
+    titles = Freshness("catalog.title", "catalog", ("title_updated",), {"item_added": "title_id"})
+    cache = RecordCache(ttl=60)
+    titles.apply(cache, {"type": "catalog.title_updated", "subject": "T1", "data": {"v": 1}})
+    assert cache.get("catalog.title", "T1") == {"v": 1}
+    titles.apply(cache, {"type": "catalog.item_added", "subject": "B1", "data": {"title_id": "T1"}})
+    assert cache.get("catalog.title", "T1") is None
+
+
+def test_a_client_has_the_methods_of_its_contract_only():
+    from gateway.edge.calls import client_class
+    from services.catalog.contract import CONTRACT
+
+    made = []
+    client = client_class(CONTRACT)(lambda *args, **kw: made.append((args, kw)) or "ok")
+    assert client.get_title("T000001") == "ok"
+    assert client.import_marc("Zm9v") == "ok"
+    assert made == [
+        (("catalog", "get_title", "T000001"), {"deadline": None}),
+        (("catalog", "import_marc", "Zm9v"), {"deadline": 600.0}),
+    ]
+    with pytest.raises(AttributeError):
+        client.drop_all_titles()
 
 
 def test_cache_entries_expire():
     cache = RecordCache(ttl=-1)
-    cache.put("T1", {"version": 1})
-    assert cache.get("T1") is None
+    cache.put("catalog.title", "T1", {"version": 1})
+    assert cache.get("catalog.title", "T1") is None
 
 
 def test_token_bucket_allows_a_burst_then_refuses():

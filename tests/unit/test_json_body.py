@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.errors import BadRequest
-from gateway.http import MAX_JSON_DEPTH, parse_json
+from gateway.edge.errors import BadRequest
+from gateway.edge.http import MAX_JSON_DEPTH, parse_json
 
 LEAVES = st.none() | st.booleans() | st.integers() | st.text(alphabet=st.sampled_from('ab"\\[]{}é'))
 VALUES = st.recursive(

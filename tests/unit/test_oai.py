@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from gateway import oai
-from gateway.oai_repository import CatalogRepository
+from gateway.oai import provider as oai
+from gateway.oai.repository import CatalogRepository
 from services.chassis.errors import field_error
 
 NS = {
@@ -676,10 +676,12 @@ def test_list_sets_never_resumes(repo):
     ],
 )
 def test_what_the_catalogue_refuses_comes_back_as_the_protocols_error(refused, args, code):
-    def call(service, method, *params):
-        raise field_error(refused, "refused by the catalogue")
+    class Refusing:  # the catalogue's client, refusing every harvest
+        def harvest(self, params):
+            raise field_error(refused, "refused by the catalogue")
 
     root = ask(
-        CatalogRepository(call), {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", **args}
+        CatalogRepository(Refusing()),
+        {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", **args},
     )
     assert errors(root) == [code]

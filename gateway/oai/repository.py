@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from services.chassis.errors import ValidationFailed
 
-from .oai import OAIError
+from .provider import OAIError
 
 
 class CatalogRepository:
     """One per request. MARCXML comes from the catalogue with the records (it owns
     the MARC mapping), and is kept here until the page is written."""
 
-    def __init__(self, call):
-        self.call = call
+    def __init__(self, catalog):
+        self.catalog = catalog  # the catalogue's client (gateway.edge.calls.ServiceClient)
         self._marc: dict[str, bytes] = {}
 
     def earliest_datestamp(self) -> float:
         # An empty catalogue has no datestamp yet; the epoch is a true lower bound.
-        return self.call("catalog", "harvest_info")["earliest_datestamp"] or 0.0
+        return self.catalog.harvest_info()["earliest_datestamp"] or 0.0
 
     def sets(self) -> list[tuple[str, str]]:
-        return [tuple(s) for s in self.call("catalog", "harvest_info")["sets"]]
+        return [tuple(s) for s in self.catalog.harvest_info()["sets"]]
 
     def _keep(self, record: dict | None) -> dict | None:
         if record and record.get("marcxml"):
@@ -30,7 +30,7 @@ class CatalogRepository:
     def harvest(self, since, until, set, after, limit, marc=False) -> dict:
         params = {"since": since, "until": until, "set": set, "after": after, "limit": limit}
         try:
-            page = self.call("catalog", "harvest", {**params, "marc": marc})
+            page = self.catalog.harvest({**params, "marc": marc})
         except ValidationFailed as exc:
             raise _protocol_error(exc) from exc
         for record in page["records"]:
@@ -38,7 +38,7 @@ class CatalogRepository:
         return page
 
     def get(self, id: str, marc: bool = False) -> dict | None:
-        return self._keep(self.call("catalog", "harvest_record", id, marc))
+        return self._keep(self.catalog.harvest_record(id, marc))
 
     def marcxml(self, title: dict) -> bytes:
         return self._marc[title["id"]]

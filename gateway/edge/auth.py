@@ -13,7 +13,7 @@ from services.chassis.context import Caller
 from services.chassis.db import make_engine, session_factories
 
 from .errors import Forbidden, RateLimited, Unauthenticated
-from .keys import BadKey, verify_key
+from ..keys import BadKey, verify_key
 
 KEY_CACHE_SECONDS = 10.0
 

@@ -9,6 +9,7 @@ client may simply retry), 504 when the service does not answer by the deadline.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 
@@ -20,6 +21,8 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.rpc import MethodProxy, ReplyListener, RpcReply
+
+from services.chassis.contract import Contract, Method
 
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
 from services.chassis.nameko import errors as _typed_errors  # noqa: F401
@@ -155,3 +158,51 @@ class ServiceCalls(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> Calls:
         return Calls(worker_ctx, self.reply_listener, self.probe, self.deadline)
+
+
+class ServiceClient(ServiceCalls):
+    """A service's client, made from its contract: `catalog = ServiceClient(CONTRACT)`
+    in a route module, then `self.catalog.get_title(title_id)`. Only the methods the
+    contract declares exist (any other name is an AttributeError, not a call that
+    hangs), each with its own deadline where the contract gives one."""
+
+    def __init__(self, contract: Contract, **kwargs):
+        self.contract = contract
+        super().__init__(**kwargs)
+
+    def get_dependency(self, worker_ctx):
+        return client_class(self.contract)(super().get_dependency(worker_ctx))
+
+
+_clients: dict[str, type] = {}
+
+
+def client_class(contract: Contract) -> type:
+    """The client class of a contract: one method per RPC method it declares."""
+    known = _clients.get(contract.service)
+    if known is None or known.contract is not contract:
+        methods = {m.name: _client_method(contract.service, m) for m in contract.methods}
+        name = f"{contract.service.title()}Client"
+        known = _clients[contract.service] = type(
+            name, (_Client,), {"contract": contract, **methods}
+        )
+    return known
+
+
+class _Client:
+    contract: Contract
+
+    def __init__(self, calls: Calls):
+        self._calls = calls
+
+
+def _client_method(service: str, method: Method):
+    def call(self, *args):
+        return self._calls(service, method.name, *args, deadline=method.deadline)
+
+    call.__name__ = call.__qualname__ = method.name
+    params = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_ONLY) for p in method.params]
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    call.__signature__ = inspect.Signature([self_param, *params])
+    call.__doc__ = f"{service}.{method.name}({', '.join(method.params)})"
+    return call

@@ -23,7 +23,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
-from services.catalog.contract import TITLE_ID
 from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import REQUEST_ID_KEY
 from services.chassis.errors import DomainError, NotFound
@@ -54,12 +53,16 @@ class _PublicIdConverter(BaseConverter):
         return value
 
 
-class _TitleId(_PublicIdConverter):
-    public_id, noun = TITLE_ID, "title"
+# The path segments routes may name by kind: /v1/catalog/titles/<title:title_id>.
+CONVERTERS: dict[str, type[BaseConverter]] = {}
 
 
-# For route URLs: /v1/catalog/titles/<title:title_id>.
-CONVERTERS = {"title": _TitleId}
+def path_id(kind: str, public_id: PublicId, noun: str | None = None) -> None:
+    """Let route URLs take `<kind:name>`: a segment that must be `public_id`'s own
+    spelling (a route module says so for the ids of its service's contract)."""
+    CONVERTERS[kind] = type(
+        f"{kind.title()}Id", (_PublicIdConverter,), {"public_id": public_id, "noun": noun or kind}
+    )
 
 
 class _App(WsgiApp):

@@ -1,0 +1,90 @@
+"""Records the gateway serves without a call, kept fresh by their owner's events.
+
+Entries are kept by kind and id ("catalog.title", "T000042"), so two services' ids
+never meet. A route module declares, beside the routes that serve a kind, which
+events put a record of it and which drop one (`Freshness`, and `kept_fresh` to make
+the handler). A read is at most as stale as the event's delivery (milliseconds); if
+events stop arriving (the gateway lost its broker connection), an entry is still
+dropped after GATEWAY_CACHE_SECONDS, so staleness is bounded by that too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from nameko.events import BROADCAST, event_handler
+from nameko.extensions import DependencyProvider
+
+
+class RecordCache:
+    def __init__(self, ttl: float, size: int = 100_000):
+        self.ttl = ttl
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], tuple[float, int, dict]] = OrderedDict()
+
+    def get(self, kind: str, key: str) -> dict | None:
+        hit = self._items.get((kind, key))
+        if hit is None:
+            return None
+        if hit[0] < time.monotonic():
+            self._items.pop((kind, key), None)
+            return None
+        return hit[2]
+
+    def put(self, kind: str, key: str, record: dict) -> None:
+        """Keep `record` unless a newer version of it is already here."""
+        version = record.get("version", 0)
+        current = self._items.get((kind, key))
+        if current is not None and current[1] > version:
+            return
+        self._items[(kind, key)] = (time.monotonic() + self.ttl, version, record)
+        self._items.move_to_end((kind, key))
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def drop(self, kind: str, key: str) -> None:
+        self._items.pop((kind, key), None)
+
+
+class Cache(DependencyProvider):
+    def setup(self) -> None:
+        self.cache = RecordCache(float(self.container.config["GATEWAY_CACHE_SECONDS"]))
+
+    def get_dependency(self, worker_ctx) -> RecordCache:
+        return self.cache
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How records of one kind stay fresh: the owner's events whose data is the
+    record (`put_by`), and those that make it stale, with the field of their data
+    that names it (`drop_by`)."""
+
+    kind: str
+    source: str
+    put_by: tuple[str, ...] = ()
+    drop_by: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, cache: RecordCache, event: dict) -> None:
+        event_type = event["type"].partition(".")[2]
+        if event_type in self.put_by:
+            cache.put(self.kind, event["subject"], event["data"])
+        elif event_type in self.drop_by:
+            cache.drop(self.kind, event["data"][self.drop_by[event_type]])
+
+
+def kept_fresh(freshness: Freshness):
+    """The handler method keeping `freshness.kind` fresh, for a route module's class.
+    Every gateway process hears every event (broadcast), and none is redelivered: a
+    missed one costs at most the entry's lifetime."""
+
+    def on_event(self, event: dict) -> None:
+        freshness.apply(self.cache, event)
+
+    for event_type in (*freshness.put_by, *freshness.drop_by):
+        on_event = event_handler(
+            freshness.source, event_type, handler_type=BROADCAST, reliable_delivery=False
+        )(on_event)
+    return on_event
