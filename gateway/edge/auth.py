@@ -12,8 +12,8 @@ from services.chassis.config import database_url
 from services.chassis.context import Caller
 from services.chassis.db import make_engine, session_factories
 
-from .errors import Forbidden, RateLimited, Unauthenticated
 from ..keys import BadKey, verify_key
+from .errors import Forbidden, RateLimited, Unauthenticated
 
 KEY_CACHE_SECONDS = 10.0
 

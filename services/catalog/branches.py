@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import NotFound
+from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
 from .contract import CODE, BranchInput, BranchOutput, LocationInput
@@ -64,10 +64,9 @@ def _changed(session: Session, branch: Branch) -> dict:
 
 def get_branch_row(session: Session, code: str) -> Branch:
     fit = isinstance(code, str) and CODE.match(code)  # else no branch has it
-    branch = session.get(Branch, code) if fit else None
-    if branch is None:
-        raise NotFound(f"No branch {code!r}.", {"branch": code})
-    return branch
+    return get_or_not_found(
+        session, Branch, code if fit else None, noun="branch", named=code, field="branch"
+    )
 
 
 def list_branches(session: Session) -> list[dict]:

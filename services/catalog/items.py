@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
+from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
@@ -105,10 +106,9 @@ def get_item(session: Session, barcode: str) -> dict:
 
 def _item(session: Session, barcode: str) -> Item:
     fit = isinstance(barcode, str) and BARCODE.match(barcode)  # else no copy has it
-    item = session.get(Item, barcode) if fit else None
-    if item is None:
-        raise NotFound(f"No item with barcode {barcode!r}.", {"barcode": barcode})
-    return item
+    return get_or_not_found(
+        session, Item, barcode if fit else None, noun="item", named=barcode, field="barcode"
+    )
 
 
 def change_status(session: Session, barcode: str, payload: dict, caller: Caller) -> dict:

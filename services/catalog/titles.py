@@ -13,7 +13,8 @@ from stdnum import issn as issn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound, field_error
+from services.chassis.errors import Conflict, field_error
+from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
 from . import acquisitions, postings, search
@@ -194,10 +195,10 @@ def find_title(session: Session, public_id, for_update: bool = False) -> Title |
 
 
 def _title(session: Session, public_id: str, for_update: bool = False) -> Title:
-    title = find_title(session, public_id, for_update)
-    if title is None:
-        raise NotFound(f"No title {public_id!r}.", {"id": public_id})
-    return title
+    seq = TITLE_ID.parse(public_id)
+    return get_or_not_found(
+        session, Title, seq, noun="title", named=public_id, for_update=for_update
+    )
 
 
 def update_title(session: Session, public_id: str, payload: dict, caller: Caller) -> dict:

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
+from pustaka import platform as composition
 from tests.support import pustaka, running_platform, wait_http, wait_services
 
 BIN = Path(sys.executable).parent
@@ -81,8 +82,11 @@ def platform(request, rabbit_manager, tmp_path_factory):
         "CATALOG_REPLICAS": "2",
         "OAI_ADMIN_EMAIL": "pustaka@perpustakaan.sungaipenuh.example",
     }
-    if request.param == "postgresql":
-        extra["CATALOG__DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
+    if request.param == "postgresql":  # every part on a PostgreSQL database of its own
+        for part in composition.parts():
+            extra[f"{part.name.upper()}__DATABASE_URL"] = request.getfixturevalue(
+                "make_postgres_db"
+            )()
     try:
         with running_platform(var, f"amqp://{amqp.netloc}/{vhost}", extra) as (url, env):
             yield Platform(url, env, var)

@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import NotFound
+from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
 from .contract import NoteInput
@@ -19,7 +19,6 @@ def add_note(session: Session, payload: dict) -> dict:
 
 
 def get_note(session: Session, note_id: int) -> dict:
-    note = session.get(Note, note_id) if isinstance(note_id, int) else None
-    if note is None:
-        raise NotFound(f"No note {note_id!r}.", {"id": note_id})
+    key = note_id if isinstance(note_id, int) and not isinstance(note_id, bool) else None
+    note = get_or_not_found(session, Note, key, noun="note", named=note_id)
     return {"id": note.id, "text": note.text}

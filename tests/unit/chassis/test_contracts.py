@@ -70,3 +70,28 @@ def test_a_contract_names_what_it_lacks():
         CONTRACT.method("nothing")
     with pytest.raises(LookupError, match="no use of catalog.title_created"):
         Contract("x", consumes=(Consumes("a", "b", Given),)).consumed("catalog", "title_created")
+
+
+def test_services_raise_only_the_chassis_error_classes():
+    """A class of a service's own would reach the gateway as its nearest chassis
+    class at best; each code a service means is a chassis class's, in one table."""
+    import pkgutil
+
+    import services
+    from services.chassis import errors
+
+    for module in pkgutil.walk_packages(services.__path__, "services."):
+        if not module.name.startswith("services.chassis") and "migrations" not in module.name:
+            importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    outside = [
+        f"{c.__module__}.{c.__qualname__}"
+        for c in subclasses(errors.DomainError)
+        if c.__module__.startswith("services.") and c.__module__ != errors.__name__
+    ]
+    assert outside == []

@@ -18,7 +18,7 @@ from services.chassis.migrations import revisions, upgrade
 
 PARTS = {p.name for p in platform.parts()}
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 K8S = DEPLOY / "k8s"
 BASE = K8S / "base"
 WORKLOADS = {"Deployment", "Job", "StatefulSet"}

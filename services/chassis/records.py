@@ -1,0 +1,27 @@
+"""Finding one record by what a caller named it, the same way in every service."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .errors import NotFound
+
+
+def get_or_not_found(
+    session: Session,
+    model: type,
+    key,
+    *,
+    noun: str,
+    named: object,
+    field: str = "id",
+    for_update: bool = False,
+):
+    """The row of `model` whose primary key is `key`, else NotFound naming what the
+    caller asked for (`named`, in its spelling, under `field` in the details). A key
+    of None (what was named cannot be an id of this kind) is not found without a
+    query: a service parses the name first (its PublicId, a code's pattern)."""
+    row = session.get(model, key, with_for_update=for_update) if key is not None else None
+    if row is None:
+        raise NotFound(f"No {noun} {named!r}.", {field: named})
+    return row
