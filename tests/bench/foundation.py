@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from kombu import Connection, Exchange, Queue
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from deploy.wrk import ensure as ensure_wrk  # noqa: E402
 from services.chassis.config import load_config  # noqa: E402
 from tests.support import free_port, running_platform, stop_process, wait_http  # noqa: E402
 
@@ -206,8 +206,8 @@ def bench_events(tmp: Path) -> None:
 
 
 def main() -> None:
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed for the HTTP figures: apt-get install wrk (Debian/Ubuntu)")
+    if not ensure_wrk():
+        sys.exit(1)
     broker = urlparse(AMQP_BASE).hostname
     print(f"Pustaka foundation benchmark, {os.cpu_count()} cores, broker {broker}")
     with tempfile.TemporaryDirectory() as tmp:
