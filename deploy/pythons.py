@@ -98,11 +98,23 @@ def this_version() -> str:
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+def in_a_venv() -> bool:
+    return sys.prefix != sys.base_prefix
+
+
 def venv_for(version: str) -> Path:
     """The venv this script runs in, for its own version; .venv-X.Y for any other."""
-    if version == this_version() and sys.prefix != sys.base_prefix:
+    if version == this_version() and in_a_venv():
         return Path(sys.prefix)
     return ROOT / f".venv-{version}"
+
+
+def interpreter_for(version: str) -> Path | None:
+    """This interpreter for its own venv's version (whatever else PATH holds), else
+    the first interpreter of `version` found."""
+    if version == this_version() and in_a_venv():
+        return Path(sys.executable)
+    return find_interpreter(version)
 
 
 def up_to_date(venv: Path) -> bool:
@@ -189,7 +201,7 @@ def absent(version: str) -> str:
 def run_on(version: str, tiers: list[str], amqp_uri: str, pytest_args: list[str]):
     """Run the tiers on one version, making its venv first if need be; (failed?, a
     line for the summary). An absent version has not failed."""
-    interpreter = find_interpreter(version)
+    interpreter = interpreter_for(version)
     if interpreter is None:
         return False, absent(version)
     venv = venv_for(version)

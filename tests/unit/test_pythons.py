@@ -50,9 +50,10 @@ def test_an_interpreter_of_another_version_or_none_at_all_is_absent(tmp_path, mo
 
 
 def test_this_venv_serves_its_own_version_and_each_other_has_its_own():
-    if sys.prefix == sys.base_prefix:
+    if not pythons.in_a_venv():
         pytest.skip("the tests run outside a venv")
     assert pythons.venv_for(pythons.this_version()) == Path(sys.prefix)
+    assert pythons.interpreter_for(pythons.this_version()) == Path(sys.executable)
     other = next(v for v in pythons.SUPPORTED if v != pythons.this_version())
     assert pythons.venv_for(other) == pythons.ROOT / f".venv-{other}"
 
