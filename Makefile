@@ -1,17 +1,18 @@
 # Everything a newcomer needs: `make up` runs the platform, `make test` proves it.
-# Both create .venv and install the project on first use.
+# Both create .venv and install the project on first use, with Python 3.11, 3.12 or
+# 3.13 (PYTHON=python3.12 make ... picks one; deploy/pythons.py says which are supported).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
+# The tiers `make test` also runs on every other supported Python found here; CI runs
+# more (.ci/run). `make test-pythons` runs unit and integration on all of them.
+PYTHONS_TIERS ?= unit
 
-.PHONY: up test lint format bench bench-catalog clean down
+.PHONY: up test test-pythons lint format bench bench-catalog clean down
 
 $(BIN)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Pustaka needs Python 3.11 (PYTHON=python3.11 make ...)")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	@touch $@
+	$(PYTHON) -m deploy.pythons install $(VENV)
 
 up: $(BIN)/.installed
 	$(BIN)/pustaka up
@@ -31,7 +32,12 @@ format: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m deploy.broker --management
-	$(BIN)/pytest --amqp-uri "$${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}" $(PYTEST_ARGS)
+	$(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" $(PYTEST_ARGS)
+	$(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)"
+
+test-pythons: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.pythons test --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker
@@ -41,4 +47,4 @@ bench-catalog: $(BIN)/.installed
 	$(BIN)/python tests/bench/catalog_search.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(VENV)-3.* var .pytest_cache

@@ -10,7 +10,6 @@ hosts need (tests create and drop a vhost each through its HTTP API).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from urllib.parse import urlparse
 
 from kombu import Connection
 
+from deploy import apt
 from services.chassis.config import load_config
 
 HOW_TO = """No RabbitMQ answers at {uri}, and this script cannot start one here.
@@ -53,17 +53,10 @@ def _run(*cmd: str, timeout: float = 300) -> bool:
 
 
 def install() -> bool:
-    if not (shutil.which("apt-get") and os.geteuid() == 0):
+    if not apt.can_install():
         return False
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     log("installing rabbitmq-server (Debian package)")
-    subprocess.run(["apt-get", "update", "-q"], env=env, timeout=300)
-    return (
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "rabbitmq-server"], env=env, timeout=600
-        ).returncode
-        == 0
-    )
+    return apt.install("rabbitmq-server")
 
 
 def start_local(uri: str) -> bool:

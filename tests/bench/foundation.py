@@ -1,12 +1,24 @@
 """Figures for the foundation: `make bench` (or `python tests/bench/foundation.py`).
 
 Prints, on this machine, in one run:
-  1. HTTP at 20 connections (wrk, 10 s each): the gateway's GET /v1/catalog/titles/{id},
-     and beside it a bare nameko @http route making one RPC to a trivial method;
+  1. HTTP at 20 connections (wrk, BENCH_SECONDS each), one table with each route's
+     throughput as a multiple of a bare nameko @http route making one RPC to a
+     trivial method (tests/bench/bare.py), the pattern of nameko's own examples:
+       GET  /v1/catalog/titles/{id}           answered from the gateway's cache
+       GET  /v1/catalog/branches              an RPC and a read, every time
+       GET  /v1/catalog/titles?q=perpustakaan a search of the demo collection
+       the same search at BENCH_SEARCH_TITLES titles (default 1,000,000): a
+            platform of its own, on a copy of a synthetic catalogue built once
+            before it starts and kept in var/bench/ (tests/bench/large_catalogue.py)
+       POST /v1/catalog/titles                a new title each request (new_title.lua)
   2. events per second from the outbox relay to a subscriber, beside nameko's own
      EventDispatcher from 1 and from 10 emitters;
   3. commit-to-subscriber latency of the relay at 500 events/s.
-Figures, not assertions. Uses its own vhost (management API), data directory and port.
+Figures, not assertions. Each platform and the bare route get a vhost of their own
+(management API), a data directory and a port. wrk is installed if missing where
+that can be done (deploy/wrk.py), else the run stops saying how to get it.
+
+  BENCH_SECONDS=10  BENCH_SEARCH_TITLES=1000000  BENCH_EVENTS=50000
 """
 
 from __future__ import annotations
@@ -30,12 +42,18 @@ from kombu import Connection, Exchange, Queue
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from deploy.wrk import ensure as ensure_wrk  # noqa: E402
 from services.chassis.config import load_config  # noqa: E402
+from tests.bench.large_catalogue import cached_catalogue  # noqa: E402
 from tests.support import free_port, running_platform, stop_process, wait_http  # noqa: E402
 
 AMQP_BASE = load_config()["AMQP_URI"]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
+SEARCH_TITLES = int(os.environ.get("BENCH_SEARCH_TITLES", "1000000"))
+SEARCH_PATH = "/v1/catalog/titles?q=perpustakaan"
+NEW_TITLE = Path(__file__).with_name("new_title.lua")
+Row = tuple[str, dict]  # a route's label and its wrk figures
 
 
 class Vhost:
@@ -64,18 +82,26 @@ class Vhost:
         requests.delete(f"{self.api}/vhosts/{self.name}", auth=self.auth, timeout=10)
 
 
-def wrk(url: str, key: str | None = None) -> dict:
-    cmd = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--latency", url]
+def wrk(url: str, key: str | None = None, script: Path | None = None) -> dict:
+    """wrk's figures for `url`: req/s, p50/p90/p99 in ms, non-2xx answers, and socket
+    errors (requests that got no answer at all, wrk's 2 s timeout among them)."""
+    cmd = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--latency"]
     if key:
-        cmd[1:1] = ["-H", f"Authorization: Bearer {key}"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        cmd += ["-H", f"Authorization: Bearer {key}"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: _ms(v) for p, v in re.findall(r"\s(50|90|99)%\s+([\d.]+\w+)", out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     return {
         "rps": rate,
         **{f"p{p}": v for p, v in pct.items()},
         "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
     }
 
 
@@ -84,39 +110,105 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def bench_http(tmp: Path) -> None:
+def admin_key(var: Path) -> str:
+    return (var / "demo-admin.key").read_text().strip()
+
+
+def matches(base: str, key: str) -> int:
+    """How many titles the benchmark's search finds: the figure that says what it costs."""
+    found = requests.get(base + SEARCH_PATH, headers=bearer(key), timeout=30)
+    return found.json().get("total", 0) if found.ok else 0
+
+
+def bearer(key: str) -> dict:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def add_title(base: str, key: str) -> str:
+    """A title made through the gateway, which caches what it creates."""
+    made = requests.post(
+        base + "/v1/catalog/titles",
+        headers=bearer(key),
+        json={"title": "Laskar Pelangi", "authors": ["Andrea Hirata"]},
+        timeout=10,
+    )
+    return made.json()["id"]
+
+
+def demo_routes(var: Path) -> tuple[list[Row], list[Row]]:
+    """(reads, writes) on the platform as `make up` first starts it, with its demo
+    collection; each route in turn, the write last, so that its titles are not read."""
+    var.mkdir()
+    with Vhost() as vhost, running_platform(var, vhost.uri) as (base, _):
+        key = admin_key(var)
+        title_id = add_title(base, key)
+        found = matches(base, key)
+        reads = [
+            (
+                "GET /v1/catalog/titles/{id} (cached)",
+                wrk(f"{base}/v1/catalog/titles/{title_id}", key),
+            ),
+            ("GET /v1/catalog/branches", wrk(base + "/v1/catalog/branches", key)),
+            (f"search, demo collection ({found} found)", wrk(base + SEARCH_PATH, key)),
+        ]
+        write = wrk(base + "/v1/catalog/titles", key, NEW_TITLE)
+        return reads, [("POST /v1/catalog/titles (a new title each)", write)]
+
+
+def large_search(var: Path, catalogue: Path) -> list[Row]:
+    """The same search on a platform whose catalogue is a copy of the large synthetic
+    one (the copy is what the platform migrates and writes its demo into; the kept
+    file is never opened by it)."""
+    (var / "data").mkdir(parents=True)
+    copy = var / "data" / "catalog.db"
+    shutil.copyfile(catalogue, copy)
+    env = {"CATALOG__DATABASE_URL": f"sqlite:///{copy}"}
+    with Vhost() as vhost, running_platform(var, vhost.uri, env) as (base, _):
+        key = admin_key(var)
+        found = matches(base, key)
+        label = f"search, {SEARCH_TITLES:,} titles ({found:,} found)"
+        return [(label, wrk(base + SEARCH_PATH, key))]
+
+
+def bare_route() -> dict:
+    """The baseline: tests/bench/bare.py, in a process of its own, on its own vhost."""
+    port = free_port()
     with Vhost() as vhost:
-        (tmp / "var").mkdir()
-        with running_platform(tmp / "var", vhost.uri) as (base, _):
-            key = (tmp / "var" / "demo-admin.key").read_text().strip()
-            made = requests.post(
-                base + "/v1/catalog/titles",
-                headers={"Authorization": f"Bearer {key}"},
-                json={"title": "Laskar Pelangi", "authors": ["Andrea Hirata"]},
-                timeout=10,
-            ).json()
-            gateway = wrk(f"{base}/v1/catalog/titles/{made['id']}", key)
-        bare_port = free_port()
         bare = subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.bare", f"127.0.0.1:{bare_port}", vhost.uri],
+            [sys.executable, "-m", "tests.bench.bare", f"127.0.0.1:{port}", vhost.uri],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_http(f"http://127.0.0.1:{bare_port}/bare/1", bare)
-            baseline = wrk(f"http://127.0.0.1:{bare_port}/bare/1")
+            wait_http(f"http://127.0.0.1:{port}/bare/1", bare)
+            return wrk(f"http://127.0.0.1:{port}/bare/1")
         finally:
             stop_process(bare)
-    print(f"\n1. HTTP, 20 connections, {SECONDS} s each (wrk)")
-    print(f"   {'route':<44} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
-    for name, r in (
-        ("gateway GET /v1/catalog/titles/{id}", gateway),
-        ("bare nameko @http + one RPC", baseline),
-    ):
+
+
+def print_http_table(baseline: dict, routes: list[Row]) -> None:
+    print(f"\n1. HTTP, 20 connections, {SECONDS} s each (wrk); search: {SEARCH_PATH}")
+    print(
+        f"   {'route':<50} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7}"
+        f" {'non-2xx':>8} {'x bare':>7}"
+    )
+    rows = [("bare nameko @http + one RPC", baseline), *routes]
+    for name, r in rows:
         latency = f"{r['p50']:>7.1f} {r['p90']:>7.1f} {r['p99']:>7.1f}"
-        print(f"   {name:<44} {r['rps']:>8.0f} {latency} {r['non2xx']:>8}")
-    print(f"   gateway / bare throughput: {gateway['rps'] / baseline['rps']:.1f}x")
+        ratio = r["rps"] / baseline["rps"] if baseline["rps"] else float("nan")
+        print(f"   {name:<50} {r['rps']:>8.0f} {latency} {r['non2xx']:>8} {ratio:>7.2f}")
+    for name, r in rows:
+        if r["socket_errors"]:
+            print(f"   {name}: {r['socket_errors']} requests had no answer (socket errors)")
+
+
+def bench_http(tmp: Path) -> None:
+    print(f"\n   synthetic catalogue for the large search ({SEARCH_TITLES:,} titles)", flush=True)
+    catalogue = cached_catalogue(SEARCH_TITLES)  # before any platform starts
+    reads, writes = demo_routes(tmp / "demo")
+    routes = reads + large_search(tmp / "large", catalogue) + writes
+    print_http_table(bare_route(), routes)
 
 
 class Counter:
@@ -206,8 +298,8 @@ def bench_events(tmp: Path) -> None:
 
 
 def main() -> None:
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed for the HTTP figures: apt-get install wrk (Debian/Ubuntu)")
+    if not ensure_wrk():
+        sys.exit(1)
     broker = urlparse(AMQP_BASE).hostname
     print(f"Pustaka foundation benchmark, {os.cpu_count()} cores, broker {broker}")
     with tempfile.TemporaryDirectory() as tmp:

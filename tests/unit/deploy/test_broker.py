@@ -22,7 +22,7 @@ def test_a_silent_local_broker_is_started(monkeypatch):
 def test_without_a_way_to_get_one_it_says_exactly_how(monkeypatch, capsys):
     monkeypatch.setattr(broker, "answers", lambda uri, timeout=3.0: False)
     monkeypatch.setattr(broker.shutil, "which", lambda name: None)
-    monkeypatch.setattr(broker.os, "geteuid", lambda: 1000)  # not root: no apt-get install
+    monkeypatch.setattr(broker.apt.os, "geteuid", lambda: 1000)  # not root: no apt-get install
     assert not broker.ensure(URI)
     advice = capsys.readouterr().err
     assert "apt-get install -y rabbitmq-server" in advice and "AMQP_URI" in advice
