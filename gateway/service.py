@@ -28,10 +28,11 @@ from . import oai
 from .asyncapi import build_asyncapi
 from .cache import Cache
 from .calls import ServiceCalls
+from .docs import asset_response, page_response
 from .errors import json_response, xml_response
 from .http import PUBLIC, UPLOAD, file_body, json_body, route
 from .oai_repository import CatalogRepository
-from .openapi import DOCS_PAGE, build_spec
+from .openapi import build_spec
 
 SERVICES = ("catalog",)
 MAX_IMPORT_BYTES = 50_000_000
@@ -87,7 +88,17 @@ class GatewayService:
 
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):
-        return Response(DOCS_PAGE, mimetype="text/html")
+        return page_response()
+
+    @route(
+        "GET",
+        "/docs/assets/<name>",
+        roles=PUBLIC,
+        summary="A file the /docs page loads; any other name is not found.",
+        tag="platform",
+    )
+    def docs_asset(self, request, name):
+        return asset_response(name)
 
     # -- catalogue --------------------------------------------------------------
     @route(
