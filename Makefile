@@ -29,6 +29,7 @@ format: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.browser
 	$(BIN)/pytest --amqp-uri "$${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}" $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed
