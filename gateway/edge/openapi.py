@@ -136,26 +136,3 @@ def _body_content(body) -> dict:
             "schema": {"type": "object", "properties": {"file": binary}, "required": ["file"]}
         },
     }
-
-
-DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Pustaka API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .3em}.op{border-top:1px solid #ddd;padding:.6rem 0}
-.m{display:inline-block;width:4.5rem;font-weight:bold}</style></head>
-<body><h1>Pustaka API</h1>
-<p>The machine-readable document is <a href="/v1/openapi.json">/v1/openapi.json</a>;
-load it into any OpenAPI tool. Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>.</p>
-<div id="ops">Loading…</div>
-<script>
-fetch('/v1/openapi.json').then(r => r.json()).then(spec => {
-  const out = [];
-  for (const [path, ops] of Object.entries(spec.paths))
-    for (const [method, op] of Object.entries(ops))
-      out.push(`<div class="op"><span class="m">${method.toUpperCase()}</span><code>${path}</code>
-        — ${op.summary || ''}<br>
-        <small>answers: ${Object.keys(op.responses).join(', ')}</small></div>`);
-  document.getElementById('ops').innerHTML = out.join('');
-});
-</script></body></html>
-"""

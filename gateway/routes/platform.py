@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import eventlet
 from nameko.dependency_providers import Config
-from werkzeug.wrappers import Response
 
 from ..edge.asyncapi import build_asyncapi
 from ..edge.auth import KeyStoreAccess
 from ..edge.calls import ServiceCalls
+from ..edge.docs import asset_response, page_response
 from ..edge.errors import json_response
 from ..edge.http import PUBLIC, route
-from ..edge.openapi import DOCS_PAGE, build_spec
+from ..edge.openapi import build_spec
 
 
 class PlatformRoutes:
@@ -79,4 +79,14 @@ class PlatformRoutes:
 
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):
-        return Response(DOCS_PAGE, mimetype="text/html")
+        return page_response()
+
+    @route(
+        "GET",
+        "/docs/assets/<name>",
+        roles=PUBLIC,
+        summary="A file the /docs page loads; any other name is not found.",
+        tag="platform",
+    )
+    def docs_asset(self, request, name):
+        return asset_response(name)

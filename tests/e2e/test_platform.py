@@ -1,6 +1,7 @@
 """The whole platform over HTTP, as a branch, a partner and an integrator meet it."""
 
 import json
+import re
 import time
 
 import pika
@@ -34,7 +35,15 @@ def test_health_ready_and_the_api_documents(platform):
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
     docs = platform.get("/docs", key="")
-    assert docs.status_code == 200 and "openapi.json" in docs.text
+    assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
+    assert "default-src 'none'" in docs.headers["Content-Security-Policy"]
+    bundle = re.search(r'<script src="(/docs/assets/swagger-ui-bundle\.js\?v=\w+)"', docs.text)
+    served = platform.get(bundle.group(1), key="")
+    assert served.status_code == 200 and "SwaggerUIBundle" in served.text
+    assert served.headers["Content-Type"].startswith("text/javascript")
+    assert "immutable" in served.headers["Cache-Control"]
+    unlisted = platform.get("/docs/assets/index.html", key="")
+    assert (unlisted.status_code, unlisted.json()["error"]) == (404, "NOT_FOUND")
 
 
 def test_a_branch_adds_a_title_finds_it_and_a_subscriber_hears_of_it(platform):

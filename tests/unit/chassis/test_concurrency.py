@@ -89,7 +89,11 @@ def check_a_caller_that_stops_early_stops_the_worker():
 @pytest.mark.parametrize("check", [name for name in dir() if name.startswith("check_")])
 def test_in_a_worker_process(check):
     done = subprocess.run(
-        [sys.executable, "-c", f"from tests.unit.chassis.test_concurrency import {check}; {check}()"],
+        [
+            sys.executable,
+            "-c",
+            f"from tests.unit.chassis.test_concurrency import {check}; {check}()",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

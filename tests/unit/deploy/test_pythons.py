@@ -10,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 
 from deploy import pythons
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def fake_python(path: Path, prints: str = "", code: int = 0) -> Path:

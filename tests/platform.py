@@ -1,0 +1,114 @@
+"""The whole platform for a tier's tests: `Platform`, a client of one that the runner
+started, and `platform_fixture`, which makes the pytest fixture that starts it.
+
+Each tier that needs the platform declares its fixture in its conftest.py, with the
+databases it runs on: the e2e tier on SQLite and on PostgreSQL, the browser tier on
+SQLite alone (its tests are about pages, not storage, and stay fast).
+"""
+
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+from pustaka import platform as composition
+from tests.support import pustaka, running_platform, wait_http, wait_services
+
+BIN = Path(sys.executable).parent
+
+# Short timings so that failures show within a test's time, two catalogue
+# replicas so that sharing a queue is exercised.
+TEST_ENV = {
+    "RPC_TIMEOUT_SECONDS": "3",
+    "OUTBOX_POLL_SECONDS": "0.2",
+    "CATALOG_REPLICAS": "2",
+    "OAI_ADMIN_EMAIL": "pustaka@perpustakaan.sungaipenuh.example",
+}
+
+
+class Platform:
+    def __init__(self, url: str, env: dict, var: Path):
+        self.url = url
+        self.env = env
+        self.var = var
+        self.admin_key = (var / "demo-admin.key").read_text().strip()
+
+    def get(self, path, key=None, **kw):
+        return requests.get(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
+    def post(self, path, key=None, **kw):
+        return requests.post(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
+    def put(self, path, key=None, **kw):
+        return requests.put(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
+    def patch(self, path, key=None, **kw):
+        return requests.patch(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+
+    def _auth(self, key, kw) -> dict:
+        """Headers: any given, plus the key's (the admin's unless one is named; "" for none)."""
+        headers = kw.pop("headers", {})
+        key = self.admin_key if key is None else key
+        return {**headers, "Authorization": f"Bearer {key}"} if key else headers
+
+    def cli(self, *args) -> str:
+        done = pustaka(self.env, *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def new_key(self, name, role, *extra) -> str:
+        out = self.cli("keys", "create", name, "--role", role, "--rate-limit", "0", *extra)
+        return re.search(r"key \(shown once\): (\S+)", out).group(1)
+
+    def ctl(self, *args) -> str:
+        """supervisorctl on the platform's processes."""
+        conf = str(self.var / "supervisord.conf")
+        done = subprocess.run(
+            [str(BIN / "supervisorctl"), "-c", conf, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return done.stdout
+
+    def wait_ready(self, timeout=60.0) -> None:
+        wait_http(self.url + "/ready", timeout=timeout)
+        wait_services(self.url, timeout=timeout)
+
+
+def platform_fixture(databases=("sqlite", "postgresql"), env: dict | None = None):
+    """A module-scoped fixture `platform`: the whole platform, started by the same
+    runner as `make up`, on its own vhost, port and data directory, once for each of
+    `databases` (the catalogue's; "postgresql" runs are marked `postgres` and skip
+    where no server answers). `env` adds to or overrides TEST_ENV.
+
+    In a conftest.py: `platform = platform_fixture()`."""
+    params = [
+        pytest.param(db, marks=pytest.mark.postgres) if db == "postgresql" else db
+        for db in databases
+    ]
+
+    @pytest.fixture(scope="module", params=params)
+    def platform(request, rabbit_manager, tmp_path_factory):
+        var = tmp_path_factory.mktemp("platform")
+        amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+        vhost = f"pustaka_e2e_{uuid.uuid4().hex[:8]}"
+        rabbit_manager.create_vhost(vhost)
+        rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+        extra = {**TEST_ENV, **(env or {})}
+        if request.param == "postgresql":  # every part on a PostgreSQL database of its own
+            for part in composition.parts():
+                name = f"{part.name.upper()}__DATABASE_URL"
+                extra[name] = request.getfixturevalue("make_postgres_db")()
+        try:
+            with running_platform(var, f"amqp://{amqp.netloc}/{vhost}", extra) as (url, run_env):
+                yield Platform(url, run_env, var)
+        finally:
+            rabbit_manager.delete_vhost(vhost)
+
+    return platform
