@@ -22,30 +22,39 @@ class RecordCache:
     def __init__(self, ttl: float, size: int = 100_000):
         self.ttl = ttl
         self.size = size
-        self._items: OrderedDict[tuple[str, str], tuple[float, int, dict]] = OrderedDict()
+        # (kind, key) -> (expires, version, record, the kind's generation when put)
+        self._items: OrderedDict[tuple[str, str], tuple[float, int, dict, int]] = OrderedDict()
+        self._generations: dict[str, int] = {}
 
     def get(self, kind: str, key: str) -> dict | None:
         hit = self._items.get((kind, key))
         if hit is None:
             return None
-        if hit[0] < time.monotonic():
+        if hit[0] < time.monotonic() or hit[3] != self._generations.get(kind, 0):
             self._items.pop((kind, key), None)
             return None
         return hit[2]
 
-    def put(self, kind: str, key: str, record: dict) -> None:
-        """Keep `record` unless a newer version of it is already here."""
-        version = record.get("version", 0)
+    def put(self, kind: str, key: str, record, ttl: float | None = None) -> None:
+        """Keep `record` (for `ttl` seconds, else the cache's own) unless a newer
+        version of it is already here."""
+        version = record.get("version", 0) if isinstance(record, dict) else 0
         current = self._items.get((kind, key))
-        if current is not None and current[1] > version:
+        if current is not None and current[1] > version and self.get(kind, key) is not None:
             return
-        self._items[(kind, key)] = (time.monotonic() + self.ttl, version, record)
+        expires = time.monotonic() + (self.ttl if ttl is None else ttl)
+        self._items[(kind, key)] = (expires, version, record, self._generations.get(kind, 0))
         self._items.move_to_end((kind, key))
         while len(self._items) > self.size:
             self._items.popitem(last=False)
 
     def drop(self, kind: str, key: str) -> None:
         self._items.pop((kind, key), None)
+
+    def clear(self, kind: str) -> None:
+        """Forget every record of `kind` at once (entries of an older generation are
+        dropped as they are next looked up)."""
+        self._generations[kind] = self._generations.get(kind, 0) + 1
 
 
 class Cache(DependencyProvider):
@@ -59,13 +68,15 @@ class Cache(DependencyProvider):
 @dataclass(frozen=True)
 class Freshness:
     """How records of one kind stay fresh: the owner's events whose data is the
-    record (`put_by`), and those that make it stale, with the field of their data
-    that names it (`drop_by`)."""
+    record (`put_by`), those that make it stale, with the field of their data that
+    names it (`drop_by`), and those that make every record of the kind stale
+    (`clear_by`: a list, a page of search results)."""
 
     kind: str
     source: str
     put_by: tuple[str, ...] = ()
     drop_by: dict[str, str] = field(default_factory=dict)
+    clear_by: tuple[str, ...] = ()
 
     def apply(self, cache: RecordCache, event: dict) -> None:
         event_type = event["type"].partition(".")[2]
@@ -73,6 +84,8 @@ class Freshness:
             cache.put(self.kind, event["subject"], event["data"])
         elif event_type in self.drop_by:
             cache.drop(self.kind, event["data"][self.drop_by[event_type]])
+        elif event_type in self.clear_by:
+            cache.clear(self.kind)
 
 
 def kept_fresh(freshness: Freshness):
@@ -83,7 +96,7 @@ def kept_fresh(freshness: Freshness):
     def on_event(self, event: dict) -> None:
         freshness.apply(self.cache, event)
 
-    for event_type in (*freshness.put_by, *freshness.drop_by):
+    for event_type in (*freshness.put_by, *freshness.drop_by, *freshness.clear_by):
         on_event = event_handler(
             freshness.source, event_type, handler_type=BROADCAST, reliable_delivery=False
         )(on_event)

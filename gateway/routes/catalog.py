@@ -4,6 +4,9 @@ The catalogue is called through its client, made from its contract."""
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
+
+from nameko.dependency_providers import Config
 
 from services.catalog.contract import (
     CONTRACT,
@@ -39,13 +42,27 @@ TITLES = Freshness(
     put_by=("title_created", "title_updated", "title_withdrawn"),
     drop_by={"item_added": "title_id", "item_status_changed": "title_id"},
 )
+# The branches change rarely and are read on every form that offers them.
+BRANCHES = Freshness("catalog.branches", source="catalog", clear_by=("branch_updated",))
+# A page of search results is the same for every caller; any change of a title or a
+# copy may change it, so each clears them all. If events stop (the broker is away), a
+# page is at most GATEWAY_SEARCH_CACHE_SECONDS old.
+SEARCHES = Freshness(
+    "catalog.search",
+    source="catalog",
+    clear_by=(*TITLES.put_by, *TITLES.drop_by),
+)
 
 
 class CatalogRoutes:
     catalog = ServiceClient(CONTRACT)
     cache = Cache()
 
+    config = Config()
+
     on_title_events = kept_fresh(TITLES)
+    on_branch_events = kept_fresh(BRANCHES)
+    on_search_events = kept_fresh(SEARCHES)
 
     @route(
         "POST",
@@ -61,6 +78,7 @@ class CatalogRoutes:
     def create_title(self, request):
         title = self.catalog.create_title(json_body(request))
         self.cache.put(TITLES.kind, title["id"], title)
+        self.cache.clear(SEARCHES.kind)
         return json_response(title, 201, {"Location": f"/v1/catalog/titles/{title['id']}"})
 
     @route(
@@ -86,7 +104,14 @@ class CatalogRoutes:
         tag="catalog",
     )
     def search_titles(self, request):
-        return json_response(self.catalog.search_titles(request.args.to_dict()))
+        params = request.args.to_dict()
+        key = urlencode(sorted(params.items()))
+        page = self.cache.get(SEARCHES.kind, key)
+        if page is None:
+            page = self.catalog.search_titles(params)
+            ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
+            self.cache.put(SEARCHES.kind, key, page, ttl=ttl)
+        return json_response(page)
 
     @route(
         "PUT",
@@ -100,6 +125,7 @@ class CatalogRoutes:
     def update_title(self, request, title_id):
         title = self.catalog.update_title(title_id, json_body(request))
         self.cache.put(TITLES.kind, title_id, title)
+        self.cache.clear(SEARCHES.kind)
         return json_response(title)
 
     @route(
@@ -113,6 +139,7 @@ class CatalogRoutes:
     def withdraw_title(self, request, title_id):
         title = self.catalog.withdraw_title(title_id)
         self.cache.put(TITLES.kind, title_id, title)
+        self.cache.clear(SEARCHES.kind)
         return json_response(title)
 
     @route(
@@ -129,6 +156,7 @@ class CatalogRoutes:
     def add_item(self, request, title_id):
         item = self.catalog.add_item(title_id, json_body(request))
         self.cache.drop(TITLES.kind, title_id)
+        self.cache.clear(SEARCHES.kind)
         return json_response(item, 201, {"Location": f"/v1/catalog/items/{item['barcode']}"})
 
     @route(
@@ -153,6 +181,7 @@ class CatalogRoutes:
     def change_item_status(self, request, barcode):
         item = self.catalog.change_item_status(barcode, json_body(request))
         self.cache.drop(TITLES.kind, item["title_id"])
+        self.cache.clear(SEARCHES.kind)
         return json_response(item)
 
     @route(
@@ -163,7 +192,11 @@ class CatalogRoutes:
         tag="catalog",
     )
     def list_branches(self, request):
-        return json_response({"items": self.catalog.list_branches()})
+        branches = self.cache.get(BRANCHES.kind, "all")
+        if branches is None:
+            branches = {"items": self.catalog.list_branches()}
+            self.cache.put(BRANCHES.kind, "all", branches)
+        return json_response(branches)
 
     @route(
         "POST",
@@ -175,7 +208,9 @@ class CatalogRoutes:
         tag="catalog",
     )
     def put_branch(self, request):
-        return json_response(self.catalog.put_branch(json_body(request)))
+        branch = self.catalog.put_branch(json_body(request))
+        self.cache.clear(BRANCHES.kind)  # read your own write, before the event comes
+        return json_response(branch)
 
     @route(
         "POST",
@@ -187,7 +222,9 @@ class CatalogRoutes:
         tag="catalog",
     )
     def put_location(self, request, code):
-        return json_response(self.catalog.put_location(code, json_body(request)))
+        branch = self.catalog.put_location(code, json_body(request))
+        self.cache.clear(BRANCHES.kind)
+        return json_response(branch)
 
     # -- MARC ----------------------------------------------------------------------
     @route(

@@ -133,3 +133,24 @@ def test_a_harvester_may_post_its_arguments_within_a_small_limit(platform):
     # Any size was read before: four posts of 250 MB took the gateway to 1.6 GB.
     flood = platform.post("/oai", key="", data={"verb": "Identify", "pad": "x" * 1_000_000})
     assert (flood.status_code, flood.json()["error"]) == (413, "PAYLOAD_TOO_LARGE")
+
+
+def test_a_search_sees_a_new_title_at_once_though_pages_are_cached(platform):
+    query = {"q": "cindaku", "limit": 5}
+    assert platform.get("/v1/catalog/titles", params=query).json()["total"] == 0
+    made = platform.post("/v1/catalog/titles", json={"title": "Legenda Cindaku"})
+    assert made.status_code == 201
+    assert platform.get("/v1/catalog/titles", params=query).json()["total"] == 1
+    # A write through the catalogue's other path (a copy) clears the pages too.
+    copy = {"barcode": "SPN-CDK-1", "branch": "SPN"}
+    assert platform.post(f"/v1/catalog/titles/{made.json()['id']}/items", json=copy).ok
+    available = {**query, "available_at": "SPN"}
+    assert platform.get("/v1/catalog/titles", params=available).json()["total"] == 1
+
+
+def test_a_new_branch_is_listed_at_once_though_the_list_is_cached(platform):
+    before = platform.get("/v1/catalog/branches").json()["items"]
+    made = platform.post("/v1/catalog/branches", json={"code": "SKR", "name": "Cabang Sekar"})
+    assert made.status_code == 200
+    after = platform.get("/v1/catalog/branches").json()["items"]
+    assert [b["code"] for b in after] == sorted([b["code"] for b in before] + ["SKR"])

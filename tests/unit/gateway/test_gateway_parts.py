@@ -128,3 +128,22 @@ def test_cache_entries_expire():
 def test_token_bucket_allows_a_burst_then_refuses():
     bucket = TokenBucket(rate=5)
     assert sum(bucket.take() for _ in range(20)) == 10  # capacity is twice the rate
+
+
+def test_clearing_a_kind_forgets_all_its_records_and_no_other():
+    cache = RecordCache(ttl=60)
+    cache.put("catalog.search", "q=a", {"total": 1})
+    cache.put("catalog.search", "q=b", {"total": 2})
+    cache.put("catalog.title", "T1", {"version": 1})
+    cache.clear("catalog.search")
+    assert cache.get("catalog.search", "q=a") is None
+    assert cache.get("catalog.search", "q=b") is None
+    assert cache.get("catalog.title", "T1") == {"version": 1}
+    cache.put("catalog.search", "q=a", {"total": 3})  # afresh, after the clearing
+    assert cache.get("catalog.search", "q=a") == {"total": 3}
+
+
+def test_an_entry_may_live_shorter_than_the_cache_default():
+    cache = RecordCache(ttl=60)
+    cache.put("catalog.search", "q=a", {"total": 1}, ttl=-1)
+    assert cache.get("catalog.search", "q=a") is None
