@@ -29,6 +29,7 @@ from alembic.script import ScriptDirectory  # noqa: E402
 
 from services.catalog.importer import import_records  # noqa: E402
 from services.catalog.models import Base  # noqa: E402
+from services.catalog.part import PART as CATALOG  # noqa: E402
 from services.chassis.config import load_config  # noqa: E402
 from services.chassis.context import SYSTEM  # noqa: E402
 from services.chassis.db import open_database  # noqa: E402
@@ -40,8 +41,8 @@ CACHE = ROOT / "var" / "bench"
 
 def schema_head() -> str:
     """The catalogue's newest migration, which names the schema a file was built at."""
-    script = ScriptDirectory.from_config(alembic_config("catalog", "sqlite://"))
-    return script.get_current_head()
+    script = ScriptDirectory.from_config(alembic_config(CATALOG, "sqlite://"))
+    return "-".join(sorted(script.get_heads()))
 
 
 def cached_catalogue(size: int) -> Path:
@@ -61,7 +62,7 @@ def cached_catalogue(size: int) -> Path:
 
 def build(path: Path, size: int) -> None:
     url = f"sqlite:///{path}"
-    upgrade("catalog", {**load_config(), "catalog": {"DATABASE_URL": url}})
+    upgrade(CATALOG, {**load_config(sections=["catalog"]), "catalog": {"DATABASE_URL": url}})
     db = open_database(url, Base.metadata)
     started = time.perf_counter()
     try:
