@@ -1,6 +1,6 @@
 """The event catalogue for integrators, as an AsyncAPI 2.6 document generated from
-each service's contract (its EVENT_SCHEMAS: the same marshmallow schemas the service
-dumps event data with), so it cannot drift from the code. Which services: those the
+each service's contract (its events: the same marshmallow schemas the service dumps
+event data with), so it cannot drift from the code. Which services: those the
 composition root names in the configuration (SERVICES)."""
 
 from __future__ import annotations
@@ -29,18 +29,15 @@ ENVELOPE = {
 }
 
 
-def events_by_service(contracts: tuple[tuple[str, str], ...]) -> dict[str, dict]:
-    """service -> {event type: schema}, from (service, contract module) pairs."""
-    return {
-        name: getattr(importlib.import_module(module), "EVENT_SCHEMAS", {})
-        for name, module in contracts
-    }
+def events_by_service(contracts: tuple[tuple[str, str], ...]) -> dict[str, tuple]:
+    """service -> its contract's events, from (service, contract module) pairs."""
+    return {name: importlib.import_module(module).CONTRACT.events for name, module in contracts}
 
 
 def _json_schemas(events_by_service: dict[str, dict]) -> dict:
     """JSON Schema of every event's data, through apispec's marshmallow converter."""
     spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
-    classes = {s for events in events_by_service.values() for s in events.values()}
+    classes = {e.schema for events in events_by_service.values() for e in events}
     for schema in sorted(classes, key=lambda s: s.__name__):
         spec.components.schema(schema.__name__, schema=schema)
     return spec.to_dict()["components"]["schemas"]
@@ -53,10 +50,12 @@ def build_asyncapi(contracts: tuple[tuple[str, str], ...]) -> dict:
     schemas = _json_schemas(by_service)
     channels = {}
     for service, events in by_service.items():
-        for event_type, schema in events.items():
-            name = f"{service}.{event_type}"
+        for event in events:
+            event_type, name = event.type, f"{service}.{event.type}"
             payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"]}}
-            payload["properties"]["data"] = {"$ref": f"#/components/schemas/{schema.__name__}"}
+            payload["properties"]["data"] = {
+                "$ref": f"#/components/schemas/{event.schema.__name__}"
+            }
             channels[f"{service}.events/{event_type}"] = {
                 "description": f"Exchange `{service}.events` (topic), routing key `{event_type}`.",
                 "subscribe": {

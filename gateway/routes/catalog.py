@@ -64,6 +64,15 @@ class CatalogRoutes:
     on_branch_events = kept_fresh(BRANCHES)
     on_search_events = kept_fresh(SEARCHES)
 
+    # What this gateway wrote, it reads at once, before the owner's event comes.
+    def _changed(self, title: dict) -> None:
+        self.cache.put(TITLES.kind, title["id"], title)
+        self.cache.clear(SEARCHES.kind)
+
+    def _changed_copies_of(self, title_id: str) -> None:
+        self.cache.drop(TITLES.kind, title_id)
+        self.cache.clear(SEARCHES.kind)
+
     @route(
         "POST",
         "/v1/catalog/titles",
@@ -77,8 +86,7 @@ class CatalogRoutes:
     )
     def create_title(self, request):
         title = self.catalog.create_title(json_body(request))
-        self.cache.put(TITLES.kind, title["id"], title)
-        self.cache.clear(SEARCHES.kind)
+        self._changed(title)
         return json_response(title, 201, {"Location": f"/v1/catalog/titles/{title['id']}"})
 
     @route(
@@ -124,8 +132,7 @@ class CatalogRoutes:
     )
     def update_title(self, request, title_id):
         title = self.catalog.update_title(title_id, json_body(request))
-        self.cache.put(TITLES.kind, title_id, title)
-        self.cache.clear(SEARCHES.kind)
+        self._changed(title)
         return json_response(title)
 
     @route(
@@ -138,8 +145,7 @@ class CatalogRoutes:
     )
     def withdraw_title(self, request, title_id):
         title = self.catalog.withdraw_title(title_id)
-        self.cache.put(TITLES.kind, title_id, title)
-        self.cache.clear(SEARCHES.kind)
+        self._changed(title)
         return json_response(title)
 
     @route(
@@ -155,8 +161,7 @@ class CatalogRoutes:
     )
     def add_item(self, request, title_id):
         item = self.catalog.add_item(title_id, json_body(request))
-        self.cache.drop(TITLES.kind, title_id)
-        self.cache.clear(SEARCHES.kind)
+        self._changed_copies_of(title_id)
         return json_response(item, 201, {"Location": f"/v1/catalog/items/{item['barcode']}"})
 
     @route(
@@ -180,8 +185,7 @@ class CatalogRoutes:
     )
     def change_item_status(self, request, barcode):
         item = self.catalog.change_item_status(barcode, json_body(request))
-        self.cache.drop(TITLES.kind, item["title_id"])
-        self.cache.clear(SEARCHES.kind)
+        self._changed_copies_of(item["title_id"])
         return json_response(item)
 
     @route(
@@ -209,7 +213,7 @@ class CatalogRoutes:
     )
     def put_branch(self, request):
         branch = self.catalog.put_branch(json_body(request))
-        self.cache.clear(BRANCHES.kind)  # read your own write, before the event comes
+        self.cache.clear(BRANCHES.kind)  # read at once, as _changed
         return json_response(branch)
 
     @route(

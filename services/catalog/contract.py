@@ -333,5 +333,3 @@ CONTRACT = Contract(
     ),
     consumes=(Consumes("feedback", "suggestion_approved", SuggestionApproved, versions=(1,)),),
 )
-# Event data (the envelope's `data`) by event type: what the AsyncAPI document shows.
-EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}

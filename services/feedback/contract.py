@@ -21,4 +21,3 @@ class SuggestionApproved(Schema):
 
 
 CONTRACT = Contract(service="feedback", events=(Event("suggestion_approved", SuggestionApproved),))
-EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}

@@ -25,4 +25,3 @@ CONTRACT = Contract(
     ),
     events=(Event("note_added", NoteOutput),),
 )
-EVENT_SCHEMAS = {event.type: event.schema for event in CONTRACT.events}
