@@ -12,22 +12,26 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+import uuid
 
 import amqp
 import eventlet
 from eventlet.semaphore import Semaphore
 from kombu import Connection
 from kombu.exceptions import OperationalError
-from nameko.exceptions import UnknownService
+from nameko.amqp.publish import UndeliverableMessage
 from nameko.extensions import DependencyProvider, SharedExtension
-from nameko.rpc import MethodProxy, ReplyListener, RpcReply
+from nameko.messaging import HeaderEncoder
+from nameko.rpc import RpcReply, get_rpc_exchange
 
 from services.chassis.contract import Contract, Method
 
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
 from services.chassis.nameko import errors as _typed_errors  # noqa: F401
+from services.chassis.nameko.rpc_messages import request_publisher
 
 from .errors import DeadlineExceeded, ServiceUnavailable
+from .replies import Replies
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0
@@ -97,12 +101,12 @@ class ConsumerProbe(SharedExtension):
             raise
 
 
-class Calls:
-    def __init__(self, worker_ctx, reply_listener, probe: ConsumerProbe, deadline: float):
+class Calls(HeaderEncoder):
+    def __init__(self, worker_ctx, sender: ServiceCalls):
         self.worker_ctx = worker_ctx
-        self.reply_listener = reply_listener
-        self.probe = probe
-        self.deadline = deadline
+        self.sender = sender
+        self.probe = sender.probe
+        self.deadline = sender.deadline
 
     def broker_answers(self) -> bool:
         return self.probe.broker_answers()
@@ -111,29 +115,56 @@ class Calls:
         """How many processes of `service` consume its queue now."""
         return self.probe.consumers(service)
 
-    def __call__(self, service: str, method: str, *args, deadline: float | None = None):
+    def __call__(
+        self,
+        service: str,
+        method: str,
+        *args,
+        deadline: float | None = None,
+        writes: bool = True,
+    ):
+        """Call `service.method(*args)`; `writes=False` for a method that only reads
+        (its request travels unconfirmed: services/chassis/nameko/rpc_messages.py)."""
         deadline = deadline or self.deadline
+        correlation_id = str(uuid.uuid4())
         try:
             with eventlet.Timeout(deadline):
-                return self._send(service, method, args, deadline).result()
+                return self._send(service, method, args, deadline, writes, correlation_id).result()
         except eventlet.Timeout as exc:
             raise DeadlineExceeded(
                 f"The {service} service did not answer within {deadline:g}s.",
                 {"service": service, "deadline_seconds": deadline},
             ) from exc
+        finally:  # answered, or no longer waited for: a late reply is dropped
+            self.sender.reply_listener.forget(correlation_id)
 
-    def _send(self, service: str, method: str, args: tuple, deadline: float) -> RpcReply:
+    def _send(
+        self,
+        service: str,
+        method: str,
+        args: tuple,
+        deadline: float,
+        writes: bool,
+        correlation_id: str,
+    ) -> RpcReply:
         """Publish the request, or ServiceUnavailable if no service can get it: none
         consumes its queue, or the broker cannot be reached or has not taken the
         request by the deadline."""
         try:
             if self.probe.consumers(service) == 0:
                 raise _not_running(service)
-            proxy = MethodProxy(
-                self.worker_ctx, service, method, self.reply_listener, expiration=deadline
+            reply = RpcReply(self.sender.reply_listener.get_reply_event(correlation_id))
+            self.sender.publishers[writes].publish(
+                {"args": args, "kwargs": {}},
+                exchange=self.sender.exchange,
+                routing_key=f"{service}.{method}",
+                reply_to=self.sender.reply_listener.routing_key,
+                correlation_id=correlation_id,
+                extra_headers=self.get_message_headers(self.worker_ctx),
+                expiration=deadline,
             )
-            return proxy.call_async(*args)
-        except UnknownService as exc:
+            return reply
+        except UndeliverableMessage as exc:  # a write no queue took (mandatory)
             raise _not_running(service) from exc
         except (eventlet.Timeout, *BROKER_ERRORS) as exc:
             log.warning("the broker did not take a call to %s: %r", service, exc)
@@ -150,14 +181,18 @@ def _not_running(service: str) -> ServiceUnavailable:
 class ServiceCalls(DependencyProvider):
     """`self.call("catalog", "get_title", id)` in a gateway route."""
 
-    reply_listener = ReplyListener()
+    reply_listener = Replies()
     probe = ConsumerProbe()
 
     def setup(self) -> None:
-        self.deadline = float(self.container.config["RPC_TIMEOUT_SECONDS"])
+        config = self.container.config
+        self.deadline = float(config["RPC_TIMEOUT_SECONDS"])
+        self.exchange = get_rpc_exchange(config)
+        uri = config["AMQP_URI"]
+        self.publishers = {writes: request_publisher(uri, writes) for writes in (False, True)}
 
     def get_dependency(self, worker_ctx) -> Calls:
-        return Calls(worker_ctx, self.reply_listener, self.probe, self.deadline)
+        return Calls(worker_ctx, self)
 
 
 class ServiceClient(ServiceCalls):
@@ -198,7 +233,9 @@ class _Client:
 
 def _client_method(service: str, method: Method):
     def call(self, *args):
-        return self._calls(service, method.name, *args, deadline=method.deadline)
+        return self._calls(
+            service, method.name, *args, deadline=method.deadline, writes=method.writes
+        )
 
     call.__name__ = call.__qualname__ = method.name
     params = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_ONLY) for p in method.params]

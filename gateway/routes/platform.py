@@ -57,7 +57,7 @@ class PlatformRoutes:
         except Exception:  # the broker cannot be asked
             return {"state": "SERVICE_UNAVAILABLE", "processes": 0}
         try:
-            self.call(service, "health", deadline=2.0)
+            self.call(service, "health", deadline=2.0, writes=False)
             state = "ok"
         except Exception as exc:  # the state shown is the error's code
             state = getattr(exc, "code", type(exc).__name__)

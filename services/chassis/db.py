@@ -83,8 +83,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     reading = conn.get_execution_options().get("pustaka_reading", False)
-    # query_only is the connection's state: set for every transaction, both ways.
-    conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+    # query_only is the connection's state, kept beside it: set when it changes.
+    state = conn.connection.info
+    if state.get("query_only") is not reading:
+        conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+        state["query_only"] = reading
     conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
 

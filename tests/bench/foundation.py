@@ -4,13 +4,17 @@ Prints, on this machine, in one run:
   1. HTTP at 20 connections (wrk, BENCH_SECONDS each), one table with each route's
      throughput as a multiple of a bare nameko @http route making one RPC to a
      trivial method (tests/bench/bare.py), the pattern of nameko's own examples:
-       GET  /v1/catalog/titles/{id}           answered from the gateway's cache
-       GET  /v1/catalog/branches              an RPC and a read, every time
+       GET  /v1/catalog/titles/{id}           a title
+       GET  /v1/catalog/branches              the branches and their locations
        GET  /v1/catalog/titles?q=perpustakaan a search of the demo collection
+       GET  /v1/catalog/items/{barcode}       a copy: never cached, an RPC every time
        the same search at BENCH_SEARCH_TITLES titles (default 1,000,000): a
             platform of its own, on a copy of a synthetic catalogue built once
             before it starts and kept in var/bench/ (tests/bench/large_catalogue.py)
        POST /v1/catalog/titles                a new title each request (new_title.lua)
+     The reads twice: as the platform runs (the gateway answers titles, the branch
+     list and search pages from memory), and with the gateway's caches off, so that
+     every read is an RPC and a database read in the catalogue (the uncached path).
   2. events per second from the outbox relay to a subscriber, beside nameko's own
      EventDispatcher from 1 and from 10 emitters;
   3. commit-to-subscriber latency of the relay at 500 events/s.
@@ -52,6 +56,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
 SEARCH_TITLES = int(os.environ.get("BENCH_SEARCH_TITLES", "1000000"))
 SEARCH_PATH = "/v1/catalog/titles?q=perpustakaan"
+ITEM_PATH = "/v1/catalog/items/KMN-0001-1"  # a copy of the demo collection
+CACHES_OFF = {"GATEWAY_CACHE_SECONDS": "0", "GATEWAY_SEARCH_CACHE_SECONDS": "0"}
 NEW_TITLE = Path(__file__).with_name("new_title.lua")
 Row = tuple[str, dict]  # a route's label and its wrk figures
 
@@ -135,22 +141,35 @@ def add_title(base: str, key: str) -> str:
     return made.json()["id"]
 
 
-def demo_routes(var: Path) -> tuple[list[Row], list[Row]]:
+def demo_routes(var: Path, cached: bool) -> tuple[list[Row], list[Row]]:
     """(reads, writes) on the platform as `make up` first starts it, with its demo
-    collection; each route in turn, the write last, so that its titles are not read."""
+    collection (or with the gateway's caches off); each route in turn, the write
+    last, so that its titles are not read."""
     var.mkdir()
-    with Vhost() as vhost, running_platform(var, vhost.uri) as (base, _):
+    how = "" if cached else ", uncached"
+    with (
+        Vhost() as vhost,
+        running_platform(var, vhost.uri, {} if cached else CACHES_OFF) as (
+            base,
+            _,
+        ),
+    ):
         key = admin_key(var)
         title_id = add_title(base, key)
         found = matches(base, key)
         reads = [
             (
-                "GET /v1/catalog/titles/{id} (cached)",
+                f"GET /v1/catalog/titles/{{id}}{how}",
                 wrk(f"{base}/v1/catalog/titles/{title_id}", key),
             ),
-            ("GET /v1/catalog/branches", wrk(base + "/v1/catalog/branches", key)),
-            (f"search, demo collection ({found} found)", wrk(base + SEARCH_PATH, key)),
+            (f"GET /v1/catalog/branches{how}", wrk(base + "/v1/catalog/branches", key)),
+            (f"search, demo collection ({found} found){how}", wrk(base + SEARCH_PATH, key)),
         ]
+        if not cached:
+            return [
+                *reads,
+                ("GET /v1/catalog/items/{barcode}, uncached", wrk(base + ITEM_PATH, key)),
+            ], []
         write = wrk(base + "/v1/catalog/titles", key, NEW_TITLE)
         return reads, [("POST /v1/catalog/titles (a new title each)", write)]
 
@@ -158,16 +177,19 @@ def demo_routes(var: Path) -> tuple[list[Row], list[Row]]:
 def large_search(var: Path, catalogue: Path) -> list[Row]:
     """The same search on a platform whose catalogue is a copy of the large synthetic
     one (the copy is what the platform migrates and writes its demo into; the kept
-    file is never opened by it)."""
+    file is never opened by it), with the page cache on and off."""
     (var / "data").mkdir(parents=True)
     copy = var / "data" / "catalog.db"
     shutil.copyfile(catalogue, copy)
-    env = {"CATALOG__DATABASE_URL": f"sqlite:///{copy}"}
-    with Vhost() as vhost, running_platform(var, vhost.uri, env) as (base, _):
-        key = admin_key(var)
-        found = matches(base, key)
-        label = f"search, {SEARCH_TITLES:,} titles ({found:,} found)"
-        return [(label, wrk(base + SEARCH_PATH, key))]
+    rows = []
+    for env, how in (({}, ""), (CACHES_OFF, ", uncached")):
+        env = {**env, "CATALOG__DATABASE_URL": f"sqlite:///{copy}"}
+        with Vhost() as vhost, running_platform(var, vhost.uri, env) as (base, _):
+            key = admin_key(var)
+            found = matches(base, key)
+            label = f"search, {SEARCH_TITLES:,} titles ({found:,} found){how}"
+            rows.append((label, wrk(base + SEARCH_PATH, key)))
+    return rows
 
 
 def bare_route() -> dict:
@@ -206,8 +228,9 @@ def print_http_table(baseline: dict, routes: list[Row]) -> None:
 def bench_http(tmp: Path) -> None:
     print(f"\n   synthetic catalogue for the large search ({SEARCH_TITLES:,} titles)", flush=True)
     catalogue = cached_catalogue(SEARCH_TITLES)  # before any platform starts
-    reads, writes = demo_routes(tmp / "demo")
-    routes = reads + large_search(tmp / "large", catalogue) + writes
+    reads, writes = demo_routes(tmp / "demo", cached=True)
+    uncached, _ = demo_routes(tmp / "uncached", cached=False)
+    routes = reads + uncached + large_search(tmp / "large", catalogue) + writes
     print_http_table(bare_route(), routes)
 
 

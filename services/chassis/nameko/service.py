@@ -7,8 +7,15 @@ import functools
 import inspect
 import logging
 
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.extensions import DependencyProvider
-from nameko.rpc import Rpc
+from nameko.rpc import Rpc, get_rpc_exchange
 from sqlalchemy import text
 
 from services.chassis.context import Caller
@@ -16,13 +23,15 @@ from services.chassis.errors import DomainError
 
 from .errors import registered
 from .relay import OutboxRelay
+from .rpc_messages import Replier
 
 log = logging.getLogger(__name__)
 
 
 class ServiceRpc(Rpc):
-    """nameko's rpc entrypoint, with two changes. A domain error leaves as a class the
-    caller knows (see errors.py). A reply that cannot be published (the broker went
+    """nameko's rpc entrypoint, with three changes. A domain error leaves as a class
+    the caller knows (see errors.py). The reply travels as rpc_messages.py says
+    (transient, unconfirmed). A reply that cannot be published (the broker went
     away) fails that call, not the process: nameko would kill the container. The
     request, never acknowledged, is delivered again once the broker is back."""
 
@@ -30,7 +39,9 @@ class ServiceRpc(Rpc):
         if exc_info is not None and (known := registered(exc_info[1])) is not exc_info[1]:
             exc_info = (type(known), known, exc_info[2])
         try:
-            return self.rpc_consumer.handle_result(message, result, exc_info)
+            result, exc_info = self._replier(message).send_response(result, exc_info)
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return result, exc_info
         except Exception:
             log.warning(
                 "could not reply to %s.%s; it will be delivered again",
@@ -39,6 +50,17 @@ class ServiceRpc(Rpc):
                 exc_info=True,
             )
             return result, exc_info
+
+    def _replier(self, message) -> Replier:
+        config = self.container.config
+        return Replier(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
 
 
 def rpc(fn):

@@ -74,6 +74,18 @@ class Unanswered:
     def get_reply_event(self, correlation_id):
         return eventlet.event.Event()
 
+    def forget(self, correlation_id):
+        pass
+
+
+def sender(config, probe, deadline):
+    """ServiceCalls as the gateway sets it up, with its requests' publishers."""
+    calls = ServiceCalls()
+    calls.container = SimpleNamespace(config={**config, "RPC_TIMEOUT_SECONDS": deadline})
+    calls.probe, calls.reply_listener = probe, Unanswered()
+    calls.setup()
+    return calls
+
 
 class LastSawOne:
     """The probe as it may be while the broker goes down: it looked under a second
@@ -102,7 +114,7 @@ def real_probe(config) -> ConsumerProbe:
 def test_a_broker_that_cannot_be_reached_is_unavailable_not_an_error(probe, deadline):
     config = {"AMQP_URI": f"amqp://guest:guest@127.0.0.1:{free_port()}/"}  # nobody listens
     worker_ctx = SimpleNamespace(container=SimpleNamespace(config=config), context_data={})
-    call = Calls(worker_ctx, Unanswered(), probe(config), deadline)
+    call = Calls(worker_ctx, sender(config, probe(config), deadline))
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable) as raised:
         call("catalog", "get_title", "T000001")

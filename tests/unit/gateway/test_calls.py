@@ -1,14 +1,15 @@
-"""Calls into services, with a stand-in for nameko's proxy and the consumer probe:
-whatever keeps a request from reaching a service is a 503 the client may retry."""
+"""Calls into services, with stand-ins for the request publisher, the reply listener
+and the consumer probe: whatever keeps a request from reaching a service is a 503
+the client may retry."""
 
 import json
+from types import SimpleNamespace
 
 import amqp
 import eventlet
 import pytest
 from kombu.exceptions import OperationalError
-from nameko.exceptions import UnknownService
-from nameko.rpc import RpcReply
+from nameko.amqp.publish import UndeliverableMessage
 
 from gateway.edge import calls
 from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
@@ -36,37 +37,58 @@ class Probe:
         return self.count
 
 
-class Proxy:
-    """nameko's MethodProxy as Calls uses it: publish (call_async), then the reply."""
+class Sender:
+    """What Calls sends through (ServiceCalls): publishers of requests, by whether
+    they write, and the reply listener, answering at once unless `answer` is None."""
 
     publish_error: BaseException | None = None
     publish_seconds = 0.0
     answer: dict | None = {"result": "ok", "error": None}
+    exchange = "nameko-rpc"
+    deadline = 1.0
 
-    def __init__(self, worker_ctx, service, method, reply_listener, expiration):
-        self.expiration = expiration
+    def __init__(self, probe):
+        self.probe = probe
+        self.published = []
+        self.forgotten = []
+        self.publishers = {writes: self._publisher(writes) for writes in (False, True)}
+        self.reply_listener = self
 
-    def call_async(self, *args):
-        eventlet.sleep(self.publish_seconds)
-        if self.publish_error is not None:
-            raise self.publish_error
+    routing_key = "rpc.reply-gateway"
+
+    def get_reply_event(self, correlation_id):
         reply = eventlet.event.Event()
         if self.answer is not None:
             reply.send(self.answer)
-        return RpcReply(reply)
+        return reply
+
+    def forget(self, correlation_id):
+        self.forgotten.append(correlation_id)
+
+    def _publisher(self, writes):
+        sender = self
+
+        class Publisher:
+            def publish(self, payload, **options):
+                eventlet.sleep(sender.publish_seconds)
+                if sender.publish_error is not None:
+                    raise sender.publish_error
+                sender.published.append((writes, payload, options))
+
+        return Publisher()
 
 
 @pytest.fixture
-def proxy(monkeypatch):
-    class Fresh(Proxy):
-        pass
-
-    monkeypatch.setattr(calls, "MethodProxy", Fresh)
-    return Fresh
+def sender():
+    return Sender(Probe())
 
 
-def call(probe=None, deadline=1.0):
-    return calls.Calls(None, None, probe or Probe(), deadline)("catalog", "get_title", "T000001")
+def call(sender, probe=None, deadline=1.0, writes=False):
+    sender.probe = probe or sender.probe
+    context = SimpleNamespace(context_data={"caller": "c"})
+    return calls.Calls(context, sender)(
+        "catalog", "get_title", "T000001", deadline=deadline, writes=writes
+    )
 
 
 def assert_broker_unreachable(raised):
@@ -76,44 +98,66 @@ def assert_broker_unreachable(raised):
     assert json.loads(response.get_data())["error"] == "SERVICE_UNAVAILABLE"
 
 
-def test_an_answer_comes_back(proxy):
-    assert call() == "ok"
+def test_an_answer_comes_back(sender):
+    assert call(sender) == "ok"
+
+
+@pytest.mark.parametrize("writes", [False, True])
+def test_a_request_says_what_to_call_with_its_deadline_and_caller(sender, writes):
+    call(sender, deadline=2.5, writes=writes)
+    [(by_writer, payload, options)] = sender.published
+    assert by_writer is writes  # a write's request goes by the confirmed publisher
+    assert payload == {"args": ("T000001",), "kwargs": {}}
+    assert options["routing_key"] == "catalog.get_title"
+    assert options["expiration"] == 2.5
+    assert options["reply_to"] == "rpc.reply-gateway"
+    assert options["extra_headers"] == {"nameko.caller": "c"}
 
 
 @pytest.mark.parametrize("failure", BROKER_FAILURES, ids=lambda e: type(e).__name__)
-def test_a_publish_the_broker_does_not_take_is_503_naming_the_broker(proxy, failure):
-    proxy.publish_error = failure
+def test_a_publish_the_broker_does_not_take_is_503_naming_the_broker(sender, failure):
+    sender.publish_error = failure
     with pytest.raises(ServiceUnavailable) as raised:
-        call()
+        call(sender)
     assert_broker_unreachable(raised)
 
 
 @pytest.mark.parametrize("failure", BROKER_FAILURES, ids=lambda e: type(e).__name__)
-def test_a_probe_that_cannot_reach_the_broker_is_503_naming_the_broker(proxy, failure):
+def test_a_probe_that_cannot_reach_the_broker_is_503_naming_the_broker(sender, failure):
     with pytest.raises(ServiceUnavailable) as raised:
-        call(Probe(error=failure))
+        call(sender, Probe(error=failure))
     assert_broker_unreachable(raised)
 
 
-def test_a_publish_still_retrying_at_the_deadline_is_503_not_504(proxy):
-    proxy.publish_seconds = 5  # kombu reconnecting: the request is with no service yet
+def test_a_publish_still_retrying_at_the_deadline_is_503_not_504(sender):
+    sender.publish_seconds = 5  # kombu reconnecting: the request is with no service yet
     with pytest.raises(ServiceUnavailable) as raised:
-        call(deadline=0.1)
+        call(sender, deadline=0.1)
     assert_broker_unreachable(raised)
 
 
-def test_a_published_request_not_answered_by_the_deadline_is_504(proxy):
-    proxy.answer = None
+def test_a_published_request_not_answered_by_the_deadline_is_504(sender):
+    sender.answer = None
     with pytest.raises(DeadlineExceeded) as raised:
-        call(deadline=0.1)
+        call(sender, deadline=0.1)
     assert raised.value.details == {"service": "catalog", "deadline_seconds": 0.1}
 
 
-def test_a_service_no_process_consumes_is_503_naming_the_service(proxy):
+def test_a_service_no_process_consumes_is_503_naming_the_service(sender):
     with pytest.raises(ServiceUnavailable) as raised:
-        call(Probe(consumers=0))
+        call(sender, Probe(consumers=0))
     assert raised.value.details == {"service": "catalog"}
-    proxy.publish_error = UnknownService("catalog")  # its queue went between probe and call
+    # its queue went between probe and call: the broker returns a write's request
+    sender.publish_error = UndeliverableMessage()
     with pytest.raises(ServiceUnavailable) as raised:
-        call()
+        call(sender, Probe(), writes=True)
     assert raised.value.details == {"service": "catalog"}
+
+
+def test_a_call_answered_or_not_leaves_nothing_waiting(sender):
+    call(sender)
+    sender.answer = None
+    with pytest.raises(DeadlineExceeded):
+        call(sender, deadline=0.05)
+    # each call's reply is forgotten once it returns: a late one finds no one
+    assert len(sender.forgotten) == 2 and len(set(sender.forgotten)) == 2

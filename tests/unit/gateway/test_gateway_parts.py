@@ -112,8 +112,8 @@ def test_a_client_has_the_methods_of_its_contract_only():
     assert client.get_title("T000001") == "ok"
     assert client.import_marc("Zm9v") == "ok"
     assert made == [
-        (("catalog", "get_title", "T000001"), {"deadline": None}),
-        (("catalog", "import_marc", "Zm9v"), {"deadline": 600.0}),
+        (("catalog", "get_title", "T000001"), {"deadline": None, "writes": False}),
+        (("catalog", "import_marc", "Zm9v"), {"deadline": 600.0, "writes": True}),
     ]
     with pytest.raises(AttributeError):
         client.drop_all_titles()
