@@ -1,0 +1,89 @@
+"""The broker going away under load, as the platform sees it: its connections cut and
+refused for a few seconds (a BrokerLink between the platform and the broker), then
+back. Calls in flight fail with 503 or 504, never 500; no process dies; once the
+broker is back the platform answers again by itself; and every write a client was
+told of is kept, and done once however often it is sent again with its key."""
+
+import threading
+import time
+import uuid
+from collections import Counter
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+from tests.broker_link import BrokerLink
+from tests.platform import TEST_ENV, Platform
+from tests.support import running_platform, wait_for
+
+OUTAGE_SECONDS = 4
+MARKER = "sambunganputus"  # a word no other title holds, to count this test's titles
+
+
+@pytest.fixture(scope="module")
+def linked(request, rabbit_manager, tmp_path_factory):
+    """(platform, link): the platform on SQLite, reaching its broker through a link."""
+    amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    link = BrokerLink((amqp.hostname, amqp.port or 5672))
+    vhost = f"pustaka_outage_{uuid.uuid4().hex[:8]}"
+    rabbit_manager.create_vhost(vhost)
+    rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+    uri = f"amqp://{amqp.username}:{amqp.password}@127.0.0.1:{link.port}/{vhost}"
+    var = tmp_path_factory.mktemp("outage")
+    try:
+        with running_platform(var, uri, {**TEST_ENV, "CATALOG_REPLICAS": "1"}) as (url, env):
+            yield Platform(url, env, var), link
+    finally:
+        link.close()
+        rabbit_manager.delete_vhost(vhost)
+
+
+def pids(platform: Platform) -> str:
+    return platform.ctl("pid", "all")
+
+
+def test_the_broker_going_away_fails_calls_never_processes_and_loses_no_write(linked):
+    platform, link = linked
+    before = pids(platform)
+    writes: dict[str, requests.Response] = {}  # Idempotency-Key -> its last answer
+    reads: Counter = Counter()
+
+    def post(key: str) -> requests.Response:
+        body = {"title": f"Catatan {MARKER} {key}", "authors": ["Uji Coba"]}
+        answer = platform.post("/v1/catalog/titles", json=body, headers={"Idempotency-Key": key})
+        writes[key] = answer
+        return answer
+
+    outage = threading.Timer(1.5, link.cut)
+    back = threading.Timer(1.5 + OUTAGE_SECONDS, link.restore)
+    outage.start()
+    back.start()
+    started, n = time.monotonic(), 0
+    while time.monotonic() - started < 1.5 + OUTAGE_SECONDS + 2:
+        n += 1
+        post(f"outage-{n:04d}")
+        read = platform.get("/v1/catalog/titles", params={"q": MARKER, "limit": 1})
+        reads[read.status_code] += 1
+        for answer in (writes[f"outage-{n:04d}"], read):
+            if answer.status_code == 503:
+                assert answer.headers.get("Retry-After"), answer.text
+
+    statuses = Counter(answer.status_code for answer in writes.values())
+    print(f"\nwrites {dict(statuses)}, reads {dict(reads)}")
+    assert set(statuses) <= {201, 503, 504}, statuses
+    assert set(reads) <= {200, 503, 504}, reads
+    assert statuses[503] + statuses[504] > 0, "no call met the outage"
+    assert statuses[201] > 0
+
+    # Back by itself, and each write not answered before is done once when sent again.
+    assert wait_for(lambda: post("after-0001").status_code == 201, timeout=40, interval=0.5)
+    print(f"answering again {time.monotonic() - started - 1.5 - OUTAGE_SECONDS:.1f} s after")
+    for key, answer in list(writes.items()):
+        if answer.status_code != 201:
+            assert wait_for(lambda k=key: post(k).status_code == 201, timeout=20, interval=0.5)
+    found = platform.get("/v1/catalog/titles", params={"q": MARKER, "limit": 1}).json()
+    assert found["total"] == len(writes), (found["total"], len(writes))
+    for answer in writes.values():
+        assert platform.get(f"/v1/catalog/titles/{answer.json()['id']}").status_code == 200
+    assert pids(platform) == before, "a process died (or was restarted) when the broker went"
