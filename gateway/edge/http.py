@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request
 
 from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import REQUEST_ID_KEY
+from services.chassis.contract import Method
 from services.chassis.errors import DomainError, NotFound
 from services.chassis.ids import PublicId
 
@@ -185,13 +186,16 @@ class Route(HttpRequestHandler):
         status: int = 200,
         tag: str = "",
         link: tuple[str, str] | None = None,
+        calls: tuple[Method, ...] = (),
         **kwargs,
     ):
         """roles: None for a public route, () for any valid key, else the roles
         allowed (admin always is). body/query/response: marshmallow schemas,
         used for the OpenAPI document; body=UPLOAD for a file. link: (path
         parameter, response field): the answer names a record that the routes
-        taking that parameter address (OpenAPI links)."""
+        taking that parameter address (OpenAPI links). calls: the contract methods
+        it calls, whose errors (and, for a write, a reused Idempotency-Key) it may
+        answer with."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -202,6 +206,7 @@ class Route(HttpRequestHandler):
             "status": status,
             "tag": tag,
             "link": link,
+            "calls": calls,
         }
         super().__init__(method, url, **kwargs)
 

@@ -89,10 +89,10 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             codes.add(413)
         if "{" in path:
             codes.add(404)
-        if route.method in ("POST", "PUT"):  # a number or barcode in use, a stale version
-            codes.add(409)
-        if route.method != "GET":  # an Idempotency-Key sent again with another body
-            codes.add(422)
+        for method in doc["calls"]:  # what the contract says the service may answer
+            codes.update(status_of(error) for error in method.errors)
+            if method.writes:  # an Idempotency-Key sent again with another body
+                codes.add(422)
         for code in sorted(codes & set(ERROR_TABLE.values())):
             operation["responses"][str(code)] = {
                 "description": STATUS_TEXT[code],
@@ -103,6 +103,11 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         for method in route.method.split(","):
             spec.path(path=path, operations={method.lower(): operation})
     return spec.to_dict()
+
+
+def status_of(error: type[Exception]) -> int:
+    """The status the error table gives an error class (its nearest ancestor's)."""
+    return next(ERROR_TABLE[cls] for cls in error.__mro__ if cls in ERROR_TABLE)
 
 
 def _path(route: Route) -> str:

@@ -83,6 +83,7 @@ class CatalogRoutes:
         status=201,
         tag="catalog",
         link=("title_id", "id"),
+        calls=(CONTRACT.method("create_title"),),
     )
     def create_title(self, request):
         title = self.catalog.create_title(json_body(request))
@@ -95,6 +96,7 @@ class CatalogRoutes:
         summary="One title.",
         response=TitleOutput,
         tag="catalog",
+        calls=(CONTRACT.method("get_title"),),
     )
     def get_title(self, request, title_id):
         title = self.cache.get(TITLES.kind, title_id)
@@ -110,6 +112,7 @@ class CatalogRoutes:
         query=TitleQuery,
         response=TitlePage,
         tag="catalog",
+        calls=(CONTRACT.method("search_titles"),),
     )
     def search_titles(self, request):
         params = request.args.to_dict()
@@ -129,6 +132,7 @@ class CatalogRoutes:
         body=TitleInput,
         response=TitleOutput,
         tag="catalog",
+        calls=(CONTRACT.method("update_title"),),
     )
     def update_title(self, request, title_id):
         title = self.catalog.update_title(title_id, json_body(request))
@@ -142,6 +146,7 @@ class CatalogRoutes:
         summary="Withdraw a title (kept as a deleted record for harvesters).",
         response=TitleOutput,
         tag="catalog",
+        calls=(CONTRACT.method("withdraw_title"),),
     )
     def withdraw_title(self, request, title_id):
         title = self.catalog.withdraw_title(title_id)
@@ -158,6 +163,7 @@ class CatalogRoutes:
         status=201,
         tag="catalog",
         link=("barcode", "barcode"),
+        calls=(CONTRACT.method("add_item"),),
     )
     def add_item(self, request, title_id):
         item = self.catalog.add_item(title_id, json_body(request))
@@ -170,6 +176,7 @@ class CatalogRoutes:
         summary="One copy.",
         response=ItemOutput,
         tag="catalog",
+        calls=(CONTRACT.method("get_item"),),
     )
     def get_item(self, request, barcode):
         return json_response(self.catalog.get_item(barcode))
@@ -182,6 +189,7 @@ class CatalogRoutes:
         body=ItemStatusInput,
         response=ItemOutput,
         tag="catalog",
+        calls=(CONTRACT.method("change_item_status"),),
     )
     def change_item_status(self, request, barcode):
         item = self.catalog.change_item_status(barcode, json_body(request))
@@ -194,6 +202,7 @@ class CatalogRoutes:
         summary="The library's branches and locations.",
         response=BranchList,
         tag="catalog",
+        calls=(CONTRACT.method("list_branches"),),
     )
     def list_branches(self, request):
         branches = self.cache.get(BRANCHES.kind, "all")
@@ -210,6 +219,7 @@ class CatalogRoutes:
         body=BranchInput,
         response=BranchOutput,
         tag="catalog",
+        calls=(CONTRACT.method("put_branch"),),
     )
     def put_branch(self, request):
         branch = self.catalog.put_branch(json_body(request))
@@ -224,6 +234,7 @@ class CatalogRoutes:
         body=LocationInput,
         response=BranchOutput,
         tag="catalog",
+        calls=(CONTRACT.method("put_location"),),
     )
     def put_location(self, request, code):
         branch = self.catalog.put_location(code, json_body(request))
@@ -244,6 +255,7 @@ class CatalogRoutes:
         body=UPLOAD,
         response=ImportResult,
         tag="catalog",
+        calls=(CONTRACT.method("import_marc"),),
     )
     def import_marc(self, request):
         data = file_body(request, MAX_IMPORT_BYTES)
@@ -256,6 +268,7 @@ class CatalogRoutes:
         "/v1/catalog/titles/<title:title_id>/marcxml",
         summary="One title as MARCXML.",
         tag="catalog",
+        calls=(CONTRACT.method("export_title_marcxml"),),
     )
     def export_title(self, request, title_id):
         return xml_response(self.catalog.export_title_marcxml(title_id))
@@ -266,6 +279,7 @@ class CatalogRoutes:
         query=TitleQuery,
         summary="Every title a search matches, as one MARCXML collection (at most 10,000).",
         tag="catalog",
+        calls=(CONTRACT.method("export_search_marcxml"),),
     )
     def export_search(self, request):
         xml = self.catalog.export_search_marcxml(request.args.to_dict())

@@ -18,7 +18,14 @@ class OaiRoutes:
     catalog = ServiceClient(CONTRACT)
     config = Config()
 
-    @route("GET,POST", "/oai", roles=PUBLIC, summary="OAI-PMH 2.0 (oai_dc, marc21).", tag="oai")
+    @route(
+        "GET,POST",
+        "/oai",
+        roles=PUBLIC,
+        summary="OAI-PMH 2.0 (oai_dc, marc21).",
+        tag="oai",
+        calls=tuple(map(CONTRACT.method, ("harvest", "harvest_record", "harvest_info"))),
+    )
     def oai(self, request):
         args = form_body(request) if request.method == "POST" else request.args
         base = request.host_url.rstrip("/") + "/oai"
