@@ -9,6 +9,7 @@ client may simply retry), 504 when the service does not answer by the deadline.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import time
@@ -72,21 +73,33 @@ class ConsumerProbe(SharedExtension):
             self._lock.release()
 
     def broker_answers(self) -> bool:
-        """Whether the broker takes a connection (the gateway's readiness)."""
-        try:
-            with Connection(self.amqp_uri, connect_timeout=2) as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-        except Exception:
-            return False
-        return True
+        """Whether the broker answers on the probe's own connection (the gateway's
+        readiness): a channel opened and closed, not a connection per probe."""
+        with self._lock:
+            try:
+                self._channel().close()
+            except Exception:
+                self._drop()
+                return False
+            return True
+
+    def _channel(self):
+        if self._conn is None:
+            self._conn = Connection(self.amqp_uri, connect_timeout=2)
+        return self._conn.channel()
+
+    def _drop(self) -> None:
+        """Forget a connection the broker no longer answers on; the next look makes one."""
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.release()
+            self._conn = None
 
     def _look(self, service: str) -> int:
         """Consumers of the service's queue, 0 if there is no such queue; the
         broker's errors are the caller's to report."""
         try:
-            if self._conn is None:
-                self._conn = Connection(self.amqp_uri, connect_timeout=2)
-            channel = self._conn.channel()
+            channel = self._channel()
             try:
                 _, _, consumers = channel.queue_declare(f"rpc-{service}", passive=True)
             finally:
@@ -97,7 +110,7 @@ class ConsumerProbe(SharedExtension):
             return 0
         except BROKER_ERRORS:
             if self._conn is not None and not self._conn.connected:
-                self._conn = None
+                self._drop()
             raise
 
 

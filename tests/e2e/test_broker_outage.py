@@ -48,6 +48,7 @@ def test_the_broker_going_away_fails_calls_never_processes_and_loses_no_write(li
     before = pids(platform)
     writes: dict[str, requests.Response] = {}  # Idempotency-Key -> its last answer
     reads: Counter = Counter()
+    ready_in_outage: Counter = Counter()
 
     def post(key: str) -> requests.Response:
         body = {"title": f"Catatan {MARKER} {key}", "authors": ["Uji Coba"]}
@@ -65,6 +66,8 @@ def test_the_broker_going_away_fails_calls_never_processes_and_loses_no_write(li
         post(f"outage-{n:04d}")
         read = platform.get("/v1/catalog/titles", params={"q": MARKER, "limit": 1})
         reads[read.status_code] += 1
+        if 2.5 < time.monotonic() - started < 1.5 + OUTAGE_SECONDS - 0.5:
+            ready_in_outage[platform.get("/ready", key="").status_code] += 1
         for answer in (writes[f"outage-{n:04d}"], read):
             if answer.status_code == 503:
                 assert answer.headers.get("Retry-After"), answer.text
@@ -75,10 +78,12 @@ def test_the_broker_going_away_fails_calls_never_processes_and_loses_no_write(li
     assert set(reads) <= {200, 503, 504}, reads
     assert statuses[503] + statuses[504] > 0, "no call met the outage"
     assert statuses[201] > 0
+    assert set(ready_in_outage) == {503}, ready_in_outage  # not ready without its broker
 
     # Back by itself, and each write not answered before is done once when sent again.
     assert wait_for(lambda: post("after-0001").status_code == 201, timeout=40, interval=0.5)
     print(f"answering again {time.monotonic() - started - 1.5 - OUTAGE_SECONDS:.1f} s after")
+    assert platform.get("/ready", key="").status_code == 200
     for key, answer in list(writes.items()):
         if answer.status_code != 201:
             assert wait_for(lambda k=key: post(k).status_code == 201, timeout=20, interval=0.5)
