@@ -13,6 +13,7 @@ a test checks each such schema against the producer's contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
@@ -93,7 +94,12 @@ class Contract:
 def read_event_data(consumes: Consumes, data) -> dict:
     """The event's data as the consumer's schema reads it (fields it does not know are
     left out); ValidationError if a field it relies on is missing or malformed."""
-    return consumes.schema(unknown=EXCLUDE).load(data)
+    return _reader(consumes.schema).load(data)
+
+
+@cache  # a schema is made once per class: loading keeps no state in it
+def _reader(schema: type[Schema]) -> Schema:
+    return schema(unknown=EXCLUDE)
 
 
 def incompatibilities(consumer: type[Schema], producer: type[Schema], path: str = "") -> list[str]:
