@@ -7,16 +7,33 @@ pustaka keys revoke KEY_ID
 
 from __future__ import annotations
 
+import json
+import uuid
+
 from services.chassis.config import database_url
 from services.chassis.context import ROLES
 from services.chassis.db import DatabaseSession, open_database
+from services.chassis.nameko.publisher import BatchPublisher, PublishFailed
 
-from .keys import create_key, revoke_key
+from .keys import KEY_CACHE_NOTE, REVOKED_EVENT, REVOKED_SOURCE, create_key, revoke_key
 from .models import ApiClient, Base
 
 
 def gateway_db(config: dict) -> DatabaseSession:
     return open_database(database_url(config, "gateway"), Base.metadata)
+
+
+def announce_revoked(amqp_uri: str, key_id: str) -> None:
+    """Tell every gateway process to forget the key now (they hear it by broadcast)."""
+    publisher = BatchPublisher(amqp_uri, f"{REVOKED_SOURCE}.events")
+    body = json.dumps({"key_id": key_id})
+    try:
+        publisher.publish_batch([(REVOKED_EVENT, str(uuid.uuid4()), body, None)])
+        print("every gateway process stops accepting it now")
+    except PublishFailed as exc:
+        print(f"the broker could not be told ({exc}); {KEY_CACHE_NOTE}")
+    finally:
+        publisher.close()
 
 
 def add_commands(sub) -> None:
@@ -45,7 +62,6 @@ def run(args, config) -> None:
                 print(f"key (shown once): {key}")
             elif args.keys_cmd == "revoke":
                 revoke_key(session, args.key_id)
-                print(f"revoked {args.key_id}")
             else:
                 for c in session.query(ApiClient).order_by(ApiClient.created_at):
                     state = "revoked" if c.revoked_at else "active"
@@ -53,3 +69,6 @@ def run(args, config) -> None:
                     print(f"{c.key_id}  {c.role:<10} {where:<12} {state:<8} {c.name}")
     finally:
         db.engine.dispose()
+    if args.keys_cmd == "revoke":  # once it is committed
+        print(f"revoked {args.key_id}")
+        announce_revoked(config["AMQP_URI"], args.key_id)

@@ -16,10 +16,24 @@ from services.chassis.errors import NotFound, field_error
 from .models import ApiClient
 
 PREFIX = "pk"
+# `pustaka keys revoke` tells every gateway process over the broker, so that none
+# keeps a revoked key in its cache of verified keys (gateway/edge/auth.py).
+REVOKED_SOURCE, REVOKED_EVENT = "gateway", "key_revoked"
+KEY_CACHE_NOTE = "a gateway process may accept it for up to 10 s more"
 
 
 class BadKey(Exception):
-    """The Authorization header names no live key."""
+    """The Authorization header names no live key. One message for every reason
+    (missing, malformed, unknown, wrong secret, revoked): the answer tells a prober
+    nothing about which keys exist."""
+
+    def __init__(self) -> None:
+        super().__init__("A valid API key is needed: send it as 'Authorization: Bearer <key>'.")
+
+
+# Compared against when the key id is unknown, so that answering takes as long as
+# for a known id with a wrong secret.
+_NO_SECRET = hashlib.sha256(b"no key has this secret").hexdigest()
 
 
 def _hash(secret: str) -> str:
@@ -68,7 +82,7 @@ def parse_key(key: str) -> tuple[str, str]:
     prefix, _, rest = key.partition("_")
     key_id, _, secret = rest.partition("_")
     if prefix != PREFIX or not key_id or not secret:
-        raise BadKey("The API key is malformed.")
+        raise BadKey()
     return key_id, secret
 
 
@@ -76,10 +90,9 @@ def verify_key(session: Session, key: str) -> tuple[Caller, int]:
     """The caller a key stands for, and its rate limit; BadKey if none."""
     key_id, secret = parse_key(key)
     client = session.scalar(select(ApiClient).where(ApiClient.key_id == key_id))
-    if client is None or client.revoked_at is not None:
-        raise BadKey("The API key is unknown or revoked.")
-    if not hmac.compare_digest(client.secret_hash, _hash(secret)):
-        raise BadKey("The API key is unknown or revoked.")
+    matches = hmac.compare_digest(client.secret_hash if client else _NO_SECRET, _hash(secret))
+    if client is None or client.revoked_at is not None or not matches:
+        raise BadKey()
     caller = Caller(
         client_id=client.key_id,
         role=client.role,

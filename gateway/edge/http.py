@@ -228,7 +228,9 @@ class Route(HttpRequestHandler):
         try:
             context_data = {}
             client = "public"
-            if self.roles is not PUBLIC:
+            if self.roles is PUBLIC:
+                self.keys.public.take(request.remote_addr or "")
+            else:
                 caller = self.keys.authenticate(request, self.roles)
                 context_data[CALLER_KEY] = caller.as_context()
                 client = caller.client_id

@@ -22,7 +22,7 @@ STATUS_TEXT = {
     409: "Conflicts with a record.",
     413: "Body too large.",
     422: "This Idempotency-Key was used for another request.",
-    429: "Rate limit reached.",
+    429: "Rate limit reached (per key; without a valid key, per client address).",
     503: "Service not running, or the message broker cannot be reached; retry after Retry-After.",
     504: "Service did not answer in time.",
 }
@@ -81,7 +81,7 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
                 }
             },
         }
-        codes = {400, 503, 504} if route.roles is PUBLIC else {400, 401, 403, 429, 503, 504}
+        codes = {400, 429, 503, 504} if route.roles is PUBLIC else {400, 401, 403, 429, 503, 504}
         if doc["link"]:
             operation["responses"][str(doc["status"])]["links"] = _links(doc["link"], routes)
         if doc["body"] is not None:

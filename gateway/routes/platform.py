@@ -8,7 +8,7 @@ import eventlet
 from nameko.dependency_providers import Config
 
 from ..edge.asyncapi import build_asyncapi
-from ..edge.auth import KeyStoreAccess
+from ..edge.auth import KeyStoreAccess, forgets_revoked_keys
 from ..edge.calls import ServiceCalls
 from ..edge.docs import asset_response, page_response
 from ..edge.errors import json_response
@@ -20,6 +20,8 @@ class PlatformRoutes:
     call = ServiceCalls()
     config = Config()
     keys = KeyStoreAccess()
+
+    on_key_revoked = forgets_revoked_keys()
 
     @route("GET", "/health", roles=PUBLIC, summary="The gateway is alive.", tag="platform")
     def health(self, request):
