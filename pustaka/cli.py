@@ -9,12 +9,15 @@ pustaka down                      stop it, and wait until it has stopped
 pustaka run PART                  one process of a part (what supervisord and pods run)
 pustaka check schema PART         wait until PART's database has the newest schema
 pustaka check broker              exit 0 if this process' pod holds a broker connection
+pustaka events tail [SERVICE] [TYPE] [--count N]
+                                  the live stream of events, one line each
 and each part's own: pustaka keys ... (gateway/cli.py), pustaka catalog ... (catalog/cli.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -80,6 +83,22 @@ def cmd_check(args, config) -> None:
     sys.exit(0 if ok else 1)
 
 
+def cmd_events(args, config) -> None:
+    from services.chassis.nameko.tail import tail
+
+    publishing = [p.name for p in platform.services()]
+    if args.service is not None and args.service not in publishing:
+        sys.exit(f"no service {args.service!r}; the services are: {', '.join(publishing)}")
+    services = [args.service] if args.service else publishing
+    wanted = f"{', '.join(services)}: {args.type or 'every event'}"
+
+    def ready() -> None:
+        print(f"tailing {wanted}; Ctrl-C to stop", file=sys.stderr, flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how an operator stops it
+        tail(config["AMQP_URI"], services, args.type, args.count, ready=ready)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pustaka", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -110,6 +129,14 @@ def parser() -> argparse.ArgumentParser:
     cs = c.add_parser("schema")
     cs.add_argument("part", choices=names)
     cs.set_defaults(run=cmd_check)
+    ev = sub.add_parser("events", help="the platform's events").add_subparsers(
+        dest="events_cmd", required=True
+    )
+    et = ev.add_parser("tail", help="the live stream of events, one line each")
+    et.add_argument("service", nargs="?", help="one service's events only")
+    et.add_argument("type", nargs="?", help="one type of event only (e.g. title_created)")
+    et.add_argument("--count", type=int, help="stop after this many events")
+    et.set_defaults(run=cmd_events)
     for part in platform.parts():  # each part's own commands, where it has some
         if part.cli:
             importlib.import_module(part.cli).add_commands(sub)
