@@ -13,7 +13,7 @@ from stdnum import issn as issn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from services.chassis.context import Caller
-from services.chassis.errors import Conflict, field_error
+from services.chassis.errors import Conflict, Forbidden, field_error
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
@@ -208,6 +208,7 @@ def update_title(session: Session, public_id: str, payload: dict, caller: Caller
     title = _title(session, public_id, for_update=True)
     if title.withdrawn_at is not None:
         raise Conflict(f"{public_id} is withdrawn.", {"id": public_id})
+    _require_holder(session, title, caller)
     expected = payload.get("version") if isinstance(payload, dict) else None
     if expected is not None and expected != title.version:
         raise Conflict(
@@ -225,6 +226,26 @@ def update_title(session: Session, public_id: str, payload: dict, caller: Caller
     dumped = dump_titles(session, [title])[0]
     events.emit(session, "title_updated", title.id, dumped)
     return dumped
+
+
+def _require_holder(session: Session, title: Title, caller: Caller) -> None:
+    """A branch rewrites the record of a title it holds a copy of, or of one that no
+    branch holds yet (one it has just catalogued); a record that only other branches
+    hold is theirs and headquarters' to change (403)."""
+    if caller.is_admin:
+        return
+    holders = set(
+        session.scalars(
+            select(Item.branch_code)
+            .where(Item.title_seq == title.seq, Item.status != "withdrawn")
+            .distinct()
+        )
+    )
+    if holders and caller.branch not in holders:
+        raise Forbidden(
+            f"Only branches holding {title.id} (or headquarters) may change its record.",
+            {"id": title.id, "held_at": sorted(holders), "caller_branch": caller.branch},
+        )
 
 
 def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:

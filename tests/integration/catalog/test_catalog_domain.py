@@ -195,6 +195,27 @@ def test_update_needs_the_current_version_and_emits_title_updated(db):
     assert find(db, q="pramoedya")["total"] == 0  # authors were replaced: a full update
 
 
+def test_a_branch_rewrites_only_records_it_holds_or_no_branch_holds_yet(db):
+    t = new_title(db, title="Kerinci dalam Sejarah")
+    run(db, titles.update_title, t["id"], {"title": "Kerinci dalam Sejarah", "year": 1990}, KMN)
+    run(db, items.add_item, t["id"], {"barcode": "SPN-31", "branch": "SPN"}, SPN)
+    with pytest.raises(Forbidden) as refused:  # only SPN holds it now
+        run(db, titles.update_title, t["id"], {"title": "Lain"}, KMN)
+    assert refused.value.details["held_at"] == ["SPN"]
+    assert (
+        run(db, titles.update_title, t["id"], {"title": "Kerinci", "year": 1990}, SPN)["version"]
+        == 3
+    )
+    assert run(db, titles.update_title, t["id"], {"title": "Kerinci Lama"}, SYSTEM)["version"] == 4
+    run(db, items.add_item, t["id"], {"barcode": "KMN-31", "branch": "KMN"}, KMN)
+    assert (
+        run(db, titles.update_title, t["id"], {"title": "Kerinci", "year": 1991}, KMN)["year"]
+        == 1991
+    )
+    with db.reading() as session:
+        assert titles.get_title(session, t["id"])["version"] == 5
+
+
 def test_withdrawn_titles_leave_search_but_stay_as_tombstones(db):
     t = new_title(db, title="Buku Usang")
     run(db, items.add_item, t["id"], {"barcode": "SPN-7", "branch": "SPN"}, SYSTEM)

@@ -1,0 +1,67 @@
+"""Who may call what: the table the access test walks (tests/e2e/test_access.py).
+Written from the platform's policy, not read from the code, so that a route whose
+roles change, or a new route without a row here, fails the test until this table
+says what was meant.
+
+Roles: admin (headquarters), branch (one branch: KMN here), partner (one
+institution), integrator, and public (no key). A role not listed for a route gets
+403 (public: 401); a listed one gets anything but 401 and 403.
+"""
+
+ANY_KEY = ("admin", "branch", "partner", "integrator")
+EVERYONE = (*ANY_KEY, "public")
+CATALOGUERS = ("admin", "branch")
+HEADQUARTERS = ("admin",)
+
+# (method, path as the OpenAPI document writes it) -> the roles that may call it
+ACCESS = {
+    # the platform's own documents and probes, and OAI-PMH for harvesters
+    ("GET", "/health"): EVERYONE,
+    ("GET", "/ready"): EVERYONE,
+    ("GET", "/v1/status"): EVERYONE,
+    ("GET", "/v1/openapi.json"): EVERYONE,
+    ("GET", "/v1/asyncapi.json"): EVERYONE,
+    ("GET", "/docs"): EVERYONE,
+    ("GET", "/docs/assets/{name}"): EVERYONE,
+    ("GET", "/oai"): EVERYONE,
+    ("POST", "/oai"): EVERYONE,
+    # the catalogue: every key reads it; branches catalogue; headquarters owns branches
+    ("GET", "/v1/catalog/titles"): ANY_KEY,
+    ("GET", "/v1/catalog/titles/{title_id}"): ANY_KEY,
+    ("GET", "/v1/catalog/titles/{title_id}/marcxml"): ANY_KEY,
+    ("GET", "/v1/catalog/marcxml"): ANY_KEY,
+    ("GET", "/v1/catalog/items/{barcode}"): ANY_KEY,
+    ("GET", "/v1/catalog/branches"): ANY_KEY,
+    ("POST", "/v1/catalog/titles"): CATALOGUERS,
+    ("PUT", "/v1/catalog/titles/{title_id}"): CATALOGUERS,
+    ("POST", "/v1/catalog/titles/{title_id}/items"): CATALOGUERS,
+    ("PATCH", "/v1/catalog/items/{barcode}"): CATALOGUERS,
+    ("POST", "/v1/catalog/imports"): CATALOGUERS,
+    ("POST", "/v1/catalog/branches/{code}/locations"): CATALOGUERS,
+    ("POST", "/v1/catalog/titles/{title_id}/withdraw"): HEADQUARTERS,
+    ("POST", "/v1/catalog/branches"): HEADQUARTERS,
+}
+
+# What the path parameters name in the walk: the branch key's own records (refusals
+# of other branches' records are below); the title is one the walk makes, since
+# headquarters' turn withdraws it.
+PATH_VALUES = {
+    "barcode": "KMN-0001-1",
+    "code": "KMN",
+    "name": "swagger-ui.css",
+}
+
+# Object-level checks: a branch key naming another branch's record by id. Each is
+# (method, path, JSON body, the status a KMN branch key gets), on the demo
+# collection: T000001 is held at SPN, KMN and PDT; T000004 at SPN only, so its
+# record is SPN's and headquarters' to change.
+OBJECT_LEVEL = [
+    ("POST", "/v1/catalog/titles/T000001/items", {"barcode": "SPN-X-1", "branch": "SPN"}, 403),
+    ("PATCH", "/v1/catalog/items/SPN-0001-1", {"status": "on_loan"}, 403),
+    ("POST", "/v1/catalog/branches/SPN/locations", {"code": "BARU", "name": "Baru"}, 403),
+    ("PUT", "/v1/catalog/titles/T000004", {"title": "Diubah cabang lain"}, 403),
+    ("PUT", "/v1/catalog/titles/T000001", {"title": "Laskar Pelangi"}, 200),
+    # its own branch: allowed
+    ("POST", "/v1/catalog/titles/T000001/items", {"barcode": "KMN-X-1", "branch": "KMN"}, 201),
+    ("PATCH", "/v1/catalog/items/KMN-0001-1", {"status": "on_loan"}, 200),
+]

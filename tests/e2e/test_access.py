@@ -1,0 +1,70 @@
+"""Every route of the OpenAPI document, called with every role, answers as the
+table in tests/e2e/access.py says: 401 without a key where one is needed, 403 for a
+role the route is not for, and for a branch key naming another branch's record; any
+other answer where the role may call it."""
+
+import re
+
+import pytest
+
+from tests.e2e.access import ACCESS, OBJECT_LEVEL, PATH_VALUES
+from tests.platform import platform_fixture
+
+platform = platform_fixture(databases=("sqlite",))
+ROLES = ("admin", "branch", "partner", "integrator", "public")
+
+
+@pytest.fixture(scope="module")
+def keys(platform) -> dict[str, str]:
+    return {
+        "admin": platform.admin_key,
+        "branch": platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN"),
+        "partner": platform.new_key("Universitas Jambi", "partner", "--partner", "UNJA"),
+        "integrator": platform.new_key("Dasbor Kota", "integrator"),
+        "public": "",
+    }
+
+
+def operations(platform) -> set[tuple[str, str]]:
+    paths = platform.get("/v1/openapi.json", key="").json()["paths"]
+    return {(method.upper(), path) for path, ops in paths.items() for method in ops}
+
+
+def call(platform, method: str, path: str, key: str, body=None):
+    if method == "GET":
+        return platform.get(path, key=key)
+    send = {"POST": platform.post, "PUT": platform.put, "PATCH": platform.patch}[method]
+    return send(path, key=key, json=body if body is not None else {})
+
+
+def test_every_route_has_a_row_and_every_row_a_route(platform):
+    documented = operations(platform)
+    assert documented - set(ACCESS) == set(), "routes the access table does not cover"
+    assert set(ACCESS) - documented == set(), "rows for routes that no longer exist"
+
+
+def test_every_route_answers_every_role_as_the_table_says(platform, keys):
+    title = platform.post("/v1/catalog/titles", json={"title": "Judul untuk uji akses"}).json()
+    values = {**PATH_VALUES, "title_id": title["id"]}
+    wrong = []
+    for (method, template), allowed in sorted(ACCESS.items()):
+        path = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], template)
+        for role in ROLES:
+            status = call(platform, method, path, keys[role]).status_code
+            if role in allowed:
+                ok = status not in (401, 403)
+            else:
+                ok = status == (401 if role == "public" else 403)
+            if not ok:
+                wrong.append(f"{role:<10} {method} {path}: {status}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "method, path, body, expected", OBJECT_LEVEL, ids=[f"{m} {p}" for m, p, *_ in OBJECT_LEVEL]
+)
+def test_a_branch_key_acts_on_its_own_branchs_records_only(
+    platform, keys, method, path, body, expected
+):
+    answer = call(platform, method, path, keys["branch"], body)
+    assert answer.status_code == expected, answer.text
