@@ -31,7 +31,7 @@ class Caller:
             # Calls from inside the platform (another service, a CLI) carry no caller.
             return SYSTEM
         return cls(
-            client_id=raw["client_id"],
+            client_id=raw.get("client_id", UNNAMED),
             role=raw["role"],
             branch=raw.get("branch"),
             partner=raw.get("partner"),
@@ -58,3 +58,11 @@ class Caller:
 
 
 SYSTEM = Caller(client_id="system", role="service")
+UNNAMED = "unnamed"  # the client of an event: events name no key (see on_the_wire)
+
+
+def on_the_wire(context: dict) -> dict:
+    """What of a caller an event carries out of the platform, where integrators read
+    it: the role and its branch or partner, never the key id (the outbox keeps that,
+    for audit inside)."""
+    return {k: v for k, v in context.items() if k != "client_id"}

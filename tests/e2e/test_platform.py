@@ -90,6 +90,13 @@ def test_a_branch_adds_a_title_finds_it_and_a_subscriber_hears_of_it(platform):
     assert envelope["data"] == title
     assert properties.message_id == envelope["id"]
     assert properties.content_type == "application/json"
+    # who did it, as far as it concerns an integrator: the role and branch, no key id
+    assert properties.headers["nameko.caller"] == {
+        "role": "branch",
+        "branch": "KMN",
+        "partner": None,
+    }
+    assert branch.split("_")[1] not in raw.decode() + json.dumps(properties.headers)
 
 
 def test_errors_are_clear_and_change_nothing(platform):

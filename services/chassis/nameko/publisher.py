@@ -14,6 +14,7 @@ from amqp import Message
 from kombu import Connection, Exchange
 
 from services.chassis.context import KEY as CALLER_KEY
+from services.chassis.context import on_the_wire
 
 
 class PublishFailed(Exception):
@@ -64,7 +65,7 @@ class BatchPublisher:
             self._acks.clear()
             self._nacks.clear()
             for routing_key, event_id, body, context in events:
-                headers = {f"nameko.{CALLER_KEY}": context} if context else {}
+                headers = {f"nameko.{CALLER_KEY}": on_the_wire(context)} if context else {}
                 message = Message(
                     body,
                     content_type="application/json",

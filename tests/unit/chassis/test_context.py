@@ -1,6 +1,6 @@
 import pytest
 
-from services.chassis.context import SYSTEM, Caller
+from services.chassis.context import SYSTEM, UNNAMED, Caller, on_the_wire
 from services.chassis.errors import Forbidden
 
 
@@ -22,3 +22,10 @@ def test_branch_keys_act_only_at_their_branch():
     with pytest.raises(Forbidden):
         Caller("p1", "partner", partner="UNJA").require_role("branch")
     Caller("a1", "admin").require_branch("SPN")
+
+
+def test_an_event_carries_the_callers_role_and_branch_but_never_its_key_id():
+    caller = Caller("k1", "branch", branch="KMN")
+    wire = on_the_wire(caller.as_context())
+    assert wire == {"role": "branch", "branch": "KMN", "partner": None}
+    assert Caller.from_context({"caller": wire}) == Caller(UNNAMED, "branch", branch="KMN")
