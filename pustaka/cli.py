@@ -11,6 +11,8 @@ pustaka check schema PART         wait until PART's database has the newest sche
 pustaka check broker              exit 0 if this process' pod holds a broker connection
 pustaka events tail [SERVICE] [TYPE] [--count N]
                                   the live stream of events, one line each
+pustaka integrators create|list|remove NAME
+                                  integrators' own broker users (pustaka/integrators.py)
 and each part's own: pustaka keys ... (gateway/cli.py), pustaka catalog ... (catalog/cli.py)
 """
 
@@ -25,7 +27,7 @@ import time
 
 from services.chassis.errors import DomainError
 
-from . import platform
+from . import integrators, platform
 
 
 def cmd_migrate(args, config) -> None:
@@ -137,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     et.add_argument("type", nargs="?", help="one type of event only (e.g. title_created)")
     et.add_argument("--count", type=int, help="stop after this many events")
     et.set_defaults(run=cmd_events)
+    integrators.add_commands(sub)
     for part in platform.parts():  # each part's own commands, where it has some
         if part.cli:
             importlib.import_module(part.cli).add_commands(sub)
