@@ -28,16 +28,17 @@ from urllib.parse import quote, unquote, urlparse
 import requests
 
 from services.chassis.errors import NotFound, field_error
+from services.chassis.nameko.declare import INTEGRATOR_QUEUES
 
 from . import platform
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
-USER_PREFIX = "integrator."
+USER_PREFIX = INTEGRATOR_QUEUES.format(name="")  # the user of NAME is integrator.NAME
 TAGS = "pustaka-integrator"  # how this command knows the users it made
 
 
 def queue_prefix(name: str) -> str:
-    return f"{USER_PREFIX}{name}."
+    return INTEGRATOR_QUEUES.format(name=name)
 
 
 def permissions(name: str, services: list[str]) -> dict:

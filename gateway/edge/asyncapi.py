@@ -12,6 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.chassis.envelope import REQUIRED, SPECVERSION
+from services.chassis.nameko.declare import INTEGRATOR_QUEUES
 
 ENVELOPE = {
     "type": "object",
@@ -56,8 +57,11 @@ def build_asyncapi(contracts: tuple[tuple[str, str], ...]) -> dict:
             payload["properties"]["data"] = {
                 "$ref": f"#/components/schemas/{event.schema.__name__}"
             }
+            schema = f"{name}/v{event.version}"
+            payload["properties"]["dataschema"] = {"type": "string", "const": schema}
             channels[f"{service}.events/{event_type}"] = {
-                "description": f"Exchange `{service}.events` (topic), routing key `{event_type}`.",
+                "description": f"Exchange `{service}.events` (topic), routing key "
+                f"`{event_type}`; version {event.version} (`dataschema` `{schema}`).",
                 "subscribe": {
                     "operationId": name.replace(".", "_"),
                     "message": {
@@ -79,8 +83,11 @@ def build_asyncapi(contracts: tuple[tuple[str, str], ...]) -> dict:
             "title": "Pustaka events",
             "version": "1.0.0",
             "description": "Bind a durable queue to a service's exchange with the event "
-            "types you want. Bodies are CloudEvents-shaped envelopes; `id` is the "
-            "idempotency key; a breaking change is a new major version of `dataschema`.",
+            "types you want, as your own broker user (`pustaka integrators create NAME`), "
+            f"naming it `{INTEGRATOR_QUEUES.format(name='NAME')}<anything>`: that user may "
+            "declare, bind and read such queues only. Bodies are CloudEvents-shaped "
+            "envelopes; `id` is the idempotency key; a breaking change is a new major "
+            "version of `dataschema`, published beside the old one.",
         },
         "defaultContentType": "application/json",
         "channels": channels,

@@ -10,6 +10,10 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from .deadletters import dead_letter_queue
 from .handlers import ReliableEventHandler
 
+# An integrator's broker user names its queues `integrator.<its name>.<any>` (and may
+# touch no other): pustaka/integrators.py makes the users, the event catalogue says so.
+INTEGRATOR_QUEUES = "integrator.{name}."
+
 
 def events_exchange(service: str) -> Exchange:
     # As nameko's own get_event_exchange declares it, so the two never disagree.
