@@ -28,17 +28,17 @@ from urllib.parse import quote, unquote, urlparse
 import requests
 
 from services.chassis.errors import NotFound, field_error
-from services.chassis.nameko.declare import INTEGRATOR_QUEUES
+from services.chassis.nameko.declare import INTEGRATOR, integrator_queues
 
 from . import platform
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
-USER_PREFIX = INTEGRATOR_QUEUES.format(name="")  # the user of NAME is integrator.NAME
+USER_PREFIX = INTEGRATOR  # the user of NAME is integrator.NAME
 TAGS = "pustaka-integrator"  # how this command knows the users it made
 
 
 def queue_prefix(name: str) -> str:
-    return INTEGRATOR_QUEUES.format(name=name)
+    return integrator_queues(name)
 
 
 def permissions(name: str, services: list[str]) -> dict:

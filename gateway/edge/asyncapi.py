@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.chassis.envelope import REQUIRED, SPECVERSION
-from services.chassis.nameko.declare import INTEGRATOR_QUEUES
+from services.chassis.nameko.declare import integrator_queues
 
 ENVELOPE = {
     "type": "object",
@@ -84,7 +84,7 @@ def build_asyncapi(contracts: tuple[tuple[str, str], ...]) -> dict:
             "version": "1.0.0",
             "description": "Bind a durable queue to a service's exchange with the event "
             "types you want, as your own broker user (`pustaka integrators create NAME`), "
-            f"naming it `{INTEGRATOR_QUEUES.format(name='NAME')}<anything>`: that user may "
+            f"naming it `{integrator_queues('NAME')}<anything>`: that user may "
             "declare, bind and read such queues only. Bodies are CloudEvents-shaped "
             "envelopes; `id` is the idempotency key; a breaking change is a new major "
             "version of `dataschema`, published beside the old one.",

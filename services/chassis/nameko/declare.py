@@ -10,9 +10,14 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from .deadletters import dead_letter_queue
 from .handlers import ReliableEventHandler
 
-# An integrator's broker user names its queues `integrator.<its name>.<any>` (and may
-# touch no other): pustaka/integrators.py makes the users, the event catalogue says so.
-INTEGRATOR_QUEUES = "integrator.{name}."
+# An integrator's broker user is `integrator.<its name>` and names its queues
+# `integrator.<its name>.<any>` (it may touch no other): pustaka/integrators.py makes
+# the users, the event catalogue says so.
+INTEGRATOR = "integrator."
+
+
+def integrator_queues(name: str) -> str:
+    return f"{INTEGRATOR}{name}."
 
 
 def events_exchange(service: str) -> Exchange:
