@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote, urlparse
 import requests
 
 from services.chassis.errors import NotFound, field_error
-from services.chassis.nameko.declare import INTEGRATOR, integrator_queues
+from services.chassis.nameko.queues import INTEGRATOR, integrator_queues
 
 from . import platform
 

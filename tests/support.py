@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from services.catalog.models import SearchPosting, Title
 from services.chassis.config import ROOT
-from services.chassis.nameko.declare import events_exchange
+from services.chassis.nameko.queues import events_exchange
 
 
 class Subscriber:

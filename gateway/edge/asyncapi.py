@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.chassis.envelope import REQUIRED, SPECVERSION
-from services.chassis.nameko.declare import integrator_queues
+from services.chassis.nameko.queues import integrator_queues
 
 ENVELOPE = {
     "type": "object",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
 from sqlalchemy import text
 
@@ -18,6 +18,7 @@ from services.chassis.context import Caller
 from services.chassis.db import make_engine, session_factories
 
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
+from .cache import OwnersEvents
 from .errors import Forbidden, RateLimited, Unauthenticated
 
 KEY_CACHE_SECONDS = 10.0
@@ -144,7 +145,9 @@ def forgets_revoked_keys():
     """The handler method making this process forget a key the moment it is revoked,
     for a route module's class (every gateway process hears it: broadcast)."""
 
-    @event_handler(REVOKED_SOURCE, REVOKED_EVENT, handler_type=BROADCAST, reliable_delivery=False)
+    @OwnersEvents.decorator(
+        REVOKED_SOURCE, REVOKED_EVENT, handler_type=BROADCAST, reliable_delivery=False
+    )
     def on_key_revoked(self, data: dict) -> None:
         self.keys.forget(data["key_id"])
 

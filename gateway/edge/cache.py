@@ -10,12 +10,17 @@ dropped after GATEWAY_CACHE_SECONDS, so staleness is bounded by that too.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
+
+from services.chassis.nameko.queues import came_through, events_exchange
+
+log = logging.getLogger(__name__)
 
 
 class RecordCache:
@@ -88,6 +93,20 @@ class Freshness:
             cache.clear(self.kind)
 
 
+class OwnersEvents(EventHandler):
+    """A broadcast handler that takes an event only from its owner's exchange: one
+    sent straight to its queue (the default exchange, which any client may write to)
+    is dropped, so no one but the owner can put a record in the cache."""
+
+    def handle_message(self, body, message):
+        owner = events_exchange(self.source_service).name
+        if came_through(message) != owner:
+            log.warning("dropped an event that did not come through %s", owner)
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
+
 def kept_fresh(freshness: Freshness):
     """The handler method keeping `freshness.kind` fresh, for a route module's class.
     Every gateway process hears every event (broadcast), and none is redelivered: a
@@ -97,7 +116,7 @@ def kept_fresh(freshness: Freshness):
         freshness.apply(self.cache, event)
 
     for event_type in (*freshness.put_by, *freshness.drop_by, *freshness.clear_by):
-        on_event = event_handler(
+        on_event = OwnersEvents.decorator(
             freshness.source, event_type, handler_type=BROADCAST, reliable_delivery=False
         )(on_event)
     return on_event

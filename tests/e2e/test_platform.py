@@ -3,11 +3,14 @@
 import json
 import re
 import time
+from urllib.parse import urlparse
 
 import pika
 import pytest
 import requests
+from kombu import Connection
 
+from services.chassis.envelope import make_envelope
 from tests.support import wait_for
 
 
@@ -217,3 +220,27 @@ def test_a_post_sent_again_with_its_idempotency_key_is_answered_not_done_again(p
     assert (other.status_code, other.json()["error"]) == (422, "UNPROCESSABLE")
     bad = platform.post("/v1/catalog/titles", json=body, headers={"Idempotency-Key": "a b"})
     assert bad.status_code == 400
+
+
+def test_the_gateway_serves_no_event_sent_straight_to_its_queue(platform):
+    title = platform.post("/v1/catalog/titles", json={"title": "Asli"}).json()
+    vhost = urlparse(platform.env["AMQP_URI"]).path[1:]
+    queues = requests.get(
+        f"http://127.0.0.1:15672/api/queues/{vhost}", auth=("guest", "guest"), timeout=10
+    ).json()
+    theirs = [
+        q["name"] for q in queues if q["name"].startswith("evt-catalog-title_updated--gateway")
+    ]
+    assert theirs, [q["name"] for q in queues]
+    forged = {**title, "title": "Dipalsukan", "version": title["version"] + 1}
+    envelope = make_envelope("catalog", "title_updated", title["id"], forged)
+    with Connection(platform.env["AMQP_URI"]) as conn:
+        for queue in theirs:  # through the default exchange, which any client may write to
+            conn.Producer().publish(
+                json.dumps(envelope),
+                exchange="",
+                routing_key=queue,
+                content_type="application/json",
+            )
+    time.sleep(0.5)
+    assert platform.get(f"/v1/catalog/titles/{title['id']}").json()["title"] == "Asli"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from kombu import Connection, Queue
 
+from .queues import replays_exchange
+
 
 def dead_letter_queue(service: str) -> Queue:
     return Queue(f"{service}.dead-letters", durable=True, auto_delete=False)
@@ -84,10 +86,13 @@ def list_parked(amqp_uri: str, service: str) -> list[Parked]:
 
 def replay(amqp_uri: str, service: str, message_id: str | None = None) -> int:
     """Send parked messages (all, or the one with `message_id`) back to the queue of
-    the handler that failed, and only to it. Returns how many were replayed."""
+    the handler that failed, and only to it: through the service's replays exchange
+    (queues.py), which its handlers take events from. Returns how many were replayed."""
     replayed = 0
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        producer = conn.Producer()
+        replays = replays_exchange(service)(conn.channel())
+        replays.declare()
+        producer = conn.Producer(exchange=replays)
         for _, message in _drain(conn, service):
             parked = Parked.from_message(message)
             if message_id and parked.message_id != message_id:
@@ -95,7 +100,6 @@ def replay(amqp_uri: str, service: str, message_id: str | None = None) -> int:
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
             producer.publish(
                 message.body,
-                exchange="",
                 routing_key=parked.original_queue,
                 headers=headers,
                 content_type=message.content_type,

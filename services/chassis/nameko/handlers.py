@@ -2,6 +2,8 @@
 
 `event_handler(consumes)` (a Consumes of the service's contract) is nameko's
 service-pool event handler with these changes:
+- it takes an event only from its owner's exchange (or its own service's replays:
+  queues.py); one sent any other way is parked at once, with the way it came;
 - the body must be a complete envelope of a major version the handler reads, whose
   data its schema can read (else it is parked at once, with the reason: retrying
   could not help); the handler gets the data as that schema loaded it;
@@ -26,6 +28,7 @@ from services.chassis.contract import Consumes, ValidationError, read_event_data
 from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
+from .queues import came_through, events_exchange, handler_queue, replays_exchange
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,18 @@ class ReliableEventHandler(EventHandler):
         self.consumes = consumes
         super().__init__(consumes.source, consumes.type, **kwargs)
 
+    def setup(self) -> None:
+        super().setup()
+        service = self.container.service_name
+        self.queue = handler_queue(self.source_service, self.event_type, service, self.method_name)
+        self.ways_in = {events_exchange(self.source_service).name, replays_exchange(service).name}
+
     def handle_message(self, body, message):
+        if (way := came_through(message)) not in self.ways_in:
+            owner = events_exchange(self.source_service).name
+            way = repr(way) if way else "the default exchange"
+            self._park(message, 0, f"came through {way}, not {owner}")
+            return
         try:
             event = self._readable(body)
         except (BadEnvelope, ValidationError) as exc:

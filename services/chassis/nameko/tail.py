@@ -13,7 +13,7 @@ from typing import TextIO
 
 from kombu import Connection, Consumer, Queue, binding
 
-from .declare import events_exchange
+from .queues import events_exchange
 
 LINE = 160  # characters of a line, the event's data cut to fit
 

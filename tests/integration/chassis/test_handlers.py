@@ -166,3 +166,16 @@ def test_data_the_handlers_schema_cannot_read_is_parked_with_the_field(config, l
     (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
     assert message.attempts == 0 and Listener.calls == 0
     assert "ValidationError" in message.error and "title" in message.error
+
+
+def test_an_event_sent_straight_to_a_handlers_queue_is_parked_not_applied(config, listener):
+    _, engine = listener
+    forged = make_envelope("catalog", "title_created", "T000006", {"title": "Palsu"})
+    with Connection(config["AMQP_URI"]) as conn:  # the default exchange: any client may
+        conn.Producer().publish(
+            json.dumps(forged), exchange="", routing_key=QUEUE, content_type="application/json"
+        )
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
+    assert message.attempts == 0 and Listener.calls == 0
+    assert "came through the default exchange, not catalog.events" in message.error
+    assert effect_count(engine) == 0

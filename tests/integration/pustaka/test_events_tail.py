@@ -10,7 +10,7 @@ import uuid
 from kombu import Connection
 
 from services.chassis.config import ROOT
-from services.chassis.nameko.declare import events_exchange
+from services.chassis.nameko.queues import events_exchange
 from services.chassis.nameko.tail import line
 
 

@@ -12,7 +12,7 @@ import amqp
 import pytest
 from kombu import Connection
 
-from services.chassis.nameko.declare import events_exchange
+from services.chassis.nameko.queues import events_exchange
 from tests.support import pustaka
 
 

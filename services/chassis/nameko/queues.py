@@ -1,0 +1,52 @@
+"""The exchanges and queues events travel by, named in one place.
+
+Each service publishes on its own `<service>.events` (topic), and only there: a
+handler takes an event only if it came through its owner's exchange (or through
+its own service's `<service>.replays`, by which an operator sends a parked message
+back to the one queue it failed in), never one sent straight to its queue through
+the broker's default exchange, which any client may write to.
+"""
+
+from __future__ import annotations
+
+from kombu import Exchange, Queue, binding
+
+# An integrator's broker user is `integrator.<its name>` and names its queues
+# `integrator.<its name>.<any>` (it may touch no other): pustaka/integrators.py makes
+# the users, the event catalogue says so.
+INTEGRATOR = "integrator."
+
+
+def integrator_queues(name: str) -> str:
+    return f"{INTEGRATOR}{name}."
+
+
+def events_exchange(service: str) -> Exchange:
+    # As nameko's own get_event_exchange declares it, so the two never disagree.
+    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=2)
+
+
+def replays_exchange(service: str) -> Exchange:
+    """Where `pustaka dlq replay` sends a parked message: to its queue, by name."""
+    return Exchange(f"{service}.replays", type="direct", durable=True, delivery_mode=2)
+
+
+def handler_queue(source: str, event_type: str, service: str, method: str) -> Queue:
+    """The queue of a service-pool handler, named as nameko names it, bound to the
+    source's events and to its own service's replays."""
+    name = f"evt-{source}-{event_type}--{service}.{method}"
+    return Queue(
+        name,
+        bindings=[
+            binding(events_exchange(source), routing_key=event_type),
+            binding(replays_exchange(service), routing_key=name),
+        ],
+        durable=True,
+        auto_delete=False,
+        exclusive=False,
+    )
+
+
+def came_through(message) -> str:
+    """The exchange a delivered message came through ("" for the default one)."""
+    return message.delivery_info.get("exchange") or ""
