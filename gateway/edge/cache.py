@@ -19,6 +19,7 @@ from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
 from services.chassis.nameko.queues import came_through, events_exchange
+from services.chassis.nameko.settle import ack
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +103,12 @@ class OwnersEvents(EventHandler):
         owner = events_exchange(self.source_service).name
         if came_through(message) != owner:
             log.warning("dropped an event that did not come through %s", owner)
-            self.queue_consumer.ack_message(message)
+            ack(self.queue_consumer, message)
             return
         super().handle_message(body, message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        ack(self.queue_consumer, message)  # a missed event costs an entry's lifetime
 
 
 def kept_fresh(freshness: Freshness):

@@ -19,7 +19,6 @@ import amqp
 import eventlet
 from eventlet.semaphore import Semaphore
 from kombu import Connection
-from kombu.exceptions import OperationalError
 from nameko.amqp.publish import UndeliverableMessage
 from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import HeaderEncoder
@@ -30,20 +29,13 @@ from services.chassis.contract import Contract, Method
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
 from services.chassis.nameko import errors as _typed_errors  # noqa: F401
 from services.chassis.nameko.rpc_messages import request_publisher
+from services.chassis.nameko.settle import BROKER_ERRORS
 
 from .errors import DeadlineExceeded, ServiceUnavailable
 from .replies import Replies
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0
-# What kombu raises when it cannot reach the broker or loses it during a call: its
-# OperationalError (no connection, after its retries) and the transport's own
-# (amqp's connection errors, a publish the broker nacked, socket errors: OSError).
-BROKER_ERRORS = (
-    OperationalError,
-    *amqp.Connection.connection_errors,
-    *amqp.Connection.recoverable_connection_errors,
-)
 
 
 class ConsumerProbe(SharedExtension):

@@ -29,6 +29,7 @@ from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
 from .queues import came_through, events_exchange, handler_queue, replays_exchange
+from .settle import ack, requeue
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,11 @@ class ReliableEventHandler(EventHandler):
                 handle_result=partial(self._handled, body, message, attempt),
             )
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            requeue(self.queue_consumer, message)
 
     def _handled(self, body, message, attempt, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            ack(self.queue_consumer, message)
             return result, exc_info
         config = self.container.config
         max_attempts = int(config["HANDLER_MAX_ATTEMPTS"])
@@ -115,12 +116,12 @@ class ReliableEventHandler(EventHandler):
             # Not parked: leave it to the broker to deliver again rather than lose it.
             log.exception("could not park a message from %s; requeueing it", self.queue.name)
             eventlet.sleep(1)
-            self.queue_consumer.requeue_message(message)
+            requeue(self.queue_consumer, message)
             return
         log.error(
             "parked a message from %s after %d attempts: %s", self.queue.name, attempts, error
         )
-        self.queue_consumer.ack_message(message)
+        ack(self.queue_consumer, message)
 
 
 event_handler = ReliableEventHandler.decorator
