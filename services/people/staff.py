@@ -1,0 +1,197 @@
+"""Staff: librarians and other employees of the library, each at a branch, with their
+place on the jabatan fungsional ladder and its history. Headquarters (admin keys)
+manages everyone; a branch key sees and manages its own branch's staff only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, Forbidden, field_error
+from services.chassis.pagination import Bounds, decode_cursor, page
+from services.chassis.records import get_or_not_found
+from services.chassis.schemas import load
+
+from .branches import require_branch
+from .contract import STAFF_ID, StaffChange, StaffInput, StaffQuery
+from .models import PositionHistory, Staff, events
+from .nip import parse_nip
+
+staff_input, staff_change, staff_query = StaffInput(), StaffChange(), StaffQuery()
+SEQ = Bounds(int, 1, 2**63 - 1)
+
+
+def event_data(staff: Staff) -> dict:
+    """What events say of a member of staff: never the NIP or the birth date."""
+    return {
+        "id": staff.id,
+        "name": staff.name,
+        "branch": staff.branch_code,
+        "position": staff.position,
+        "active": staff.active,
+    }
+
+
+def dump_staff(session: Session, staff: Staff) -> dict:
+    history = session.scalars(
+        select(PositionHistory)
+        .where(PositionHistory.staff_seq == staff.seq)
+        .order_by(PositionHistory.id)
+    )
+    return {
+        **event_data(staff),
+        "nip": staff.nip,
+        "positions": [
+            {
+                "position": h.position,
+                "previous": h.previous,
+                "effective": h.effective.isoformat(),
+                "note": h.note,
+            }
+            for h in history
+        ],
+        "version": staff.version,
+    }
+
+
+def find_staff(session: Session, staff_id, field: str = "id", for_update: bool = False) -> Staff:
+    return get_or_not_found(
+        session,
+        Staff,
+        STAFF_ID.parse(staff_id),
+        noun="member of staff",
+        named=staff_id,
+        field=field,
+        for_update=for_update,
+    )
+
+
+def staff_for(session: Session, staff_id, caller: Caller, field: str = "id", **kw) -> Staff:
+    """The member of staff `caller` may see or act for: admins anyone, a branch key
+    its own branch's (another branch's is a 403, not a hint that it exists or not
+    only after the check)."""
+    caller.require_role("branch")
+    staff = find_staff(session, staff_id, field, **kw)
+    caller.require_branch(staff.branch_code)
+    return staff
+
+
+def _nip(value, today: dt.date) -> str | None:
+    return parse_nip(value, today).number if value not in (None, "") else None
+
+
+def _nip_free(session: Session, nip: str | None, seq: int | None = None) -> None:
+    """A NIP names one person: one held by someone else is a conflict."""
+    if nip is None:
+        return
+    holder = session.scalar(select(Staff).where(Staff.nip == nip, Staff.seq != (seq or 0)))
+    if holder is not None:
+        raise Conflict(
+            f"That NIP is already {holder.id}'s.", {"field": "nip", "existing_id": holder.id}
+        )
+
+
+def register_staff(
+    session: Session, payload: dict, caller: Caller, today: dt.date | None = None
+) -> dict:
+    today = today or dt.date.today()
+    caller.require_role("branch")
+    data = load(staff_input, payload)
+    caller.require_branch(data["branch"])
+    require_branch(session, data["branch"])
+    nip = _nip(data.get("nip"), today)
+    _nip_free(session, nip)
+    staff = Staff(
+        name=data["name"],
+        nip=nip,
+        branch_code=data["branch"],
+        position=data["position"],
+        active=data["active"],
+    )
+    session.add(staff)
+    session.flush()
+    session.add(
+        PositionHistory(
+            staff_seq=staff.seq, position=staff.position, previous=None, effective=today
+        )
+    )
+    session.flush()
+    events.emit(session, "staff_registered", staff.id, event_data(staff))
+    return dump_staff(session, staff)
+
+
+def change_staff(
+    session: Session, staff_id: str, payload: dict, caller: Caller, today: dt.date | None = None
+) -> dict:
+    today = today or dt.date.today()
+    staff = staff_for(session, staff_id, caller, for_update=True)
+    data = load(staff_change, payload)
+    if "branch" in data and data["branch"] != staff.branch_code:
+        caller.require_branch(data["branch"])
+        require_branch(session, data["branch"])
+        staff.branch_code = data["branch"]
+    if "nip" in data:
+        staff.nip = _nip(data["nip"], today)
+        _nip_free(session, staff.nip, staff.seq)
+    if "name" in data:
+        staff.name = data["name"]
+    if "active" in data:
+        staff.active = data["active"]
+    if "position" in data and data["position"] != staff.position:
+        session.add(
+            PositionHistory(
+                staff_seq=staff.seq,
+                position=data["position"],
+                previous=staff.position,
+                effective=data.get("effective") or today,
+                note=data.get("note"),
+            )
+        )
+        staff.position = data["position"]
+    staff.version += 1
+    staff.updated_at = time.time()
+    session.flush()
+    events.emit(session, "staff_changed", staff.id, event_data(staff))
+    return dump_staff(session, staff)
+
+
+def get_staff(session: Session, staff_id: str, caller: Caller) -> dict:
+    return dump_staff(session, staff_for(session, staff_id, caller))
+
+
+def list_staff(session: Session, params: dict, caller: Caller) -> dict:
+    """Staff in id order, a page at a time; a branch key's list is its branch's."""
+    caller.require_role("branch")
+    query = load(staff_query, params)
+    branch = query.get("branch")
+    if not caller.is_admin:
+        if branch not in (None, caller.branch):
+            raise Forbidden(
+                f"this key may not see branch {branch!r}",
+                {"branch": branch, "caller_branch": caller.branch},
+            )
+        branch = caller.branch
+    after = decode_cursor(query.get("cursor"), seq=SEQ)
+    stmt = select(Staff).order_by(Staff.seq).limit(query["limit"] + 1)
+    if branch:
+        stmt = stmt.where(Staff.branch_code == branch)
+    if "position" in query:
+        stmt = stmt.where(Staff.position == query["position"])
+    if "active" in query:
+        stmt = stmt.where(Staff.active == query["active"])
+    if after:
+        stmt = stmt.where(Staff.seq > after["seq"])
+    rows, cursor = page(list(session.scalars(stmt)), query["limit"], lambda s: {"seq": s.seq})
+    return {"items": [dump_staff(session, s) for s in rows], "next_cursor": cursor}
+
+
+def named_staff(session: Session, staff_id, field: str) -> Staff:
+    """A member of staff named in another record (a trainer, a participant)."""
+    staff = session.get(Staff, STAFF_ID.parse(staff_id)) if STAFF_ID.parse(staff_id) else None
+    if staff is None:
+        raise field_error(field, f"No member of staff {staff_id!r}.")
+    return staff
