@@ -180,13 +180,15 @@ class Route(HttpRequestHandler):
         status: int = 200,
         tag: str = "",
         link: tuple[str, str] | None = None,
+        page: bool = False,
         **kwargs,
     ):
         """roles: None for a public route, () for any valid key, else the roles
         allowed (admin always is). body/query/response: marshmallow schemas,
         used for the OpenAPI document; body=UPLOAD for a file. link: (path
         parameter, response field): the answer names a record that the routes
-        taking that parameter address (OpenAPI links)."""
+        taking that parameter address (OpenAPI links). page: the route answers
+        with an HTML page for people, its errors included."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -197,6 +199,7 @@ class Route(HttpRequestHandler):
             "status": status,
             "tag": tag,
             "link": link,
+            "page": page,
         }
         super().__init__(method, url, **kwargs)
 

@@ -89,14 +89,19 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             codes.add(413)
         if "{" in path:
             codes.add(404)
-        if route.method in ("POST", "PUT"):  # a number or barcode in use, a stale version
+        if route.method in ("POST", "PUT", "PATCH"):  # a number in use, a stale version
             codes.add(409)
         if route.method != "GET":  # an Idempotency-Key sent again with another body
             codes.add(422)
+        if doc["page"]:  # a page for people: its answers, errors too, are HTML
+            html = {"text/html": {"schema": {"type": "string"}}}
+            operation["responses"][str(doc["status"])]["content"] = html
         for code in sorted(codes & set(ERROR_TABLE.values())):
             operation["responses"][str(code)] = {
                 "description": STATUS_TEXT[code],
-                "content": {"application/json": {"schema": "Error"}},
+                "content": {"text/html": {"schema": {"type": "string"}}}
+                if doc["page"]
+                else {"application/json": {"schema": "Error"}},
             }
         if route.roles is not PUBLIC:
             operation["security"] = [{"bearer": []}]
