@@ -341,7 +341,7 @@ class PeopleRoutes:
 
     @route(
         "GET",
-        "/verify/<code>",
+        "/verify/<path:code>",
         roles=PUBLIC,
         summary="The certificate check for people, as an HTML page (?lang=en for English); "
         "an unknown code is a 404 page.",
