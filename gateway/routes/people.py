@@ -18,7 +18,9 @@ from services.people.contract import (
     STAFF_ID,
     AttendanceInput,
     AttendanceResult,
+    BranchGaps,
     CertificateOutput,
+    DevelopmentRecord,
     EnrolmentInput,
     EnrolmentList,
     EnrolmentOutput,
@@ -29,9 +31,13 @@ from services.people.contract import (
     ProgrammeOutput,
     ProgrammePage,
     ProgrammeQuery,
+    RatingInput,
+    RecordList,
+    RecordQuery,
     RequirementInput,
     RevokeInput,
     StaffChange,
+    StaffGaps,
     StaffInput,
     StaffOutput,
     StaffPage,
@@ -41,7 +47,7 @@ from services.people.contract import (
 )
 
 from ..edge.calls import ServiceClient
-from ..edge.errors import BadRequest, json_response
+from ..edge.errors import BadRequest, csv_response, json_response
 from ..edge.http import PUBLIC, UPLOAD, file_body, json_body, path_id, route
 from ..pages.certificates import verification_page
 from ..pages.render import PageQuery
@@ -53,6 +59,29 @@ IMPORT_FORMATS = {"text/csv": "csv", "application/json": "json"}
 
 path_id("staff", STAFF_ID, "member of staff")
 path_id("programme", PROGRAMME_ID)
+
+
+RECORD_COLUMNS = [
+    "staff_id", "name", "branch", "position", "year", "hours_jp", "programmes",
+    "competencies", "rating", "months", "credit",
+]  # fmt: skip
+
+
+def _record_row(record: dict) -> list:
+    """A development record as one row: lists joined by "; "."""
+    return [
+        record["staff_id"],
+        record["name"],
+        record["branch"],
+        record["position"],
+        record["year"],
+        record["hours"],
+        "; ".join(p["programme_id"] for p in record["programmes"]),
+        "; ".join(f"{c['competency']}:{c['level']}" for c in record["competencies"]),
+        record["rating"] or "",
+        record["months"] or "",
+        "" if record["credit"] is None else record["credit"],
+    ]
 
 
 def _import_format(request) -> str:
@@ -120,6 +149,82 @@ class PeopleRoutes:
     )
     def change_staff(self, request, staff_id):
         return json_response(self.people.change_staff(staff_id, json_body(request)))
+
+    # -- development records, credit points, gaps ------------------------------------------
+    @route(
+        "POST",
+        "/v1/people/staff/<staff:staff_id>/ratings/<int:year>",
+        roles=ADMIN,
+        summary="Record a year's performance rating (predikat kinerja), from which the "
+        "year's credit points (angka kredit) are counted.",
+        body=RatingInput,
+        response=DevelopmentRecord,
+        tag="people",
+    )
+    def rate_staff(self, request, staff_id, year):
+        return json_response(self.people.rate_staff(staff_id, year, json_body(request)))
+
+    @route(
+        "GET",
+        "/v1/people/staff/<staff:staff_id>/records/<int:year>",
+        roles=STAFF_KEYS,
+        summary="A member of staff's development record for a year: programmes completed, "
+        "learning hours (JP), competencies with their evidence, rating and credit points.",
+        response=DevelopmentRecord,
+        tag="people",
+    )
+    def development_record(self, request, staff_id, year):
+        return json_response(self.people.development_record(staff_id, year))
+
+    @route(
+        "GET",
+        "/v1/people/records",
+        roles=STAFF_KEYS,
+        summary="Every member of staff's development record for a year (a branch key: its "
+        "branch's); /v1/people/records.csv is the same as a table.",
+        query=RecordQuery,
+        response=RecordList,
+        tag="people",
+    )
+    def development_records(self, request):
+        return json_response(self.people.development_records(request.args.to_dict()))
+
+    @route(
+        "GET",
+        "/v1/people/records.csv",
+        roles=STAFF_KEYS,
+        summary="The development records of a year as CSV: one row per member of staff.",
+        query=RecordQuery,
+        tag="people",
+    )
+    def development_records_csv(self, request):
+        found = self.people.development_records(request.args.to_dict())["items"]
+        rows = [RECORD_COLUMNS] + [_record_row(r) for r in found]
+        year = found[0]["year"] if found else request.args.get("year")
+        return csv_response(rows, f"pembinaan-{year}.csv")
+
+    @route(
+        "GET",
+        "/v1/people/staff/<staff:staff_id>/gaps",
+        roles=STAFF_KEYS,
+        summary="What a member of staff's position requires that they have not shown yet, "
+        "and the scheduled programmes that would close each gap.",
+        response=StaffGaps,
+        tag="people",
+    )
+    def staff_gaps(self, request, staff_id):
+        return json_response(self.people.staff_gaps(staff_id))
+
+    @route(
+        "GET",
+        "/v1/people/branches/<code>/gaps",
+        roles=STAFF_KEYS,
+        summary="A branch's competency gaps: who is short of what, and what would close it.",
+        response=BranchGaps,
+        tag="people",
+    )
+    def branch_gaps(self, request, code):
+        return json_response(self.people.branch_gaps(code))
 
     # -- competency framework ------------------------------------------------------------
     @route(

@@ -427,6 +427,98 @@ class CertificatePdf(Schema):
     pdf_base64 = fields.String()
 
 
+# -- development records, credit points and gaps -------------------------------------------
+RATINGS = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
+
+
+class RatingInput(Schema):
+    """A year's performance rating (predikat kinerja) of a member of staff, and the
+    months of it they held their position (a part of a year earns its part)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=12))
+
+
+class RecordQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    branch = fields.String(validate=_branch)
+
+
+class ProgrammeDone(Schema):
+    programme_id = fields.String()
+    topic = fields.String()
+    kind = fields.String()
+    hours = fields.Integer()
+    completed_on = fields.Date()
+    certificate = fields.String(allow_none=True)
+    certificate_valid = fields.Boolean()
+
+
+class CompetencyShown(Schema):
+    competency = fields.String()
+    level = fields.Integer(metadata={"description": "the highest level shown"})
+    proficient = fields.Boolean()
+    evidence = fields.List(fields.String(), metadata={"description": "programme ids"})
+
+
+class DevelopmentRecord(Schema):
+    staff_id = fields.String(required=True)
+    name = fields.String(required=True)
+    branch = fields.String(required=True)
+    position = fields.String(required=True, metadata={"description": "held at the year's end"})
+    year = fields.Integer(required=True)
+    hours = fields.Integer(required=True, metadata={"description": "JP of completed programmes"})
+    programmes = fields.List(fields.Nested(ProgrammeDone))
+    competencies = fields.List(fields.Nested(CompetencyShown))
+    rating = fields.String(allow_none=True)
+    months = fields.Integer(allow_none=True)
+    credit = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "angka kredit of the year; none without a rating or off the ladder"
+        },
+    )
+
+
+class RecordList(Schema):
+    items = fields.List(fields.Nested(DevelopmentRecord))
+
+
+class Gap(Schema):
+    competency = fields.String()
+    required = fields.Integer()
+    attained = fields.Integer()
+    closing = fields.List(
+        fields.String(), metadata={"description": "scheduled programmes that would close it"}
+    )
+
+
+class StaffGaps(Schema):
+    staff_id = fields.String()
+    name = fields.String()
+    branch = fields.String()
+    position = fields.String()
+    gaps = fields.List(fields.Nested(Gap))
+
+
+class BranchGap(Schema):
+    competency = fields.String()
+    staff = fields.List(fields.String(), metadata={"description": "staff short of it"})
+    closing = fields.List(fields.String())
+
+
+class BranchGaps(Schema):
+    branch = fields.String()
+    competencies = fields.List(fields.Nested(BranchGap))
+    staff = fields.List(fields.Nested(StaffGaps))
+
+
 # -- events ----------------------------------------------------------------------------
 class ProgrammeEvent(Schema):
     id = fields.String(required=True)
@@ -598,6 +690,20 @@ CONTRACT = Contract(
             True,
         ),
         Method("verify_certificate", ("code",), None, Verification, (NotFound,)),
+        Method(
+            "rate_staff",
+            ("staff_id", "year", "payload"),
+            RatingInput,
+            DevelopmentRecord,
+            (Forbidden, NotFound),
+            True,
+        ),
+        Method("development_record", ("staff_id", "year"), None, DevelopmentRecord, ROW_ERRORS),
+        Method(
+            "development_records", ("params",), RecordQuery, RecordList, (Forbidden,), False, 30.0
+        ),
+        Method("staff_gaps", STAFF, None, StaffGaps, ROW_ERRORS),
+        Method("branch_gaps", ("branch",), None, BranchGaps, ROW_ERRORS),
         Method("health"),
     ),
     events=(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from services.chassis.context import SYSTEM
 from services.chassis.db import DatabaseSession
 
-from . import attendance, branches, enrolments, lifecycle, programmes, staff
+from . import attendance, branches, enrolments, lifecycle, programmes, records, staff
 from .models import Branch
 
 BRANCHES = [
@@ -49,6 +49,7 @@ STAFF = [
     ("Lestari Ningsih", "PSB", "terampil", "199707272022032010"),
     ("Fadli Rahman", "PSB", "non_functional", None),
 ]
+RATINGS = ["baik", "sangat_baik", "baik", "butuh_perbaikan", "baik"]
 ROOMS = {
     "SPN": "Aula Utama",
     "PDT": "Ruang Pertemuan",
@@ -218,6 +219,10 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         for row in PROGRAMMES:
             pid = programmes.create_programme(session, _payload(row, today, ids), SYSTEM)["id"]
             _run(session, pid, row, ids, chance, today)
+        # Last year's ratings, so the records show credit points.
+        for i, staff_id in enumerate(ids):
+            rating = {"rating": RATINGS[i % len(RATINGS)]}
+            records.rate_staff(session, staff_id, today.year - 1, rating, SYSTEM)
     return len(BRANCHES) + len(STAFF) + len(PROGRAMMES)
 
 

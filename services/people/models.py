@@ -223,3 +223,15 @@ class Certificate(Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (UniqueConstraint("programme_seq", "staff_seq", name="uq_certificates"),)
+
+
+class Rating(Base):
+    """A year's performance rating (predikat kinerja): what the year's credit
+    points (angka kredit) are counted from."""
+
+    __tablename__ = "ratings"
+
+    staff_seq: Mapped[int] = mapped_column(ForeignKey("staff.seq"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rating: Mapped[str] = mapped_column(String(20), nullable=False)
+    months: Mapped[int] = mapped_column(Integer, nullable=False, default=12)

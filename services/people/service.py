@@ -14,8 +14,10 @@ from . import (
     competencies,
     enrolments,
     evaluations,
+    gaps,
     lifecycle,
     programmes,
+    records,
     staff,
 )
 from .contract import CONTRACT
@@ -115,6 +117,27 @@ class PeopleService(ServiceBase):
     @read
     def verify_certificate(self, session, code: str) -> dict:
         return certificates.verify_certificate(session, code)
+
+    # -- development records and gaps -------------------------------------------------------
+    @write
+    def rate_staff(self, session, staff_id: str, year: int, payload: dict) -> dict:
+        return records.rate_staff(session, staff_id, year, payload, self.caller)
+
+    @read
+    def development_record(self, session, staff_id: str, year: int) -> dict:
+        return records.development_record(session, staff_id, year, self.caller)
+
+    @read
+    def development_records(self, session, params: dict) -> dict:
+        return records.development_records(session, params, self.caller)
+
+    @read
+    def staff_gaps(self, session, staff_id: str) -> dict:
+        return gaps.staff_gaps(session, staff_id, self.caller)
+
+    @read
+    def branch_gaps(self, session, branch: str) -> dict:
+        return gaps.branch_gaps(session, branch, self.caller)
 
     # -- what other services tell us ------------------------------------------------------
     @event_handler(CONTRACT.consumed("catalog", "branch_updated"))

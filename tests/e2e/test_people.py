@@ -113,3 +113,28 @@ def test_a_programme_from_plan_to_a_certificate_anyone_can_check(platform, keys)
     missing = platform.get("/verify/ABCDEFGHJK", key="")
     assert missing.status_code == 404 and "tidak ditemukan" in missing.text
     assert platform.get("/v1/people/verifications/ABCDEFGHJK", key="").status_code == 404
+
+
+def test_records_export_as_csv_and_gaps_show_what_would_close_them(platform, keys):
+    year = platform.get("/v1/people/programmes", params={"status": "completed"}).json()
+    completed_on = year["items"][0]["sessions"][-1]["date"][:4]
+    records = platform.get("/v1/people/records", params={"year": completed_on}).json()["items"]
+    assert any(r["hours"] > 0 for r in records)
+    table = platform.get("/v1/people/records.csv", params={"year": completed_on}, key=keys["kmn"])
+    assert table.ok and table.headers["Content-Type"].startswith("text/csv")
+    lines = table.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("staff_id,name,branch,position,year,hours_jp")
+    assert all(",KMN," in line for line in lines[1:]) and len(lines) > 1
+    assert (
+        platform.get(
+            "/v1/people/records.csv", params={"year": 2026}, key=keys["partner"]
+        ).status_code
+        == 403
+    )
+    someone = records[0]["staff_id"]
+    rated = platform.post(f"/v1/people/staff/{someone}/ratings/2025", json={"rating": "baik"})
+    assert rated.ok, rated.text
+    gaps = platform.get("/v1/people/branches/KMN/gaps", key=keys["kmn"])
+    assert gaps.ok and gaps.json()["staff"]
+    assert platform.get("/v1/people/branches/SPN/gaps", key=keys["kmn"]).status_code == 403
+    assert platform.get(f"/v1/people/staff/{someone}/gaps").ok
