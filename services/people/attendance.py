@@ -46,6 +46,8 @@ def record_attendance(session: Session, programme_id: str, payload: dict, caller
         )
         if enrolled is None:
             raise field_error(field, f"{staff.id} is not enrolled in {programme.id}.")
+        if any(staff is marked for marked, _ in marks):
+            raise field_error(field, f"{staff.id} is marked twice.")
         marks.append((staff, mark["present"]))
     for staff, present in marks:
         row = session.get(Attendance, (programme.seq, number, staff.seq)) or Attendance(

@@ -226,6 +226,8 @@ def test_completing_records_evidence_and_issues_certificates(people_db):
         mark(people_db, pid, 6, [ani])
     with pytest.raises(ValidationFailed):
         mark(people_db, pid, 1, [dedi])  # waiting, not enrolled
+    with pytest.raises(ValidationFailed, match="marked twice"):
+        mark(people_db, pid, 1, [ani], [ani])
     assert len(emitted(people_db, "attendance_recorded")) == 15
     to(people_db, pid, "completed")
 
