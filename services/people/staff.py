@@ -72,8 +72,7 @@ def find_staff(session: Session, staff_id, field: str = "id", for_update: bool =
 
 def staff_for(session: Session, staff_id, caller: Caller, field: str = "id", **kw) -> Staff:
     """The member of staff `caller` may see or act for: admins anyone, a branch key
-    its own branch's (another branch's is a 403, not a hint that it exists or not
-    only after the check)."""
+    its own branch's (another branch's is a 403); partner and integrator keys no one."""
     caller.require_role("branch")
     staff = find_staff(session, staff_id, field, **kw)
     caller.require_branch(staff.branch_code)
@@ -190,8 +189,10 @@ def list_staff(session: Session, params: dict, caller: Caller) -> dict:
 
 
 def named_staff(session: Session, staff_id, field: str) -> Staff:
-    """A member of staff named in another record (a trainer, a participant)."""
-    staff = session.get(Staff, STAFF_ID.parse(staff_id)) if STAFF_ID.parse(staff_id) else None
+    """A member of staff named in a request's body (a trainer, a participant): one
+    that does not exist is a bad field (400), not a missing resource."""
+    seq = STAFF_ID.parse(staff_id)
+    staff = session.get(Staff, seq) if seq is not None else None
     if staff is None:
         raise field_error(field, f"No member of staff {staff_id!r}.")
     return staff
