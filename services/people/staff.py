@@ -8,6 +8,7 @@ import datetime as dt
 import time
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
@@ -94,6 +95,19 @@ def _nip_free(session: Session, nip: str | None, seq: int | None = None) -> None
         )
 
 
+def _flush(session: Session) -> None:
+    """Flush; the same NIP written at the same moment by another request (after both
+    found it free) is the conflict _nip_free would have said, not a failure."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "nip" not in str(exc.orig):
+            raise
+        raise Conflict(
+            "That NIP was just given to another member of staff.", {"field": "nip"}
+        ) from None
+
+
 def register_staff(
     session: Session, payload: dict, caller: Caller, today: dt.date | None = None
 ) -> dict:
@@ -112,7 +126,7 @@ def register_staff(
         active=data["active"],
     )
     session.add(staff)
-    session.flush()
+    _flush(session)
     session.add(
         PositionHistory(
             staff_seq=staff.seq, position=staff.position, previous=None, effective=today
@@ -153,7 +167,7 @@ def change_staff(
         staff.position = data["position"]
     staff.version += 1
     staff.updated_at = time.time()
-    session.flush()
+    _flush(session)
     events.emit(session, "staff_changed", staff.id, event_data(staff))
     return dump_staff(session, staff)
 

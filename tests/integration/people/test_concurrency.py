@@ -6,10 +6,11 @@ import eventlet
 from sqlalchemy import func, select
 
 from services.chassis.context import SYSTEM
+from services.chassis.errors import Conflict
 from services.people import enrolments, lifecycle, programmes, staff
 from services.people.models import Enrolment
 
-from .conftest import emitted, run
+from .conftest import NIP, emitted, run
 
 SESSION = {
     "date": "2026-04-06",
@@ -78,3 +79,15 @@ def test_thirty_enrol_at_once_into_twenty_places(people_db):
     assert statuses(people_db, pid) == {"enrolled": 20, "waitlisted": 8, "withdrawn": 2}
     promoted = [e["data"]["staff_id"] for e in emitted(people_db, "waitlist_promoted")]
     assert sorted(promoted) == sorted(first_waiting)
+
+
+def test_one_nip_registered_at_once_by_five_is_one_person_and_four_conflicts(people_db):
+    def register(i):
+        payload = {"name": f"Kembar {i}", "branch": "KMN", "position": "mahir", "nip": NIP}
+        try:
+            return run(people_db, staff.register_staff, payload, SYSTEM)["id"]
+        except Conflict as exc:
+            return exc.details["field"]
+
+    answers = at_once([lambda i=i: register(i) for i in range(5)])
+    assert sorted(answers)[1:] == ["nip"] * 4 and answers.count("nip") == 4
