@@ -307,7 +307,7 @@ class ProgrammeOutput(Schema):
     completion_percent = fields.Integer()
     sessions = fields.List(fields.Nested(SessionOutput))
     status = fields.String(required=True)
-    enrolled = fields.Integer()
+    enrolled = fields.Integer(metadata={"description": "places taken (completed ones too)"})
     waitlisted = fields.Integer()
     evaluation = fields.Nested(Evaluation, allow_none=True)
     version = fields.Integer()

@@ -67,6 +67,10 @@ def _venue(s: ProgrammeSession) -> dict:
     return {"kind": "room", "branch": s.branch_code, "room": s.room}
 
 
+# The enrolments that hold a place: taking part, or settled at the end.
+PLACES = ("enrolled", "completed", "not_completed")
+
+
 def counts(session: Session, programme: Programme) -> dict[str, int]:
     rows = session.execute(
         select(Enrolment.status, func.count())
@@ -104,9 +108,7 @@ def dump_programme(session: Session, programme: Programme) -> dict:
             for s in sessions_of(session, programme)
         ],
         "status": programme.status,
-        "enrolled": counted.get("enrolled", 0)
-        + counted.get("completed", 0)
-        + counted.get("not_completed", 0),
+        "enrolled": sum(counted.get(status, 0) for status in PLACES),
         "waitlisted": counted.get("waitlisted", 0),
         "evaluation": programme.evaluation,
         "version": programme.version,

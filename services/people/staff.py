@@ -37,26 +37,30 @@ def event_data(staff: Staff) -> dict:
     }
 
 
-def dump_staff(session: Session, staff: Staff) -> dict:
-    history = session.scalars(
+def histories(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
+    """The position histories of many staff in one query (a page of them)."""
+    found: dict[int, list[dict]] = {seq: [] for seq in seqs}
+    rows = session.scalars(
         select(PositionHistory)
-        .where(PositionHistory.staff_seq == staff.seq)
+        .where(PositionHistory.staff_seq.in_(seqs))
         .order_by(PositionHistory.id)
     )
-    return {
-        **event_data(staff),
-        "nip": staff.nip,
-        "positions": [
+    for h in rows:
+        found[h.staff_seq].append(
             {
                 "position": h.position,
                 "previous": h.previous,
                 "effective": h.effective.isoformat(),
                 "note": h.note,
             }
-            for h in history
-        ],
-        "version": staff.version,
-    }
+        )
+    return found
+
+
+def dump_staff(session: Session, staff: Staff, history: list[dict] | None = None) -> dict:
+    if history is None:
+        history = histories(session, [staff.seq])[staff.seq]
+    return {**event_data(staff), "nip": staff.nip, "positions": history, "version": staff.version}
 
 
 def find_staff(session: Session, staff_id, field: str = "id", for_update: bool = False) -> Staff:
@@ -199,7 +203,11 @@ def list_staff(session: Session, params: dict, caller: Caller) -> dict:
     if after:
         stmt = stmt.where(Staff.seq > after["seq"])
     rows, cursor = page(list(session.scalars(stmt)), query["limit"], lambda s: {"seq": s.seq})
-    return {"items": [dump_staff(session, s) for s in rows], "next_cursor": cursor}
+    history = histories(session, [s.seq for s in rows])
+    return {
+        "items": [dump_staff(session, s, history[s.seq]) for s in rows],
+        "next_cursor": cursor,
+    }
 
 
 def named_staff(session: Session, staff_id, field: str) -> Staff:
