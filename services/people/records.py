@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import Forbidden, field_error
+from services.chassis.errors import field_error
 from services.chassis.schemas import load
 
 from .contract import PROGRAMME_ID, RatingInput, RecordQuery
@@ -26,7 +26,7 @@ from .models import (
     Rating,
     Staff,
 )
-from .staff import staff_for
+from .staff import branch_seen_by, staff_for
 
 rating_input, record_query = RatingInput(), RecordQuery()
 
@@ -134,11 +134,7 @@ def development_records(session: Session, params: dict, caller: Caller) -> dict:
     """Every member of staff's record for a year (a branch key: its branch's)."""
     caller.require_role("branch")
     query = load(record_query, params)
-    branch = query.get("branch")
-    if not caller.is_admin:
-        if branch not in (None, caller.branch):
-            raise Forbidden(f"this key may not see branch {branch!r}", {"branch": branch})
-        branch = caller.branch
+    branch = branch_seen_by(caller, query.get("branch"))
     stmt = select(Staff).order_by(Staff.seq)
     if branch:
         stmt = stmt.where(Staff.branch_code == branch)

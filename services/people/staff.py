@@ -180,18 +180,26 @@ def get_staff(session: Session, staff_id: str, caller: Caller) -> dict:
     return dump_staff(session, staff_for(session, staff_id, caller))
 
 
+def branch_seen_by(caller: Caller, branch: str | None) -> str | None:
+    """The branch whose staff a list shows: the one asked for (None: every branch)
+    for an admin, always its own for a branch key (another is a 403); partner and
+    integrator keys see no staff."""
+    caller.require_role("branch")
+    if caller.is_admin:
+        return branch
+    if branch not in (None, caller.branch):
+        raise Forbidden(
+            f"this key may not see branch {branch!r}",
+            {"branch": branch, "caller_branch": caller.branch},
+        )
+    return caller.branch
+
+
 def list_staff(session: Session, params: dict, caller: Caller) -> dict:
     """Staff in id order, a page at a time; a branch key's list is its branch's."""
     caller.require_role("branch")
     query = load(staff_query, params)
-    branch = query.get("branch")
-    if not caller.is_admin:
-        if branch not in (None, caller.branch):
-            raise Forbidden(
-                f"this key may not see branch {branch!r}",
-                {"branch": branch, "caller_branch": caller.branch},
-            )
-        branch = caller.branch
+    branch = branch_seen_by(caller, query.get("branch"))
     after = decode_cursor(query.get("cursor"), seq=SEQ)
     stmt = select(Staff).order_by(Staff.seq).limit(query["limit"] + 1)
     if branch:
