@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from .routes.catalog import CatalogRoutes
 from .routes.oai import OaiRoutes
+from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
 
 
-class GatewayService(PlatformRoutes, CatalogRoutes, OaiRoutes):
+class GatewayService(PlatformRoutes, CatalogRoutes, PeopleRoutes, OaiRoutes):
     name = "gateway"

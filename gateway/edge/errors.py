@@ -3,6 +3,8 @@ the gateway as {"error": CODE, "message": ..., "details": {...}}."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 
@@ -70,6 +72,26 @@ def json_response(data, status: int = 200, headers: dict | None = None) -> Respo
         status=status,
         headers=headers,
         mimetype="application/json",
+    )
+
+
+def _inert(cell):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) is
+    quoted with an apostrophe: an exported name must not become a command."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
+
+
+def csv_response(rows: list[list], filename: str) -> Response:
+    """A table as CSV (a header row first), in UTF-8 with a byte-order mark, so a
+    spreadsheet opened by double-click reads Indonesian names right."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([map(_inert, row) for row in rows])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -187,6 +187,7 @@ class Route(HttpRequestHandler):
         tag: str = "",
         link: tuple[str, str] | None = None,
         calls: tuple[Method, ...] = (),
+        page: bool = False,
         **kwargs,
     ):
         """roles: None for a public route, () for any valid key, else the roles
@@ -195,7 +196,8 @@ class Route(HttpRequestHandler):
         parameter, response field): the answer names a record that the routes
         taking that parameter address (OpenAPI links). calls: the contract methods
         it calls, whose errors (and, for a write, a reused Idempotency-Key) it may
-        answer with."""
+        answer with. page: the route answers with an HTML page for people, its
+        errors included."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -207,6 +209,7 @@ class Route(HttpRequestHandler):
             "tag": tag,
             "link": link,
             "calls": calls,
+            "page": page,
         }
         super().__init__(method, url, **kwargs)
 

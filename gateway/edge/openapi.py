@@ -93,10 +93,15 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             codes.update(status_of(error) for error in method.errors)
             if method.writes:  # an Idempotency-Key sent again with another body
                 codes.add(422)
+        if doc["page"]:  # a page for people: its answers, errors too, are HTML
+            html = {"text/html": {"schema": {"type": "string"}}}
+            operation["responses"][str(doc["status"])]["content"] = html
         for code in sorted(codes & set(ERROR_TABLE.values())):
             operation["responses"][str(code)] = {
                 "description": STATUS_TEXT[code],
-                "content": {"application/json": {"schema": "Error"}},
+                "content": {"text/html": {"schema": {"type": "string"}}}
+                if doc["page"]
+                else {"application/json": {"schema": "Error"}},
             }
         if route.roles is not PUBLIC:
             operation["security"] = [{"bearer": []}]

@@ -20,4 +20,24 @@ class SuggestionApproved(Schema):
     votes = fields.Integer(required=True, metadata={"description": "readers who backed it"})
 
 
-CONTRACT = Contract(service="feedback", events=(Event("suggestion_approved", SuggestionApproved),))
+class EvaluationSummarized(Schema):
+    """The result of an evaluation campaign about one subject (a staff-development
+    programme, a community event, a branch): people records a programme's beside it."""
+
+    campaign_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    subject_type = fields.String(
+        required=True, metadata={"description": "programme, event or branch"}
+    )
+    subject_id = fields.String(required=True, metadata={"example": "PRG000001"})
+    responses = fields.Integer(required=True)
+    average = fields.Float(allow_none=True, metadata={"description": "mean rating, 1-5"})
+    summary = fields.String(allow_none=True)
+
+
+CONTRACT = Contract(
+    service="feedback",
+    events=(
+        Event("suggestion_approved", SuggestionApproved),
+        Event("evaluation_summarized", EvaluationSummarized),
+    ),
+)

@@ -10,7 +10,7 @@ institution), integrator, and public (no key). A role not listed for a route get
 
 ANY_KEY = ("admin", "branch", "partner", "integrator")
 EVERYONE = (*ANY_KEY, "public")
-CATALOGUERS = ("admin", "branch")
+CATALOGUERS = ("admin", "branch")  # and, in people, who acts for a person
 HEADQUARTERS = ("admin",)
 
 # (method, path as the OpenAPI document writes it) -> the roles that may call it
@@ -40,6 +40,37 @@ ACCESS = {
     ("POST", "/v1/catalog/branches/{code}/locations"): CATALOGUERS,
     ("POST", "/v1/catalog/titles/{title_id}/withdraw"): HEADQUARTERS,
     ("POST", "/v1/catalog/branches"): HEADQUARTERS,
+    # staff development: the framework and the programmes are no one's personal data;
+    # a person's record is headquarters' and their own branch's, never a partner's or
+    # an integrator's; a certificate is checked by anyone who holds its code
+    ("GET", "/v1/people/competencies"): ANY_KEY,
+    ("GET", "/v1/people/positions/{position}/requirements"): ANY_KEY,
+    ("GET", "/v1/people/programmes"): ANY_KEY,
+    ("GET", "/v1/people/programmes/{programme_id}"): ANY_KEY,
+    ("POST", "/v1/people/competencies/imports"): HEADQUARTERS,
+    ("POST", "/v1/people/positions/{position}/requirements"): HEADQUARTERS,
+    ("POST", "/v1/people/programmes"): HEADQUARTERS,
+    ("PUT", "/v1/people/programmes/{programme_id}"): HEADQUARTERS,
+    ("POST", "/v1/people/programmes/{programme_id}/transitions"): HEADQUARTERS,
+    ("POST", "/v1/people/staff/{staff_id}/ratings/{year}"): HEADQUARTERS,
+    ("POST", "/v1/people/certificates/{code}/revoke"): HEADQUARTERS,
+    ("GET", "/v1/people/staff"): CATALOGUERS,
+    ("POST", "/v1/people/staff"): CATALOGUERS,
+    ("GET", "/v1/people/staff/{staff_id}"): CATALOGUERS,
+    ("PATCH", "/v1/people/staff/{staff_id}"): CATALOGUERS,
+    ("GET", "/v1/people/staff/{staff_id}/gaps"): CATALOGUERS,
+    ("GET", "/v1/people/staff/{staff_id}/records/{year}"): CATALOGUERS,
+    ("GET", "/v1/people/records"): CATALOGUERS,
+    ("GET", "/v1/people/records.csv"): CATALOGUERS,
+    ("GET", "/v1/people/branches/{code}/gaps"): CATALOGUERS,
+    ("GET", "/v1/people/programmes/{programme_id}/enrolments"): CATALOGUERS,
+    ("POST", "/v1/people/programmes/{programme_id}/enrolments"): CATALOGUERS,
+    ("POST", "/v1/people/programmes/{programme_id}/enrolments/{staff_id}/withdraw"): CATALOGUERS,
+    ("POST", "/v1/people/programmes/{programme_id}/attendance"): CATALOGUERS,
+    ("GET", "/v1/people/certificates/{code}"): CATALOGUERS,
+    ("GET", "/v1/people/certificates/{code}/pdf"): CATALOGUERS,
+    ("GET", "/v1/people/verifications/{code}"): EVERYONE,
+    ("GET", "/verify/{code}"): EVERYONE,
 }
 
 # What the path parameters name in the walk: the branch key's own records (refusals
@@ -49,6 +80,10 @@ PATH_VALUES = {
     "barcode": "KMN-0001-1",
     "code": "KMN",
     "name": "swagger-ui.css",
+    "staff_id": "{KMN staff}",
+    "programme_id": "PRG000001",
+    "position": "terampil",
+    "year": "2026",
 }
 
 # Object-level checks: a branch key naming another branch's record by id. Each is
@@ -64,4 +99,12 @@ OBJECT_LEVEL = [
     # its own branch: allowed
     ("POST", "/v1/catalog/titles/T000001/items", {"barcode": "KMN-X-1", "branch": "KMN"}, 201),
     ("PATCH", "/v1/catalog/items/KMN-0001-1", {"status": "on_loan"}, 200),
+    # staff of the demo: "{SPN staff}" is a member of staff at SPN, "{KMN staff}" at KMN
+    ("GET", "/v1/people/staff/{SPN staff}", None, 403),
+    ("GET", "/v1/people/staff/{SPN staff}/gaps", None, 403),
+    ("GET", "/v1/people/staff/{SPN staff}/records/2026", None, 403),
+    ("PATCH", "/v1/people/staff/{SPN staff}", {"name": "Diubah cabang lain"}, 403),
+    ("GET", "/v1/people/branches/SPN/gaps", None, 403),
+    ("GET", "/v1/people/staff/{KMN staff}", None, 200),
+    ("GET", "/v1/people/branches/KMN/gaps", None, 200),
 ]

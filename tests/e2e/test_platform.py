@@ -22,7 +22,11 @@ def test_health_ready_and_the_api_documents(platform):
     def status():
         return platform.get("/v1/status", key="").json()["services"]
 
-    assert wait_for(lambda: status() == {"catalog": {"state": "ok", "processes": 2}}), status()
+    expected = {
+        "catalog": {"state": "ok", "processes": 2},
+        "people": {"state": "ok", "processes": 1},
+    }
+    assert wait_for(lambda: status() == expected), status()
     spec = platform.get("/v1/openapi.json", key="").json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/v1/catalog/titles"]["post"]

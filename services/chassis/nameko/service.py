@@ -14,6 +14,7 @@ from nameko.constants import (
     LOGIN_METHOD_CONFIG_KEY,
     SERIALIZER_CONFIG_KEY,
 )
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc, get_rpc_exchange
 from sqlalchemy import text
@@ -118,10 +119,11 @@ class CallerProvider(DependencyProvider):
 class ServiceBase:
     """Base of each service class, which declares `name` and `db = Database(Base)`.
     It brings the outbox relay (so events committed are always published), the
-    caller of each call and the health check."""
+    caller of each call, the configuration (`self.config`) and the health check."""
 
     caller = CallerProvider()
     relay = OutboxRelay()
+    config = Config()
 
     @read
     def health(self, session) -> dict:

@@ -32,9 +32,9 @@ def test_every_part_has_a_section_and_an_sqlite_file_by_default(tmp_path):
 
 
 def test_a_name_that_is_no_part_is_refused_not_given_sqlite(tmp_path):
-    config = platform.load_config(environ={"DATA_DIR": str(tmp_path), "PEOPLE__DATABASE_URL": "x"})
-    with pytest.raises(ConfigError, match="no section for 'people'"):
-        database_url(config, "people")
+    config = platform.load_config(environ={"DATA_DIR": str(tmp_path), "LOANS__DATABASE_URL": "x"})
+    with pytest.raises(ConfigError, match="no section for 'loans'"):
+        database_url(config, "loans")
 
 
 def keys_read_by_the_code() -> dict[str, str]:

@@ -1,0 +1,173 @@
+"""Enrolment in a programme, with its capacity: past it, staff wait in the order
+they came, and a withdrawal of an enrolled participant promotes the first waiting.
+
+The programme's row is locked for each enrolment and withdrawal (FOR UPDATE on
+PostgreSQL; SQLite's writers take turns), so simultaneous enrolments count the places
+one at a time: never more enrolled than the capacity, never a waiting person passed."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, NotFound
+from services.chassis.schemas import load
+
+from .contract import STAFF_ID, EnrolmentInput
+from .models import Attendance, Certificate, Enrolment, Programme, Staff, events
+from .programmes import find_programme
+from .staff import branch_seen_by, named_staff, staff_for
+
+enrolment_input = EnrolmentInput()
+OPEN = ("scheduled", "running")  # the statuses in which people enrol and withdraw
+TAKING_PART = ("enrolled", "waitlisted")
+
+
+def _open(programme: Programme) -> None:
+    if programme.status not in OPEN:
+        raise Conflict(
+            f"{programme.id} is {programme.status}; enrolments are open while it is "
+            "scheduled or running.",
+            {"id": programme.id, "status": programme.status},
+        )
+
+
+def _event(programme: Programme, staff: Staff, status: str) -> dict:
+    return {
+        "programme_id": programme.id,
+        "staff_id": staff.id,
+        "branch": staff.branch_code,
+        "status": status,
+    }
+
+
+def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) -> dict:
+    caller.require_role("branch")
+    data = load(enrolment_input, payload)
+    programme = find_programme(session, programme_id, for_update=True)
+    staff = named_staff(session, data["staff_id"], "staff_id")
+    caller.require_branch(staff.branch_code)
+    _open(programme)
+    if not staff.active:
+        raise Conflict(f"{staff.id} is not active.", {"staff_id": staff.id})
+    existing = session.scalar(
+        select(Enrolment).where(
+            Enrolment.programme_seq == programme.seq, Enrolment.staff_seq == staff.seq
+        )
+    )
+    if existing is not None and existing.status != "withdrawn":
+        raise Conflict(
+            f"{staff.id} is already {existing.status} in {programme.id}.",
+            {"staff_id": staff.id, "status": existing.status},
+        )
+    if existing is not None:  # enrolling again: at the back of the line
+        session.delete(existing)
+        session.flush()
+    enrolled = session.scalar(
+        select(func.count()).where(
+            Enrolment.programme_seq == programme.seq, Enrolment.status == "enrolled"
+        )
+    )
+    status = "enrolled" if enrolled < programme.capacity else "waitlisted"
+    enrolment = Enrolment(programme_seq=programme.seq, staff_seq=staff.seq, status=status)
+    session.add(enrolment)
+    session.flush()
+    events.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
+    return dump_enrolment(session, programme, staff, enrolment)
+
+
+def withdraw(session: Session, programme_id: str, staff_id: str, caller: Caller) -> dict:
+    programme = find_programme(session, programme_id, for_update=True)
+    staff = staff_for(session, staff_id, caller, field="staff_id")
+    _open(programme)
+    enrolment = session.scalar(
+        select(Enrolment).where(
+            Enrolment.programme_seq == programme.seq,
+            Enrolment.staff_seq == staff.seq,
+            Enrolment.status.in_(TAKING_PART),
+        )
+    )
+    if enrolment is None:
+        raise NotFound(
+            f"{staff.id} is not enrolled in {programme.id}.",
+            {"programme_id": programme.id, "staff_id": staff.id},
+        )
+    was = enrolment.status
+    enrolment.status, enrolment.updated_at = "withdrawn", time.time()
+    session.flush()
+    if was == "enrolled":
+        _promote_next(session, programme)
+    return dump_enrolment(session, programme, staff, enrolment)
+
+
+def _promote_next(session: Session, programme: Programme) -> None:
+    """The first waiting takes the place a withdrawal freed."""
+    first = session.scalar(
+        select(Enrolment)
+        .where(Enrolment.programme_seq == programme.seq, Enrolment.status == "waitlisted")
+        .order_by(Enrolment.seq)
+        .limit(1)
+    )
+    if first is None:
+        return
+    first.status, first.updated_at = "enrolled", time.time()
+    session.flush()
+    staff = session.get(Staff, first.staff_seq)
+    events.emit(session, "waitlist_promoted", staff.id, _event(programme, staff, "enrolled"))
+
+
+def attended(session: Session, programme: Programme, staff_seq: int) -> int:
+    return session.scalar(
+        select(func.count()).where(
+            Attendance.programme_seq == programme.seq,
+            Attendance.staff_seq == staff_seq,
+            Attendance.present.is_(True),
+        )
+    )
+
+
+def dump_enrolment(
+    session: Session, programme: Programme, staff: Staff, enrolment: Enrolment
+) -> dict:
+    position = None
+    if enrolment.status == "waitlisted":
+        position = session.scalar(
+            select(func.count()).where(
+                Enrolment.programme_seq == programme.seq,
+                Enrolment.status == "waitlisted",
+                Enrolment.seq <= enrolment.seq,
+            )
+        )
+    certificate = session.scalar(
+        select(Certificate.code).where(
+            Certificate.programme_seq == programme.seq, Certificate.staff_seq == staff.seq
+        )
+    )
+    return {
+        "programme_id": programme.id,
+        "staff_id": STAFF_ID.format(staff.seq),
+        "name": staff.name,
+        "branch": staff.branch_code,
+        "status": enrolment.status,
+        "waitlist_position": position,
+        "attended": attended(session, programme, staff.seq),
+        "certificate": certificate,
+    }
+
+
+def list_enrolments(session: Session, programme_id: str, caller: Caller) -> dict:
+    """Who takes part, in the order they came; a branch key sees its own staff only."""
+    branch = branch_seen_by(caller, None)
+    programme = find_programme(session, programme_id)
+    stmt = (
+        select(Enrolment, Staff)
+        .join(Staff, Staff.seq == Enrolment.staff_seq)
+        .where(Enrolment.programme_seq == programme.seq)
+        .order_by(Enrolment.seq)
+    )
+    if branch is not None:
+        stmt = stmt.where(Staff.branch_code == branch)
+    return {"items": [dump_enrolment(session, programme, s, e) for e, s in session.execute(stmt)]}

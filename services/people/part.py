@@ -1,0 +1,11 @@
+"""Staff development, as the composition root (pustaka/parts.py) knows it."""
+
+from services.chassis.part import Part
+
+PART = Part(
+    name="people",
+    package="services.people",
+    service="services.people.service:PeopleService",
+    contract="services.people.contract",
+    demo="services.people.demo:load_demo",
+)

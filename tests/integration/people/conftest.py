@@ -1,0 +1,45 @@
+"""People's domain on a migrated database (SQLite, then PostgreSQL), with the branch
+read model filled as the catalogue's events would fill it."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from services.chassis.context import Caller
+from services.people import branches
+from services.people.models import outbox_table
+
+KMN = Caller("k-kmn", "branch", branch="KMN")
+SPN = Caller("k-spn", "branch", branch="SPN")
+PARTNER = Caller("k-unja", "partner", partner="UNJA")
+INTEGRATOR = Caller("k-dash", "integrator")
+# A NIP: born 12 March 1985, appointed January 2010, a woman, number 003.
+NIP = "198503122010012003"
+
+
+@pytest.fixture
+def people_db(part_db):
+    db = part_db("people")
+    with db.transaction() as session:
+        for code in ("SPN", "KMN", "PDT"):
+            branches.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+    return db
+
+
+def run(db, fn, *args, **kwargs):
+    with db.transaction() as session:
+        return fn(session, *args, **kwargs)
+
+
+def read(db, fn, *args, **kwargs):
+    with db.reading() as session:
+        return fn(session, *args, **kwargs)
+
+
+def emitted(db, event_type=None) -> list[dict]:
+    with db.reading() as session:
+        stmt = select(outbox_table.c.envelope).order_by(outbox_table.c.id)
+        if event_type:
+            stmt = stmt.where(outbox_table.c.event_type == event_type)
+        return [json.loads(e) for e in session.scalars(stmt)]
