@@ -209,8 +209,10 @@ def bare_route() -> dict:
             stop_process(bare)
 
 
-def print_http_table(baseline: dict, routes: list[Row]) -> None:
-    print(f"\n1. HTTP, 20 connections, {SECONDS} s each (wrk); search: {SEARCH_PATH}")
+def print_http_table(baseline: dict, routes: list[Row], title: str = "") -> None:
+    print(
+        "\n" + (title or f"1. HTTP, 20 connections, {SECONDS} s each (wrk); search: {SEARCH_PATH}")
+    )
     print(
         f"   {'route':<50} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7}"
         f" {'non-2xx':>8} {'x bare':>7}"
