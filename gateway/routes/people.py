@@ -46,6 +46,7 @@ from services.people.contract import (
     Verification,
 )
 
+from ..edge.cache import Cache, Freshness, kept_fresh
 from ..edge.calls import ServiceClient
 from ..edge.errors import BadRequest, csv_response, json_response
 from ..edge.http import PUBLIC, UPLOAD, file_body, json_body, path_id, route
@@ -56,6 +57,14 @@ ADMIN = ("admin",)
 STAFF_KEYS = ("admin", "branch")  # who may see and act for a person
 MAX_IMPORT_BYTES = 5_000_000
 IMPORT_FORMATS = {"text/csv": "csv", "application/json": "json"}
+
+# A certificate's check is read by whoever scans its code, far more often than it
+# changes: it is served from memory, and its one change (a revocation) drops it, at
+# once for a revocation through this gateway, else when the event arrives (within
+# GATEWAY_CACHE_SECONDS if events stop).
+VERIFICATIONS = Freshness(
+    "people.verification", source="people", drop_by={"certificate_revoked": "code"}
+)
 
 path_id("staff", STAFF_ID, "member of staff")
 path_id("programme", PROGRAMME_ID)
@@ -97,6 +106,16 @@ def _import_format(request) -> str:
 
 class PeopleRoutes:
     people = ServiceClient(CONTRACT)
+    cache = Cache()
+
+    on_verification_events = kept_fresh(VERIFICATIONS)
+
+    def _verification(self, code: str) -> dict:
+        found = self.cache.get(VERIFICATIONS.kind, code)
+        if found is None:
+            found = self.people.verify_certificate(code)
+            self.cache.put(VERIFICATIONS.kind, code, found)
+        return found
 
     # -- staff ----------------------------------------------------------------------
     @route(
@@ -456,7 +475,9 @@ class PeopleRoutes:
         calls=(CONTRACT.method("revoke_certificate"),),
     )
     def revoke_certificate(self, request, code):
-        return json_response(self.people.revoke_certificate(code, json_body(request)))
+        revoked = self.people.revoke_certificate(code, json_body(request))
+        self.cache.drop(VERIFICATIONS.kind, code)
+        return json_response(revoked)
 
     @route(
         "GET",
@@ -469,7 +490,7 @@ class PeopleRoutes:
         calls=(CONTRACT.method("verify_certificate"),),
     )
     def verify_certificate(self, request, code):
-        return json_response(self.people.verify_certificate(code))
+        return json_response(self._verification(code))
 
     @route(
         "GET",
@@ -483,4 +504,4 @@ class PeopleRoutes:
         calls=(CONTRACT.method("verify_certificate"),),
     )
     def verify_page(self, request, code):
-        return verification_page(request, code, self.people.verify_certificate)
+        return verification_page(request, code, self._verification)

@@ -32,9 +32,10 @@ def _closing(session: Session) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def _gaps(session: Session, staff: Staff, shown: dict, closing: dict) -> dict:
+def _gaps(staff: Staff, requires: dict, shown: dict, closing: dict) -> dict:
+    """One person's gaps: `requires` is what their position requires, per competency."""
     gaps = []
-    for code, required in sorted(required_levels(session, staff.position).items()):
+    for code, required in sorted(requires.items()):
         attained = shown.get(code, (0, []))[0]
         if attained < required:
             programmes = [pid for level, pid in closing.get(code, []) if level >= required]
@@ -58,7 +59,7 @@ def _gaps(session: Session, staff: Staff, shown: dict, closing: dict) -> dict:
 def staff_gaps(session: Session, staff_id: str, caller: Caller) -> dict:
     staff = staff_for(session, staff_id, caller)
     shown = shown_levels(session, [staff.seq])[staff.seq]
-    return _gaps(session, staff, shown, _closing(session))
+    return _gaps(staff, required_levels(session, staff.position), shown, _closing(session))
 
 
 def branch_gaps(session: Session, branch: str, caller: Caller) -> dict:
@@ -77,7 +78,9 @@ def branch_gaps(session: Session, branch: str, caller: Caller) -> dict:
     )
     shown = shown_levels(session, [s.seq for s in staff])
     closing = _closing(session)
-    people = [_gaps(session, s, shown[s.seq], closing) for s in staff]
+    # what each position requires, read once per position, not once per person
+    requires = {p: required_levels(session, p) for p in {s.position for s in staff}}
+    people = [_gaps(s, requires[s.position], shown[s.seq], closing) for s in staff]
     by_competency: dict[str, dict] = {}
     for person in people:
         for gap in person["gaps"]:

@@ -76,6 +76,8 @@ def test_a_valid_certificate_reads_on_a_phone_in_either_language(page, page_requ
 
 def test_a_revoked_certificate_says_when_and_why(page, page_requests, platform):
     code = certificate(platform, "Rizky Ramadhan")
+    page.goto(f"/verify/{code}")  # checked once while valid: the gateway keeps it
+    expect(page.locator("#status")).to_contain_text("SAH")
     revoked = platform.post(
         f"/v1/people/certificates/{code}/revoke", json={"reason": "Kehadiran tidak memenuhi syarat"}
     )
