@@ -490,10 +490,13 @@ class RecordList(Schema):
     items = fields.List(fields.Nested(DevelopmentRecord))
 
 
-class Gap(Schema):
+class ShortOf(Schema):
     competency = fields.String()
     required = fields.Integer()
     attained = fields.Integer()
+
+
+class Gap(ShortOf):
     closing = fields.List(
         fields.String(), metadata={"description": "scheduled programmes that would close it"}
     )
@@ -513,10 +516,20 @@ class BranchGap(Schema):
     closing = fields.List(fields.String())
 
 
+class BranchStaffGaps(Schema):
+    """A person in a branch's report: what they are short of (what would close each
+    gap is said once per competency, in the report's `competencies`)."""
+
+    staff_id = fields.String()
+    name = fields.String()
+    position = fields.String()
+    gaps = fields.List(fields.Nested(ShortOf))
+
+
 class BranchGaps(Schema):
     branch = fields.String()
     competencies = fields.List(fields.Nested(BranchGap))
-    staff = fields.List(fields.Nested(StaffGaps))
+    staff = fields.List(fields.Nested(BranchStaffGaps))
 
 
 # -- events ----------------------------------------------------------------------------

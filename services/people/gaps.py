@@ -83,14 +83,15 @@ def branch_gaps(session: Session, branch: str, caller: Caller) -> dict:
     people = [_gaps(s, requires[s.position], shown[s.seq], closing) for s in staff]
     by_competency: dict[str, dict] = {}
     for person in people:
+        del person["branch"]  # the report's
         for gap in person["gaps"]:
             entry = by_competency.setdefault(
                 gap["competency"], {"competency": gap["competency"], "staff": [], "closing": []}
             )
             entry["staff"].append(person["staff_id"])
-            entry["closing"] += [p for p in gap["closing"] if p not in entry["closing"]]
+            entry["closing"] += [p for p in gap.pop("closing") if p not in entry["closing"]]
     return {
         "branch": branch,
         "competencies": [by_competency[c] for c in sorted(by_competency)],
-        "staff": people,
+        "staff": people,  # each gap's closing programmes are said once, above
     }
