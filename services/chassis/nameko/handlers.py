@@ -10,6 +10,11 @@ service-pool event handler with these changes:
 - then the message is parked, intact, in the service's dead-letter queue before it
   is acked. nameko's own handler would ack and drop it.
 Idempotency is the handler's transaction: `self.db.apply_once(event, effect, ...)`.
+
+`every_event(sources)` is the same handler for every event of several services at
+once (the webhook service's fan-in): one durable queue bound with '#' to the
+exchange of each service the configuration names under `sources`; it reads any
+complete envelope, of any version, its data as it came.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ import traceback
 from functools import partial
 
 import eventlet
+from kombu import Queue, binding
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer
 
 from services.chassis.contract import Consumes, ValidationError, read_event_data
 from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
+from .exchanges import events_exchange, handler_queue
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,15 @@ class ReliableEventHandler(EventHandler):
     def __init__(self, consumes: Consumes, **kwargs):
         self.consumes = consumes
         super().__init__(consumes.source, consumes.type, **kwargs)
+
+    def declared_queue(self, service: str, method: str, config: dict) -> Queue:
+        """Its queue, as `pustaka declare` declares it before anything publishes."""
+        return handler_queue(self.source_service, self.event_type, service, method)
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.queue = self.declared_queue(self.container.service_name, self.method_name, config)
+        Consumer.setup(self)
 
     def handle_message(self, body, message):
         try:
@@ -109,6 +126,27 @@ class ReliableEventHandler(EventHandler):
         self.queue_consumer.ack_message(message)
 
 
-event_handler = ReliableEventHandler.decorator
+class EveryEventHandler(ReliableEventHandler):
+    """Every event of each service named in the configuration's `sources` key (a
+    mapping or list of service names): SERVICES, set by the composition root."""
 
-__all__ = ["event_handler", "ReliableEventHandler"]
+    def __init__(self, sources: str = "SERVICES", **kwargs):
+        self.sources = sources
+        EventHandler.__init__(self, "*", "#", **kwargs)
+
+    def declared_queue(self, service: str, method: str, config: dict) -> Queue:
+        bindings = [
+            binding(events_exchange(s), routing_key="#") for s in sorted(config[self.sources])
+        ]
+        return Queue(f"evt-all--{service}.{method}", bindings=bindings, durable=True)
+
+    def _readable(self, body) -> dict:
+        check_envelope(body)
+        major_version(body)
+        return body
+
+
+event_handler = ReliableEventHandler.decorator
+every_event = EveryEventHandler.decorator
+
+__all__ = ["event_handler", "every_event", "EveryEventHandler", "ReliableEventHandler"]

@@ -7,6 +7,7 @@ import functools
 import inspect
 import logging
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
 from sqlalchemy import text
@@ -96,9 +97,10 @@ class CallerProvider(DependencyProvider):
 class ServiceBase:
     """Base of each service class, which declares `name` and `db = Database(Base)`.
     It brings the outbox relay (so events committed are always published), the
-    caller of each call and the health check."""
+    caller of each call, the configuration (`self.config`) and the health check."""
 
     caller = CallerProvider()
+    config = Config()
     relay = OutboxRelay()
 
     @read
