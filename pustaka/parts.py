@@ -8,5 +8,6 @@ To add a service, give it its folder and add its line here (README: "Adding a se
 
 from gateway.part import PART as gateway
 from services.catalog.part import PART as catalog
+from services.webhooks.part import PART as webhooks
 
-PARTS = (catalog, gateway)
+PARTS = (catalog, webhooks, gateway)

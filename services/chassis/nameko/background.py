@@ -37,8 +37,9 @@ def green_map(size: int) -> Callable[[Callable, Iterable], Iterable]:
 
 class Background(DependencyProvider):
     """Declare in a service class; `build(config, database)` makes the worker, an
-    object with run_once() (how much it did), reset(), close() and poll_seconds. `database` is a
-    DatabaseSession of the service's `Database` whose commits wake the loop."""
+    object with run_once() (how much it did), reset(), close() and poll_seconds.
+    `database` is a DatabaseSession of the service's `Database`; its commits wake
+    the other workers."""
 
     identifier = "background"
 
@@ -65,12 +66,19 @@ class Background(DependencyProvider):
         session = DatabaseSession(
             self.database.factories,
             self.database.metadata,
-            self.database.notify_committed,
+            self._wake_others,
             f"{self.container.service_name}.{self.identifier}",
         )
         self.worker = self.build(self.container.config, session)
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier=self.identifier)
+
+    def _wake_others(self) -> None:
+        """What the worker's own commits do: wake the others (the relay, for an event
+        it emitted), never itself, or a claim that found nothing would loop."""
+        for listener in self.database.committed_listeners:
+            if listener != self.wake:
+                listener()
 
     def wake(self) -> None:
         if not self._wake.ready():
@@ -81,7 +89,7 @@ class Background(DependencyProvider):
         while self._running:
             try:
                 while self._running and self.worker.run_once():
-                    pass
+                    eventlet.sleep(0)  # let the process's other green threads run
                 failures = 0
             except Exception:
                 failures += 1
