@@ -6,7 +6,8 @@ from __future__ import annotations
 from .routes.catalog import CatalogRoutes
 from .routes.oai import OaiRoutes
 from .routes.platform import PlatformRoutes
+from .routes.webhooks import WebhookRoutes
 
 
-class GatewayService(PlatformRoutes, CatalogRoutes, OaiRoutes):
+class GatewayService(PlatformRoutes, CatalogRoutes, WebhookRoutes, OaiRoutes):
     name = "gateway"

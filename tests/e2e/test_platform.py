@@ -19,7 +19,11 @@ def test_health_ready_and_the_api_documents(platform):
     def status():
         return platform.get("/v1/status", key="").json()["services"]
 
-    assert wait_for(lambda: status() == {"catalog": {"state": "ok", "processes": 2}}), status()
+    running = {
+        "catalog": {"state": "ok", "processes": 2},
+        "webhooks": {"state": "ok", "processes": 1},
+    }
+    assert wait_for(lambda: status() == running), status()
     spec = platform.get("/v1/openapi.json", key="").json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/v1/catalog/titles"]["post"]
@@ -34,6 +38,7 @@ def test_health_ready_and_the_api_documents(platform):
     assert "413" in upload["responses"]
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
+    assert "webhooks.events/endpoint_disabled" in events["channels"]
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
     assert "default-src 'none'" in docs.headers["Content-Security-Policy"]
