@@ -25,7 +25,7 @@ class EndpointInput(Schema):
     url = fields.String(
         required=True,
         validate=validate.Length(min=1, max=2000),
-        metadata={"example": "https://dashboard.example.org/hooks/pustaka"},
+        metadata={"example": "https://203.0.113.7/hooks/pustaka"},
     )
     event_types = fields.List(
         fields.String(

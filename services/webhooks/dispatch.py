@@ -35,6 +35,9 @@ from .settings import Settings
 from .transport import Outcome, Sender
 
 log = logging.getLogger(__name__)
+# After a commit wakes the worker, it waits this long for the events that follow
+# (a burst commits one event at a time), so that a batch is not one delivery.
+GATHER_SECONDS = 0.01
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class Dispatcher:
         self.concurrently = concurrently
         self.owner = uuid.uuid4().hex
         self.poll_seconds = settings.poll_seconds
+        self.gather_seconds = GATHER_SECONDS
 
     def run_once(self) -> int:
         """Deliver one batch; how many deliveries it held."""

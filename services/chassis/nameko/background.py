@@ -37,7 +37,8 @@ def green_map(size: int) -> Callable[[Callable, Iterable], Iterable]:
 
 class Background(DependencyProvider):
     """Declare in a service class; `build(config, database)` makes the worker, an
-    object with run_once() (how much it did), reset(), close() and poll_seconds.
+    object with run_once() (how much it did), reset(), close(), poll_seconds and
+    optionally gather_seconds (how long to wait after a wake for more commits).
     `database` is a DatabaseSession of the service's `Database`; its commits wake
     the other workers."""
 
@@ -101,6 +102,8 @@ class Background(DependencyProvider):
             with eventlet.Timeout(self.worker.poll_seconds, False):
                 self._wake.wait()
             if self._wake.ready():
+                # Woken by a commit: others may follow at once; take them together.
+                eventlet.sleep(getattr(self.worker, "gather_seconds", 0))
                 self._wake.reset()
 
     def stop(self) -> None:
