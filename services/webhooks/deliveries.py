@@ -1,6 +1,7 @@
 """Deliveries: made from each event for every enabled endpoint that wants it (in
 the transaction that records the event as applied, so an event received twice
-makes them once), listed a page at a time, and replayed."""
+makes them once; several events together in a burst), listed a page at a time,
+and replayed."""
 
 from __future__ import annotations
 
@@ -33,41 +34,36 @@ def wants(patterns: list[str], event_type: str) -> bool:
     return any(p in ("*", event_type, f"{service}.*") for p in patterns)
 
 
-def record_event(session: Session, envelope: dict, settings: Settings) -> int:
-    """A delivery of the event to each enabled endpoint that wants it; how many."""
+def record_events(session: Session, envelopes: list[dict], settings: Settings) -> int:
+    """A delivery of each event to each enabled endpoint that wants it; how many."""
     endpoints = session.execute(
         select(Endpoint.seq, Endpoint.event_types, Endpoint.ordered).where(Endpoint.enabled)
     ).all()
-    chosen = [e for e in endpoints if wants(e.event_types, envelope["type"])]
-    if not chosen:
-        return 0
     now = time.time()
-    body = json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)
-    insert_rows(
-        session,
-        Delivery.__table__,
-        [
-            {
-                "endpoint_seq": e.seq,
-                "event_id": envelope["id"],
-                "event_type": envelope["type"],
-                "subject": str(envelope.get("subject", ""))[:200],
-                "envelope": body,
-                "ordered": e.ordered,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "give_up_at": now + settings.give_up_seconds,
-                "lease_owner": None,
-                "lease_until": None,
-                "created_at": now,
-                "delivered_at": None,
-                "last_error": None,
-            }
-            for e in chosen
-        ],
-    )
-    return len(chosen)
+    rows = [
+        {
+            "endpoint_seq": e.seq,
+            "event_id": envelope["id"],
+            "event_type": envelope["type"],
+            "subject": str(envelope.get("subject", ""))[:200],
+            "envelope": json.dumps(envelope, separators=(",", ":"), ensure_ascii=False),
+            "ordered": e.ordered,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "give_up_at": now + settings.give_up_seconds,
+            "lease_owner": None,
+            "lease_until": None,
+            "created_at": now,
+            "delivered_at": None,
+            "last_error": None,
+        }
+        for envelope in envelopes
+        for e in endpoints
+        if wants(e.event_types, envelope["type"])
+    ]
+    insert_rows(session, Delivery.__table__, rows)
+    return len(rows)
 
 
 def dump(delivery: Delivery, endpoint_id: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.chassis.nameko.background import Background, green_map
 from services.chassis.nameko.database import Database
+from services.chassis.nameko.grouped import GroupedApply
 from services.chassis.nameko.handlers import every_event
 from services.chassis.nameko.service import ServiceBase, read, write
 
@@ -19,6 +20,11 @@ def delivery_worker(config: dict, database) -> Dispatcher:
     return Dispatcher(database.transaction, settings, concurrently=green_map(settings.concurrency))
 
 
+def fan_in(config: dict):
+    settings = Settings.from_config(config)
+    return lambda session, events: deliveries.record_events(session, events, settings)
+
+
 class Deliveries(Background):
     identifier = "webhook-deliveries"
 
@@ -28,6 +34,8 @@ class WebhookService(ServiceBase):
 
     db = Database(Base)
     deliveries = Deliveries(delivery_worker)
+    # A burst's events make their deliveries in shared transactions, each once.
+    fan_in = GroupedApply(fan_in, "on_event")
 
     @property
     def settings(self) -> Settings:
@@ -80,4 +88,4 @@ class WebhookService(ServiceBase):
     # -- every event of every service -------------------------------------------------
     @every_event("SERVICES")
     def on_event(self, event: dict) -> None:
-        self.db.apply_once(event, deliveries.record_event, event, self.settings)
+        self.fan_in(event)

@@ -22,6 +22,7 @@ from pustaka import platform  # noqa: E402
 from services.chassis.context import Caller  # noqa: E402
 from services.chassis.envelope import make_envelope  # noqa: E402
 from services.chassis.nameko.declare import declare_all  # noqa: E402
+from services.chassis.nameko.run import service_config  # noqa: E402
 from services.webhooks import deliveries, endpoints  # noqa: E402
 from services.webhooks.service import WebhookService  # noqa: E402
 from services.webhooks.settings import Settings  # noqa: E402
@@ -44,12 +45,13 @@ def main() -> None:
             Caller("bench", "integrator"),
             settings,
         )
-        for n in range(prefill):
-            data = {"id": f"T{n:06d}", "title": f"Judul {n}"}
-            envelope = make_envelope("catalog", "title_created", data["id"], data)
-            deliveries.record_event(session, envelope, settings)
+        events = [
+            make_envelope("catalog", "title_created", f"T{n:06d}", {"title": f"Judul {n}"})
+            for n in range(prefill)
+        ]
+        deliveries.record_events(session, events, settings)
     db.engine.dispose()
-    container = ServiceContainer(WebhookService, config)
+    container = ServiceContainer(WebhookService, service_config(WebhookService, config))
     container.start()
     print(json.dumps(endpoint), flush=True)
     eventlet.tpool.execute(sys.stdin.read)  # until the benchmark closes our stdin

@@ -16,6 +16,7 @@ from services.chassis.envelope import make_envelope
 from services.chassis.nameko.database import Database
 from services.chassis.nameko.deadletters import list_parked, replay
 from services.chassis.nameko.declare import declare_all
+from services.chassis.nameko.grouped import GroupedApply
 from services.chassis.nameko.handlers import event_handler, every_event
 from services.chassis.nameko.publisher import BatchPublisher
 from services.chassis.tables import reliability_tables
@@ -230,3 +231,59 @@ def test_every_event_parks_what_is_no_envelope_and_retries_failures(
     assert reasons[0].startswith("BadEnvelope") and "RuntimeError" in reasons[1]
     assert {m.attempts for m in parked} == {0, config["HANDLER_MAX_ATTEMPTS"]}
     engine.dispose()
+
+
+def record_effects(session, events) -> None:
+    if Grouped.failing:
+        raise RuntimeError("cannot store now")
+    session.execute(
+        effects.insert(), [{"event_id": e["id"], "subject": e["subject"]} for e in events]
+    )
+
+
+class Grouped:
+    """Applies every event in transactions shared by its handlers' workers."""
+
+    name = "grouped"
+    db = Database(Base)
+    apply = GroupedApply(lambda config: record_effects, "on_event")
+    failing = False
+
+    @every_event("SERVICES")
+    def on_event(self, event):
+        self.apply(event)
+
+
+@pytest.fixture
+def grouped(config, database_url, container_factory):
+    Grouped.failing = False
+    config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    container_factory(Grouped, config).start()
+    yield config, engine
+    engine.dispose()
+
+
+def test_grouped_handlers_apply_each_event_once(grouped):
+    config, engine = grouped
+    events = [make_envelope("catalog", "title_created", f"T{n}", {"title": "x"}) for n in range(50)]
+    publish(config, *events, *events[:10], events[0])
+    assert wait_for(lambda: effect_count(engine) == 50)
+    eventlet.sleep(0.3)
+    assert effect_count(engine) == 50
+    with engine.connect() as conn:
+        assert (
+            conn.scalar(select(func.count()).select_from(Base.metadata.tables["applied_events"]))
+            == 50
+        )
+
+
+def test_a_failing_group_fails_each_event_which_is_retried_then_parked(grouped):
+    config, engine = grouped
+    Grouped.failing = True
+    publish(config, make_envelope("catalog", "title_created", "T1", {"title": "x"}))
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "grouped"))
+    assert message.attempts == config["HANDLER_MAX_ATTEMPTS"]
+    assert "RuntimeError: cannot store now" in message.error
+    assert effect_count(engine) == 0

@@ -35,7 +35,7 @@ def record(db, settings, *envelopes) -> int:
     made = 0
     for envelope in envelopes:
         with db.transaction() as session:
-            made += deliveries.record_event(session, envelope, settings)
+            made += deliveries.record_events(session, [envelope], settings)
     return made
 
 
