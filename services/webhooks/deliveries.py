@@ -50,6 +50,7 @@ def record_events(session: Session, envelopes: list[dict], settings: Settings) -
             "ordered": e.ordered,
             "status": "pending",
             "attempts": 0,
+            "unreachable": False,
             "next_attempt_at": now,
             "give_up_at": now + settings.give_up_seconds,
             "lease_owner": None,

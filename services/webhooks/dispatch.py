@@ -7,8 +7,11 @@ batch in one transaction: one row per attempt, the deliveries updated together.
 A 2xx answer delivers; 410 Gone disables the endpoint at once; anything else is
 tried again after a random delay up to min(cap, base * 2**attempts) ("full
 jitter", so failed deliveries do not come back in step), until the delivery's
-time runs out and its endpoint is disabled with the reason. An ordered endpoint's
-delivery is claimed only once its subject's earlier ones are delivered.
+time runs out and its endpoint is disabled with the reason. When a delivery that
+had found the endpoint down (no answer at all) gets a 2xx, the endpoint is back:
+its other deliveries waiting for the same reason are tried at once, rather than
+each after its own, by then long, backoff. An ordered endpoint's delivery is
+claimed only once its subject's earlier ones are delivered.
 
 Free of any framework: the adapter runs `run_once` in a green thread and gives
 `concurrently`, a bounded pool to send a batch with.
@@ -48,6 +51,7 @@ class Claimed:
     envelope: str
     attempts: int
     give_up_at: float
+    unreachable: bool
 
 
 def _claimable(now: float):
@@ -95,6 +99,7 @@ def claim(session: Session, owner: str, limit: int, lease: float) -> list[Claime
             Delivery.envelope,
             Delivery.attempts,
             Delivery.give_up_at,
+            Delivery.unreachable,
         )
         .execution_options(synchronize_session=False)
     ).all()
@@ -153,7 +158,7 @@ class Dispatcher:
 
     def _record(self, session: Session, batch: list[Claimed], outcomes: list) -> None:
         now = time.time()
-        attempts, changes, disabling = [], [], {}
+        attempts, changes, disabling, back = [], [], {}, set()
         for claimed, (sent_at, outcome) in zip(batch, outcomes, strict=True):
             attempts.append(
                 {
@@ -169,6 +174,7 @@ class Dispatcher:
                 "seq": claimed.seq,
                 "status": "pending",
                 "attempts": claimed.attempts + 1,
+                "unreachable": False,
                 "next_attempt_at": now,
                 "delivered_at": None,
                 "last_error": None,
@@ -177,9 +183,11 @@ class Dispatcher:
             }
             if outcome.status is not None and 200 <= outcome.status < 300:
                 change.update(status="delivered", delivered_at=now)
+                if claimed.unreachable:
+                    back.add(claimed.endpoint_seq)
             else:
                 error = outcome.error or f"answered {outcome.status}"
-                change["last_error"] = error
+                change.update(last_error=error, unreachable=outcome.status is None)
                 if outcome.status == 410:
                     disabling[claimed.endpoint_seq] = "the endpoint answered 410 Gone"
                 elif now >= claimed.give_up_at:
@@ -194,6 +202,17 @@ class Dispatcher:
             changes.append(change)
         insert_rows(session, Attempt.__table__, attempts)
         update_rows(session, Delivery.__table__, changes)
+        if back:
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.endpoint_seq.in_(back),
+                    Delivery.status == "pending",
+                    Delivery.unreachable,
+                    Delivery.next_attempt_at > now,
+                )
+                .values(next_attempt_at=now)
+            )
         for endpoint in session.scalars(
             select(Endpoint).where(Endpoint.seq.in_(disabling)).with_for_update()
         ):

@@ -74,6 +74,8 @@ class Delivery(Base):
     ordered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Its last attempt got no answer at all (the endpoint was down, not refusing it).
+    unreachable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     next_attempt_at: Mapped[float] = mapped_column(Float, nullable=False)
     give_up_at: Mapped[float] = mapped_column(Float, nullable=False)
     lease_owner: Mapped[str | None] = mapped_column(String(64))

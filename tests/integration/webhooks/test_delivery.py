@@ -17,6 +17,7 @@ from services.chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.webhooks import deliveries, endpoints
 from services.webhooks.deliveries import wants
 from services.webhooks.models import Delivery, outbox_table
+from tests.receiver import Receiver
 
 from .conftest import ADMIN, ALICE, BOB
 
@@ -245,3 +246,38 @@ def test_deliveries_are_the_owners_and_bad_input_is_refused(webhooks_db, setting
     with webhooks_db.transaction() as session, pytest.raises(ValidationFailed) as bad:
         deliveries.replay_since(session, made["id"], {"since": "yesterday"}, ALICE, settings)
     assert "since" in bad.value.details["fields"]
+
+
+def test_when_a_down_endpoint_answers_again_what_waited_for_it_goes_at_once(
+    webhooks_db, settings, dispatcher
+):
+    down = Receiver()
+    port = down.server.server_address[1]
+    made = register(webhooks_db, settings, down.url)
+    down.stop()
+    record(webhooks_db, settings, *[event(f"T{n}") for n in range(5)])
+    worker = dispatcher(retry_base_seconds=1000, retry_cap_seconds=1000)
+    assert worker.run_once() == 5  # all refused: each waits a long backoff now
+    assert worker.run_once() == 0
+    back = Receiver(port=port)
+    try:
+        with webhooks_db.transaction() as session:  # one comes due (as its backoff would)
+            deliveries.replay_delivery(session, made["id"], "WD00000001", ALICE, settings)
+        assert worker.run_once() == 1
+        assert worker.run_once() == 4  # the others follow without their backoff
+        assert statuses(webhooks_db) == ["delivered"] * 5
+    finally:
+        back.stop()
+
+
+def test_an_endpoint_answering_errors_is_not_taken_for_one_that_came_back(
+    webhooks_db, settings, receiver, dispatcher
+):
+    receiver.answer = lambda n, request: 500 if n <= 2 else 200
+    register(webhooks_db, settings, receiver.url)
+    record(webhooks_db, settings, event("T1"), event("T2"))
+    worker = dispatcher(retry_base_seconds=1000, retry_cap_seconds=1000)
+    assert worker.run_once() == 2
+    record(webhooks_db, settings, event("T3"))
+    assert worker.run_once() == 1  # delivered; the two answered 500 keep their backoff
+    assert statuses(webhooks_db) == ["pending", "pending", "delivered"]

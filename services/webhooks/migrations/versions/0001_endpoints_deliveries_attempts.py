@@ -47,6 +47,7 @@ def upgrade():
         sa.Column("ordered", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("unreachable", sa.Boolean(), nullable=False),
         sa.Column("next_attempt_at", sa.Float(), nullable=False),
         sa.Column("give_up_at", sa.Float(), nullable=False),
         sa.Column("lease_owner", sa.String(length=64), nullable=True),
