@@ -86,19 +86,28 @@ class Service:
         self.proc.wait(timeout=60)
 
 
-def database(tmp: Path, name: str) -> str:
-    if not DATABASE:
-        return f"sqlite:///{tmp}/{name}.db"
+MADE: list[str] = []  # PostgreSQL databases to drop at the end
+
+
+def _admin(statements: list[str]):
     from sqlalchemy import create_engine, text
 
     from services.chassis.db import normalise_url
 
     admin = create_engine(normalise_url(DATABASE), isolation_level="AUTOCOMMIT")
-    db = f"pustaka_bench_{name}_{os.getpid()}"
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{db}"'))
+        for statement in statements:
+            conn.execute(text(statement))
     admin.dispose()
+    return admin
+
+
+def database(tmp: Path, name: str) -> str:
+    if not DATABASE:
+        return f"sqlite:///{tmp}/{name}.db"
+    db = f"pustaka_bench_{name}_{os.getpid()}"
+    admin = _admin([f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"'])
+    MADE.append(db)
     return admin.url.set(database=db).render_as_string(hide_password=False)
 
 
@@ -210,6 +219,8 @@ def main() -> None:
             outage(vhost, Path(tmp))
         else:
             print("\n4. Receiver outage: skipped (BENCH_WEBHOOKS_OUTAGE=1 runs it, about 3 min)")
+    if MADE:
+        _admin([f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)' for db in MADE])
 
 
 if __name__ == "__main__":
