@@ -7,7 +7,8 @@ from .routes.catalog import CatalogRoutes
 from .routes.oai import OaiRoutes
 from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
+from .routes.webhooks import WebhookRoutes
 
 
-class GatewayService(PlatformRoutes, CatalogRoutes, PeopleRoutes, OaiRoutes):
+class GatewayService(PlatformRoutes, CatalogRoutes, PeopleRoutes, WebhookRoutes, OaiRoutes):
     name = "gateway"

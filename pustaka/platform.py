@@ -67,7 +67,7 @@ def declare(config: dict) -> list[str]:
     from services.chassis.nameko.declare import declare_all
 
     classes = [p.service_class() for p in parts() if p.reliable]
-    return declare_all(config["AMQP_URI"], classes)
+    return declare_all(config, classes)
 
 
 def load_demos(config: dict) -> Iterator[tuple[str, int]]:

@@ -96,7 +96,7 @@ def part_db(base_config, database_url):
     opened = []
 
     def open_part(name: str):
-        config = {**base_config, name: {"DATABASE_URL": database_url}}
+        config = {**base_config, name: {**base_config[name], "DATABASE_URL": database_url}}
         list(platform.migrate(config, [name]))
         opened.append(db := platform.database(config, platform.part(name)))
         return db

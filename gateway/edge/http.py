@@ -315,9 +315,12 @@ def file_body(request, limit: int) -> bytes:
     return data
 
 
-def json_body(request) -> dict:
-    """The request's JSON object, or a 400/413 that says what is wrong."""
+def json_body(request, optional: bool = False) -> dict:
+    """The request's JSON object, or a 400/413 that says what is wrong. Where the
+    body is `optional`, none at all is an empty object."""
     data = parse_json(read_body(request, MAX_BODY_BYTES))
+    if data is None and optional:
+        return {}
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data

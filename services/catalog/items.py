@@ -12,10 +12,11 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
+from services.chassis.times import iso_time
 
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
 from .models import Branch, Item, Location, Title, events
-from .titles import find_title, iso_time, reindex
+from .titles import find_title, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()
 

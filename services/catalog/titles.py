@@ -4,7 +4,6 @@ nameko: every function takes a SQLAlchemy session and plain values."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from services.chassis.context import Caller
 from services.chassis.errors import Conflict, Forbidden, field_error
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
+from services.chassis.times import iso_time
 
 from . import acquisitions, postings, search
 from .contract import TITLE_ID, TitleInput, TitleQuery
@@ -44,11 +44,6 @@ def normalise_issn(value: str | None) -> str | None:
         return issn_std.format(issn_std.validate(value))
     except NumberError as exc:
         raise field_error("issn", f"{value!r} is not a valid ISSN ({exc})") from exc
-
-
-def iso_time(epoch: float) -> str:
-    """An epoch as the ISO 8601 UTC time the API and events show."""
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
 def availability(session: Session, seqs: list[int]) -> dict[int, list[dict]]:

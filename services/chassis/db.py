@@ -118,8 +118,14 @@ def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
 def first_application(session: Session, applied: Table, consumer: str, event_id: str) -> bool:
     """Record that `consumer` applies `event_id`; False if it already had. A replica
     applying the same event right now makes this wait for its outcome, then say so."""
-    row = {"consumer": consumer, "event_id": event_id, "applied_at": time.time()}
-    return bool(insert_missing(session, applied, [row]))
+    return bool(first_applications(session, applied, consumer, [event_id]))
+
+
+def first_applications(session: Session, applied: Table, consumer: str, ids: list[str]) -> set:
+    """first_application for many events in one statement: the ids applied now."""
+    now = time.time()
+    rows = [{"consumer": consumer, "event_id": i, "applied_at": now} for i in ids]
+    return {event_id for _, event_id in insert_missing(session, applied, rows)}
 
 
 class Repeat:

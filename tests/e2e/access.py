@@ -12,6 +12,7 @@ ANY_KEY = ("admin", "branch", "partner", "integrator")
 EVERYONE = (*ANY_KEY, "public")
 CATALOGUERS = ("admin", "branch")  # and, in people, who acts for a person
 HEADQUARTERS = ("admin",)
+INTEGRATORS = ("admin", "integrator")
 
 # (method, path as the OpenAPI document writes it) -> the roles that may call it
 ACCESS = {
@@ -71,6 +72,18 @@ ACCESS = {
     ("GET", "/v1/people/certificates/{code}/pdf"): CATALOGUERS,
     ("GET", "/v1/people/verifications/{code}"): EVERYONE,
     ("GET", "/verify/{code}"): EVERYONE,
+    # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
+    # headquarters sees every endpoint
+    ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints"): INTEGRATORS,
+    ("GET", "/v1/webhooks/endpoints/{endpoint_id}"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints/{endpoint_id}/rotate-secret"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints/{endpoint_id}/disable"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints/{endpoint_id}/enable"): INTEGRATORS,
+    ("GET", "/v1/webhooks/endpoints/{endpoint_id}/deliveries"): INTEGRATORS,
+    ("GET", "/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/attempts"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay"): INTEGRATORS,
+    ("POST", "/v1/webhooks/endpoints/{endpoint_id}/replay"): INTEGRATORS,
 }
 
 # What the path parameters name in the walk: the branch key's own records (refusals
@@ -84,6 +97,8 @@ PATH_VALUES = {
     "programme_id": "PRG000001",
     "position": "terampil",
     "year": "2026",
+    "endpoint_id": "WH000001",
+    "delivery_id": "WD00000001",
 }
 
 # Object-level checks: a branch key naming another branch's record by id. Each is

@@ -20,7 +20,13 @@ with_example = platform_fixture(("sqlite",), {"PUSTAKA_PARTS": PARTS})
 def test_the_example_part_runs_beside_the_others_and_publishes(with_example, monkeypatch):
     url, uri = with_example.url, with_example.env["AMQP_URI"]
     monkeypatch.setenv("PUSTAKA_PARTS", PARTS)
-    assert [p.name for p in composition.parts()] == ["catalog", "people", "gateway", "example"]
+    assert [p.name for p in composition.parts()] == [
+        "catalog",
+        "people",
+        "webhooks",
+        "gateway",
+        "example",
+    ]
 
     status = requests.get(url + "/v1/status", timeout=10).json()["services"]
     assert status["example"]["state"] == "ok" and status["catalog"]["state"] == "ok"

@@ -25,6 +25,7 @@ def test_health_ready_and_the_api_documents(platform):
     expected = {
         "catalog": {"state": "ok", "processes": 2},
         "people": {"state": "ok", "processes": 1},
+        "webhooks": {"state": "ok", "processes": 1},
     }
     assert wait_for(lambda: status() == expected), status()
     spec = platform.get("/v1/openapi.json", key="").json()
@@ -41,6 +42,7 @@ def test_health_ready_and_the_api_documents(platform):
     assert "413" in upload["responses"]
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
+    assert "webhooks.events/endpoint_disabled" in events["channels"]
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
     assert "default-src 'none'" in docs.headers["Content-Security-Policy"]

@@ -12,6 +12,11 @@ service-pool event handler with these changes:
 - then the message is parked, intact, in the service's dead-letter queue before it
   is acked. nameko's own handler would ack and drop it.
 Idempotency is the handler's transaction: `self.db.apply_once(event, effect, ...)`.
+
+`every_event(sources)` is the same handler for every event of several services at
+once (the webhook service's fan-in): one durable queue bound with '#' to the
+exchange of each service the configuration names under `sources`; it reads any
+complete envelope, of any version, its data as it came.
 """
 
 from __future__ import annotations
@@ -21,14 +26,22 @@ import traceback
 from functools import partial
 
 import eventlet
+from kombu import Queue
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer
 
 from services.chassis.contract import Consumes, ValidationError, read_event_data
 from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
-from .queues import came_through, events_exchange, handler_queue, replays_exchange
+from .queues import (
+    came_through,
+    events_exchange,
+    every_event_queue,
+    handler_queue,
+    replays_exchange,
+)
 from .settle import ack, requeue
 
 log = logging.getLogger(__name__)
@@ -39,17 +52,26 @@ class ReliableEventHandler(EventHandler):
         self.consumes = consumes
         super().__init__(consumes.source, consumes.type, **kwargs)
 
+    def declared_queue(self, service: str, method: str, config: dict) -> Queue:
+        """Its queue, as `pustaka declare` declares it before anything publishes."""
+        return handler_queue(self.source_service, self.event_type, service, method)
+
+    def sources(self, config: dict) -> list[str]:
+        """The services whose events it takes (through their own exchanges only)."""
+        return [self.source_service]
+
     def setup(self) -> None:
-        super().setup()
-        service = self.container.service_name
-        self.queue = handler_queue(self.source_service, self.event_type, service, self.method_name)
-        self.ways_in = {events_exchange(self.source_service).name, replays_exchange(service).name}
+        config, service = self.container.config, self.container.service_name
+        self.queue = self.declared_queue(service, self.method_name, config)
+        self.ways_in = {events_exchange(s).name for s in self.sources(config)}
+        self.ways_in.add(replays_exchange(service).name)
+        Consumer.setup(self)
 
     def handle_message(self, body, message):
         if (way := came_through(message)) not in self.ways_in:
-            owner = events_exchange(self.source_service).name
+            owners = ", ".join(sorted(self.ways_in))
             way = repr(way) if way else "the default exchange"
-            self._park(message, 0, f"came through {way}, not {owner}")
+            self._park(message, 0, f"came through {way}, not {owners}")
             return
         try:
             event = self._readable(body)
@@ -124,6 +146,27 @@ class ReliableEventHandler(EventHandler):
         ack(self.queue_consumer, message)
 
 
-event_handler = ReliableEventHandler.decorator
+class EveryEventHandler(ReliableEventHandler):
+    """Every event of each service named in the configuration's `sources` key (a
+    mapping or list of service names): SERVICES, set by the composition root."""
 
-__all__ = ["event_handler", "ReliableEventHandler"]
+    def __init__(self, sources: str = "SERVICES", **kwargs):
+        self.source_key = sources
+        EventHandler.__init__(self, "*", "#", **kwargs)
+
+    def declared_queue(self, service: str, method: str, config: dict) -> Queue:
+        return every_event_queue(self.sources(config), service, method)
+
+    def sources(self, config: dict) -> list[str]:
+        return sorted(config[self.source_key])
+
+    def _readable(self, body) -> dict:
+        check_envelope(body)
+        major_version(body)
+        return body
+
+
+event_handler = ReliableEventHandler.decorator
+every_event = EveryEventHandler.decorator
+
+__all__ = ["event_handler", "every_event", "EveryEventHandler", "ReliableEventHandler"]

@@ -47,6 +47,15 @@ def handler_queue(source: str, event_type: str, service: str, method: str) -> Qu
     )
 
 
+def every_event_queue(sources: list[str], service: str, method: str) -> Queue:
+    """The one queue of a handler of every event of `sources` (the webhook service's
+    fan-in), bound with '#' to each source's events and to its service's replays."""
+    name = f"evt-all--{service}.{method}"
+    bindings = [binding(events_exchange(s), routing_key="#") for s in sources]
+    bindings.append(binding(replays_exchange(service), routing_key=name))
+    return Queue(name, bindings=bindings, durable=True, auto_delete=False, exclusive=False)
+
+
 def came_through(message) -> str:
     """The exchange a delivered message came through ("" for the default one)."""
     return message.delivery_info.get("exchange") or ""

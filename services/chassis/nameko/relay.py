@@ -12,15 +12,13 @@ import logging
 import time
 import uuid
 
-import eventlet
-from eventlet.event import Event
-from nameko.extensions import DependencyProvider
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
+from services.chassis.db import DatabaseSession
 from services.chassis.outbox import claim_batch, mark_sent, purge_sent
 
-from .database import Database
+from .background import Background
 from .publisher import BatchPublisher
 
 log = logging.getLogger(__name__)
@@ -47,6 +45,7 @@ class Relay:
         self.keep_sent = float(config["OUTBOX_KEEP_SENT_SECONDS"])
         self.keep_answered = float(config["ANSWERED_REQUESTS_KEEP_SECONDS"])
         self.publisher = BatchPublisher(amqp_uri, f"{service}.events")
+        self.poll_seconds = float(config["OUTBOX_POLL_SECONDS"])
         self._last_purge = 0.0
 
     def relay_once(self) -> int:
@@ -73,6 +72,8 @@ class Relay:
             total += sent
         return total
 
+    run_once = relay_once
+
     def _maybe_purge(self) -> None:
         now = time.time()
         if now - self._last_purge > 3600:
@@ -88,30 +89,19 @@ class Relay:
     def close(self) -> None:
         self.publisher.close()
 
+    reset = close  # after a failure: a fresh connection to the broker next time
 
-class OutboxRelay(DependencyProvider):
+
+class OutboxRelay(Background):
     """Runs the relay in the service's process, for the service's `Database`. A
     commit through that `Database` wakes it at once; polling every
     OUTBOX_POLL_SECONDS catches events committed by a process that died before
     its relay ran."""
 
-    def __init__(self):
-        self._wake = Event()
-        self._running = False
-        self._thread = None
+    identifier = "outbox-relay"
 
-    def setup(self) -> None:
-        # The service's one Database: nameko binds a copy of each dependency per
-        # container, so it is found there rather than passed in.
-        found = [d for d in self.container.dependencies if isinstance(d, Database)]
-        if len(found) != 1:
-            raise TypeError(f"{self.container.service_name} needs one `db = Database(Base)`")
-        (self.database,) = found
-        self.database.committed_listeners.append(self.wake)
-
-    def start(self) -> None:
-        config = self.container.config
-        self.relay = Relay(
+    def build(self, config: dict, database: DatabaseSession) -> Relay:
+        return Relay(
             self.database.engine,
             self.database.metadata.tables["outbox"],
             self.container.service_name,
@@ -119,43 +109,7 @@ class OutboxRelay(DependencyProvider):
             config,
             self.database.metadata.tables.get("answered_requests"),
         )
-        self.poll = float(config["OUTBOX_POLL_SECONDS"])
-        self._running = True
-        self._thread = self.container.spawn_managed_thread(self._run, identifier="outbox-relay")
 
-    def wake(self) -> None:
-        if not self._wake.ready():
-            self._wake.send(True)
-
-    def _run(self) -> None:
-        failures = 0
-        while self._running:
-            try:
-                self.relay.relay_all()
-                failures = 0
-            except Exception:
-                failures += 1
-                delay = min(30.0, 0.5 * 2**failures)
-                log.exception("outbox relay failed; retrying in %.1fs", delay)
-                self.relay.publisher.close()
-                eventlet.sleep(delay)
-                continue
-            with eventlet.Timeout(self.poll, False):
-                self._wake.wait()
-            if self._wake.ready():
-                self._wake.reset()
-
-    def stop(self) -> None:
-        self._running = False
-        self.wake()
-        if self._thread is not None:
-            self._thread.wait()
-        self.relay.close()
-
-    def kill(self) -> None:
-        self._running = False
-        if self._thread is not None:
-            self._thread.kill()
-
-    def get_dependency(self, worker_ctx):
-        return self.relay
+    @property
+    def relay(self) -> Relay:
+        return self.worker

@@ -24,13 +24,21 @@ class QuietExpected(logging.Filter):
         return True
 
 
+def service_config(service_cls, config: dict) -> dict:
+    """The configuration a service's container runs with: a part's own MAX_WORKERS
+    (its section's) in place of nameko's max_workers for all, where it has one (a
+    service whose handlers mostly wait on a shared transaction wants more)."""
+    own = (config.get(service_cls.name) or {}).get("MAX_WORKERS")
+    return {**config, "max_workers": own} if own else config
+
+
 def run(service_cls, config: dict) -> None:
     logging.basicConfig(
         level=config["LOG_LEVEL"],
         format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
     )
     logging.getLogger("nameko.containers").addFilter(QuietExpected())
-    runner = ServiceRunner(config)
+    runner = ServiceRunner(service_config(service_cls, config))
     runner.add_service(service_cls)
     stopping = Event()
 

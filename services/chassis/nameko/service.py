@@ -122,6 +122,7 @@ class ServiceBase:
     caller of each call, the configuration (`self.config`) and the health check."""
 
     caller = CallerProvider()
+    config = Config()
     relay = OutboxRelay()
     config = Config()
 

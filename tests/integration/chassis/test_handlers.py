@@ -16,7 +16,8 @@ from services.chassis.envelope import make_envelope
 from services.chassis.nameko.database import Database
 from services.chassis.nameko.deadletters import list_parked, replay
 from services.chassis.nameko.declare import declare_all
-from services.chassis.nameko.handlers import event_handler
+from services.chassis.nameko.grouped import GroupedApply
+from services.chassis.nameko.handlers import event_handler, every_event
 from services.chassis.nameko.publisher import BatchPublisher
 from services.chassis.tables import reliability_tables
 from tests.support import wait_for
@@ -71,7 +72,7 @@ def listener(config, database_url, container_factory):
     config = {**config, "listener": {"DATABASE_URL": database_url}}
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
-    declare_all(config["AMQP_URI"], [Listener])
+    declare_all(config, [Listener])
     container = container_factory(Listener, config)
     container.start()
     yield container, engine
@@ -178,4 +179,123 @@ def test_an_event_sent_straight_to_a_handlers_queue_is_parked_not_applied(config
     (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "listener"))
     assert message.attempts == 0 and Listener.calls == 0
     assert "came through the default exchange, not catalog.events" in message.error
+
+
+class Everything:
+    """Hears every event of the services the configuration names (SERVICES)."""
+
+    name = "everything"
+    db = Database(Base)
+    failing = False
+
+    @every_event("SERVICES")
+    def on_event(self, event):
+        if type(self).failing:
+            raise RuntimeError("cannot take it now")
+        self.db.apply_once(event, record_effect, event)
+
+
+def test_every_event_of_every_named_service_is_applied_once(
+    config, database_url, container_factory
+):
+    Everything.failing = False
+    config = {
+        **config,
+        "SERVICES": {"catalog": "x", "people": "y"},
+        "everything": {"DATABASE_URL": database_url},
+    }
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    assert "evt-all--everything.on_event" in declare_all(config, [Everything])
+    container_factory(Everything, config).start()
+    title = make_envelope("catalog", "title_created", "T000009", {"title": "x"})
+    enrolled = make_envelope("people", "staff_enrolled", "S000001", {"any": "thing"}, version=3)
+    publish(config, title, title)
+    publisher = BatchPublisher(config["AMQP_URI"], "people.events")
+    publisher.publish_batch([("staff_enrolled", enrolled["id"], json.dumps(enrolled), None)])
+    publisher.close()
+    assert wait_for(lambda: effect_count(engine) == 2)
+    eventlet.sleep(0.3)
+    assert effect_count(engine) == 2
+    with engine.connect() as conn:
+        assert {r.subject for r in conn.execute(select(effects.c.subject))} == {
+            "T000009",
+            "S000001",
+        }
+    engine.dispose()
+
+
+def test_every_event_parks_what_is_no_envelope_and_retries_failures(
+    config, database_url, container_factory
+):
+    Everything.failing = True
+    config = {**config, "SERVICES": {"catalog": "x"}, "everything": {"DATABASE_URL": database_url}}
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    container_factory(Everything, config).start()
+    publisher = BatchPublisher(config["AMQP_URI"], "catalog.events")
+    publisher.publish_batch([("title_created", "not-an-envelope", json.dumps({"id": "x"}), None)])
+    event = make_envelope("catalog", "title_created", "T000010", {"title": "x"})
+    publisher.publish_batch([("title_created", event["id"], json.dumps(event), None)])
+    publisher.close()
+    parked = wait_for(lambda: len(p := list_parked(config["AMQP_URI"], "everything")) == 2 and p)
+    reasons = sorted(m.error for m in parked)
+    assert reasons[0].startswith("BadEnvelope") and "RuntimeError" in reasons[1]
+    assert {m.attempts for m in parked} == {0, config["HANDLER_MAX_ATTEMPTS"]}
+    engine.dispose()
+
+
+def record_effects(session, events) -> None:
+    if Grouped.failing:
+        raise RuntimeError("cannot store now")
+    session.execute(
+        effects.insert(), [{"event_id": e["id"], "subject": e["subject"]} for e in events]
+    )
+
+
+class Grouped:
+    """Applies every event in transactions shared by its handlers' workers."""
+
+    name = "grouped"
+    db = Database(Base)
+    apply = GroupedApply(lambda config: record_effects, "on_event")
+    failing = False
+
+    @every_event("SERVICES")
+    def on_event(self, event):
+        self.apply(event)
+
+
+@pytest.fixture
+def grouped(config, database_url, container_factory):
+    Grouped.failing = False
+    config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    container_factory(Grouped, config).start()
+    yield config, engine
+    engine.dispose()
+
+
+def test_grouped_handlers_apply_each_event_once(grouped):
+    config, engine = grouped
+    events = [make_envelope("catalog", "title_created", f"T{n}", {"title": "x"}) for n in range(50)]
+    publish(config, *events, *events[:10], events[0])
+    assert wait_for(lambda: effect_count(engine) == 50)
+    eventlet.sleep(0.3)
+    assert effect_count(engine) == 50
+    with engine.connect() as conn:
+        assert (
+            conn.scalar(select(func.count()).select_from(Base.metadata.tables["applied_events"]))
+            == 50
+        )
+
+
+def test_a_failing_group_fails_each_event_which_is_retried_then_parked(grouped):
+    config, engine = grouped
+    Grouped.failing = True
+    publish(config, make_envelope("catalog", "title_created", "T1", {"title": "x"}))
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "grouped"))
+    assert message.attempts == config["HANDLER_MAX_ATTEMPTS"]
+    assert "RuntimeError: cannot store now" in message.error
     assert effect_count(engine) == 0

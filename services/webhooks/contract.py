@@ -1,0 +1,170 @@
+"""The webhook service's public contract: what the gateway may call (endpoints,
+their deliveries and attempts, replays) and the one event it publishes."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from services.chassis.contract import Contract, Event, Method
+from services.chassis.errors import Forbidden, NotFound
+from services.chassis.ids import PublicId
+
+ENDPOINT_ID = PublicId("WH", 6)  # WH000001
+DELIVERY_ID = PublicId("WD", 8)  # WD00000001
+# What an endpoint may subscribe to: every event (*), every event of a service
+# (catalog.*), or one type (catalog.title_created).
+EVENT_PATTERN = r"\A(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))\Z"
+DELIVERY_STATES = ("pending", "delivered", "failed")
+LIMIT_DEFAULT, LIMIT_MAX = 20, 100
+
+
+class EndpointInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    url = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"example": "https://203.0.113.7/hooks/pustaka"},
+    )
+    event_types = fields.List(
+        fields.String(
+            validate=validate.Regexp(
+                EVENT_PATTERN, error="Not an event type, service.* or *: {input!r}."
+            )
+        ),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"example": ["catalog.*"]},
+    )
+    ordered = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Deliver one subject's events in order, each after the last."},
+    )
+    description = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class EndpointOutput(Schema):
+    id = fields.String(required=True, metadata={"example": "WH000001"})
+    owner = fields.String(required=True, metadata={"description": "The client id that owns it."})
+    url = fields.String(required=True)
+    event_types = fields.List(fields.String(), required=True)
+    ordered = fields.Boolean(required=True)
+    description = fields.String(allow_none=True)
+    enabled = fields.Boolean(required=True)
+    disabled_reason = fields.String(allow_none=True)
+    disabled_at = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    previous_secret_expires_at = fields.String(
+        allow_none=True,
+        metadata={"description": "Until then, deliveries are signed with the old secret too."},
+    )
+
+
+class EndpointWithSecret(EndpointOutput):
+    secret = fields.String(
+        required=True,
+        metadata={"description": "whsec_<base64>: shown once, at registration and rotation."},
+    )
+
+
+class EndpointList(Schema):
+    items = fields.List(fields.Nested(EndpointOutput), required=True)
+
+
+class DisableInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class DeliveryQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATES))
+    limit = fields.Integer(
+        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
+    )
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class DeliveryOutput(Schema):
+    id = fields.String(required=True, metadata={"example": "WD00000001"})
+    endpoint_id = fields.String(required=True)
+    event_id = fields.String(required=True, metadata={"description": "Sent as webhook-id."})
+    event_type = fields.String(required=True)
+    subject = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(DELIVERY_STATES))
+    attempts = fields.Integer(required=True)
+    next_attempt_at = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    delivered_at = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True)
+
+
+class DeliveryPage(Schema):
+    items = fields.List(fields.Nested(DeliveryOutput), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class AttemptOutput(Schema):
+    attempted_at = fields.String(required=True)
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    latency_ms = fields.Float(required=True)
+    response = fields.String(
+        allow_none=True, metadata={"description": "The first 200 bytes of the answer."}
+    )
+
+
+class AttemptList(Schema):
+    items = fields.List(fields.Nested(AttemptOutput), required=True)
+
+
+class ReplayInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    since = fields.AwareDateTime(
+        required=True, metadata={"description": "Deliveries made at or after this time."}
+    )
+
+
+class ReplayResult(Schema):
+    replayed = fields.Integer(required=True)
+
+
+class EndpointDisabled(Schema):
+    endpoint_id = fields.String(required=True)
+    owner = fields.String(required=True)
+    url = fields.String(required=True)
+    reason = fields.String(required=True)
+    disabled_at = fields.String(required=True)
+
+
+ENDPOINT = ("endpoint_id",)
+MAY_FAIL = (Forbidden, NotFound)
+
+CONTRACT = Contract(
+    service="webhooks",
+    methods=(
+        Method(
+            "register_endpoint", ("payload",), EndpointInput, EndpointWithSecret, (Forbidden,), True
+        ),
+        Method("list_endpoints", (), None, EndpointList, (Forbidden,)),
+        Method("get_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL),
+        Method("rotate_secret", ENDPOINT, None, EndpointWithSecret, MAY_FAIL, True),
+        Method(
+            "disable_endpoint", (*ENDPOINT, "payload"), DisableInput, EndpointOutput, MAY_FAIL, True
+        ),
+        Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, True),
+        Method("list_deliveries", (*ENDPOINT, "params"), DeliveryQuery, DeliveryPage, MAY_FAIL),
+        Method("list_attempts", (*ENDPOINT, "delivery_id"), None, AttemptList, MAY_FAIL),
+        Method("replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, MAY_FAIL, True),
+        Method("replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, True),
+        Method("health"),
+    ),
+    events=(Event("endpoint_disabled", EndpointDisabled),),
+)

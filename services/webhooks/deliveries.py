@@ -1,0 +1,174 @@
+"""Deliveries: made from each event for every enabled endpoint that wants it (in
+the transaction that records the event as applied, so an event received twice
+makes them once; several events together in a burst), listed a page at a time,
+and replayed."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.chassis.bulk import insert_rows
+from services.chassis.context import Caller
+from services.chassis.errors import NotFound
+from services.chassis.ids import SEQ_MAX
+from services.chassis.pagination import Bounds, decode_cursor, page
+from services.chassis.records import get_or_not_found
+from services.chassis.schemas import load
+from services.chassis.times import iso_time, iso_time_or_none
+
+from .contract import DELIVERY_ID, DeliveryQuery, ReplayInput
+from .endpoints import find
+from .models import Attempt, Delivery, Endpoint
+from .settings import Settings
+
+CURSOR = {"seq": Bounds(int, 1, SEQ_MAX)}
+
+
+def wants(patterns: list[str], event_type: str) -> bool:
+    """Whether an endpoint's patterns (*, service.*, service.type) take this type."""
+    service = event_type.split(".", 1)[0]
+    return any(p in ("*", event_type, f"{service}.*") for p in patterns)
+
+
+def record_events(session: Session, envelopes: list[dict], settings: Settings) -> int:
+    """A delivery of each event to each enabled endpoint that wants it; how many."""
+    endpoints = session.execute(
+        select(Endpoint.seq, Endpoint.event_types, Endpoint.ordered).where(Endpoint.enabled)
+    ).all()
+    now = time.time()
+    rows = [
+        {
+            "endpoint_seq": e.seq,
+            "event_id": envelope["id"],
+            "event_type": envelope["type"],
+            "subject": str(envelope.get("subject", ""))[:200],
+            "envelope": json.dumps(envelope, separators=(",", ":"), ensure_ascii=False),
+            "ordered": e.ordered,
+            "status": "pending",
+            "attempts": 0,
+            "unreachable": False,
+            "next_attempt_at": now,
+            "give_up_at": now + settings.give_up_seconds,
+            "lease_owner": None,
+            "lease_until": None,
+            "created_at": now,
+            "delivered_at": None,
+            "last_error": None,
+        }
+        for envelope in envelopes
+        for e in endpoints
+        if wants(e.event_types, envelope["type"])
+    ]
+    insert_rows(session, Delivery.__table__, rows)
+    return len(rows)
+
+
+def dump(delivery: Delivery, endpoint_id: str) -> dict:
+    return {
+        "id": delivery.id,
+        "endpoint_id": endpoint_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "subject": delivery.subject,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "next_attempt_at": (
+            iso_time(delivery.next_attempt_at) if delivery.status == "pending" else None
+        ),
+        "created_at": iso_time(delivery.created_at),
+        "delivered_at": iso_time_or_none(delivery.delivered_at),
+        "last_error": delivery.last_error,
+    }
+
+
+def list_deliveries(session: Session, endpoint_id: str, params: dict, caller: Caller) -> dict:
+    """An endpoint's deliveries, newest first, a page at a time."""
+    query = load(DeliveryQuery(), params)
+    endpoint = find(session, endpoint_id, caller)
+    after = decode_cursor(query["cursor"], **CURSOR)
+    rows = select(Delivery).where(Delivery.endpoint_seq == endpoint.seq)
+    if "status" in query:
+        rows = rows.where(Delivery.status == query["status"])
+    if after:
+        rows = rows.where(Delivery.seq < after["seq"])
+    found = session.scalars(rows.order_by(Delivery.seq.desc()).limit(query["limit"] + 1)).all()
+    items, cursor = page(found, query["limit"], lambda d: {"seq": d.seq})
+    return {"items": [dump(d, endpoint.id) for d in items], "next_cursor": cursor}
+
+
+def _delivery(session: Session, endpoint: Endpoint, delivery_id: str, for_update=False):
+    delivery = get_or_not_found(
+        session,
+        Delivery,
+        DELIVERY_ID.parse(delivery_id),
+        noun="delivery",
+        named=delivery_id,
+        field="delivery_id",
+        for_update=for_update,
+    )
+    if delivery.endpoint_seq != endpoint.seq:
+        # Another endpoint's delivery is not one of this endpoint's.
+        raise NotFound(f"No delivery {delivery_id!r}.", {"delivery_id": delivery_id})
+    return delivery
+
+
+def list_attempts(session: Session, endpoint_id: str, delivery_id: str, caller: Caller) -> dict:
+    endpoint = find(session, endpoint_id, caller)
+    delivery = _delivery(session, endpoint, delivery_id)
+    attempts = session.scalars(
+        select(Attempt).where(Attempt.delivery_seq == delivery.seq).order_by(Attempt.id)
+    )
+    return {
+        "items": [
+            {
+                "attempted_at": iso_time(a.attempted_at),
+                "status_code": a.status_code,
+                "error": a.error,
+                "latency_ms": a.latency_ms,
+                "response": a.response,
+            }
+            for a in attempts
+        ]
+    }
+
+
+def _again(now: float, settings: Settings) -> dict:
+    """What makes a delivery pending and due now, with a whole retry period."""
+    return {
+        "status": "pending",
+        "next_attempt_at": now,
+        "give_up_at": now + settings.give_up_seconds,
+        "lease_owner": None,
+        "lease_until": None,
+    }
+
+
+def replay_delivery(
+    session: Session, endpoint_id: str, delivery_id: str, caller: Caller, settings: Settings
+) -> dict:
+    """Send one delivery again (delivered or not), under the same webhook-id: a
+    receiver that drops repeats will drop it, which is its right."""
+    endpoint = find(session, endpoint_id, caller)
+    delivery = _delivery(session, endpoint, delivery_id, for_update=True)
+    for name, value in _again(time.time(), settings).items():
+        setattr(delivery, name, value)
+    session.flush()
+    return dump(delivery, endpoint.id)
+
+
+def replay_since(
+    session: Session, endpoint_id: str, payload: dict, caller: Caller, settings: Settings
+) -> dict:
+    """Send again every delivery made for the endpoint since a time."""
+    since = load(ReplayInput(), payload)["since"].timestamp()
+    endpoint = find(session, endpoint_id, caller)
+    replayed = session.execute(
+        update(Delivery)
+        .where(Delivery.endpoint_seq == endpoint.seq, Delivery.created_at >= since)
+        .values(**_again(time.time(), settings))
+    ).rowcount
+    return {"replayed": replayed}

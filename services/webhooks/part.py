@@ -1,0 +1,10 @@
+"""The webhook service, as the composition root (pustaka/parts.py) knows it."""
+
+from services.chassis.part import Part
+
+PART = Part(
+    name="webhooks",
+    package="services.webhooks",
+    service="services.webhooks.service:WebhookService",
+    contract="services.webhooks.contract",
+)

@@ -1,0 +1,60 @@
+"""Webhooks end to end: an integrator registers its receiver through the gateway, a
+title is catalogued through the gateway, and the receiver gets the signed event;
+the integrator sees the delivery, no other client does. The receiver listens on
+127.0.0.1, so this platform lets endpoints be private addresses."""
+
+from standardwebhooks import Webhook
+
+from tests.platform import platform_fixture
+from tests.receiver import Receiver
+
+with_receivers = platform_fixture(("sqlite",), {"WEBHOOKS__ALLOW_PRIVATE_URLS": "true"})
+
+
+def test_a_title_catalogued_through_the_gateway_reaches_the_integrators_webhook(
+    with_receivers,
+):
+    platform = with_receivers
+    dashboard = platform.new_key("Dasbor Kota Sungai Penuh", "integrator")
+    other = platform.new_key("Katalog Induk", "integrator")
+    branch = platform.new_key("Cabang Kumun", "branch", "--branch", "KMN")
+    receiver = Receiver()
+    try:
+        made = platform.post(
+            "/v1/webhooks/endpoints",
+            key=dashboard,
+            json={"url": receiver.url, "event_types": ["catalog.title_created"]},
+        )
+        assert made.status_code == 201, made.text
+        endpoint = made.json()
+        title = platform.post("/v1/catalog/titles", json={"title": "Sejarah Kerinci"}).json()
+        (got,) = receiver.wait(1, timeout=30)
+        event = Webhook(endpoint["secret"]).verify(got.body, got.headers)
+        assert event["type"] == "catalog.title_created" and event["subject"] == title["id"]
+        assert event["data"]["title"] == "Sejarah Kerinci"
+        assert got.headers["webhook-id"] == event["id"]
+    finally:
+        receiver.stop()
+
+    path = f"/v1/webhooks/endpoints/{endpoint['id']}"
+    page = platform.get(path + "/deliveries", key=dashboard).json()
+    (delivery,) = page["items"]
+    assert delivery["status"] == "delivered" and delivery["event_id"] == event["id"]
+    attempts = platform.get(f"{path}/deliveries/{delivery['id']}/attempts", key=dashboard)
+    assert [a["status_code"] for a in attempts.json()["items"]] == [204]
+    assert platform.get(path, key=other).status_code == 403
+    assert platform.get("/v1/webhooks/endpoints", key=branch).status_code == 403
+    assert platform.get("/v1/webhooks/endpoints", key=other).json()["items"] == []
+    listed = platform.get("/v1/webhooks/endpoints").json()["items"]  # the admin's
+    assert [e["id"] for e in listed] == [endpoint["id"]]
+
+    refused = platform.post(
+        "/v1/webhooks/endpoints", key=dashboard, json={"url": "ftp://x", "event_types": ["*"]}
+    )
+    assert refused.status_code == 400 and "url" in refused.json()["details"]["fields"]
+    off = platform.post(path + "/disable", key=dashboard)
+    assert off.status_code == 200 and off.json()["enabled"] is False
+    rotated = platform.post(path + "/rotate-secret", key=dashboard).json()
+    assert rotated["secret"] != endpoint["secret"] and rotated["previous_secret_expires_at"]
+    assert platform.post(path + "/enable", key=dashboard).json()["enabled"] is True
+    assert platform.get("/v1/webhooks/endpoints/WH0000001", key=dashboard).status_code == 404
