@@ -5,6 +5,7 @@ configuration and calls `run`."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 
@@ -49,6 +50,10 @@ def run(service_cls, config: dict) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     runner.start()
+    # What the process made to start (modules, schemas, the ORM's mappers) lives as
+    # long as it does: out of the collector's way, a full collection under load walks
+    # only what requests made (measured: the p95 of a 500 KB report).
+    gc.freeze()
     logging.getLogger(__name__).info("%s started", service_cls.name)
     waiter = eventlet.spawn(runner.wait)
     stopper = eventlet.spawn(lambda: (stopping.wait(), runner.stop()))
