@@ -99,10 +99,13 @@ class OwnersEvents(EventHandler):
     sent straight to its queue (the default exchange, which any client may write to)
     is dropped, so no one but the owner can put a record in the cache."""
 
+    def setup(self) -> None:
+        super().setup()
+        self.owner = events_exchange(self.source_service).name
+
     def handle_message(self, body, message):
-        owner = events_exchange(self.source_service).name
-        if came_through(message) != owner:
-            log.warning("dropped an event that did not come through %s", owner)
+        if came_through(message) != self.owner:
+            log.warning("dropped an event that did not come through %s", self.owner)
             ack(self.queue_consumer, message)
             return
         super().handle_message(body, message)

@@ -109,16 +109,14 @@ class ConsumerProbe(SharedExtension):
 class Calls(HeaderEncoder):
     def __init__(self, worker_ctx, sender: ServiceCalls):
         self.worker_ctx = worker_ctx
-        self.sender = sender
-        self.probe = sender.probe
-        self.deadline = sender.deadline
+        self.sender = sender  # its publishers, reply listener, probe and deadline
 
     def broker_answers(self) -> bool:
-        return self.probe.broker_answers()
+        return self.sender.probe.broker_answers()
 
     def processes(self, service: str) -> int:
         """How many processes of `service` consume its queue now."""
-        return self.probe.consumers(service)
+        return self.sender.probe.consumers(service)
 
     def __call__(
         self,
@@ -130,7 +128,7 @@ class Calls(HeaderEncoder):
     ):
         """Call `service.method(*args)`; `writes=False` for a method that only reads
         (its request travels unconfirmed: services/chassis/nameko/rpc_messages.py)."""
-        deadline = deadline or self.deadline
+        deadline = deadline or self.sender.deadline
         correlation_id = str(uuid.uuid4())
         try:
             with eventlet.Timeout(deadline):
@@ -156,7 +154,7 @@ class Calls(HeaderEncoder):
         consumes its queue, or the broker cannot be reached or has not taken the
         request by the deadline."""
         try:
-            if self.probe.consumers(service) == 0:
+            if self.sender.probe.consumers(service) == 0:
                 raise _not_running(service)
             reply = RpcReply(self.sender.reply_listener.get_reply_event(correlation_id))
             self.sender.publishers[writes].publish(

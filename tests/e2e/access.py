@@ -10,7 +10,7 @@ institution), integrator, and public (no key). A role not listed for a route get
 
 ANY_KEY = ("admin", "branch", "partner", "integrator")
 EVERYONE = (*ANY_KEY, "public")
-CATALOGUERS = ("admin", "branch")  # and, in people, who acts for a person
+BRANCHES = ("admin", "branch")  # headquarters, and a branch for its own records
 HEADQUARTERS = ("admin",)
 INTEGRATORS = ("admin", "integrator")
 
@@ -33,12 +33,12 @@ ACCESS = {
     ("GET", "/v1/catalog/marcxml"): ANY_KEY,
     ("GET", "/v1/catalog/items/{barcode}"): ANY_KEY,
     ("GET", "/v1/catalog/branches"): ANY_KEY,
-    ("POST", "/v1/catalog/titles"): CATALOGUERS,
-    ("PUT", "/v1/catalog/titles/{title_id}"): CATALOGUERS,
-    ("POST", "/v1/catalog/titles/{title_id}/items"): CATALOGUERS,
-    ("PATCH", "/v1/catalog/items/{barcode}"): CATALOGUERS,
-    ("POST", "/v1/catalog/imports"): CATALOGUERS,
-    ("POST", "/v1/catalog/branches/{code}/locations"): CATALOGUERS,
+    ("POST", "/v1/catalog/titles"): BRANCHES,
+    ("PUT", "/v1/catalog/titles/{title_id}"): BRANCHES,
+    ("POST", "/v1/catalog/titles/{title_id}/items"): BRANCHES,
+    ("PATCH", "/v1/catalog/items/{barcode}"): BRANCHES,
+    ("POST", "/v1/catalog/imports"): BRANCHES,
+    ("POST", "/v1/catalog/branches/{code}/locations"): BRANCHES,
     ("POST", "/v1/catalog/titles/{title_id}/withdraw"): HEADQUARTERS,
     ("POST", "/v1/catalog/branches"): HEADQUARTERS,
     # staff development: the framework and the programmes are no one's personal data;
@@ -55,21 +55,21 @@ ACCESS = {
     ("POST", "/v1/people/programmes/{programme_id}/transitions"): HEADQUARTERS,
     ("POST", "/v1/people/staff/{staff_id}/ratings/{year}"): HEADQUARTERS,
     ("POST", "/v1/people/certificates/{code}/revoke"): HEADQUARTERS,
-    ("GET", "/v1/people/staff"): CATALOGUERS,
-    ("POST", "/v1/people/staff"): CATALOGUERS,
-    ("GET", "/v1/people/staff/{staff_id}"): CATALOGUERS,
-    ("PATCH", "/v1/people/staff/{staff_id}"): CATALOGUERS,
-    ("GET", "/v1/people/staff/{staff_id}/gaps"): CATALOGUERS,
-    ("GET", "/v1/people/staff/{staff_id}/records/{year}"): CATALOGUERS,
-    ("GET", "/v1/people/records"): CATALOGUERS,
-    ("GET", "/v1/people/records.csv"): CATALOGUERS,
-    ("GET", "/v1/people/branches/{code}/gaps"): CATALOGUERS,
-    ("GET", "/v1/people/programmes/{programme_id}/enrolments"): CATALOGUERS,
-    ("POST", "/v1/people/programmes/{programme_id}/enrolments"): CATALOGUERS,
-    ("POST", "/v1/people/programmes/{programme_id}/enrolments/{staff_id}/withdraw"): CATALOGUERS,
-    ("POST", "/v1/people/programmes/{programme_id}/attendance"): CATALOGUERS,
-    ("GET", "/v1/people/certificates/{code}"): CATALOGUERS,
-    ("GET", "/v1/people/certificates/{code}/pdf"): CATALOGUERS,
+    ("GET", "/v1/people/staff"): BRANCHES,
+    ("POST", "/v1/people/staff"): BRANCHES,
+    ("GET", "/v1/people/staff/{staff_id}"): BRANCHES,
+    ("PATCH", "/v1/people/staff/{staff_id}"): BRANCHES,
+    ("GET", "/v1/people/staff/{staff_id}/gaps"): BRANCHES,
+    ("GET", "/v1/people/staff/{staff_id}/records/{year}"): BRANCHES,
+    ("GET", "/v1/people/records"): BRANCHES,
+    ("GET", "/v1/people/records.csv"): BRANCHES,
+    ("GET", "/v1/people/branches/{code}/gaps"): BRANCHES,
+    ("GET", "/v1/people/programmes/{programme_id}/enrolments"): BRANCHES,
+    ("POST", "/v1/people/programmes/{programme_id}/enrolments"): BRANCHES,
+    ("POST", "/v1/people/programmes/{programme_id}/enrolments/{staff_id}/withdraw"): BRANCHES,
+    ("POST", "/v1/people/programmes/{programme_id}/attendance"): BRANCHES,
+    ("GET", "/v1/people/certificates/{code}"): BRANCHES,
+    ("GET", "/v1/people/certificates/{code}/pdf"): BRANCHES,
     ("GET", "/v1/people/verifications/{code}"): EVERYONE,
     ("GET", "/verify/{code}"): EVERYONE,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
