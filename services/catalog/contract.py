@@ -261,9 +261,11 @@ class ImportResult(Schema):
 
 class SuggestionApproved(Schema):
     """What the catalogue reads of feedback's suggestion_approved: a reader's
-    suggestion that the library decided to buy (feedback's contract has it whole)."""
+    suggestion that the library decided to buy (feedback's contract has it whole).
+    Programme ideas come the same way; they are the events service's."""
 
     suggestion_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(load_default="collection", metadata={"description": "or programme"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     authors = fields.List(fields.String(), load_default=list)
     isbn = fields.String(allow_none=True)

@@ -104,4 +104,5 @@ class CatalogService(ServiceBase):
     # -- what other services tell us -------------------------------------------------
     @event_handler(CONTRACT.consumed("feedback", "suggestion_approved"))
     def on_suggestion_approved(self, event: dict) -> None:
-        self.db.apply_once(event, acquisitions.order_from_suggestion, event["data"])
+        if event["data"]["kind"] == "collection":
+            self.db.apply_once(event, acquisitions.order_from_suggestion, event["data"])

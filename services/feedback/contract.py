@@ -7,17 +7,31 @@ from marshmallow import Schema, fields, validate
 
 from services.chassis.contract import Contract, Event
 
+SUGGESTION_KINDS = ("collection", "programme")
+
 
 class SuggestionApproved(Schema):
-    """A reader's suggestion of a title to buy, approved by the library: the
-    catalogue puts it on order."""
+    """A community suggestion the library approved. Of kind `collection`, a title to
+    buy: the catalogue puts it on order. Of kind `programme`, an idea for a community
+    programme: the events service drafts it at its branch (`title` is its topic)."""
 
     suggestion_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(
+        load_default="collection",
+        validate=validate.OneOf(SUGGESTION_KINDS),
+        metadata={"description": "collection or programme; absent means collection"},
+    )
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     authors = fields.List(fields.String(), required=True)
     isbn = fields.String(allow_none=True)
     branch = fields.String(allow_none=True, metadata={"description": "where it is wanted"})
     votes = fields.Integer(required=True, metadata={"description": "readers who backed it"})
+    programme_type = fields.String(
+        allow_none=True, metadata={"description": "of a programme idea: book_discussion, ..."}
+    )
+    audience = fields.String(
+        allow_none=True, metadata={"description": "of a programme idea: children, ..."}
+    )
 
 
 class EvaluationSummarized(Schema):

@@ -50,7 +50,9 @@ def test_the_caller_travels_in_context_data(catalog):
         rpc.catalog.create_title({"title": "Partners only read"})
 
 
-def test_suggestion_approved_orders_one_acquisition_however_often_it_arrives(catalog, subscriber):
+def test_a_suggested_title_is_ordered_once_however_often_it_arrives_an_idea_never(
+    catalog, subscriber
+):
     import json
 
     from services.chassis.envelope import make_envelope
@@ -64,8 +66,18 @@ def test_suggestion_approved_orders_one_acquisition_however_often_it_arrives(cat
         "S-1",
         {"suggestion_id": "S-1", "title": "Negeri 5 Menara", "authors": ["Ahmad Fuadi"]},
     )
+    idea = make_envelope(
+        "feedback",
+        "suggestion_approved",
+        "S-2",
+        {"suggestion_id": "S-2", "kind": "programme", "title": "Bedah buku", "authors": []},
+    )
     publisher = BatchPublisher(catalog["AMQP_URI"], "feedback.events")
-    publisher.publish_batch([("suggestion_approved", event["id"], json.dumps(event), None)] * 3)
+    # A programme idea first: it is the events service's, and orders nothing here.
+    publisher.publish_batch(
+        [("suggestion_approved", idea["id"], json.dumps(idea), None)]
+        + [("suggestion_approved", event["id"], json.dumps(event), None)] * 3
+    )
     publisher.close()
     (acquisition,) = bodies(subscriber.drain(ordered, expect=1))
     assert acquisition["data"]["title"] == "Negeri 5 Menara"
