@@ -9,7 +9,7 @@ TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
 # more (.ci/run). `make test-pythons` runs unit and integration on all of them.
 PYTHONS_TIERS ?= unit
 
-.PHONY: up test test-pythons lint format bench bench-catalog bench-people bench-webhooks clean down
+.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-webhooks clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -39,6 +39,14 @@ test: lint
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.pythons test --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTEST_ARGS)
+
+# schemathesis, longer than the suite's run and from a fresh seed, printing what it sent
+# and what came back: `PUSTAKA_FUZZ_EXAMPLES=500 make fuzz`, or a seed to repeat a run.
+fuzz: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	PUSTAKA_FUZZ_EXAMPLES=$${PUSTAKA_FUZZ_EXAMPLES:-200} PUSTAKA_FUZZ_SEED=$${PUSTAKA_FUZZ_SEED:-random} \
+	  $(BIN)/pytest -s -q -p no:cacheprovider --timeout 3600 --amqp-uri "$(TEST_AMQP_URI)" \
+	  tests/e2e/test_contract.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker
