@@ -52,7 +52,10 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         title="Pustaka API",
         version=version,
         openapi_version="3.0.3",
-        info={"description": "The HTTP API of Pustaka, for Perpustakaan Kota Sungai Penuh."},
+        info={
+            "description": "The HTTP API of Pustaka, for Perpustakaan Kota Sungai Penuh. "
+            "The events it publishes: [/docs/events](/docs/events)."
+        },
         plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -97,11 +100,15 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             html = {"text/html": {"schema": {"type": "string"}}}
             operation["responses"][str(doc["status"])]["content"] = html
         for code in sorted(codes & set(ERROR_TABLE.values())):
+            content = {"application/json": {"schema": "Error"}}
+            if doc["page"]:
+                # A path the router cannot read (a newline in a segment) matches no
+                # route, so its 404 is the one error shape, not the page's.
+                html = {"text/html": {"schema": {"type": "string"}}}
+                content = {**html, **content} if code == 404 else html
             operation["responses"][str(code)] = {
                 "description": STATUS_TEXT[code],
-                "content": {"text/html": {"schema": {"type": "string"}}}
-                if doc["page"]
-                else {"application/json": {"schema": "Error"}},
+                "content": content,
             }
         if route.roles is not PUBLIC:
             operation["security"] = [{"bearer": []}]
