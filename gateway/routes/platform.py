@@ -14,6 +14,7 @@ from ..edge.docs import asset_response, page_response
 from ..edge.errors import json_response
 from ..edge.http import PUBLIC, route
 from ..edge.openapi import build_spec
+from ..pages.event_catalogue import catalogue_page
 
 
 class PlatformRoutes:
@@ -82,6 +83,17 @@ class PlatformRoutes:
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):
         return page_response()
+
+    @route(
+        "GET",
+        "/docs/events",
+        roles=PUBLIC,
+        summary="The events, for people: /v1/asyncapi.json as a page.",
+        tag="platform",
+        page=True,
+    )
+    def docs_events(self, request):
+        return catalogue_page(build_asyncapi(tuple(self.config["SERVICES"].items())))
 
     @route(
         "GET",

@@ -15,6 +15,14 @@ DELIVERY_ID = PublicId("WD", 8)  # WD00000001
 # (catalog.*), or one type (catalog.title_created).
 EVENT_PATTERN = r"\A(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))\Z"
 DELIVERY_STATES = ("pending", "delivered", "failed")
+# The headers of every delivery (the Standard Webhooks specification's), as the event
+# catalogue documents them; signing.py makes them.
+WEBHOOK_HEADERS = {
+    "webhook-id": "The event's id: the same on every attempt, the key to drop a repeat.",
+    "webhook-timestamp": "When this attempt was signed, in seconds since the epoch.",
+    "webhook-signature": 'Space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.'
+    '{body}">`, one per valid secret of the endpoint (two while a rotated one lasts).',
+}
 LIMIT_DEFAULT, LIMIT_MAX = 20, 100
 
 

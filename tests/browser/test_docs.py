@@ -34,3 +34,14 @@ def test_a_pasted_key_authorises_try_it_out(page, page_requests, platform):
     expect(answer.locator(".response-col_status")).to_have_text("200")
     expect(answer.locator(".response-col_description")).to_contain_text('"SPN"')
     assert page_requests.elsewhere(platform.url) == []
+
+
+def test_the_event_catalogue_reads_as_a_page(page, page_requests, platform):
+    page.goto("/docs/events")
+    expect(page.locator("h1")).to_have_text("Pustaka events")
+    created = page.locator('h3[id="catalog.title_created"]')
+    expect(created).to_be_visible()
+    expect(page.locator("table").nth(1)).to_contain_text("title")
+    page.get_by_role("link", name="people").click()
+    expect(page.locator('h2[id="people"]')).to_be_in_viewport()
+    assert page_requests.elsewhere(platform.url) == []

@@ -23,6 +23,7 @@ ACCESS = {
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/v1/asyncapi.json"): EVERYONE,
     ("GET", "/docs"): EVERYONE,
+    ("GET", "/docs/events"): EVERYONE,
     ("GET", "/docs/assets/{name}"): EVERYONE,
     ("GET", "/oai"): EVERYONE,
     ("POST", "/oai"): EVERYONE,

@@ -5,6 +5,7 @@ the integrator sees the delivery, no other client does. The receiver listens on
 
 from standardwebhooks import Webhook
 
+from services.webhooks.contract import WEBHOOK_HEADERS
 from tests.platform import platform_fixture
 from tests.receiver import Receiver
 
@@ -33,6 +34,7 @@ def test_a_title_catalogued_through_the_gateway_reaches_the_integrators_webhook(
         assert event["type"] == "catalog.title_created" and event["subject"] == title["id"]
         assert event["data"]["title"] == "Sejarah Kerinci"
         assert got.headers["webhook-id"] == event["id"]
+        assert set(WEBHOOK_HEADERS) <= {name.lower() for name in got.headers}  # as documented
     finally:
         receiver.stop()
 
