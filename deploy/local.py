@@ -26,9 +26,12 @@ def var_dir() -> Path:
     return path
 
 
-def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
+def supervisor_conf(
+    var: Path, programs: dict[str, tuple[str, int]], environments: dict[str, dict] | None = None
+) -> str:
     """supervisord's configuration: its pidfile and control socket in var/run, and one
-    program per entry of `programs` (name -> (command, replica count))."""
+    program per entry of `programs` (name -> (command, replica count)), with the
+    variables of its entry in `environments` set."""
     lines = [
         "[supervisord]",
         "nodaemon=true",
@@ -51,6 +54,7 @@ def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
             f"[program:{name}]",
             f"command={command}",
             f"numprocs={count}",
+            *_environment((environments or {}).get(name)),
             "process_name=%(program_name)s-%(process_num)d",
             "autostart=true",
             "autorestart=true",
@@ -65,6 +69,14 @@ def supervisor_conf(var: Path, programs: dict[str, tuple[str, int]]) -> str:
             "redirect_stderr=true",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _environment(variables: dict | None) -> list[str]:
+    if not variables:
+        return []
+    # supervisord expands %(name)s in its values: a literal % is written %%.
+    pairs = (f'{k}="{str(v).replace("%", "%%")}"' for k, v in variables.items())
+    return ["environment=" + ",".join(pairs)]
 
 
 def running_pid(var: Path) -> int | None:
@@ -106,8 +118,13 @@ def listening(address: str) -> bool:
     return True
 
 
-def supervise(var: Path, programs: dict[str, tuple[str, int]]) -> None:
+def supervise(
+    var: Path, programs: dict[str, tuple[str, int]], environments: dict[str, dict] | None = None
+) -> None:
     """Hand this process over to supervisord running `programs`; Ctrl-C stops all."""
-    (var / "supervisord.conf").write_text(supervisor_conf(var, programs))
+    conf = var / "supervisord.conf"
+    conf.touch(mode=0o600)  # it may hold the parts' broker passwords
+    conf.chmod(0o600)
+    conf.write_text(supervisor_conf(var, programs, environments))
     supervisord = Path(sys.executable).with_name("supervisord")
     os.execv(str(supervisord), [str(supervisord), "-c", str(var / "supervisord.conf")])

@@ -13,6 +13,7 @@ pustaka events tail [SERVICE] [TYPE] [--count N]
                                   the live stream of events, one line each
 pustaka integrators create|list|remove NAME
                                   integrators' own broker users (pustaka/integrators.py)
+pustaka broker-users              each part's own broker user (pustaka/broker_users.py)
 and each part's own: pustaka keys ... (gateway/cli.py), pustaka catalog ... (catalog/cli.py)
 """
 
@@ -27,7 +28,7 @@ import time
 
 from services.chassis.errors import DomainError
 
-from . import integrators, platform
+from . import broker_users, integrators, platform
 
 
 def cmd_migrate(args, config) -> None:
@@ -140,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
     et.add_argument("--count", type=int, help="stop after this many events")
     et.set_defaults(run=cmd_events)
     integrators.add_commands(sub)
+    broker_users.add_commands(sub)
     for part in platform.parts():  # each part's own commands, where it has some
         if part.cli:
             importlib.import_module(part.cli).add_commands(sub)

@@ -1,7 +1,8 @@
 """`make up` (`pustaka up`): the whole platform on this machine.
 
 Checks for (or starts) RabbitMQ, migrates every part's database, loads the demo
-data on first run, declares every queue, makes a demo admin key, then hands over to
+data on first run, declares every queue, gives each part a broker user of its own
+(pustaka/broker_users.py), makes a demo admin key, then hands over to
 supervisord (deploy/local.py), which runs each part as processes of its own (N
 replicas each: CATALOG_REPLICAS=2), restarts any that dies, and on Ctrl-C stops
 them all. `make down` (`pustaka down`) stops it from another terminal.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from deploy.local import listening, running_pid, supervise, var_dir
 
-from . import platform
+from . import broker_users, platform
 
 
 def demo_admin_key(config: dict, var: Path) -> str:
@@ -34,11 +35,13 @@ def demo_admin_key(config: dict, var: Path) -> str:
     return key
 
 
-def prepare(config: dict) -> Path:
-    """Everything before the processes start; returns the runner's var directory."""
+def prepare(config: dict) -> tuple[Path, dict[str, dict]]:
+    """Everything before the processes start: returns the runner's var directory and
+    each part's environment (its own broker user, unless BROKER_PART_USERS is off)."""
     from deploy.broker import ensure
 
-    if not ensure(config["AMQP_URI"]):
+    own_users = config["BROKER_PART_USERS"]
+    if not ensure(config["AMQP_URI"], management=own_users):
         sys.exit(1)
     for name, _ in platform.migrate(config):
         print(f"[up] migrated {name}", flush=True)
@@ -47,7 +50,14 @@ def prepare(config: dict) -> Path:
             print(f"[up] loaded the {name} demo data: {added} records", flush=True)
     platform.declare(config)
     print("[up] declared exchanges and queues", flush=True)
-    return var_dir()
+    var = var_dir()
+    if not own_users:
+        print("[up] BROKER_PART_USERS is off: every part connects as AMQP_URI's user")
+        return var, {}
+    passwords = broker_users.local_passwords(var)
+    broker_users.make_part_users(config, passwords)
+    print("[up] made each part's own broker user", flush=True)
+    return var, {p: {broker_users.password_variable(p): pw} for p, pw in passwords.items()}
 
 
 def up(config: dict | None = None) -> None:
@@ -58,7 +68,7 @@ def up(config: dict | None = None) -> None:
         sys.exit(f"[up] the platform already runs (pid {pid}); `make down` stops it")
     if listening(address):
         sys.exit(f"[up] something else listens on {address}; set WEB_SERVER_ADDRESS=host:port")
-    var = prepare(config)
+    var, environments = prepare(config)
     key = demo_admin_key(config, var)
     print(
         f"[up] gateway: http://{address}  (docs: http://{address}/docs)\n"
@@ -67,4 +77,4 @@ def up(config: dict | None = None) -> None:
         f"[up] Ctrl-C stops everything; supervisorctl -c {var / 'supervisord.conf'} status",
         flush=True,
     )
-    supervise(var, platform.programs())
+    supervise(var, platform.programs(), environments)

@@ -10,13 +10,16 @@ import sys  # noqa: E402
 
 from services.chassis.nameko.run import run  # noqa: E402
 
+from .broker_users import own_uri  # noqa: E402
 from .platform import load_config, part  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
     if len(argv) != 1:
         sys.exit("usage: python -m pustaka.run PART")
-    run(part(argv[0]).service_class(), load_config())
+    chosen, config = part(argv[0]), load_config()
+    config["AMQP_URI"] = own_uri(config, chosen.name)
+    run(chosen.service_class(), config)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ databases it runs on: the e2e tier on SQLite and on PostgreSQL, the browser tier
 SQLite alone (its tests are about pages, not storage, and stay fast).
 """
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 import requests
 
 from pustaka import platform as composition
+from pustaka.broker_users import Broker, part_user
 from tests.support import pustaka, running_platform, wait_http, wait_services
 
 BIN = Path(sys.executable).parent
@@ -84,6 +86,14 @@ class Platform:
         wait_services(self.url, timeout=timeout)
 
 
+def forget_part_users(amqp_uri: str) -> None:
+    """The broker users the runner made for each part on this test's vhost."""
+    admin = Broker(amqp_uri, composition.load_config()["BROKER_MANAGEMENT_PORT"])
+    for part in composition.parts():
+        with contextlib.suppress(Exception):  # a run that stopped before making them
+            admin.delete_user(part_user(part.name, amqp_uri))
+
+
 def platform_fixture(databases=("sqlite", "postgresql"), env: dict | None = None):
     """A module-scoped fixture `platform`: the whole platform, started by the same
     runner as `make up`, on its own vhost, port and data directory, once for each of
@@ -108,10 +118,12 @@ def platform_fixture(databases=("sqlite", "postgresql"), env: dict | None = None
             for part in composition.parts():
                 name = f"{part.name.upper()}__DATABASE_URL"
                 extra[name] = request.getfixturevalue("make_postgres_db")()
+        uri = f"amqp://{amqp.netloc}/{vhost}"
         try:
-            with running_platform(var, f"amqp://{amqp.netloc}/{vhost}", extra) as (url, run_env):
+            with running_platform(var, uri, extra) as (url, run_env):
                 yield Platform(url, run_env, var)
         finally:
             rabbit_manager.delete_vhost(vhost)
+            forget_part_users(uri)
 
     return platform

@@ -11,7 +11,9 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
+import amqp
 import requests
 from kombu import Connection, Queue
 from pyroaring import BitMap
@@ -189,3 +191,27 @@ def wait_http(url: str, proc=None, log: Path | None = None, timeout: float = 60.
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} did not answer 200 within {timeout:g}s")
+
+
+def broker_as(amqp_uri: str, user: str, password: str) -> amqp.Connection:
+    """A plain AMQP connection as `user`, to the host and vhost of `amqp_uri`."""
+    admin = urlparse(amqp_uri)
+    conn = amqp.Connection(
+        f"{admin.hostname}:{admin.port or 5672}",
+        userid=user,
+        password=password,
+        virtual_host=admin.path[1:] or "/",
+    )
+    conn.connect()
+    return conn
+
+
+def refused(conn: amqp.Connection, act) -> bool:
+    """Whether the broker refuses `act(channel)` (it closes the channel saying so)."""
+    channel = conn.channel()
+    try:
+        act(channel)
+        channel.basic_qos(0, 1, False)  # a round trip: a refused publish shows here
+    except amqp.exceptions.AccessRefused:
+        return True
+    return False

@@ -25,6 +25,7 @@ from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
 from services.chassis.context import KEY as CALLER_KEY
+from services.chassis.context import PUBLIC as PUBLIC_CALLER
 from services.chassis.context import REQUEST_ID_KEY
 from services.chassis.contract import Method
 from services.chassis.errors import DomainError, NotFound
@@ -229,14 +230,13 @@ class Route(HttpRequestHandler):
     def handle_request(self, request):
         request.shallow = False
         try:
-            context_data = {}
-            client = "public"
             if self.roles is PUBLIC:
                 self.keys.public.take(request.remote_addr or "")
+                caller = PUBLIC_CALLER
             else:
                 caller = self.keys.authenticate(request, self.roles)
-                context_data[CALLER_KEY] = caller.as_context()
-                client = caller.client_id
+            context_data = {CALLER_KEY: caller.as_context()}
+            client = caller.client_id
             context_data[REQUEST_ID_KEY] = request_id(request, client)
             args, kwargs = self.get_entrypoint_parameters(request)
             done = Event()

@@ -28,7 +28,8 @@ class Caller:
     def from_context(cls, context_data: dict) -> Caller:
         raw = context_data.get(KEY)
         if not raw:
-            # Calls from inside the platform (another service, a CLI) carry no caller.
+            # An event handler or a timer acts as its service. An RPC call without a
+            # caller never gets here: its entrypoint refuses it (ServiceRpc).
             return SYSTEM
         return cls(
             client_id=raw.get("client_id", UNNAMED),
@@ -58,6 +59,8 @@ class Caller:
 
 
 SYSTEM = Caller(client_id="system", role="service")
+# Who calls through the gateway's public routes (no key): a role no check admits.
+PUBLIC = Caller(client_id="public", role="public")
 UNNAMED = "unnamed"  # the client of an event: events name no key (see on_the_wire)
 
 

@@ -10,6 +10,7 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform as composition
+from services.chassis.context import SYSTEM
 from tests.platform import platform_fixture
 from tests.support import Subscriber
 
@@ -37,7 +38,7 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     try:
         queue = subscriber.bind("example", "note_added")
         config = {**composition.load_config(), "AMQP_URI": uri}
-        context = {"request_id": "test:note-1"}
+        context = {"request_id": "test:note-1", "caller": SYSTEM.as_context()}
         with ClusterRpcProxy(config, context_data=context, timeout=10) as rpc:
             note = rpc.example.add_note({"text": "Rapat pustakawan"})
             assert rpc.example.get_note(note["id"]) == note

@@ -10,6 +10,7 @@ import pytest
 import requests
 from kombu import Connection
 
+from pustaka.broker_users import Broker, as_user, part_user
 from services.chassis.envelope import make_envelope
 from tests.support import wait_for
 
@@ -43,6 +44,10 @@ def test_health_ready_and_the_api_documents(platform):
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
     assert "webhooks.events/endpoint_disabled" in events["channels"]
+    assert set(events["servers"]) == {"broker", "webhooks"}
+    readable = platform.get("/docs/events", key="")
+    assert readable.status_code == 200 and readable.headers["Content-Type"].startswith("text/html")
+    assert 'id="catalog.title_created"' in readable.text and "webhook-signature" in readable.text
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
     assert "default-src 'none'" in docs.headers["Content-Security-Policy"]
@@ -250,3 +255,43 @@ def test_the_gateway_serves_no_event_sent_straight_to_its_queue(platform):
             )
     time.sleep(0.5)
     assert platform.get(f"/v1/catalog/titles/{title['id']}").json()["title"] == "Asli"
+
+
+def test_each_part_is_on_the_broker_as_itself_and_may_publish_only_its_own_events(platform):
+    passwords = json.loads((platform.var / "broker-passwords.json").read_text())
+    vhost = urlparse(platform.env["AMQP_URI"]).path[1:]
+    admin = Broker(platform.env["AMQP_URI"], 15672)
+    parts = {f"pustaka-{part}@{vhost}" for part in ("catalog", "people", "webhooks", "gateway")}
+
+    def connected() -> set:
+        return {c["user"] for c in admin.connections() if c["vhost"] == vhost}
+
+    # (A test above stopped and started the catalogue: it may still be reconnecting.)
+    assert wait_for(lambda: parts <= connected(), timeout=30, interval=0.5), connected()
+    assert connected() <= parts | {urlparse(platform.env["AMQP_URI"]).username}
+
+    def refused(part, exchange, routing_key) -> bool:
+        uri = as_user(
+            platform.env["AMQP_URI"], part_user(part, platform.env["AMQP_URI"]), passwords[part]
+        )
+        connection = pika.BlockingConnection(pika.URLParameters(uri))
+        try:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            body = json.dumps(make_envelope(part, "title_updated", "T000001", {"title": "x"}))
+            channel.basic_publish(exchange, routing_key, body)
+            return False
+        except (pika.exceptions.ChannelClosedByBroker, pika.exceptions.AMQPChannelError) as exc:
+            return "ACCESS_REFUSED" in str(exc)
+        finally:
+            if connection.is_open:
+                connection.close()
+
+    # A forged catalogue event, from any other part, is refused by the broker...
+    assert refused("gateway", "catalog.events", "title_updated")
+    assert refused("webhooks", "catalog.events", "title_updated")
+    assert refused("people", "catalog.events", "title_updated")
+    # ...as is a message sent straight to a queue, by the default exchange.
+    assert refused("catalog", "", "rpc-people")
+    # The owner may publish its own (a test's event, which no one handles).
+    assert not refused("catalog", "catalog.events", "test_only")

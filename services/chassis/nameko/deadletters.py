@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from kombu import Connection, Queue
 
-from .queues import replays_exchange
+from .queues import dead_letters_exchange, replays_exchange
 
 
 def dead_letter_queue(service: str) -> Queue:
-    return Queue(f"{service}.dead-letters", durable=True, auto_delete=False)
+    name = f"{service}.dead-letters"
+    return Queue(
+        name, dead_letters_exchange(service), routing_key=name, durable=True, auto_delete=False
+    )
 
 
 @dataclass
@@ -58,8 +61,8 @@ def park(amqp_uri: str, service: str, message, original_queue: str, attempts: in
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
         conn.Producer().publish(
             message.body,
-            routing_key=queue.name,
-            exchange="",
+            routing_key=queue.routing_key,
+            exchange=queue.exchange,
             declare=[queue],
             headers=headers,
             content_type=message.content_type,

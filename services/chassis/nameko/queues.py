@@ -9,6 +9,8 @@ the broker's default exchange, which any client may write to.
 
 from __future__ import annotations
 
+import re
+
 from kombu import Exchange, Queue, binding
 
 # An integrator's broker user is `integrator.<its name>` and names its queues
@@ -24,6 +26,12 @@ def integrator_queues(name: str) -> str:
 def events_exchange(service: str) -> Exchange:
     # As nameko's own get_event_exchange declares it, so the two never disagree.
     return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=2)
+
+
+def dead_letters_exchange(service: str) -> Exchange:
+    """Where a service parks a message that keeps failing (deadletters.py): its own
+    exchange, so that it needs no right to the default one, which reaches every queue."""
+    return Exchange(f"{service}.dead-letters", type="direct", durable=True, delivery_mode=2)
 
 
 def replays_exchange(service: str) -> Exchange:
@@ -59,3 +67,35 @@ def every_event_queue(sources: list[str], service: str, method: str) -> Queue:
 def came_through(message) -> str:
     """The exchange a delivered message came through ("" for the default one)."""
     return message.delivery_info.get("exchange") or ""
+
+
+def _events(services: list[str]) -> str:
+    return "|".join(re.escape(f"{s}.events") for s in services)
+
+
+def integrator_permissions(name: str, services: list[str]) -> dict[str, str]:
+    """An integrator's broker user (pustaka/integrators.py): it declares, binds and
+    reads only its own queues, and reads (binds to) the services' events."""
+    own = re.escape(integrator_queues(name)) + ".+"
+    return {"configure": f"^{own}$", "write": f"^{own}$", "read": f"^({own}|{_events(services)})$"}
+
+
+def part_permissions(part: str) -> dict[str, str]:
+    """What a part's own broker user may do: RabbitMQ's configure (declare), write
+    (publish; bind, on the queue) and read (consume; bind, on the exchange) expressions
+    over resource names in its virtual host.
+
+    It publishes only to its own events, its own dead letters (an exchange and a queue
+    of one name) and the RPC exchange (which carries requests and replies alike); it
+    declares, binds and reads only queues of its own; it reads any `<source>.events`
+    (handlers and the gateway's caches bind to them, declaring them as they bind, hence
+    configure on them too: the declaration of an exchange that exists changes nothing).
+    """
+    p = re.escape(part)
+    own_queues = rf"rpc-{p}|evt-.+--{p}\..+|rpc\.reply-{p}-.+|{p}\.dead-letters"
+    events = r"[a-z][a-z0-9_]*\.events"
+    return {
+        "configure": rf"^({own_queues}|nameko-rpc|{events}|{p}\.replays)$",
+        "write": rf"^({own_queues}|nameko-rpc|{p}\.events)$",
+        "read": rf"^({own_queues}|nameko-rpc|{events}|{p}\.replays)$",
+    }

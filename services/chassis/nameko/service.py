@@ -19,8 +19,9 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc, get_rpc_exchange
 from sqlalchemy import text
 
+from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import Caller
-from services.chassis.errors import DomainError
+from services.chassis.errors import DomainError, Forbidden
 
 from .errors import registered
 from .relay import OutboxRelay
@@ -30,11 +31,19 @@ log = logging.getLogger(__name__)
 
 
 class ServiceRpc(Rpc):
-    """nameko's rpc entrypoint, with three changes. A domain error leaves as a class
-    the caller knows (see errors.py). The reply travels as rpc_messages.py says
-    (transient, unconfirmed). A reply that cannot be published (the broker went
-    away) fails that call, not the process: nameko would kill the container. The
-    request, never acknowledged, is delivered again once the broker is back."""
+    """nameko's rpc entrypoint, with four changes. A call without a caller is
+    refused. A domain error leaves as a class the caller knows (see errors.py). The
+    reply travels as rpc_messages.py says (transient, unconfirmed). A reply that
+    cannot be published (the broker went away) fails that call, not the process:
+    nameko would kill the container. The request, never acknowledged, is delivered
+    again once the broker is back."""
+
+    def handle_message(self, body, message):
+        # A call names who makes it, or it is refused: taken as the platform's own, it
+        # would give anyone who can publish a request the rights of the system.
+        if not self.unpack_message_headers(message).get(CALLER_KEY):
+            raise Forbidden("This call names no caller: every call must say who makes it.")
+        super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         if exc_info is not None and (known := registered(exc_info[1])) is not exc_info[1]:

@@ -5,7 +5,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.catalog.service import CatalogService
-from services.chassis.context import Caller
+from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
@@ -48,6 +48,17 @@ def test_domain_errors_keep_their_type_and_details_across_rpc(catalog):
 def test_the_caller_travels_in_context_data(catalog):
     with rpc_as(catalog, PARTNER) as rpc, pytest.raises(Forbidden):
         rpc.catalog.create_title({"title": "Partners only read"})
+
+
+def test_a_call_that_names_no_caller_is_refused_not_taken_as_the_system(catalog):
+    with ClusterRpcProxy(catalog, timeout=10) as rpc:
+        with pytest.raises(Forbidden) as refused:
+            rpc.catalog.create_title({"title": "Made by nobody"})
+        assert "names no caller" in refused.value.message
+        with pytest.raises(Forbidden):
+            rpc.catalog.search_titles({"q": "nobody"})
+    with rpc_as(catalog, SYSTEM) as rpc:
+        assert rpc.catalog.search_titles({"q": "Made by nobody"})["total"] == 0
 
 
 def test_a_suggested_title_is_ordered_once_however_often_it_arrives_an_idea_never(

@@ -6,14 +6,13 @@ import os
 import re
 import time
 import uuid
-from urllib.parse import urlparse
 
 import amqp
 import pytest
 from kombu import Connection
 
 from services.chassis.nameko.queues import events_exchange
-from tests.support import pustaka
+from tests.support import broker_as, pustaka, refused
 
 
 @pytest.fixture
@@ -25,29 +24,6 @@ def create(env, name: str) -> str:
     done = pustaka(env, "integrators", "create", name)
     assert done.returncode == 0, done.stderr
     return re.search(r"\(password shown once\): (\S+)", done.stdout).group(1)
-
-
-def as_user(env, user: str, password: str) -> amqp.Connection:
-    admin = urlparse(env["AMQP_URI"])
-    conn = amqp.Connection(
-        f"{admin.hostname}:{admin.port or 5672}",
-        userid=user,
-        password=password,
-        virtual_host=admin.path[1:] or "/",
-    )
-    conn.connect()
-    return conn
-
-
-def refused(conn: amqp.Connection, act) -> bool:
-    """Whether the broker refuses `act(channel)` (it closes the channel saying so)."""
-    channel = conn.channel()
-    try:
-        act(channel)
-        channel.basic_qos(0, 1, False)  # a round trip: a refused publish shows here
-    except amqp.exceptions.AccessRefused:
-        return True
-    return False
 
 
 def test_an_integrator_reads_events_and_nothing_else(broker_env):
@@ -63,7 +39,7 @@ def test_an_integrator_reads_events_and_nothing_else(broker_env):
         listed = pustaka(broker_env, "integrators", "list").stdout.split()
         assert {f"integrator.{name}", f"integrator.{other}"} <= set(listed)
 
-        mine = as_user(broker_env, f"integrator.{name}", password)
+        mine = broker_as(broker_env["AMQP_URI"], f"integrator.{name}", password)
         channel = mine.channel()
         queue = f"integrator.{name}.titles"
         channel.queue_declare(queue, durable=True, auto_delete=False)
@@ -83,7 +59,7 @@ def test_an_integrator_reads_events_and_nothing_else(broker_env):
         forged = amqp.Message(json.dumps({"type": "catalog.title_updated"}))
         assert refused(mine, lambda ch: ch.basic_publish(forged, "catalog.events", "title_updated"))
         assert refused(mine, lambda ch: ch.basic_get("rpc-catalog"))
-        theirs = as_user(broker_env, f"integrator.{other}", other_password)
+        theirs = broker_as(broker_env["AMQP_URI"], f"integrator.{other}", other_password)
         theirs.channel().queue_declare(
             f"integrator.{other}.titles", durable=True, auto_delete=False
         )

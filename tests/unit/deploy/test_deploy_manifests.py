@@ -233,8 +233,8 @@ def test_migrations_run_once_in_a_job_and_services_wait_for_them():
     job = named("Job", "pustaka-migrate", BASE)
     assert job["spec"]["parallelism"] == job["spec"]["completions"] == 1
     steps = [c["command"] for c in containers(job)]
-    # Declare first: a schema at head then means the queues exist too.
-    assert steps == [["pustaka", "declare"], ["pustaka", "migrate"]]
+    # Users and queues first: a schema at head then means they exist too.
+    assert steps == [["pustaka", "broker-users"], ["pustaka", "declare"], ["pustaka", "migrate"]]
     # the image's own pustaka, on PATH (pip installs the console script)
     for where, argv in commands():
         if not where.startswith(("Job/", "compose/migrate")):
@@ -250,7 +250,9 @@ def test_migrations_run_once_in_a_job_and_services_wait_for_them():
 def test_compose_services_start_after_migrate():
     services = compose()["services"]
     migrate = services["migrate"]
-    assert re.fullmatch(r"pustaka migrate && pustaka declare", migrate["command"][-1])
+    assert re.fullmatch(
+        r"pustaka broker-users && pustaka migrate && pustaka declare", migrate["command"][-1]
+    )
     for dependency in ("rabbitmq", "postgres"):
         assert migrate["depends_on"][dependency]["condition"] == "service_healthy"
         assert services[dependency]["healthcheck"]["test"]
@@ -274,7 +276,42 @@ def test_every_part_has_a_database_of_its_own():
             assert url.scheme.startswith("postgresql") and url.path == f"/{part}"
         assert f"CREATE DATABASE {part} OWNER {part};" in init_sql
         assert part in parts
-    assert "CHANGE-ME" in secret["AMQP_URI"], "the Secret template must look like one"
+    broker = named("Secret", "pustaka-broker", BASE)["stringData"]
+    assert "CHANGE-ME" in broker["AMQP_URI"], "the Secret template must look like one"
+
+
+def own_passwords(environment: dict) -> set[str]:
+    return {k.split("__")[0].lower() for k in environment if k.endswith("__BROKER_PASSWORD")}
+
+
+def test_each_part_reaches_the_broker_as_itself_and_only_the_migration_as_administrator():
+    # The parts' shared settings name no broker user...
+    for shared in (
+        named("Secret", "pustaka-secrets", BASE)["stringData"],
+        compose()["services"]["catalog"]["environment"],
+    ):
+        assert not urlparse(shared["AMQP_URI"]).username
+    # ...each part's pods get their own password and no other...
+    for workload in workloads(BASE):
+        if workload["kind"] == "Deployment":
+            name = workload["metadata"]["name"]
+            (main,) = pod(workload)["containers"]
+            env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main.get("env", [])}
+            assert own_passwords(env) == {name}, name
+            assert all(ref["name"] == "pustaka-broker" for ref in env.values())
+            sources = [s["secretRef"]["name"] for s in main["envFrom"] if "secretRef" in s]
+            assert "pustaka-broker" not in sources, f"{name} would read every password"
+    for name, service in compose()["services"].items():
+        if name in PARTS:
+            assert own_passwords(service["environment"]) == {name}, name
+    # ...and the migration, which makes their users, has every password and the admin's URI.
+    broker = named("Secret", "pustaka-broker", BASE)["stringData"]
+    assert own_passwords(broker) == PARTS and urlparse(broker["AMQP_URI"]).username
+    job = named("Job", "pustaka-migrate", BASE)
+    for container in containers(job):
+        assert container["envFrom"][-1] == {"secretRef": {"name": "pustaka-broker"}}
+    migrate = compose()["services"]["migrate"]["environment"]
+    assert own_passwords(migrate) == PARTS and urlparse(migrate["AMQP_URI"]).username
 
 
 def test_amqp_uri_names_the_vhost_made_with_quorum_queues():
