@@ -9,11 +9,12 @@ import amqp
 import pytest
 from kombu import Connection
 
+from pustaka import platform
 from pustaka.broker_users import Broker, part_user
 from services.chassis.nameko.queues import events_exchange
 from tests.support import broker_as, pustaka, refused
 
-PARTS = ("catalog", "people", "webhooks", "gateway")
+PARTS = [p.name for p in platform.parts()]
 
 
 @pytest.fixture
