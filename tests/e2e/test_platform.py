@@ -25,6 +25,7 @@ def test_health_ready_and_the_api_documents(platform):
     expected = {
         "catalog": {"state": "ok", "processes": 2},
         "people": {"state": "ok", "processes": 1},
+        "events": {"state": "ok", "processes": 1},
         "webhooks": {"state": "ok", "processes": 1},
     }
     assert wait_for(lambda: status() == expected), status()
@@ -43,6 +44,7 @@ def test_health_ready_and_the_api_documents(platform):
     events = platform.get("/v1/asyncapi.json", key="").json()
     assert "catalog.events/title_created" in events["channels"]
     assert "webhooks.events/endpoint_disabled" in events["channels"]
+    assert "events.events/event_completed" in events["channels"]
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
     assert "default-src 'none'" in docs.headers["Content-Security-Policy"]
