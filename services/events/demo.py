@@ -48,21 +48,21 @@ PROGRAMMES = [
     ("book_discussion", "Diskusi Buku: Laskar Pelangi", "teens", "SPN", "Aula Utama", 40,
      -42, 14, 120, "FREQ=WEEKLY;INTERVAL=2;COUNT=6", "S000003", [(1, 15)]),
     ("storytime", "Dongeng Sabtu Pagi", "children", "KMN", "Ruang Baca Anak", 25,
-     -35, 9, 60, "FREQ=WEEKLY;BYDAY=SA;COUNT=10", "Kak Dewi (Pendongeng Kerinci)", [(2, 10)]),
+     -35, 9, 60, "FREQ=WEEKLY;BYDAY=SA;COUNT=8", "Kak Dewi (Pendongeng Kerinci)", [(2, 10)]),
     ("information_literacy", "Literasi Informasi: Mengenali Hoaks di Media Sosial", "adults",
      "SPN", "Laboratorium Komputer", 30, -20, 9, 180, None, "S000001", [(0, 10), (5, 5)]),
-    ("creative_class", "Kelas Menulis Cerpen Remaja", "teens", "PDT", "Ruang Diskusi", 20,
+    ("creative_class", "Kelas Menulis Cerpen Remaja", "teens", "PDT", "Ruang Diskusi", 8,
      -14, 15, 90, "FREQ=WEEKLY;BYDAY=WE;COUNT=4", "Komunitas Literasi Kerinci Membaca",
-     [(3, 8)]),
+     [(3, 3)]),
     ("seminar", "Seminar Literasi Digital untuk Guru", "adults", "SPN", "Aula Utama", 100,
      12, 8, 240, None, "Dr. Ahmad Fauzi, M.Pd. (IAIN Kerinci)", [(0, 30), (5, 20)]),
     ("book_discussion", "Bedah Buku Sejarah Alam Kerinci", "seniors", "HRW", "Ruang Baca", 25,
      -7, 10, 120, "FREQ=MONTHLY;COUNT=3", "Forum Taman Bacaan Masyarakat Kerinci", [(4, 5)]),
     ("creative_class", "Kelas Kerajinan Anyaman Bambu", "all_ages", "PSB", "Halaman Belakang",
-     15, 5, 14, 120, "FREQ=WEEKLY;BYDAY=SU;COUNT=3", "Ibu Nurhayati (Pengrajin Siulak)",
-     [(6, 5)]),
+     8, 5, 14, 120, "FREQ=WEEKLY;BYDAY=SU;COUNT=3", "Ibu Nurhayati (Pengrajin Siulak)",
+     [(6, 3)]),
     ("exhibition", "Pameran Naskah Incung Kerinci", "all_ages", "SPN", "Selasar Pameran", 200,
-     20, 9, 480, "FREQ=DAILY;COUNT=5", "S000001", []),
+     20, 9, 480, "FREQ=DAILY;COUNT=3", "S000001", []),
     ("information_literacy", "Mengenal Katalog Daring dan e-Resources", "teens", "KMN",
      "Ruang Baca", 20, 9, 13, 120, None, "S000003", [(1, 10)]),
 ]  # fmt: skip
@@ -136,7 +136,7 @@ def _programme(session, row, partner_ids, chance, today) -> None:
     ).all()
     for occurrence in occurrences:
         held = occurrence.starts_at < now
-        wanted = int(min(capacity, 20) * chance.uniform(0.5, 1.15))  # a light first run
+        wanted = int(min(capacity, 10) * chance.uniform(0.6, 1.2))  # a light first run
         for n in range(wanted):
             name = f"{chance.choice(NAMES)} {n + 1}"
             data = {
