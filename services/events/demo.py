@@ -17,6 +17,7 @@ from . import checkin, partners, programmes, readmodels
 from .contract import PARTNER_ID
 from .models import Branch, Occurrence, Registration
 from .registrations import _register_one
+from .times import epoch_of
 
 BRANCHES = [
     ("SPN", "Perpustakaan Kota Sungai Penuh (Pusat)"),
@@ -130,7 +131,7 @@ def _programme(session, row, partner_ids, chance, today) -> None:
     pid = programmes.create_programme(session, payload, SYSTEM)["id"]
     programmes.transition(session, pid, {"to": "published"}, SYSTEM)
     programme = programmes.find_programme(session, pid)
-    now = dt.datetime.now().timestamp()
+    now = epoch_of(dt.datetime.combine(today, dt.time(12)))
     occurrences = session.scalars(
         select(Occurrence).where(Occurrence.programme_seq == programme.seq)
     ).all()
