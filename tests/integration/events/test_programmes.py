@@ -234,3 +234,26 @@ def test_a_programme_idea_becomes_one_draft_carrying_its_suggestion(events_db):
     (event,) = emitted(events_db, "programme_published")
     assert event["data"]["suggestion_id"] == "SUG000007"
     assert read(events_db, programmes.list_programmes, {"status": "draft"}, SPN)["items"] == []
+
+
+def test_registration_keeps_to_its_window_and_a_draft_to_its_branch(events_db):
+    opens = dt.datetime.now() + dt.timedelta(days=1)
+    programme = published(events_db, registration_opens=opens.replace(microsecond=0).isoformat())
+    occurrence = programme["occurrences"][0]["id"]
+    with pytest.raises(Conflict) as err:
+        run(events_db, registrations.register, occurrence, person(1), SYSTEM)
+    assert "registration_opens" in err.value.details
+    draft = run(events_db, programmes.create_programme, programme_payload(), KMN)
+    with pytest.raises(Forbidden):
+        read(events_db, programmes.get_programme, draft["id"], SPN)
+    with pytest.raises(NotFound):
+        read(events_db, programmes.public_programme, draft["id"])
+    with pytest.raises(Conflict):  # a draft's occurrence takes no one yet
+        run(events_db, registrations.register, draft["occurrences"][0]["id"], person(2), SYSTEM)
+    with pytest.raises(ValidationFailed):
+        run(
+            events_db,
+            programmes.create_programme,
+            programme_payload(capacity=2, cohosts=[(new_partner(events_db), 3)]),
+            KMN,
+        )
