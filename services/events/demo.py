@@ -137,7 +137,7 @@ def _programme(session, row, partner_ids, chance, today) -> None:
     ).all()
     for occurrence in occurrences:
         held = occurrence.starts_at < now
-        wanted = int(min(capacity, 10) * chance.uniform(0.6, 1.2))  # a light first run
+        wanted = int(min(capacity, 8) * chance.uniform(0.6, 1.25))  # a light first run
         for n in range(wanted):
             name = f"{chance.choice(NAMES)} {n + 1}"
             data = {
