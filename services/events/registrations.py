@@ -66,10 +66,11 @@ def seat_for(
     occurrence: Occurrence,
     partner_seq: int | None,
     now: float,
+    quotas: dict[int, int] | None = None,
 ) -> tuple[str, int | None]:
     """(status, pool) a newcomer gets now: confirmed in a partner's kept seats or
-    the general pool, else waitlisted."""
-    quotas = cohosts(session, programme)
+    the general pool, else waitlisted. `quotas`: the programme's kept seats, if known."""
+    quotas = cohosts(session, programme) if quotas is None else quotas
     used = dict(
         session.execute(
             select(Registration.pool_partner_seq, func.count())
@@ -175,6 +176,7 @@ def _register_one(
     partner_seq: int | None,
     now: float,
     reminder_hours: float,
+    quotas: dict[int, int] | None = None,
 ) -> Registration | None:
     """One registration, or None if this person is registered already."""
     key = person_key(data["name"], data["contact"])
@@ -188,7 +190,7 @@ def _register_one(
     if existing is not None:  # registering again after cancelling: at the back of the line
         session.delete(existing)
         session.flush()
-    status, pool = seat_for(session, programme, occurrence, partner_seq, now)
+    status, pool = seat_for(session, programme, occurrence, partner_seq, now, quotas)
     registration = Registration(
         occurrence_seq=occurrence.seq,
         person_key=key,
@@ -228,10 +230,11 @@ def register(
     come (scope "series"). The same person twice is a 409."""
     data = load(registration_input, payload)
     partner_seq = _partner_of(caller)
-    occurrence = find_occurrence(session, occurrence_id)
+    series = data["scope"] == "series"
+    occurrence = find_occurrence(session, occurrence_id, for_update=not series)
     programme = session.get(Programme, occurrence.programme_seq)
     now = time.time()
-    if data["scope"] == "series":
+    if series:
         targets = list(
             session.scalars(
                 select(Occurrence)
@@ -245,12 +248,13 @@ def register(
             )
         )
     else:
-        targets = [find_occurrence(session, occurrence_id, for_update=True)]
+        targets = [occurrence]
     if not targets:
         raise Conflict(f"{programme.id} has no occurrence still to come.", {"id": programme.id})
     for target in targets:
         _open_for_registration(programme, target, now)
-    if partner_seq is not None and partner_seq not in cohosts(session, programme):
+    quotas = cohosts(session, programme)
+    if partner_seq is not None and partner_seq not in quotas:
         raise Forbidden(
             f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
             {"programme_id": programme.id},
@@ -258,7 +262,9 @@ def register(
     made = []
     try:
         for target in targets:
-            one = _register_one(session, programme, target, data, partner_seq, now, reminder_hours)
+            one = _register_one(
+                session, programme, target, data, partner_seq, now, reminder_hours, quotas
+            )
             if one is not None:
                 made.append((one, target))
     except IntegrityError as exc:  # the same person, at the same moment, elsewhere
