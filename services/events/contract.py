@@ -13,6 +13,7 @@ Only the RPC answers to the programme's branch and headquarters hold them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -57,6 +58,13 @@ BRANCH_CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # the catalogue's spelling of a b
 _branch = validate.Regexp(BRANCH_CODE, error="Use 2-10 capital letters or digits.")
 _name = validate.Length(min=1, max=200)
 _text = validate.Length(max=5000)
+# Times a calendar can hold: refused outside, before any date arithmetic overflows.
+_when = validate.Range(
+    min=dt.datetime(2000, 1, 1), max=dt.datetime(2100, 1, 1), error="Between 2000 and 2100."
+)
+_day = validate.Range(
+    min=dt.date(2000, 1, 1), max=dt.date(2100, 1, 1), error="Between 2000 and 2100."
+)
 
 
 # -- partners ----------------------------------------------------------------------------
@@ -71,8 +79,12 @@ class PartnerInput(Schema):
     contact_name = fields.String(allow_none=True, validate=_name)
     contact_email = fields.Email(allow_none=True)
     contact_phone = fields.String(allow_none=True, validate=validate.Length(max=30))
-    agreement_from = fields.Date(required=True, metadata={"description": "MoU signed from"})
-    agreement_until = fields.Date(required=True, metadata={"description": "MoU valid until"})
+    agreement_from = fields.Date(
+        required=True, validate=_day, metadata={"description": "MoU signed from"}
+    )
+    agreement_until = fields.Date(
+        required=True, validate=_day, metadata={"description": "MoU valid until"}
+    )
     status = fields.String(load_default="active", validate=validate.OneOf(PARTNER_STATUSES))
 
     @validates_schema
@@ -138,7 +150,9 @@ class Schedule(Schema):
         unknown = EXCLUDE
 
     starts_at = fields.NaiveDateTime(
-        required=True, metadata={"example": "2026-03-07T09:00:00", "description": "WIB"}
+        required=True,
+        validate=_when,
+        metadata={"example": "2026-03-07T09:00:00", "description": "WIB"},
     )
     duration_minutes = fields.Integer(required=True, validate=validate.Range(min=10, max=1440))
     rrule = fields.String(
@@ -161,8 +175,12 @@ class ProgrammeInput(Schema):
     branch = fields.String(required=True, validate=_branch, metadata={"example": "SPN"})
     room = fields.String(allow_none=True, validate=validate.Length(max=100))
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
-    registration_opens = fields.NaiveDateTime(allow_none=True, metadata={"description": "WIB"})
-    registration_closes = fields.NaiveDateTime(allow_none=True, metadata={"description": "WIB"})
+    registration_opens = fields.NaiveDateTime(
+        allow_none=True, validate=_when, metadata={"description": "WIB"}
+    )
+    registration_closes = fields.NaiveDateTime(
+        allow_none=True, validate=_when, metadata={"description": "WIB"}
+    )
     presenter = fields.Nested(Presenter, allow_none=True)
     host_partner_id = fields.String(allow_none=True)
     partners = fields.List(fields.Nested(CoHost), load_default=list)
@@ -245,7 +263,7 @@ class OccurrenceChange(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    starts_at = fields.NaiveDateTime(metadata={"description": "new start, WIB"})
+    starts_at = fields.NaiveDateTime(validate=_when, metadata={"description": "new start, WIB"})
     duration_minutes = fields.Integer(validate=validate.Range(min=10, max=1440))
     room = fields.String(allow_none=True, validate=validate.Length(max=100))
     status = fields.String(validate=validate.OneOf(("cancelled",)))
@@ -258,8 +276,10 @@ class CalendarQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    start = fields.Date(metadata={"description": "from this day (WIB), default today"})
-    end = fields.Date(metadata={"description": "to this day, inclusive"})
+    start = fields.Date(
+        validate=_day, metadata={"description": "from this day (WIB), default today"}
+    )
+    end = fields.Date(validate=_day, metadata={"description": "to this day, inclusive"})
     branch = fields.String(validate=_branch)
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     programme_type = fields.String(validate=validate.OneOf(PROGRAMME_TYPES))

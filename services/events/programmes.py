@@ -183,7 +183,10 @@ def _cohost_partners(session: Session, data: dict) -> tuple[int | None, dict[int
     on = today()
 
     def usable(partner_id: str, field: str) -> Partner:
-        partner = find_partner(session, partner_id, field)
+        try:
+            partner = find_partner(session, partner_id, field)
+        except NotFound as exc:  # a name in the body: a bad field, not a missing page
+            raise field_error(field, exc.message) from exc
         if not partner.may_cohost(on):
             raise Conflict(
                 f"{partner.id}'s agreement is not in force ({partner.status}, until "
