@@ -162,7 +162,7 @@ class Schedule(Schema):
     )
 
 
-class ProgrammeInput(Schema):
+class CommunityProgrammeInput(Schema):
     """A programme, whole (create, and replace while it is a draft)."""
 
     class Meta:
@@ -210,7 +210,7 @@ class OccurrenceOutput(Schema):
     sequence = fields.Integer(metadata={"description": "iCalendar SEQUENCE: changes made"})
 
 
-class ProgrammeOutput(Schema):
+class CommunityProgramme(Schema):
     id = fields.String(required=True, metadata={"example": "EVT000001"})
     programme_type = fields.String(required=True)
     title = fields.String(required=True)
@@ -232,7 +232,7 @@ class ProgrammeOutput(Schema):
     version = fields.Integer()
 
 
-class ProgrammeQuery(Schema):
+class CommunityProgrammeQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
@@ -244,12 +244,12 @@ class ProgrammeQuery(Schema):
     cursor = fields.String(load_default=None, allow_none=True)
 
 
-class ProgrammePage(Schema):
-    items = fields.List(fields.Nested(ProgrammeOutput), required=True)
+class CommunityProgrammePage(Schema):
+    items = fields.List(fields.Nested(CommunityProgramme), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
 
 
-class Transition(Schema):
+class ProgrammeTransition(Schema):
     class Meta:
         unknown = EXCLUDE
 
@@ -552,31 +552,37 @@ CONTRACT = Contract(
         Method(
             "create_programme",
             ("payload",),
-            ProgrammeInput,
-            ProgrammeOutput,
+            CommunityProgrammeInput,
+            CommunityProgramme,
             (Forbidden, Conflict),
             True,
         ),
         Method(
             "replace_programme",
             ("programme_id", "payload"),
-            ProgrammeInput,
-            ProgrammeOutput,
+            CommunityProgrammeInput,
+            CommunityProgramme,
             WRITE_ERRORS,
             True,
         ),
         Method(
             "transition_programme",
             ("programme_id", "payload"),
-            Transition,
-            ProgrammeOutput,
+            ProgrammeTransition,
+            CommunityProgramme,
             WRITE_ERRORS,
             True,
             30.0,
         ),
-        Method("get_programme", PROGRAMME, None, ProgrammeOutput, ROW_ERRORS),
-        Method("public_programme", PROGRAMME, None, ProgrammeOutput, (NotFound,)),
-        Method("list_programmes", ("params",), ProgrammeQuery, ProgrammePage, (Forbidden,)),
+        Method("get_programme", PROGRAMME, None, CommunityProgramme, ROW_ERRORS),
+        Method("public_programme", PROGRAMME, None, CommunityProgramme, (NotFound,)),
+        Method(
+            "list_programmes",
+            ("params",),
+            CommunityProgrammeQuery,
+            CommunityProgrammePage,
+            (Forbidden,),
+        ),
         Method(
             "change_occurrence",
             ("occurrence_id", "payload"),

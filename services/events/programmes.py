@@ -29,10 +29,10 @@ from .contract import (
     PARTNER_ID,
     PROGRAMME_ID,
     PROGRAMME_TYPES,
+    CommunityProgrammeInput,
+    CommunityProgrammeQuery,
     OccurrenceChange,
-    ProgrammeInput,
-    ProgrammeQuery,
-    Transition,
+    ProgrammeTransition,
 )
 from .models import Branch, CoHost, Occurrence, Partner, Programme, Registration, events
 from .notices import active_registrations, registration_event, schedule_reminders
@@ -40,8 +40,8 @@ from .partners import find_partner
 from .readmodels import require_branch, require_presenter
 from .times import epoch_of, iso_local, month_of, today
 
-programme_input, programme_query = ProgrammeInput(), ProgrammeQuery()
-transition_input, occurrence_change = Transition(), OccurrenceChange()
+programme_input, programme_query = CommunityProgrammeInput(), CommunityProgrammeQuery()
+transition_input, occurrence_change = ProgrammeTransition(), OccurrenceChange()
 SEQ = Bounds(int, 1, 2**63 - 1)
 MOVES = {"draft": ("published", "cancelled"), "published": ("cancelled", "completed")}
 
