@@ -14,14 +14,13 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import field_error
+from services.chassis.errors import NotFound, field_error
 from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.schemas import load
 
-from .contract import CalendarQuery
-from .models import Occurrence, Programme
+from .contract import BRANCH_CODE, CalendarQuery
+from .models import Branch, Occurrence, Programme
 from .programmes import counts, dump_occurrence, local_day_bounds
-from .readmodels import require_branch
 from .times import WIB, local, today
 
 calendar_query = CalendarQuery()
@@ -84,8 +83,8 @@ def _timezone() -> Timezone:
 
 
 def calendar_feed(session: Session, branch: str | None, base_url: str = "") -> dict:
-    if branch:
-        require_branch(session, branch)
+    if branch and not (BRANCH_CODE.match(branch) and session.get(Branch, branch)):
+        raise NotFound(f"No branch {branch!r}.", {"branch": branch})
     since = dt.datetime.combine(today() - dt.timedelta(days=FEED_DAYS_BEFORE), dt.time())
     stmt = _listed(select(Occurrence, Programme)).where(
         Occurrence.starts_at >= since.replace(tzinfo=WIB).timestamp()

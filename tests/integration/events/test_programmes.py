@@ -82,7 +82,7 @@ def test_a_series_from_its_rrule_moved_and_cancelled_one_at_a_time(events_db):
     feed = read(events_db, calendar.calendar_feed, "KMN")["ical"]
     assert f"UID:{third['id']}@" in feed and "STATUS:CANCELLED" in feed
     assert "SEQUENCE:1" in feed and "DTSTART;TZID=Asia/Jakarta:" in feed
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         read(events_db, calendar.calendar_feed, "XYZ")
 
 
