@@ -12,8 +12,9 @@ import segno
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.chassis.errors import DomainError, NotFound
 
+from ..edge.errors import ERROR_TABLE
 from .render import language, page
 
 TYPES = {
@@ -90,6 +91,7 @@ TEXT = {
         "not_found": "Tidak ditemukan",
         "not_found_note": "Tidak ada kegiatan atau kode {code}.",
         "refused": "Pendaftaran tidak dapat diproses",
+        "door_refused": "Tidak dapat diproses",
         "unavailable": "Layanan sedang tidak tersedia",
         "unavailable_note": "Silakan coba lagi nanti.",
         "door": "Presensi di Pintu",
@@ -138,6 +140,7 @@ TEXT = {
         "not_found": "Not found",
         "not_found_note": "There is no programme or code {code}.",
         "refused": "The registration could not be made",
+        "door_refused": "This could not be done",
         "unavailable": "The service is unavailable",
         "unavailable_note": "Please try again later.",
         "door": "Check-in at the door",
@@ -176,7 +179,7 @@ def _failure(exc: DomainError, common: dict, code: str = "") -> Response:
         return page("events/message.html", 404, heading=common["t"]["not_found"],
                     note=common["t"]["not_found_note"].format(code=code), **common)  # fmt: skip
     status = _status(exc)
-    if status in (400, 403, 409):
+    if status in (400, 403, 409, 413, 422, 429):
         fields = exc.details.get("fields", {})
         problems = [f"{k}: {' '.join(map(str, v))}" for k, v in fields.items()] or [exc.message]
         return page("events/message.html", status, heading=common["t"]["refused"],
@@ -216,8 +219,13 @@ def _qr(text: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=5, border=2))
 
 
-def registered_page(request, occurrence_id: str, form, register) -> Response:
+def registered_page(request, occurrence_id: str, read_form, register) -> Response:
+    """`read_form()`: the form's fields (or the gateway's refusal of the body)."""
     common = _common(request)
+    try:
+        form = read_form()
+    except DomainError as exc:
+        return _failure(exc, common, occurrence_id)
     payload = {
         "name": form.get("name", "").strip(),
         "contact": form.get("contact", "").strip(),
@@ -245,10 +253,11 @@ def door_page(request, lookup) -> Response:
     return page("events/door.html", forms=True, code=code, found=found, outcome=None, **common)
 
 
-def checked_in_page(request, form, check_in) -> Response:
+def checked_in_page(request, read_form, check_in) -> Response:
     common = _common(request)
-    code = form.get("code", "").strip().upper()
+    code = ""
     try:
+        code = read_form().get("code", "").strip().upper()
         answer = check_in(code)
     except DomainError as exc:
         return _door_failure(exc, common, code)
@@ -263,16 +272,19 @@ def checked_in_page(request, form, check_in) -> Response:
 
 
 def _status(exc: DomainError) -> int:
-    known = {NotFound: 404, ValidationFailed: 400, Conflict: 409, Forbidden: 403}
-    if type(exc) in known:
-        return known[type(exc)]
-    return 504 if exc.code == "DEADLINE_EXCEEDED" else 503
+    """The status the gateway's one error table gives the error."""
+    for cls in type(exc).__mro__:
+        if cls in ERROR_TABLE:
+            return ERROR_TABLE[cls]
+    return 500
 
 
 def _door_failure(exc: DomainError, common: dict, code: str) -> Response:
+    status = _status(exc)
     return page(
         "events/door.html",
-        _status(exc),
+        status,
+        heading=common["t"]["not_found" if status == 404 else "door_refused"],
         forms=True,
         code=code,
         found=None,

@@ -427,7 +427,7 @@ class EventsRoutes:
 
     @route(
         "GET",
-        "/acara/<event:event_id>",
+        "/acara/<event_id>",
         roles=PUBLIC,
         summary="A programme's page, with a registration form per occurrence (no script).",
         query=PageQuery,
@@ -440,7 +440,7 @@ class EventsRoutes:
 
     @route(
         "POST",
-        "/acara/daftar/<occurrence:occurrence_id>",
+        "/acara/daftar/<occurrence_id>",
         roles=PUBLIC,
         summary="The registration form's answer: the participant's check-in code and its QR.",
         query=PageQuery,
@@ -450,7 +450,7 @@ class EventsRoutes:
     )
     def register_page(self, request, occurrence_id):
         return pages.registered_page(
-            request, occurrence_id, form_body(request), self.events.register
+            request, occurrence_id, lambda: form_body(request), self.events.register
         )
 
     @route(
@@ -478,4 +478,4 @@ class EventsRoutes:
         calls=(CONTRACT.method("check_in"),),
     )
     def door_check_in(self, request):
-        return pages.checked_in_page(request, form_body(request), self.events.check_in)
+        return pages.checked_in_page(request, lambda: form_body(request), self.events.check_in)
