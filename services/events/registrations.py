@@ -177,6 +177,7 @@ def _register_one(
     now: float,
     reminder_hours: float,
     quotas: dict[int, int] | None = None,
+    code: str | None = None,
 ) -> Registration | None:
     """One registration, or None if this person is registered already."""
     key = person_key(data["name"], data["contact"])
@@ -201,7 +202,7 @@ def _register_one(
         pool_partner_seq=pool,
         status=status,
         was_waitlisted=status == "waitlisted",
-        code=new_code(session),
+        code=code or new_code(session),
         reminder_due_at=reminder_time(occurrence, reminder_hours)
         if status == "confirmed"
         else None,
@@ -230,11 +231,20 @@ def register(
     come (scope "series"). The same person twice is a 409."""
     data = load(registration_input, payload)
     partner_seq = _partner_of(caller)
-    series = data["scope"] == "series"
-    occurrence = find_occurrence(session, occurrence_id, for_update=not series)
+    # What needs no lock is read first: the occurrence's row is locked only for the
+    # counting and the writing, so registrations wait on each other as little as may be.
+    occurrence = find_occurrence(session, occurrence_id)
     programme = session.get(Programme, occurrence.programme_seq)
     now = time.time()
-    if series:
+    _open_for_registration(programme, occurrence, now)
+    quotas = cohosts(session, programme)
+    if partner_seq is not None and partner_seq not in quotas:
+        raise Forbidden(
+            f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
+            {"programme_id": programme.id},
+        )
+    code = None
+    if data["scope"] == "series":
         targets = list(
             session.scalars(
                 select(Occurrence)
@@ -248,22 +258,16 @@ def register(
             )
         )
     else:
+        code = new_code(session)
+        session.refresh(occurrence, with_for_update=True)
         targets = [occurrence]
-    if not targets:
-        raise Conflict(f"{programme.id} has no occurrence still to come.", {"id": programme.id})
     for target in targets:
-        _open_for_registration(programme, target, now)
-    quotas = cohosts(session, programme)
-    if partner_seq is not None and partner_seq not in quotas:
-        raise Forbidden(
-            f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
-            {"programme_id": programme.id},
-        )
+        _open_for_registration(programme, target, now)  # again, now that it is locked
     made = []
     try:
         for target in targets:
             one = _register_one(
-                session, programme, target, data, partner_seq, now, reminder_hours, quotas
+                session, programme, target, data, partner_seq, now, reminder_hours, quotas, code
             )
             if one is not None:
                 made.append((one, target))
