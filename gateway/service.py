@@ -4,11 +4,14 @@ OAI-PMH, composed into one nameko service over the edge (gateway/edge)."""
 from __future__ import annotations
 
 from .routes.catalog import CatalogRoutes
+from .routes.events import EventsRoutes
 from .routes.oai import OaiRoutes
 from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
 from .routes.webhooks import WebhookRoutes
 
 
-class GatewayService(PlatformRoutes, CatalogRoutes, PeopleRoutes, WebhookRoutes, OaiRoutes):
+class GatewayService(
+    PlatformRoutes, CatalogRoutes, PeopleRoutes, EventsRoutes, WebhookRoutes, OaiRoutes
+):
     name = "gateway"

@@ -62,14 +62,18 @@ def environment() -> Environment:
     return env
 
 
-def page(template: str, status: int = 200, **context) -> Response:
+# A page with a form posts it back to this gateway, and nowhere else.
+FORM_POLICY = CONTENT_SECURITY_POLICY.replace("form-action 'none'", "form-action 'self'")
+
+
+def page(template: str, status: int = 200, forms: bool = False, **context) -> Response:
     html = environment().get_template(template).render(**context)
     return Response(
         html,
         status=status,
         mimetype="text/html",
         headers={
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Content-Security-Policy": FORM_POLICY if forms else CONTENT_SECURITY_POLICY,
             "Cache-Control": "no-cache",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",

@@ -13,6 +13,7 @@ EVERYONE = (*ANY_KEY, "public")
 BRANCHES = ("admin", "branch")  # headquarters, and a branch for its own records
 HEADQUARTERS = ("admin",)
 INTEGRATORS = ("admin", "integrator")
+PARTNERS = ("admin", "branch", "partner")  # a partner: its own institution and people
 
 # (method, path as the OpenAPI document writes it) -> the roles that may call it
 ACCESS = {
@@ -73,6 +74,42 @@ ACCESS = {
     ("GET", "/v1/people/certificates/{code}/pdf"): BRANCHES,
     ("GET", "/v1/people/verifications/{code}"): EVERYONE,
     ("GET", "/verify/{code}"): EVERYONE,
+    # community programmes: the calendar, its feeds, programme pages and registration
+    # need no key; a branch plans and runs its own branch's programmes (object level
+    # below); headquarters keeps the partners; a partner key registers and sees its
+    # own people (object level: tests/e2e/test_events.py)
+    ("GET", "/v1/events"): EVERYONE,
+    ("GET", "/v1/events/calendar.ics"): EVERYONE,
+    ("GET", "/v1/events/branches/{code}/calendar.ics"): EVERYONE,
+    ("POST", "/v1/events/occurrences/{occurrence_id}/registrations"): EVERYONE,
+    ("GET", "/acara"): EVERYONE,
+    ("GET", "/acara/{event_id}"): EVERYONE,
+    ("POST", "/acara/daftar/{occurrence_id}"): EVERYONE,
+    ("GET", "/v1/events/programmes"): ANY_KEY,
+    ("GET", "/v1/events/programmes/{event_id}"): ANY_KEY,
+    ("POST", "/v1/events/partners"): HEADQUARTERS,
+    ("PUT", "/v1/events/partners/{partner_id}"): HEADQUARTERS,
+    ("GET", "/v1/events/partners"): PARTNERS,
+    ("GET", "/v1/events/partners/{partner_id}"): PARTNERS,
+    ("GET", "/v1/events/occurrences/{occurrence_id}/registrations"): PARTNERS,
+    ("GET", "/v1/events/registrations/{registration_id}"): PARTNERS,
+    ("POST", "/v1/events/registrations/{registration_id}/cancel"): PARTNERS,
+    ("POST", "/v1/events/occurrences/{occurrence_id}/partner-registrations"): (
+        "admin",
+        "partner",
+    ),
+    ("POST", "/v1/events/programmes"): BRANCHES,
+    ("PUT", "/v1/events/programmes/{event_id}"): BRANCHES,
+    ("POST", "/v1/events/programmes/{event_id}/transitions"): BRANCHES,
+    ("PATCH", "/v1/events/occurrences/{occurrence_id}"): BRANCHES,
+    ("GET", "/v1/events/check-ins/{code}"): BRANCHES,
+    ("POST", "/v1/events/check-ins/{code}"): BRANCHES,
+    ("POST", "/v1/events/occurrences/{occurrence_id}/walk-ins"): BRANCHES,
+    ("POST", "/v1/events/occurrences/{occurrence_id}/complete"): BRANCHES,
+    ("GET", "/v1/events/figures"): BRANCHES,
+    ("GET", "/v1/events/figures.csv"): BRANCHES,
+    ("GET", "/pintu"): BRANCHES,
+    ("POST", "/pintu"): BRANCHES,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,
@@ -100,6 +137,12 @@ PATH_VALUES = {
     "year": "2026",
     "endpoint_id": "WH000001",
     "delivery_id": "WD00000001",
+    # the demo's season: EVT000002 is a KMN series co-hosted by PTN0003 (the partner
+    # key's), whose occurrence OCC0000014 is weeks ahead; the registration is one the
+    # walk makes with the partner key
+    "event_id": "EVT000002",
+    "occurrence_id": "OCC0000014",
+    "partner_id": "PTN0003",
 }
 
 # Object-level checks: a branch key naming another branch's record by id. Each is
@@ -123,4 +166,13 @@ OBJECT_LEVEL = [
     ("GET", "/v1/people/branches/SPN/gaps", None, 403),
     ("GET", "/v1/people/staff/{KMN staff}", None, 200),
     ("GET", "/v1/people/branches/KMN/gaps", None, 200),
+    # community programmes: EVT000001 and its first occurrence OCC0000001 are SPN's
+    ("PUT", "/v1/events/programmes/EVT000001", {"title": "Diubah cabang lain"}, 403),
+    ("POST", "/v1/events/programmes/EVT000001/transitions", {"to": "cancelled"}, 403),
+    ("PATCH", "/v1/events/occurrences/OCC0000001", {"room": "Gudang"}, 403),
+    ("GET", "/v1/events/occurrences/OCC0000001/registrations", None, 403),
+    ("POST", "/v1/events/occurrences/OCC0000001/walk-ins", {}, 403),
+    ("POST", "/v1/events/occurrences/OCC0000001/complete", {}, 403),
+    ("GET", "/v1/events/figures?month=2026-01&branch=SPN", None, 403),
+    ("GET", "/v1/events/occurrences/OCC0000014/registrations", None, 200),
 ]

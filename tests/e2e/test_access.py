@@ -19,7 +19,8 @@ def keys(platform) -> dict[str, str]:
     return {
         "admin": platform.admin_key,
         "branch": platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN"),
-        "partner": platform.new_key("Universitas Jambi", "partner", "--partner", "UNJA"),
+        # the demo's PTN0003 (SD Negeri 4 Sungai Penuh), a co-host at KMN
+        "partner": platform.new_key("SD Negeri 4 Sungai Penuh", "partner", "--partner", "PTN0003"),
         "integrator": platform.new_key("Dasbor Kota", "integrator"),
         "public": "",
     }
@@ -53,7 +54,12 @@ def test_every_route_has_a_row_and_every_row_a_route(platform):
 
 def test_every_route_answers_every_role_as_the_table_says(platform, keys):
     title = platform.post("/v1/catalog/titles", json={"title": "Judul untuk uji akses"}).json()
-    values = {**PATH_VALUES, "title_id": title["id"]}
+    registered = platform.post(
+        f"/v1/events/occurrences/{PATH_VALUES['occurrence_id']}/partner-registrations",
+        key=keys["partner"],
+        json={"name": "Murid Uji Akses", "contact": "0812-0000-0001", "age_group": "child"},
+    ).json()["items"][0]
+    values = {**PATH_VALUES, "title_id": title["id"], "registration_id": registered["id"]}
     wrong = []
     for (method, template), allowed in sorted(ACCESS.items()):
         path = resolved(platform, re.sub(r"{(\w+)}", lambda m: values[m.group(1)], template))

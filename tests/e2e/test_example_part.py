@@ -24,6 +24,7 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     assert [p.name for p in composition.parts()] == [
         "catalog",
         "people",
+        "events",
         "webhooks",
         "gateway",
         "example",

@@ -26,6 +26,7 @@ def test_health_ready_and_the_api_documents(platform):
     expected = {
         "catalog": {"state": "ok", "processes": 2},
         "people": {"state": "ok", "processes": 1},
+        "events": {"state": "ok", "processes": 1},
         "webhooks": {"state": "ok", "processes": 1},
     }
     assert wait_for(lambda: status() == expected), status()
@@ -48,6 +49,7 @@ def test_health_ready_and_the_api_documents(platform):
     readable = platform.get("/docs/events", key="")
     assert readable.status_code == 200 and readable.headers["Content-Type"].startswith("text/html")
     assert 'id="catalog.title_created"' in readable.text and "webhook-signature" in readable.text
+    assert "events.events/event_completed" in events["channels"]
     docs = platform.get("/docs", key="")
     assert docs.status_code == 200 and '"/v1/openapi.json"' in docs.text
     assert "default-src 'none'" in docs.headers["Content-Security-Policy"]

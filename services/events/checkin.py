@@ -1,0 +1,176 @@
+"""At the door: a librarian of the programme's branch enters or scans a code and
+sees at once who it is and where they stand; walk-ins are recorded too. Completing
+an occurrence closes its attendance and tells feedback (event_completed), which
+opens a survey for those who came."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict
+from services.chassis.schemas import load
+
+from .contract import PARTNER_ID, REGISTRATION_ID, WalkIn
+from .models import Occurrence, Programme, Registration, events
+from .programmes import cohosts, find_occurrence
+from .registrations import by_code, dump_registration, new_code
+from .times import iso_local
+
+walk_in_input = WalkIn()
+OUTCOMES = {"waitlisted": "waitlisted", "cancelled": "cancelled", "walk_in": "already_in"}
+
+
+def _at_the_door(session: Session, registration: Registration, caller: Caller):
+    occurrence = session.get(Occurrence, registration.occurrence_seq)
+    programme = session.get(Programme, occurrence.programme_seq)
+    caller.require_role("branch")
+    caller.require_branch(programme.branch_code)
+    return occurrence, programme
+
+
+def _attendance(programme: Programme, occurrence: Occurrence, registration: Registration) -> dict:
+    return {
+        "registration_id": registration.id,
+        "occurrence_id": occurrence.id,
+        "programme_id": programme.id,
+        "branch": programme.branch_code,
+        "walk_in": registration.status == "walk_in",
+        "age_group": registration.age_group,
+        "partner_id": registration.partner_seq and PARTNER_ID.format(registration.partner_seq),
+    }
+
+
+def lookup_code(session: Session, code: str, caller: Caller) -> dict:
+    """Who holds the code (the branch sees the name and contact)."""
+    registration = by_code(session, code)
+    occurrence, programme = _at_the_door(session, registration, caller)
+    return dump_registration(registration, occurrence, programme, True)
+
+
+def _open_door(occurrence: Occurrence) -> None:
+    if occurrence.status != "scheduled":
+        raise Conflict(
+            f"{occurrence.id} is {occurrence.status}; its door is closed.",
+            {"occurrence_id": occurrence.id, "status": occurrence.status},
+        )
+
+
+def check_in(session: Session, code: str, caller: Caller) -> dict:
+    """Let a confirmed participant in (once); anyone else is told where they stand,
+    and nothing changes."""
+    registration = by_code(session, code, for_update=True)
+    occurrence, programme = _at_the_door(session, registration, caller)
+    _open_door(occurrence)
+    if registration.status == "confirmed" and registration.checked_in_at is None:
+        registration.checked_in_at = registration.updated_at = time.time()
+        session.flush()
+        events.emit(
+            session,
+            "attendance_recorded",
+            registration.id,
+            _attendance(programme, occurrence, registration),
+        )
+        outcome = "checked_in"
+    elif registration.status == "confirmed":
+        outcome = "already_in"
+    else:
+        outcome = OUTCOMES[registration.status]
+    return {
+        "registration": dump_registration(registration, occurrence, programme, True),
+        "outcome": outcome,
+    }
+
+
+def walk_in(session: Session, occurrence_id: str, payload: dict, caller: Caller) -> dict:
+    """Someone came without registering: they count in the attendance."""
+    data = load(walk_in_input, payload)
+    occurrence = find_occurrence(session, occurrence_id, for_update=True)
+    programme = session.get(Programme, occurrence.programme_seq)
+    caller.require_role("branch")
+    caller.require_branch(programme.branch_code)
+    _open_door(occurrence)
+    now = time.time()
+    registration = Registration(
+        occurrence_seq=occurrence.seq,
+        name=data.get("name"),
+        age_group=data.get("age_group"),
+        status="walk_in",
+        code=new_code(session),
+        checked_in_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(registration)
+    session.flush()
+    events.emit(
+        session,
+        "attendance_recorded",
+        registration.id,
+        _attendance(programme, occurrence, registration),
+    )
+    return {
+        "registration": dump_registration(registration, occurrence, programme, True),
+        "outcome": "walk_in",
+    }
+
+
+def attendance_of(session: Session, occurrence: Occurrence) -> dict:
+    rows = session.execute(
+        select(Registration.seq, Registration.status, Registration.checked_in_at).where(
+            Registration.occurrence_seq == occurrence.seq,
+            Registration.status.in_(("confirmed", "walk_in")),
+        )
+    ).all()
+    registered = [r for r in rows if r.status == "confirmed"]
+    came = [r for r in rows if r.checked_in_at is not None]
+    walk_ins = sum(1 for r in rows if r.status == "walk_in")
+    return {
+        "registered": len(registered),
+        "attended": len(came),
+        "walk_ins": walk_ins,
+        "no_shows": sum(1 for r in registered if r.checked_in_at is None),
+        "attendees": [REGISTRATION_ID.format(r.seq) for r in sorted(came)],
+    }
+
+
+def complete_occurrence(session: Session, occurrence_id: str, caller: Caller) -> dict:
+    """Close an occurrence's attendance: event_completed carries the counts and the
+    registrations of those who came (ids only)."""
+    occurrence = find_occurrence(session, occurrence_id, for_update=True)
+    programme = session.get(Programme, occurrence.programme_seq)
+    caller.require_role("branch")
+    caller.require_branch(programme.branch_code)
+    if occurrence.status != "scheduled" or programme.status != "published":
+        raise Conflict(
+            f"{occurrence.id} is {occurrence.status} (programme {programme.status}); only a "
+            "scheduled occurrence of a published programme is completed.",
+            {"id": occurrence.id, "status": occurrence.status},
+        )
+    occurrence.status, occurrence.updated_at = "completed", time.time()
+    session.flush()
+    counted = attendance_of(session, occurrence)
+    events.emit(
+        session,
+        "event_completed",
+        occurrence.id,
+        {
+            "occurrence_id": occurrence.id,
+            "programme_id": programme.id,
+            "title": programme.title,
+            "programme_type": programme.programme_type,
+            "audience": programme.audience,
+            "branch": programme.branch_code,
+            "starts_at": iso_local(occurrence.starts_at),
+            "ends_at": iso_local(occurrence.ends_at),
+            "partners": [PARTNER_ID.format(p) for p in sorted(cohosts(session, programme))],
+            **counted,
+        },
+    )
+    return {
+        "occurrence_id": occurrence.id,
+        **{k: v for k, v in counted.items() if k != "attendees"},
+    }

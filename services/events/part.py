@@ -1,0 +1,11 @@
+"""Community programmes, as the composition root (pustaka/parts.py) knows it."""
+
+from services.chassis.part import Part
+
+PART = Part(
+    name="events",
+    package="services.events",
+    service="services.events.service:EventsService",
+    contract="services.events.contract",
+    demo="services.events.demo:load_demo",
+)

@@ -1,0 +1,439 @@
+"""Registration for an occurrence (or each still to come of its series), with its
+capacity, its partners' seats and its waitlist.
+
+The occurrence's row is locked for each registration and cancellation (FOR UPDATE on
+PostgreSQL; SQLite's writers take turns), so simultaneous registrations count the
+seats one at a time: never more confirmed than the capacity, never one lost or
+counted twice, and a cancellation promotes the first waiting who may take the seat.
+
+Seats: each co-hosting partner has seats kept for its people (registered with the
+partner's key); the rest is the general pool. A partner's person takes a kept seat
+first, then the general pool. At `quota_release_hours` before the start the kept
+seats still empty go to everyone."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, Forbidden, NotFound
+from services.chassis.records import get_or_not_found
+from services.chassis.schemas import load
+
+from .contract import (
+    CHECKIN_CODE,
+    CODE_ALPHABET,
+    PARTNER_ID,
+    REGISTRATION_ID,
+    RegistrationInput,
+)
+from .models import Occurrence, Programme, Registration, events
+from .notices import REMINDER_HOURS, registration_event, reminder_time
+from .programmes import cohosts, find_occurrence
+from .times import iso_local
+
+registration_input = RegistrationInput()
+
+
+def new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if session.scalar(select(Registration.seq).where(Registration.code == code)) is None:
+            return code
+
+
+def person_key(name: str, contact: str) -> str:
+    """The same person: the same contact (digits of a phone, an e-mail in lower case)
+    and name. A family shares a phone, so the name counts too."""
+    contact = contact.strip().lower()
+    if "@" not in contact:
+        contact = re.sub(r"\D", "", contact)
+        contact = "62" + contact[1:] if contact.startswith("0") else contact
+    person = f"{' '.join(name.casefold().split())}|{contact}"
+    return hashlib.sha256(person.encode()).hexdigest()
+
+
+def seat_for(
+    session: Session,
+    programme: Programme,
+    occurrence: Occurrence,
+    partner_seq: int | None,
+    now: float,
+    quotas: dict[int, int] | None = None,
+) -> tuple[str, int | None]:
+    """(status, pool) a newcomer gets now: confirmed in a partner's kept seats or
+    the general pool, else waitlisted. `quotas`: the programme's kept seats, if known."""
+    quotas = cohosts(session, programme) if quotas is None else quotas
+    used = dict(
+        session.execute(
+            select(Registration.pool_partner_seq, func.count())
+            .where(
+                Registration.occurrence_seq == occurrence.seq,
+                Registration.status == "confirmed",
+            )
+            .group_by(Registration.pool_partner_seq)
+        ).all()
+    )
+    if sum(used.values()) >= programme.capacity:
+        return "waitlisted", None
+    if partner_seq in quotas and used.get(partner_seq, 0) < quotas[partner_seq]:
+        return "confirmed", partner_seq
+    released = now >= occurrence.starts_at - programme.quota_release_hours * 3600
+    general = programme.capacity - sum(quotas.values())
+    if released or used.get(None, 0) < general:
+        return "confirmed", None
+    return "waitlisted", None
+
+
+def _open_for_registration(programme: Programme, occurrence: Occurrence, now: float) -> None:
+    if programme.status != "published" or occurrence.status != "scheduled":
+        raise Conflict(
+            f"{occurrence.id} is not open for registration (programme {programme.status}, "
+            f"occurrence {occurrence.status}).",
+            {"occurrence_id": occurrence.id, "status": occurrence.status},
+        )
+    if occurrence.starts_at <= now:
+        raise Conflict(f"{occurrence.id} has started.", {"occurrence_id": occurrence.id})
+    if programme.registration_opens and now < programme.registration_opens:
+        raise Conflict(
+            f"Registration opens at {iso_local(programme.registration_opens)}.",
+            {"registration_opens": iso_local(programme.registration_opens)},
+        )
+    if programme.registration_closes and now >= programme.registration_closes:
+        raise Conflict(
+            f"Registration closed at {iso_local(programme.registration_closes)}.",
+            {"registration_closes": iso_local(programme.registration_closes)},
+        )
+
+
+def _partner_of(caller: Caller) -> int | None:
+    """A partner's key registers its own people, in its kept seats; anyone else
+    registers in the general pool."""
+    if caller.role != "partner":
+        return None
+    seq = PARTNER_ID.parse(caller.partner or "")
+    if seq is None:
+        raise Forbidden("this partner key names no partner of ours", {"partner": caller.partner})
+    return seq
+
+
+def sees_person(caller: Caller, programme: Programme) -> bool:
+    """A participant's name and contact: the programme's branch and headquarters."""
+    return caller.may_act_at(programme.branch_code)
+
+
+def dump_registration(
+    registration: Registration,
+    occurrence: Occurrence,
+    programme: Programme,
+    person: bool,
+    position: int | None = None,
+) -> dict:
+    answer = {
+        "id": registration.id,
+        "occurrence_id": occurrence.id,
+        "programme_id": programme.id,
+        "title": programme.title,
+        "starts_at": iso_local(occurrence.starts_at),
+        "branch": programme.branch_code,
+        "status": registration.status,
+        "code": registration.code,
+        "waitlist_position": position,
+        "partner_id": registration.partner_seq and PARTNER_ID.format(registration.partner_seq),
+        "age_group": registration.age_group,
+        "checked_in": registration.checked_in_at is not None,
+    }
+    if person:
+        answer["name"] = registration.name or ""
+        answer["contact"] = registration.contact or ""
+    return answer
+
+
+def waitlist_position(session: Session, registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    return session.scalar(
+        select(func.count()).where(
+            Registration.occurrence_seq == registration.occurrence_seq,
+            Registration.status == "waitlisted",
+            Registration.seq <= registration.seq,
+        )
+    )
+
+
+def _register_one(
+    session: Session,
+    programme: Programme,
+    occurrence: Occurrence,
+    data: dict,
+    partner_seq: int | None,
+    now: float,
+    reminder_hours: float,
+    quotas: dict[int, int] | None = None,
+    code: str | None = None,
+) -> Registration | None:
+    """One registration, or None if this person is registered already."""
+    key = person_key(data["name"], data["contact"])
+    existing = session.scalar(
+        select(Registration).where(
+            Registration.occurrence_seq == occurrence.seq, Registration.person_key == key
+        )
+    )
+    if existing is not None and existing.status != "cancelled":
+        return None
+    if existing is not None:  # registering again after cancelling: at the back of the line
+        session.delete(existing)
+        session.flush()
+    status, pool = seat_for(session, programme, occurrence, partner_seq, now, quotas)
+    registration = Registration(
+        occurrence_seq=occurrence.seq,
+        person_key=key,
+        name=data["name"],
+        contact=data["contact"],
+        age_group=data.get("age_group"),
+        partner_seq=partner_seq,
+        pool_partner_seq=pool,
+        status=status,
+        was_waitlisted=status == "waitlisted",
+        code=code or new_code(session),
+        reminder_due_at=reminder_time(occurrence, reminder_hours)
+        if status == "confirmed"
+        else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(registration)
+    session.flush()
+    events.emit(
+        session,
+        f"registration_{status}",
+        registration.id,
+        registration_event(programme, occurrence, registration),
+    )
+    return registration
+
+
+def register(
+    session: Session,
+    occurrence_id: str,
+    payload: dict,
+    caller: Caller,
+    reminder_hours: float = REMINDER_HOURS,
+) -> dict:
+    """Register a participant for one occurrence, or for each of its series still to
+    come (scope "series"). The same person twice is a 409."""
+    data = load(registration_input, payload)
+    partner_seq = _partner_of(caller)
+    # What needs no lock is read first: the occurrence's row is locked only for the
+    # counting and the writing, so registrations wait on each other as little as may be.
+    occurrence = find_occurrence(session, occurrence_id)
+    programme = session.get(Programme, occurrence.programme_seq)
+    now = time.time()
+    _open_for_registration(programme, occurrence, now)
+    quotas = cohosts(session, programme)
+    if partner_seq is not None and partner_seq not in quotas:
+        raise Forbidden(
+            f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
+            {"programme_id": programme.id},
+        )
+    code = None
+    if data["scope"] == "series":
+        targets = list(
+            session.scalars(
+                select(Occurrence)
+                .where(
+                    Occurrence.programme_seq == programme.seq,
+                    Occurrence.status == "scheduled",
+                    Occurrence.starts_at > now,
+                )
+                .order_by(Occurrence.seq)  # locked in one order: no deadlock between series
+                .with_for_update()
+            )
+        )
+    else:
+        code = new_code(session)
+        session.refresh(occurrence, with_for_update=True)
+        targets = [occurrence]
+    for target in targets:
+        _open_for_registration(programme, target, now)  # again, now that it is locked
+    made = []
+    try:
+        for target in targets:
+            one = _register_one(
+                session, programme, target, data, partner_seq, now, reminder_hours, quotas, code
+            )
+            if one is not None:
+                made.append((one, target))
+    except IntegrityError as exc:  # the same person, at the same moment, elsewhere
+        raise Conflict(
+            "This person is already registered.", {"occurrence_id": occurrence_id}
+        ) from exc
+    if not made:
+        raise Conflict(
+            "This person is already registered.",
+            {"occurrence_id": occurrence_id, "field": "contact"},
+        )
+    person = True  # the registrant sees what they gave
+    return {
+        "items": [
+            dump_registration(r, o, programme, person, waitlist_position(session, r))
+            for r, o in made
+        ]
+    }
+
+
+def find_registration(session: Session, registration_id, for_update=False) -> Registration:
+    return get_or_not_found(
+        session, Registration, REGISTRATION_ID.parse(registration_id), noun="registration",
+        named=registration_id, for_update=for_update,
+    )  # fmt: skip
+
+
+def _context(session: Session, registration: Registration) -> tuple[Occurrence, Programme]:
+    occurrence = session.get(Occurrence, registration.occurrence_seq)
+    return occurrence, session.get(Programme, occurrence.programme_seq)
+
+
+def _require_reader(caller: Caller, programme: Programme, registration: Registration) -> None:
+    """The programme's branch and headquarters; a partner its own people."""
+    if caller.role == "partner":
+        if registration.partner_seq is None or PARTNER_ID.format(registration.partner_seq) != (
+            caller.partner or ""
+        ):
+            raise Forbidden("not one of this partner's people", {"id": registration.id})
+        return
+    caller.require_role("branch")
+    caller.require_branch(programme.branch_code)
+
+
+def get_registration(session: Session, registration_id: str, caller: Caller) -> dict:
+    registration = find_registration(session, registration_id)
+    occurrence, programme = _context(session, registration)
+    _require_reader(caller, programme, registration)
+    return dump_registration(
+        registration, occurrence, programme, sees_person(caller, programme),
+        waitlist_position(session, registration),
+    )  # fmt: skip
+
+
+def list_registrations(session: Session, occurrence_id: str, caller: Caller) -> dict:
+    """Who registered for an occurrence, in the order they came: the branch and
+    headquarters see everyone, with contacts; a partner its own people, without."""
+    occurrence = find_occurrence(session, occurrence_id)
+    programme = session.get(Programme, occurrence.programme_seq)
+    stmt = (
+        select(Registration)
+        .where(Registration.occurrence_seq == occurrence.seq)
+        .order_by(Registration.seq)
+    )
+    if caller.role == "partner":
+        stmt = stmt.where(Registration.partner_seq == _partner_of(caller))
+    else:
+        caller.require_role("branch")
+        caller.require_branch(programme.branch_code)
+    person = sees_person(caller, programme)
+    rows = list(session.scalars(stmt))
+    waiting = iter(range(1, len(rows) + 1))
+    return {
+        "items": [
+            dump_registration(
+                r,
+                occurrence,
+                programme,
+                person,
+                next(waiting) if r.status == "waitlisted" else None,
+            )  # fmt: skip
+            for r in rows
+        ]
+    }
+
+
+def public_registration(session: Session, code: str) -> dict:
+    """A registration as its holder's page shows it, by its code: no name or contact."""
+    registration = by_code(session, code)
+    occurrence, programme = _context(session, registration)
+    return dump_registration(
+        registration, occurrence, programme, False, waitlist_position(session, registration)
+    )
+
+
+def by_code(session: Session, code, for_update: bool = False) -> Registration:
+    code = code.strip().upper() if isinstance(code, str) else ""
+    found = None
+    if CHECKIN_CODE.match(code):
+        stmt = select(Registration).where(Registration.code == code)
+        found = session.scalar(stmt.with_for_update() if for_update else stmt)
+    if found is None:
+        raise NotFound(f"No registration with the code {code!r}.", {"code": code})
+    return found
+
+
+def cancel_registration(
+    session: Session, registration_id: str, caller: Caller, reminder_hours: float = REMINDER_HOURS
+) -> dict:
+    """Cancel a registration; a confirmed one's seat goes to the first waiting who
+    may take it."""
+    registration = find_registration(session, registration_id)
+    occurrence, programme = _context(session, registration)
+    _require_reader(caller, programme, registration)
+    session.refresh(occurrence, with_for_update=True)  # count seats one change at a time
+    session.refresh(registration)
+    if registration.status not in ("confirmed", "waitlisted") or occurrence.status != "scheduled":
+        raise Conflict(
+            f"{registration.id} is {registration.status} (occurrence {occurrence.status}); "
+            "there is nothing to cancel.",
+            {"id": registration.id, "status": registration.status},
+        )
+    was = registration.status
+    registration.status, registration.updated_at = "cancelled", time.time()
+    session.flush()
+    events.emit(
+        session,
+        "registration_cancelled",
+        registration.id,
+        registration_event(programme, occurrence, registration, "cancelled_by_participant"),
+    )
+    if was == "confirmed":
+        promote(session, programme, occurrence, reminder_hours)
+    return dump_registration(registration, occurrence, programme, sees_person(caller, programme))
+
+
+def promote(
+    session: Session,
+    programme: Programme,
+    occurrence: Occurrence,
+    reminder_hours: float = REMINDER_HOURS,
+    limit: int = 1,
+) -> int:
+    """The first waiting who may take a free seat take it (at most `limit`)."""
+    now, promoted = time.time(), 0
+    waiting = session.scalars(
+        select(Registration)
+        .where(Registration.occurrence_seq == occurrence.seq, Registration.status == "waitlisted")
+        .order_by(Registration.seq)
+    ).all()
+    for registration in waiting:
+        if promoted >= limit:
+            break
+        status, pool = seat_for(session, programme, occurrence, registration.partner_seq, now)
+        if status != "confirmed":
+            continue
+        registration.status, registration.pool_partner_seq = "confirmed", pool
+        registration.reminder_due_at = reminder_time(occurrence, reminder_hours)
+        registration.updated_at = now
+        session.flush()
+        events.emit(
+            session,
+            "waitlist_promoted",
+            registration.id,
+            registration_event(programme, occurrence, registration),
+        )
+        promoted += 1
+    return promoted

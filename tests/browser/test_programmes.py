@@ -1,0 +1,91 @@
+"""A community programme on a phone, as people meet it: find it on the calendar,
+register with the form (no script), see the check-in code and its QR code; then at
+the door a librarian's tablet (a branch key) enters the code, sees who it is, and
+lets them in."""
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+PHONE = {"width": 360, "height": 740}
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def storytime(platform) -> dict:
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10))
+    plan = {
+        "programme_type": "storytime",
+        "title": "Dongeng Kancil dan Buaya",
+        "description": "Mendongeng untuk anak-anak usia 4-8 tahun bersama orang tua.",
+        "audience": "children",
+        "branch": "KMN",
+        "room": "Ruang Baca Anak",
+        "capacity": 1,
+        "presenter": {"name": "Kak Dewi"},
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 60},
+    }
+    made = platform.post("/v1/events/programmes", json=plan).json()
+    moved = platform.post(
+        f"/v1/events/programmes/{made['id']}/transitions", json={"to": "published"}
+    )
+    assert moved.ok, moved.text
+    return moved.json()
+
+
+def register(page, name: str, contact: str) -> None:
+    page.get_by_label("Nama").fill(name)
+    page.get_by_label("Nomor HP/WhatsApp atau e-mail").fill(contact)
+    page.get_by_label("Kelompok umur").select_option("child")
+    page.get_by_role("button", name="Daftar").click()
+
+
+def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_requests, platform):
+    programme = storytime(platform)
+    page.set_viewport_size(PHONE)
+    page.goto("/acara?branch=KMN&audience=children")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.get_by_role("link", name=programme["title"]).first.click()
+    expect(page.locator("#title")).to_have_text(programme["title"])
+    assert fits_the_screen(page)
+
+    register(page, "Nadia Safitri", "0812-7455-0101")
+    expect(page.locator(".state")).to_have_text("TERDAFTAR")
+    code = page.locator(".code").inner_text()
+    assert len(code) == 8
+    expect(page.locator(".qr svg")).to_be_visible()
+    assert fits_the_screen(page)
+
+    # The one seat is taken: the next is told they wait; the same person twice is refused.
+    page.go_back()
+    register(page, "Fajar Ramadhan", "0812-7455-0102")
+    expect(page.locator(".state")).to_have_text("DAFTAR TUNGGU")
+    page.goto(f"/acara/{programme['id']}")
+    register(page, "Nadia Safitri", "0812-7455-0101")
+    expect(page.locator("#status")).to_contain_text("Pendaftaran tidak dapat diproses")
+    assert page_requests.elsewhere(platform.url) == []
+
+    # At the door: the branch's tablet.
+    key = platform.new_key("Meja Depan Kumun Debai", "branch", "--branch", "KMN")
+    tablet = browser.new_context(
+        base_url=platform.url, extra_http_headers={"Authorization": f"Bearer {key}"}
+    )
+    try:
+        door = tablet.new_page()
+        door.set_default_timeout(15_000)
+        door.goto("/pintu")
+        door.get_by_label("Masukkan atau pindai kode").fill(code.lower())
+        door.get_by_role("button", name="Cari").click()
+        expect(door.locator("#who")).to_have_text("Nadia Safitri")
+        expect(door.locator("#status")).to_contain_text("TERDAFTAR - belum hadir")
+        door.get_by_role("button", name="Catat hadir").click()
+        expect(door.locator("#status")).to_contain_text("HADIR - silakan masuk")
+        door.goto(f"/pintu?code={code}")
+        expect(door.locator("#status")).to_contain_text("SUDAH HADIR")
+        door.goto("/pintu?code=ZZZZZZZZ")
+        expect(door.locator("#status")).to_contain_text("Tidak ditemukan")
+    finally:
+        tablet.close()
+    assert page.goto("/pintu").status == 401  # the public's phone has no key

@@ -1,0 +1,90 @@
+"""Community programmes' domain on a migrated database (SQLite, then PostgreSQL),
+with the read models of branches and staff filled as the other services' events
+would fill them."""
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select
+
+from services.chassis.context import SYSTEM, Caller
+from services.events import partners, programmes, readmodels
+from services.events.models import outbox_table
+
+KMN = Caller("k-kmn", "branch", branch="KMN")
+SPN = Caller("k-spn", "branch", branch="SPN")
+INTEGRATOR = Caller("k-dash", "integrator")
+
+
+def partner_key(partner_id: str) -> Caller:
+    return Caller(f"k-{partner_id}", "partner", partner=partner_id)
+
+
+@pytest.fixture
+def events_db(part_db):
+    db = part_db("events")
+    with db.transaction() as session:
+        for code in ("SPN", "KMN", "PDT"):
+            readmodels.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+        readmodels.staff_seen(
+            session, {"id": "S000003", "name": "Rina Marlina", "branch": "SPN", "active": True}
+        )
+    return db
+
+
+def run(db, fn, *args, **kwargs):
+    with db.transaction() as session:
+        return fn(session, *args, **kwargs)
+
+
+def read(db, fn, *args, **kwargs):
+    with db.reading() as session:
+        return fn(session, *args, **kwargs)
+
+
+def emitted(db, event_type=None) -> list[dict]:
+    with db.reading() as session:
+        stmt = select(outbox_table.c.envelope).order_by(outbox_table.c.id)
+        if event_type:
+            stmt = stmt.where(outbox_table.c.event_type == event_type)
+        return [json.loads(e) for e in session.scalars(stmt)]
+
+
+def new_partner(db, name="SMA Negeri 1 Sungai Penuh", until=None, status="active") -> str:
+    today = dt.date.today()
+    payload = {
+        "name": name,
+        "kind": "school",
+        "contact_name": "Wakasek",
+        "contact_email": "humas@sman1.sch.id",
+        "agreement_from": (today - dt.timedelta(days=365)).isoformat(),
+        "agreement_until": (until or today + dt.timedelta(days=365)).isoformat(),
+        "status": status,
+    }
+    return run(db, partners.create_partner, payload, SYSTEM)["id"]
+
+
+def programme_payload(days=7, rrule=None, capacity=10, branch="KMN", cohosts=(), **more):
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=days), dt.time(9))
+    return {
+        "programme_type": "book_discussion",
+        "title": "Diskusi Buku: Bumi Manusia",
+        "audience": "teens",
+        "branch": branch,
+        "room": "Ruang Baca",
+        "capacity": capacity,
+        "presenter": {"name": "Komunitas Literasi Kerinci Membaca"},
+        "partners": [{"partner_id": p, "seats": s} for p, s in cohosts],
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 90, "rrule": rrule},
+        **more,
+    }
+
+
+def published(db, **kwargs) -> dict:
+    made = run(db, programmes.create_programme, programme_payload(**kwargs), SYSTEM)
+    return run(db, programmes.transition, made["id"], {"to": "published"}, SYSTEM)
+
+
+def person(i: int) -> dict:
+    return {"name": f"Peserta {i}", "contact": f"0812-7400-{i:04d}", "age_group": "teen"}

@@ -1,0 +1,58 @@
+"""The pure parts of community programmes: a series' starts from its RRULE, the same
+person however their contact is written, the check-in code's alphabet, and times
+shown in the branch's zone."""
+
+import datetime as dt
+
+import pytest
+
+from services.chassis.errors import ValidationFailed
+from services.events.contract import CHECKIN_CODE, CODE_ALPHABET
+from services.events.programmes import _starts
+from services.events.registrations import person_key
+from services.events.times import epoch_of, iso_local, month_of
+
+FIRST = dt.datetime(2026, 3, 7, 9, 0)  # a Saturday
+
+
+def test_a_series_starts_where_its_rule_says_in_local_time():
+    starts = _starts({"starts_at": FIRST, "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4"})
+    assert starts == [FIRST + dt.timedelta(weeks=n) for n in range(4)]
+    until = _starts({"starts_at": FIRST, "rrule": "FREQ=DAILY;UNTIL=20260309T235959"})
+    assert len(until) == 3
+    assert _starts({"starts_at": FIRST, "rrule": None}) == [FIRST]
+
+
+@pytest.mark.parametrize(
+    "rule, says",
+    [
+        ("FREQ=WEEKLY", "must end"),
+        ("FREQ=DAILY;COUNT=400", "at most"),
+        ("FREQ=FORTNIGHTLY;COUNT=2", "RRULE"),
+        ("BYDAY=XX;COUNT=2", "RRULE"),
+    ],
+)
+def test_a_rule_that_never_ends_or_is_not_one_is_refused(rule, says):
+    with pytest.raises(ValidationFailed) as err:
+        _starts({"starts_at": FIRST, "rrule": rule})
+    assert says in err.value.details["fields"]["schedule.rrule"][0]
+
+
+def test_the_same_person_however_the_contact_is_written():
+    same = person_key("Siti Aisyah", "0812-7400-1234")
+    assert person_key("  siti  AISYAH ", "+62 812 7400 1234") == same
+    assert person_key("Siti Aisyah", "6281274001234") == same
+    assert person_key("Ahmad Rizki", "0812-7400-1234") != same  # a family shares a phone
+    assert person_key("A", "Siti@Example.org") == person_key("a", "siti@example.org")
+
+
+def test_check_in_codes_have_no_look_alikes():
+    assert not set("01ILO") & set(CODE_ALPHABET)
+    assert CHECKIN_CODE.match("A7K2MQ9X") and not CHECKIN_CODE.match("A7K2MQ9O")
+
+
+def test_times_are_shown_in_jakarta_and_counted_in_its_months():
+    late = epoch_of(dt.datetime(2026, 3, 31, 23, 30))  # WIB: still March
+    assert iso_local(late) == "2026-03-31T23:30:00+07:00"
+    assert month_of(late) == "2026-03"
+    assert dt.datetime.fromtimestamp(late, dt.UTC).hour == 16
