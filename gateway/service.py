@@ -4,11 +4,14 @@ OAI-PMH, composed into one nameko service over the edge (gateway/edge)."""
 from __future__ import annotations
 
 from .routes.catalog import CatalogRoutes
+from .routes.feedback import FeedbackRoutes
 from .routes.oai import OaiRoutes
 from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
 from .routes.webhooks import WebhookRoutes
 
 
-class GatewayService(PlatformRoutes, CatalogRoutes, PeopleRoutes, WebhookRoutes, OaiRoutes):
+class GatewayService(
+    PlatformRoutes, CatalogRoutes, PeopleRoutes, FeedbackRoutes, WebhookRoutes, OaiRoutes
+):
     name = "gateway"

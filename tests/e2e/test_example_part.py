@@ -23,6 +23,7 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     assert [p.name for p in composition.parts()] == [
         "catalog",
         "people",
+        "feedback",
         "webhooks",
         "gateway",
         "example",
