@@ -17,6 +17,8 @@ SPN = Caller("k-spn", "branch", branch="SPN")
 UNJA = Caller("k-unja", "partner", partner="UNJA")
 OTHER_PARTNER = Caller("k-iain", "partner", partner="IAIN")
 TODAY = dt.date(2026, 11, 20)
+# For tests where the database makes no difference: SQLite only (CI time).
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from .conftest import (
     emitted,
     read,
     run,
+    sqlite_only,
 )
 
 DAY = dt.date(2026, 11, 15)
@@ -49,6 +50,7 @@ def _counts(db):
         )
 
 
+@sqlite_only
 def test_a_published_version_never_changes_and_editing_makes_the_next(feedback_db):
     built_in = read(feedback_db, templates.list_templates)["items"]
     assert {t["code"] for t in built_in} >= {
@@ -108,6 +110,7 @@ def test_an_event_completed_opens_one_survey_and_invites_who_checked_in(feedback
     assert [i["link"] for i in links] == [f"/s/{t}" for t in tokens]
 
 
+@sqlite_only
 def test_training_completed_opens_the_programmes_evaluation_once(feedback_db):
     for staff in ("S000001", "S000002", "S000002"):
         data = {

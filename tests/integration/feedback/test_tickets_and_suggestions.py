@@ -9,12 +9,13 @@ import pytest
 from services.chassis.errors import Conflict, Forbidden, ValidationFailed
 from services.feedback import results, suggestions, tickets
 
-from .conftest import ADMIN, KMN, SPN, emitted, read, run
+from .conftest import ADMIN, KMN, SPN, emitted, read, run, sqlite_only
 
 DAY = 86400
 CONTACT = "rina.marlina@example.id"
 
 
+@sqlite_only
 def test_a_ticket_goes_from_received_to_resolved_at_its_own_branch(feedback_db):
     opened_at = 1_780_000_000.0  # 2026-05-28
     receipt = run(
@@ -63,6 +64,7 @@ BOOK = {
 }
 
 
+@sqlite_only
 def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     made = run(feedback_db, suggestions.submit_suggestion, BOOK)
     assert (made["status"], made["votes"], made["isbn"]) == ("submitted", 1, "9789799731234")
@@ -92,6 +94,7 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     assert "KMN-2023-0456" not in json.dumps(emitted(feedback_db))
 
 
+@sqlite_only
 def test_a_programme_idea_is_rejected_or_becomes_a_programme(feedback_db):
     idea = {
         "kind": "programme",
