@@ -9,7 +9,7 @@ TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
 # more (.ci/run). `make test-pythons` runs unit and integration on all of them.
 PYTHONS_TIERS ?= unit
 
-.PHONY: up test test-pythons lint format bench bench-catalog bench-people bench-webhooks clean down
+.PHONY: up test test-pythons lint format bench bench-catalog bench-people bench-feedback bench-webhooks clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -50,6 +50,10 @@ bench-catalog: $(BIN)/.installed
 bench-people: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker
 	$(BIN)/python tests/bench/people.py
+
+bench-feedback: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python tests/bench/feedback.py
 
 # BENCH_WEBHOOKS_OUTAGE=1 adds the receiver-down-60-s phase (about 3 min more).
 bench-webhooks: $(BIN)/.installed
