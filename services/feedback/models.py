@@ -116,12 +116,13 @@ class Response(Base):
     __tablename__ = "responses"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_seq: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.seq"), nullable=False, index=True
-    )
+    campaign_seq: Mapped[int] = mapped_column(ForeignKey("campaigns.seq"), nullable=False)
     invitation_seq: Mapped[int | None] = mapped_column(ForeignKey("invitations.seq"))
     submitted_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     answers: Mapped[dict] = mapped_column(JSON, nullable=False)
+
+    # A campaign's latest comments are read without sorting all its responses.
+    __table_args__ = (Index("ix_responses_campaign_day", "campaign_seq", "submitted_on"),)
 
 
 class Tally(Base):

@@ -3,19 +3,30 @@ gets a transaction answered once per request, a `@read` a read-only one."""
 
 from __future__ import annotations
 
+from services.chassis.nameko.background import Background
 from services.chassis.nameko.database import Database
 from services.chassis.nameko.handlers import event_handler
 from services.chassis.nameko.service import ServiceBase, read, write
 
 from . import branches, campaigns, responses, results, suggestions, templates, tickets
+from .closing import Closer
 from .contract import CONTRACT
 from .models import Base
+
+
+def closer(config: dict, database) -> Closer:
+    return Closer(database.transaction, float(config["feedback"]["CLOSE_DUE_SECONDS"]))
+
+
+class DueCampaigns(Background):
+    identifier = "feedback-closing"
 
 
 class FeedbackService(ServiceBase):
     name = "feedback"
 
     db = Database(Base)
+    closing = DueCampaigns(closer)
 
     # -- templates ----------------------------------------------------------------------
     @read

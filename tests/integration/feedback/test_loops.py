@@ -32,11 +32,17 @@ SPN = Caller("k-spn", "branch", branch="SPN")
 PARTS = ("catalog", "people", "feedback")
 
 
-@pytest.fixture
-def loop(config, tmp_path, container_factory):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def loop(request, config, tmp_path, container_factory):
+    """The three services on one broker, each on a database of its own (SQLite files,
+    then PostgreSQL databases)."""
     config = {**config}
     for name in PARTS:
-        config[name] = {**config[name], "DATABASE_URL": f"sqlite:///{tmp_path / name}.db"}
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / name}.db"
+        else:
+            url = request.getfixturevalue("make_postgres_db")()
+        config[name] = {**config[name], "DATABASE_URL": url}
     list(platform.migrate(config, list(PARTS)))
     for service in (CatalogService, PeopleService, FeedbackService):
         container_factory(service, config).start()

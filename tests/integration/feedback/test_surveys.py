@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from services.chassis.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from services.feedback import campaigns, responses, results, templates
-from services.feedback.models import Invitation, Response, Tally
+from services.feedback.models import Campaign, Invitation, Response, Tally
 
 from .conftest import (
     ADMIN,
@@ -274,3 +274,23 @@ def test_the_figures_of_a_campaign_and_its_summary_when_it_closes(feedback_db):
     with pytest.raises(Forbidden):
         read(feedback_db, results.overview, {"year": 2026, "branch": "SPN"}, KMN)
     assert TODAY  # the shared day of the other modules' tests
+
+
+@sqlite_only
+def test_campaigns_past_their_last_day_close_by_themselves_once(feedback_db):
+    from services.feedback.closing import Closer
+
+    run(feedback_db, campaigns.event_completed, completed_event())
+    with feedback_db.transaction() as session:
+        session.get(Campaign, 1).closes_on = dt.date.today() + dt.timedelta(days=3)
+    clock = iter([0.0, 10.0, 400.0])
+    closer = Closer(feedback_db.transaction, 300, clock=lambda: next(clock))
+    assert closer.run_once() == 0
+    assert emitted(feedback_db, "evaluation_summarized") == []  # its last day is ahead
+    with feedback_db.transaction() as session:
+        session.get(Campaign, 1).closes_on = dt.date.today() - dt.timedelta(days=1)
+    closer.run_once()  # 10 s later: not looked yet
+    assert emitted(feedback_db, "evaluation_summarized") == []
+    closer.run_once()
+    (summary,) = emitted(feedback_db, "evaluation_summarized")
+    assert summary["data"]["subject_id"] == "OCC000001"
