@@ -34,6 +34,8 @@ TEXT = {
         "Periksa kembali tautannya.",
         "closed": "Survei sudah ditutup",
         "closed_note": "Survei ini tidak lagi menerima jawaban.",
+        "not_open": "Survei belum dibuka",
+        "not_open_note": "Survei ini belum menerima jawaban. Silakan kembali nanti.",
         "used": "Survei sudah dijawab",
         "used_note": "Tautan ini hanya dapat dipakai sekali, dan sudah dipakai.",
         "unavailable": "Layanan sedang tidak tersedia",
@@ -75,6 +77,8 @@ TEXT = {
         "not_found_note": "This link leads to no survey. Check the link again.",
         "closed": "The survey has closed",
         "closed_note": "This survey no longer takes answers.",
+        "not_open": "The survey is not open yet",
+        "not_open_note": "This survey does not take answers yet. Please come back later.",
         "used": "The survey has been answered",
         "used_note": "This link can be used once, and it has been.",
         "unavailable": "The service is unavailable",
@@ -120,7 +124,8 @@ def _refusal(exc: DomainError, common: dict) -> Response:
     if isinstance(exc, Gone):
         return _message("closed", 410, common)
     if exc.code == "CONFLICT":
-        return _message("used", 409, common)
+        early = exc.details.get("token") == "not_open"
+        return _message("not_open" if early else "used", 409, common)
     status = 504 if exc.code == "DEADLINE_EXCEEDED" else 503
     return _message("unavailable", status, common)
 

@@ -71,7 +71,10 @@ class Question(Schema):
         unknown = EXCLUDE
 
     id = fields.String(
-        required=True, validate=validate.Regexp(r"[a-z0-9_]{1,40}\Z", error="Use a-z, 0-9, _.")
+        required=True,
+        validate=validate.Regexp(
+            r"[a-z][a-z0-9_]{0,39}\Z", error="Use a-z, 0-9 and _, a letter first."
+        ),
     )
     type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
     required = fields.Boolean(load_default=True)

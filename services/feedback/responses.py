@@ -45,7 +45,10 @@ def _answerable(campaign: Campaign, invitation: Invitation | None, today: dt.dat
     if campaign.status != "open" or today > campaign.closes_on:
         raise Gone("This survey has closed.", {"closes_on": campaign.closes_on.isoformat()})
     if today < campaign.opens_on:
-        raise Conflict("This survey is not open yet.", {"opens_on": campaign.opens_on.isoformat()})
+        raise Conflict(
+            "This survey is not open yet.",
+            {"opens_on": campaign.opens_on.isoformat(), "token": "not_open"},
+        )
     if invitation is not None and invitation.used_on is not None:
         raise Conflict("This link has been used: a survey is answered once.", {"token": "used"})
 
