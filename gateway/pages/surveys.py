@@ -15,6 +15,7 @@ from services.chassis.errors import DomainError, Gone, NotFound, ValidationFaile
 from .render import language, page
 
 LIBQUAL_PARTS = ("minimum", "desired", "perceived")
+REFUSED = {"BAD_REQUEST": 400, "PAYLOAD_TOO_LARGE": 413}
 SCALES = {"likert": (1, 5), "rating": (1, 9), "nps": (0, 10), "libqual": (1, 9), "skm": (1, 4)}
 
 TEXT = {
@@ -38,6 +39,8 @@ TEXT = {
         "not_open_note": "Survei ini belum menerima jawaban. Silakan kembali nanti.",
         "used": "Survei sudah dijawab",
         "used_note": "Tautan ini hanya dapat dipakai sekali, dan sudah dipakai.",
+        "refused": "Jawaban tidak dapat dibaca",
+        "refused_note": "Formulir yang dikirim terlalu besar atau rusak. Silakan isi kembali.",
         "unavailable": "Layanan sedang tidak tersedia",
         "unavailable_note": "Survei tidak dapat dibuka saat ini. Silakan coba lagi nanti.",
         "parts": {
@@ -81,6 +84,8 @@ TEXT = {
         "not_open_note": "This survey does not take answers yet. Please come back later.",
         "used": "The survey has been answered",
         "used_note": "This link can be used once, and it has been.",
+        "refused": "The answers could not be read",
+        "refused_note": "The form sent was too large or damaged. Please fill it in again.",
         "unavailable": "The service is unavailable",
         "unavailable_note": "The survey cannot be opened right now. Please try again later.",
         "parts": {
@@ -123,6 +128,8 @@ def _refusal(exc: DomainError, common: dict) -> Response:
         return _message("not_found", 404, common)
     if isinstance(exc, Gone):
         return _message("closed", 410, common)
+    if exc.code in REFUSED:  # the form itself, refused by the gateway
+        return _message("refused", REFUSED[exc.code], common)
     if exc.code == "CONFLICT":
         early = exc.details.get("token") == "not_open"
         return _message("not_open" if early else "used", 409, common)
@@ -165,8 +172,8 @@ def survey_page(request, token: str, form_of, submit, read_form) -> Response:
         return _refusal(exc, common)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
-        values = answers_of(survey["template"]["questions"], read_form(request))
         try:
+            values = answers_of(survey["template"]["questions"], read_form(request))
             submit(token, {"answers": values})
         except ValidationFailed as exc:
             fields = exc.details.get("fields", {})

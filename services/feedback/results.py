@@ -201,24 +201,26 @@ def overview(session: Session, params: dict, caller: Caller) -> dict:
     campaigns = select(Campaign.seq).where(Campaign.branch_code.is_not(None))
     if branch:
         campaigns = campaigns.where(Campaign.branch_code == branch)
+    kinds = _question_types(session)
+    # Only the answers the figures use: SKM elements and NPS questions.
+    wanted = {question for (_, _, question), kind in kinds.items() if kind in ("skm", "nps")}
     rows = session.execute(
         select(
             Campaign.branch_code, Tally.month, Campaign.template_code, Campaign.template_version,
-            Tally.question, Tally.part, Tally.value, func.sum(Tally.count),
+            Tally.question, Tally.value, func.sum(Tally.count),
         )
         .join(Campaign, Campaign.seq == Tally.campaign_seq)
-        .where(and_(months, Tally.campaign_seq.in_(campaigns)))
+        .where(and_(months, Tally.campaign_seq.in_(campaigns), Tally.question.in_(wanted)))
         .group_by(
             Campaign.branch_code, Tally.month, Campaign.template_code,
-            Campaign.template_version, Tally.question, Tally.part, Tally.value,
+            Campaign.template_version, Tally.question, Tally.value,
         )
     )  # fmt: skip
-    kinds = _question_types(session)
     per_branch: dict = defaultdict(lambda: {"skm": defaultdict(lambda: defaultdict(int)),
                                             "nps": defaultdict(int)})  # fmt: skip
     per_month: dict = defaultdict(lambda: {"skm": defaultdict(lambda: defaultdict(int)),
                                            "nps": defaultdict(int)})  # fmt: skip
-    for code, month, tcode, tver, question, _part, value, n in rows:
+    for code, month, tcode, tver, question, value, n in rows:
         kind = kinds.get((tcode, tver, question))
         for bucket in (per_branch[code], per_month[month]):
             if kind == "skm":

@@ -89,3 +89,14 @@ def test_links_that_lead_nowhere_are_used_or_closed_are_pages():
     for exc, status, text in cases:
         page = render(request(), form_of=raising(exc))
         assert page.status_code == status and text in page.get_data(as_text=True)
+
+
+def test_a_form_the_gateway_cannot_read_is_a_page_too():
+    from gateway.edge.errors import PayloadTooLarge
+
+    def too_large(request):
+        raise PayloadTooLarge("The body is over 64000 bytes.")
+
+    page = survey_page(request("POST"), "abc", lambda t: SURVEY, lambda t, p: None, too_large)
+    assert page.status_code == 413 and page.mimetype == "text/html"
+    assert "Jawaban tidak dapat dibaca" in page.get_data(as_text=True)
