@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
+from functools import cache
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.chassis.errors import Conflict, Gone, NotFound
 from services.chassis.schemas import load
 
 from .contract import TOKEN, ResponseInput
 from .models import Campaign, Invitation, Response, Tally, Template, events
-from .templates import check_answers, dump_template
+from .templates import check_answers, dump_template, questions_of
 
 response_input = ResponseInput()
 # The tally of responses themselves (per month): no question's id starts with "_".
@@ -71,9 +73,9 @@ def submit_response(session: Session, token: str, payload: dict, today: dt.date 
     data = load(response_input, payload)
     campaign, invitation = _by_link(session, token, for_update=True)
     _answerable(campaign, invitation, today)
-    template = session.get(Template, (campaign.template_code, campaign.template_version))
-    answers = check_answers(template.questions, data["answers"])
-    record(session, campaign, template.questions, answers, today, invitation)
+    questions = questions_of(session, campaign.template_code, campaign.template_version)
+    answers = check_answers(questions, data["answers"])
+    record(session, campaign, questions, answers, today, invitation)
     return {"campaign_id": campaign.id, "responses": campaign.responses}
 
 
@@ -101,14 +103,14 @@ def record(
     )
     count(session, campaign.seq, questions, answers, day.strftime("%Y-%m"))
     # One statement: concurrent responses add up without reading the count first.
-    session.execute(
+    counted = session.execute(
         update(Campaign)
         .where(Campaign.seq == campaign.seq)
         .values(responses=Campaign.responses + 1)
+        .returning(Campaign.responses)
         .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    session.refresh(campaign, ["responses"])
+    ).scalar_one()
+    set_committed_value(campaign, "responses", counted)
     if emit:
         events.emit(
             session,
@@ -188,14 +190,18 @@ def count(session: Session, campaign_seq: int, questions, answers, month: str) -
 
 
 def add_counts(session: Session, rows: list[dict]) -> None:
-    dialect = session.get_bind().dialect.name
+    session.execute(_adding(session.get_bind().dialect.name), rows)  # rows batched
+
+
+@cache  # one statement per dialect, built once (it is the same for every response)
+def _adding(dialect: str):
+    """INSERT a tally, or add to its count: PostgreSQL's and SQLite's upsert."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
     stmt = upsert(Tally)
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["campaign_seq", "question", "part", "value", "month"],
         set_={"count": Tally.count + stmt.excluded.count},
     )
-    session.execute(stmt, rows)  # one statement compiled once, its rows batched

@@ -39,6 +39,19 @@ def find_template(session: Session, code: str, version: int | None = None) -> Te
     return found
 
 
+_QUESTIONS: dict[tuple, list[dict]] = {}
+
+
+def questions_of(session: Session, code: str, version: int) -> list[dict]:
+    """A template version's questions, kept once read (per database): a version
+    never changes."""
+    key = (str(session.get_bind().url), code, version)
+    found = _QUESTIONS.get(key)
+    if found is None:
+        found = _QUESTIONS[key] = find_template(session, code, version).questions
+    return found
+
+
 def get_template(session: Session, code: str, version: int | None = None) -> dict:
     return dump_template(find_template(session, code, version))
 
