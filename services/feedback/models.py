@@ -121,8 +121,13 @@ class Response(Base):
     submitted_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     answers: Mapped[dict] = mapped_column(JSON, nullable=False)
 
-    # A campaign's latest comments are read without sorting all its responses.
-    __table_args__ = (Index("ix_responses_campaign_day", "campaign_seq", "submitted_on"),)
+    # A campaign's latest comments are read without sorting all its responses. On
+    # SQLite the rows are kept in the order of their random ids (WITHOUT ROWID), not
+    # in the order they came: that order would say which response came when.
+    __table_args__ = (
+        Index("ix_responses_campaign_day", "campaign_seq", "submitted_on"),
+        {"sqlite_with_rowid": False},
+    )
 
 
 class Tally(Base):

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from services.chassis.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from services.feedback import campaigns, responses, results, templates
@@ -192,6 +192,9 @@ def test_anonymous_responses_hold_nothing_to_link_them(feedback_db):
         )
         row = session.execute(select(Response.__table__)).one()._mapping
         assert set(row) == {"id", "campaign_seq", "invitation_seq", "submitted_on", "answers"}
+        if session.get_bind().dialect.name == "sqlite":  # no rowid to tell the order they came
+            sql = session.execute(text("SELECT sql FROM sqlite_master WHERE name='responses'"))
+            assert sql.scalar_one().rstrip().endswith("WITHOUT ROWID")
     submitted = emitted(feedback_db, "response_submitted")[-1]["data"]
     assert set(submitted) == {"campaign_id", "subject_type", "subject_id", "branch", "responses"}
     with pytest.raises(Forbidden):  # a branch opens campaigns about its own branch only

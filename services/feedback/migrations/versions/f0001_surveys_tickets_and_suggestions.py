@@ -127,7 +127,8 @@ def upgrade():
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_seq'], ['campaigns.seq'], ),
     sa.ForeignKeyConstraint(['invitation_seq'], ['invitations.seq'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.create_index('ix_responses_campaign_day', ['campaign_seq', 'submitted_on'], unique=False)
