@@ -63,6 +63,10 @@ bench-events: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python tests/bench/events.py
 
+bench-feedback: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python tests/bench/feedback.py
+
 # BENCH_WEBHOOKS_OUTAGE=1 adds the receiver-down-60-s phase (about 3 min more).
 bench-webhooks: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .routes.catalog import CatalogRoutes
 from .routes.events import EventsRoutes
+from .routes.feedback import FeedbackRoutes
 from .routes.oai import OaiRoutes
 from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
@@ -12,6 +13,12 @@ from .routes.webhooks import WebhookRoutes
 
 
 class GatewayService(
-    PlatformRoutes, CatalogRoutes, PeopleRoutes, EventsRoutes, WebhookRoutes, OaiRoutes
+    PlatformRoutes,
+    CatalogRoutes,
+    PeopleRoutes,
+    EventsRoutes,
+    FeedbackRoutes,
+    WebhookRoutes,
+    OaiRoutes,
 ):
     name = "gateway"

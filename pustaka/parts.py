@@ -9,7 +9,8 @@ To add a service, give it its folder and add its line here (README: "Adding a se
 from gateway.part import PART as gateway
 from services.catalog.part import PART as catalog
 from services.events.part import PART as events
+from services.feedback.part import PART as feedback
 from services.people.part import PART as people
 from services.webhooks.part import PART as webhooks
 
-PARTS = (catalog, people, events, webhooks, gateway)
+PARTS = (catalog, people, events, feedback, webhooks, gateway)

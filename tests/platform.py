@@ -94,11 +94,14 @@ def forget_part_users(amqp_uri: str) -> None:
             admin.delete_user(part_user(part.name, amqp_uri))
 
 
-def platform_fixture(databases=("sqlite", "postgresql"), env: dict | None = None):
+def platform_fixture(
+    databases=("sqlite", "postgresql"), env: dict | None = None, scope: str = "module"
+):
     """A module-scoped fixture `platform`: the whole platform, started by the same
     runner as `make up`, on its own vhost, port and data directory, once for each of
     `databases` (the catalogue's; "postgresql" runs are marked `postgres` and skip
-    where no server answers). `env` adds to or overrides TEST_ENV.
+    where no server answers). `env` adds to or overrides TEST_ENV. scope="session":
+    one platform for every module that uses the fixture (tests that only add to it).
 
     In a conftest.py: `platform = platform_fixture()`."""
     params = [
@@ -106,7 +109,7 @@ def platform_fixture(databases=("sqlite", "postgresql"), env: dict | None = None
         for db in databases
     ]
 
-    @pytest.fixture(scope="module", params=params)
+    @pytest.fixture(scope=scope, params=params)
     def platform(request, rabbit_manager, tmp_path_factory):
         var = tmp_path_factory.mktemp("platform")
         amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))

@@ -20,6 +20,7 @@ STATUS_TEXT = {
     403: "This key may not do this.",
     404: "No such record.",
     409: "Conflicts with a record.",
+    410: "No longer open (a survey whose campaign has closed).",
     413: "Body too large.",
     422: "This Idempotency-Key was used for another request.",
     429: "Rate limit reached (per key; without a valid key, per client address).",

@@ -27,6 +27,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# A page with a form (a survey) posts to this gateway and nowhere else.
+FORM_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("form-action 'none'", "form-action 'self'")
 
 
 class PageQuery(Schema):
@@ -62,18 +64,15 @@ def environment() -> Environment:
     return env
 
 
-# A page with a form posts it back to this gateway, and nowhere else.
-FORM_POLICY = CONTENT_SECURITY_POLICY.replace("form-action 'none'", "form-action 'self'")
-
-
-def page(template: str, status: int = 200, forms: bool = False, **context) -> Response:
+def page(template: str, status: int = 200, *, form: bool = False, **context) -> Response:
+    """A rendered page; `form`: it holds a form posting back to this gateway."""
     html = environment().get_template(template).render(**context)
     return Response(
         html,
         status=status,
         mimetype="text/html",
         headers={
-            "Content-Security-Policy": FORM_POLICY if forms else CONTENT_SECURITY_POLICY,
+            "Content-Security-Policy": FORM_SECURITY_POLICY if form else CONTENT_SECURITY_POLICY,
             "Cache-Control": "no-cache",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",

@@ -29,6 +29,12 @@ class Conflict(DomainError):
     code = "CONFLICT"
 
 
+class Gone(DomainError):
+    """It was there and is no more: a survey whose campaign has closed."""
+
+    code = "GONE"
+
+
 class ValidationFailed(DomainError):
     """Bad input; `details` maps field names to their messages."""
 

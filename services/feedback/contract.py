@@ -1,13 +1,460 @@
-"""Feedback's public contract, so far: the events it publishes that others read.
-Its methods come with the service itself."""
+"""Feedback's public contract: survey templates and campaigns, responses and their
+results, visitors' tickets and the community's suggestions: its RPC methods with
+what they take and give and the errors they may answer, the events it publishes
+(each with its schema and major version), and the events of others it reads. This
+module is all that the gateway and other services may import of feedback.
+
+No event carries a respondent's token, a visitor's contact or a member's card
+number: events go to every subscriber. An anonymous response is stored with no
+token, key, address or time finer than its day, and no event names it.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import re
 
-from services.chassis.contract import Contract, Event
+from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.chassis.contract import Consumes, Contract, Event, Method
+from services.chassis.errors import Conflict, Forbidden, Gone, NotFound
+from services.chassis.ids import PublicId
+
+# Public ids: campaigns (CMP000001), tickets (TKT000001), suggestions (SUG000001).
+CAMPAIGN_ID = PublicId("CMP", 6)
+TICKET_ID = PublicId("TKT", 6)
+SUGGESTION_ID = PublicId("SUG", 6)
+# A respondent's one-time token and a campaign's public link: 22 URL-safe characters.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22}\Z")
+TEMPLATE_CODE = re.compile(r"[a-z][a-z0-9_]{1,39}\Z")
+BRANCH_CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # the catalogue's spelling of a branch
+
+QUESTION_TYPES = ("likert", "rating", "nps", "libqual", "skm", "single", "multiple", "text")
+# The scale of each numeric type: Likert 1-5, rating 1-9, Net Promoter 0-10, each
+# LibQUAL+ part (minimum, desired, perceived) 1-9, and the public-service
+# satisfaction survey's (SKM) 1-4 of Permenpan RB No. 14 Tahun 2017.
+SCALES = {"likert": (1, 5), "rating": (1, 9), "nps": (0, 10), "libqual": (1, 9), "skm": (1, 4)}
+LIBQUAL_PARTS = ("minimum", "desired", "perceived")
+LIBQUAL_DIMENSIONS = ("affect_of_service", "information_control", "library_as_place")
+SUBJECT_TYPES = ("programme", "event", "branch")
+CAMPAIGN_STATUSES = ("open", "closed")
+TICKET_CATEGORIES = ("collection", "service", "facility", "programme", "other")
+TICKET_STATUSES = ("received", "in_progress", "resolved", "rejected")
 SUGGESTION_KINDS = ("collection", "programme")
+SUGGESTION_STATUSES = ("submitted", "approved", "rejected", "fulfilled")
+PROGRAMME_TYPES = (
+    "book_discussion", "creative_class", "literacy_workshop", "seminar", "storytime", "other",
+)  # fmt: skip
+AUDIENCES = ("children", "teens", "adults", "seniors", "families", "general")
+LIMIT_DEFAULT = 50
+LIMIT_MAX = 200
+
+_branch = validate.Regexp(BRANCH_CODE, error="Use 2-10 capital letters or digits.")
+_text = validate.Length(min=1, max=500)
+
+
+# -- templates ------------------------------------------------------------------------
+class Option(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    value = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    text_id = fields.String(required=True, validate=_text)
+    text_en = fields.String(required=True, validate=_text)
+
+
+class Question(Schema):
+    """One question: its id within the template, its type, whether it must be
+    answered, its text in Indonesian and English; a LibQUAL+ item names its
+    dimension, an SKM item its element; choices list their options."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"[a-z][a-z0-9_]{0,39}\Z", error="Use a-z, 0-9 and _, a letter first."
+        ),
+    )
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    required = fields.Boolean(load_default=True)
+    text_id = fields.String(required=True, validate=_text)
+    text_en = fields.String(required=True, validate=_text)
+    dimension = fields.String(allow_none=True, validate=validate.Length(max=40))
+    options = fields.List(fields.Nested(Option), load_default=list)
+
+
+class TemplateInput(Schema):
+    """A template, whole: a new code, or the next version of an existing one (a
+    published version never changes)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(TEMPLATE_CODE, error="Use 2-40 of a-z, 0-9, _ (a letter first)."),
+    )
+    name_id = fields.String(required=True, validate=_text)
+    name_en = fields.String(required=True, validate=_text)
+    questions = fields.List(
+        fields.Nested(Question), required=True, validate=validate.Length(min=1, max=100)
+    )
+
+
+class TemplateOutput(TemplateInput):
+    version = fields.Integer(required=True)
+    built_in = fields.Boolean()
+
+
+class TemplateList(Schema):
+    items = fields.List(fields.Nested(TemplateOutput))
+
+
+# -- campaigns ------------------------------------------------------------------------
+class CampaignInput(Schema):
+    """A template applied to a subject for a while. A branch key opens campaigns
+    about its own branch."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    template = fields.String(required=True)
+    version = fields.Integer(allow_none=True, metadata={"description": "latest if absent"})
+    subject_type = fields.String(required=True, validate=validate.OneOf(SUBJECT_TYPES))
+    subject_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.String(required=True, validate=_text)
+    branch = fields.String(allow_none=True, validate=_branch)
+    partners = fields.List(fields.String(validate=validate.Length(min=1, max=20)))
+    opens_on = fields.Date(allow_none=True, metadata={"description": "today if absent"})
+    closes_on = fields.Date(required=True)
+    public = fields.Boolean(load_default=True, metadata={"description": "a public link"})
+
+
+class CampaignOutput(Schema):
+    id = fields.String(required=True, metadata={"example": "CMP000001"})
+    template = fields.String(required=True)
+    version = fields.Integer(required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    title = fields.String(required=True)
+    branch = fields.String(allow_none=True)
+    partners = fields.List(fields.String())
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    status = fields.String(required=True)
+    invited = fields.Integer()
+    responses = fields.Integer()
+    public_link = fields.String(
+        allow_none=True, metadata={"description": "path of the public form: /s/{code}"}
+    )
+
+
+class CampaignQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    branch = fields.String(validate=_branch)
+    status = fields.String(validate=validate.OneOf(CAMPAIGN_STATUSES))
+    template = fields.String()
+    limit = fields.Integer(
+        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
+    )
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class CampaignPage(Schema):
+    items = fields.List(fields.Nested(CampaignOutput), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class InvitationsInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    respondents = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)),
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "who is invited: staff or registration ids"},
+    )
+
+
+class InvitationOutput(Schema):
+    respondent = fields.String()
+    link = fields.String(metadata={"description": "the one-time link: /s/{token}"})
+    used = fields.Boolean()
+
+
+class InvitationList(Schema):
+    campaign_id = fields.String()
+    items = fields.List(fields.Nested(InvitationOutput))
+
+
+# -- the survey form and responses -----------------------------------------------------
+class SurveyForm(Schema):
+    """What a respondent's link opens: the campaign and its template's questions."""
+
+    campaign_id = fields.String()
+    title = fields.String()
+    template = fields.Nested(TemplateOutput)
+    closes_on = fields.Date()
+    anonymous = fields.Boolean()
+
+
+class ResponseInput(Schema):
+    """Answers by question id: a number for likert, rating, nps and skm; an object
+    {minimum, desired, perceived} for libqual; an option value for single; a list
+    of them for multiple; a string for text."""
+
+    answers = fields.Dict(keys=fields.String(), required=True)
+
+
+class ResponseAccepted(Schema):
+    campaign_id = fields.String()
+    responses = fields.Integer(metadata={"description": "the campaign's count, this one in"})
+
+
+# -- results ---------------------------------------------------------------------------
+class QuestionResult(Schema):
+    id = fields.String()
+    type = fields.String()
+    text_id = fields.String()
+    text_en = fields.String()
+    dimension = fields.String(allow_none=True)
+    answered = fields.Integer()
+    mean = fields.Float(allow_none=True)
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer())
+    nps = fields.Float(allow_none=True, metadata={"description": "% promoters - % detractors"})
+    minimum = fields.Float(allow_none=True)
+    desired = fields.Float(allow_none=True)
+    perceived = fields.Float(allow_none=True)
+    adequacy_gap = fields.Float(allow_none=True, metadata={"description": "perceived - minimum"})
+    superiority_gap = fields.Float(allow_none=True, metadata={"description": "perceived - desired"})
+
+
+class DimensionResult(Schema):
+    dimension = fields.String()
+    minimum = fields.Float(allow_none=True)
+    desired = fields.Float(allow_none=True)
+    perceived = fields.Float(allow_none=True)
+    adequacy_gap = fields.Float(allow_none=True)
+    superiority_gap = fields.Float(allow_none=True)
+
+
+class SatisfactionIndex(Schema):
+    """The public-service satisfaction index (IKM) of Permenpan RB No. 14/2017."""
+
+    index = fields.Float(allow_none=True, metadata={"description": "25-100"})
+    grade = fields.String(allow_none=True, metadata={"description": "A, B, C or D"})
+    label = fields.String(allow_none=True, metadata={"description": "Sangat Baik ... Tidak Baik"})
+    elements = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+
+
+class Results(Schema):
+    campaign = fields.Nested(CampaignOutput)
+    responses = fields.Integer()
+    invited = fields.Integer()
+    response_rate = fields.Float(allow_none=True, metadata={"description": "of the invited"})
+    average = fields.Float(allow_none=True, metadata={"description": "mean Likert, 1-5"})
+    nps = fields.Float(allow_none=True)
+    satisfaction = fields.Nested(SatisfactionIndex, allow_none=True)
+    dimensions = fields.List(fields.Nested(DimensionResult))
+    questions = fields.List(fields.Nested(QuestionResult))
+    comments = fields.List(fields.String(), metadata={"description": "free-text answers"})
+
+
+class OverviewQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    branch = fields.String(validate=_branch)
+
+
+class BranchFigures(Schema):
+    branch = fields.String()
+    responses = fields.Integer()
+    satisfaction = fields.Nested(SatisfactionIndex, allow_none=True)
+    nps = fields.Float(allow_none=True)
+    tickets = fields.Integer()
+    resolved = fields.Integer()
+    resolution_days = fields.Float(
+        allow_none=True, metadata={"description": "mean days from received to resolved"}
+    )
+
+
+class MonthFigures(Schema):
+    month = fields.String(metadata={"example": "2026-03"})
+    responses = fields.Integer()
+    nps = fields.Float(allow_none=True)
+    satisfaction = fields.Float(allow_none=True)
+
+
+class Overview(Schema):
+    """A year across the branches (a branch key: its own)."""
+
+    year = fields.Integer()
+    branches = fields.List(fields.Nested(BranchFigures))
+    months = fields.List(fields.Nested(MonthFigures))
+
+
+# -- tickets -----------------------------------------------------------------------------
+class TicketInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    category = fields.String(required=True, validate=validate.OneOf(TICKET_CATEGORIES))
+    branch = fields.String(required=True, validate=_branch)
+    message = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+    contact = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "an e-mail or phone number, if an answer is wanted"},
+    )
+
+
+class TicketTransition(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    to = fields.String(required=True, validate=validate.OneOf(TICKET_STATUSES[1:]))
+    response = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=3, max=5000),
+        metadata={"description": "the library's answer; needed to resolve or reject"},
+    )
+
+
+class TicketOutput(Schema):
+    id = fields.String(required=True, metadata={"example": "TKT000001"})
+    category = fields.String(required=True)
+    branch = fields.String(required=True)
+    message = fields.String(required=True)
+    contact = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    response = fields.String(allow_none=True)
+    opened_at = fields.DateTime(format="iso")
+    resolved_at = fields.DateTime(allow_none=True, format="iso")
+
+
+class TicketQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    branch = fields.String(validate=_branch)
+    status = fields.String(validate=validate.OneOf(TICKET_STATUSES))
+    limit = fields.Integer(
+        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
+    )
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class TicketPage(Schema):
+    items = fields.List(fields.Nested(TicketOutput), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class TicketReceipt(Schema):
+    """What a visitor gets back: the ticket's id and state, not its contents."""
+
+    id = fields.String()
+    status = fields.String()
+
+
+# -- suggestions -----------------------------------------------------------------------
+class SuggestionInput(Schema):
+    """A community suggestion: a title for the collection (title, authors, ISBN,
+    reason) or an idea for a programme (type, topic, audience, branch). `member`
+    is the suggester's library card number: their vote, never published."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = fields.String(required=True, validate=validate.OneOf(SUGGESTION_KINDS))
+    member = fields.String(required=True, validate=validate.Length(min=3, max=40))
+    title = fields.String(validate=_text, metadata={"description": "of a collection suggestion"})
+    authors = fields.List(fields.String(validate=validate.Length(min=1, max=200)))
+    isbn = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    programme_type = fields.String(validate=validate.OneOf(PROGRAMME_TYPES))
+    topic = fields.String(validate=_text, metadata={"description": "of a programme idea"})
+    audience = fields.String(validate=validate.OneOf(AUDIENCES))
+    branch = fields.String(allow_none=True, validate=_branch)
+
+
+class VoteInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    member = fields.String(required=True, validate=validate.Length(min=3, max=40))
+
+
+class DecisionInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class SuggestionOutput(Schema):
+    id = fields.String(required=True, metadata={"example": "SUG000001"})
+    kind = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": "a programme idea's topic"})
+    authors = fields.List(fields.String())
+    isbn = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    programme_type = fields.String(allow_none=True)
+    audience = fields.String(allow_none=True)
+    branch = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    votes = fields.Integer(required=True)
+    decision = fields.String(allow_none=True, metadata={"description": "why, when decided"})
+    fulfilled_by = fields.String(
+        allow_none=True, metadata={"description": "the title (T...) or programme it became"}
+    )
+    submitted_on = fields.Date()
+
+
+class SuggestionQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = fields.String(validate=validate.OneOf(SUGGESTION_KINDS))
+    status = fields.String(validate=validate.OneOf(SUGGESTION_STATUSES))
+    limit = fields.Integer(
+        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
+    )
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class SuggestionPage(Schema):
+    items = fields.List(fields.Nested(SuggestionOutput), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+# -- events ----------------------------------------------------------------------------
+class SurveyOpened(Schema):
+    campaign_id = fields.String(required=True)
+    template = fields.String(required=True)
+    version = fields.Integer(required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    branch = fields.String(allow_none=True)
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    invited = fields.Integer(required=True)
+
+
+class ResponseSubmitted(Schema):
+    """A response came in: which campaign, and its count. Never which response or
+    who: an anonymous one must not be linked to anyone."""
+
+    campaign_id = fields.String(required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    branch = fields.String(allow_none=True)
+    responses = fields.Integer(required=True)
 
 
 class SuggestionApproved(Schema):
@@ -34,6 +481,19 @@ class SuggestionApproved(Schema):
     )
 
 
+class SuggestionEvent(Schema):
+    """A suggestion as events tell it: no member's card number."""
+
+    suggestion_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    branch = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    votes = fields.Integer(required=True)
+    decision = fields.String(allow_none=True)
+    fulfilled_by = fields.String(allow_none=True)
+
+
 class EvaluationSummarized(Schema):
     """The result of an evaluation campaign about one subject (a staff-development
     programme, a community event, a branch): people records a programme's beside it."""
@@ -46,12 +506,181 @@ class EvaluationSummarized(Schema):
     responses = fields.Integer(required=True)
     average = fields.Float(allow_none=True, metadata={"description": "mean rating, 1-5"})
     summary = fields.String(allow_none=True)
+    template = fields.String()
+    invited = fields.Integer()
+    response_rate = fields.Float(allow_none=True)
+    nps = fields.Float(allow_none=True)
+    satisfaction_index = fields.Float(allow_none=True)
+    satisfaction_grade = fields.String(allow_none=True)
 
+
+class TicketOpened(Schema):
+    ticket_id = fields.String(required=True)
+    category = fields.String(required=True)
+    branch = fields.String(required=True)
+
+
+class TicketResolved(Schema):
+    """A ticket answered: resolved or rejected. Neither the message nor the contact."""
+
+    ticket_id = fields.String(required=True)
+    category = fields.String(required=True)
+    branch = fields.String(required=True)
+    status = fields.String(required=True)
+    days = fields.Float(required=True, metadata={"description": "from received to answered"})
+
+
+# -- what feedback reads of others --------------------------------------------------------
+class BranchSeen(Schema):
+    code = fields.String(required=True, validate=_branch)
+    name = fields.String(required=True)
+
+
+class TrainingCompleted(Schema):
+    """people's training_completed: one participant of a programme completed it."""
+
+    programme_id = fields.String(required=True)
+    staff_id = fields.String(required=True)
+    branch = fields.String(required=True)
+    topic = fields.String(required=True)
+    completed_on = fields.Date(required=True)
+
+
+class EventCompleted(Schema):
+    """events' event_completed: an occurrence held, with who checked in."""
+
+    occurrence_id = fields.String(required=True)
+    programme_id = fields.String(required=True)
+    title = fields.String(required=True)
+    branch = fields.String(required=True)
+    ends_at = fields.DateTime(required=True, format="iso")
+    partners = fields.List(fields.String(), required=True)
+    attendees = fields.List(fields.String(), required=True)
+
+
+class ProgrammePublished(Schema):
+    """events' programme_published: one drafted from a programme idea names it."""
+
+    programme_id = fields.String(required=True)
+    suggestion_id = fields.String(allow_none=True)
+
+
+class AcquisitionOrdered(Schema):
+    """catalog's acquisition_ordered: the order a collection suggestion became."""
+
+    id = fields.String()
+    suggestion_id = fields.String()
+
+
+class TitleCreated(Schema):
+    """catalog's title_created: a title catalogued, with the acquisition it fulfils."""
+
+    id = fields.String(required=True)
+    acquisition_ref = fields.String(allow_none=True)
+
+
+CAMPAIGN = ("campaign_id",)
+ROW_ERRORS = (Forbidden, NotFound)
+ANSWER_ERRORS = (NotFound, Conflict, Gone)
 
 CONTRACT = Contract(
     service="feedback",
+    methods=(
+        Method("list_templates", (), None, TemplateList),
+        Method("get_template", ("code", "version"), None, TemplateOutput, (NotFound,)),
+        Method("put_template", ("payload",), TemplateInput, TemplateOutput, (Forbidden,), True),
+        Method(
+            "open_campaign",
+            ("payload",),
+            CampaignInput,
+            CampaignOutput,
+            (Forbidden, NotFound, Conflict),
+            True,
+        ),
+        Method("list_campaigns", ("params",), CampaignQuery, CampaignPage, (Forbidden,)),
+        Method("get_campaign", CAMPAIGN, None, CampaignOutput, ROW_ERRORS),
+        Method(
+            "invite",
+            ("campaign_id", "payload"),
+            InvitationsInput,
+            InvitationList,
+            (*ROW_ERRORS, Gone),
+            True,
+        ),
+        Method("list_invitations", CAMPAIGN, None, InvitationList, ROW_ERRORS),
+        Method(
+            "close_campaign", CAMPAIGN, None, CampaignOutput, (*ROW_ERRORS, Conflict), True, 30.0
+        ),
+        Method("survey_form", ("token",), None, SurveyForm, ANSWER_ERRORS),
+        Method(
+            "submit_response",
+            ("token", "payload"),
+            ResponseInput,
+            ResponseAccepted,
+            ANSWER_ERRORS,
+            True,
+        ),  # fmt: skip
+        Method("results", CAMPAIGN, None, Results, ROW_ERRORS, False, 30.0),
+        Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), False, 30.0),
+        Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), True),
+        Method("list_tickets", ("params",), TicketQuery, TicketPage, (Forbidden,)),
+        Method("get_ticket", ("ticket_id",), None, TicketOutput, ROW_ERRORS),
+        Method(
+            "transition_ticket",
+            ("ticket_id", "payload"),
+            TicketTransition,
+            TicketOutput,
+            (*ROW_ERRORS, Conflict),
+            True,
+        ),
+        Method(
+            "submit_suggestion", ("payload",), SuggestionInput, SuggestionOutput, (NotFound,), True
+        ),
+        Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
+        Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
+        Method(
+            "vote",
+            ("suggestion_id", "payload"),
+            VoteInput,
+            SuggestionOutput,
+            (NotFound, Conflict),
+            True,
+        ),  # fmt: skip
+        Method(
+            "approve_suggestion",
+            ("suggestion_id",),
+            None,
+            SuggestionOutput,
+            (*ROW_ERRORS, Conflict),
+            True,
+        ),  # fmt: skip
+        Method(
+            "reject_suggestion",
+            ("suggestion_id", "payload"),
+            DecisionInput,
+            SuggestionOutput,
+            (*ROW_ERRORS, Conflict),
+            True,
+        ),  # fmt: skip
+        Method("health"),
+    ),
     events=(
-        Event("suggestion_approved", SuggestionApproved),
+        Event("survey_opened", SurveyOpened),
+        Event("response_submitted", ResponseSubmitted),
         Event("evaluation_summarized", EvaluationSummarized),
+        Event("ticket_opened", TicketOpened),
+        Event("ticket_resolved", TicketResolved),
+        Event("suggestion_submitted", SuggestionEvent),
+        Event("suggestion_approved", SuggestionApproved),
+        Event("suggestion_rejected", SuggestionEvent),
+        Event("suggestion_fulfilled", SuggestionEvent),
+    ),
+    consumes=(
+        Consumes("catalog", "branch_updated", BranchSeen, versions=(1,)),
+        Consumes("catalog", "acquisition_ordered", AcquisitionOrdered, versions=(1,)),
+        Consumes("catalog", "title_created", TitleCreated, versions=(1,)),
+        Consumes("people", "training_completed", TrainingCompleted, versions=(1,)),
+        Consumes("events", "event_completed", EventCompleted, versions=(1,)),
+        Consumes("events", "programme_published", ProgrammePublished, versions=(1,)),
     ),
 )

@@ -88,10 +88,12 @@ class Vhost:
         requests.delete(f"{self.api}/vhosts/{self.name}", auth=self.auth, timeout=10)
 
 
-def wrk(url: str, key: str | None = None, script: Path | None = None) -> dict:
+def wrk(
+    url: str, key: str | None = None, script: Path | None = None, connections: int = 20
+) -> dict:
     """wrk's figures for `url`: req/s, p50/p90/p99 in ms, non-2xx answers, and socket
     errors (requests that got no answer at all, wrk's 2 s timeout among them)."""
-    cmd = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--latency"]
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
     if key:
         cmd += ["-H", f"Authorization: Bearer {key}"]
     if script:
@@ -192,7 +194,7 @@ def large_search(var: Path, catalogue: Path) -> list[Row]:
     return rows
 
 
-def bare_route() -> dict:
+def bare_route(connections: int = 20) -> dict:
     """The baseline: tests/bench/bare.py, in a process of its own, on its own vhost."""
     port = free_port()
     with Vhost() as vhost:
@@ -204,7 +206,7 @@ def bare_route() -> dict:
         )
         try:
             wait_http(f"http://127.0.0.1:{port}/bare/1", bare)
-            return wrk(f"http://127.0.0.1:{port}/bare/1")
+            return wrk(f"http://127.0.0.1:{port}/bare/1", connections=connections)
         finally:
             stop_process(bare)
 

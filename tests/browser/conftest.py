@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
 # Time for one browser test (its function-scoped fixtures included) before it fails.
 BROWSER_TEST_SECONDS = 120
 
-platform = platform_fixture(databases=("sqlite",), env={"CATALOG_REPLICAS": "1"})
+# One platform for every page's tests: they only add records of their own to it.
+platform = platform_fixture(databases=("sqlite",), env={"CATALOG_REPLICAS": "1"}, scope="session")
 
 
 def pytest_collection_modifyitems(items):

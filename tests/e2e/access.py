@@ -11,6 +11,7 @@ institution), integrator, and public (no key). A role not listed for a route get
 ANY_KEY = ("admin", "branch", "partner", "integrator")
 EVERYONE = (*ANY_KEY, "public")
 BRANCHES = ("admin", "branch")  # headquarters, and a branch for its own records
+RESULTS = ("admin", "branch", "partner")  # and a partner, of a programme it co-hosted
 HEADQUARTERS = ("admin",)
 INTEGRATORS = ("admin", "integrator")
 PARTNERS = ("admin", "branch", "partner")  # a partner: its own institution and people
@@ -110,6 +111,38 @@ ACCESS = {
     ("GET", "/v1/events/figures.csv"): BRANCHES,
     ("GET", "/pintu"): BRANCHES,
     ("POST", "/pintu"): BRANCHES,
+    # feedback: respondents need only their link; anyone opens a ticket, suggests and
+    # votes; a branch sees its own campaigns and tickets; a partner reads the results of
+    # programmes it co-hosted (CMP000001, the demo's book discussion with UNJA)
+    ("GET", "/v1/feedback/templates"): ANY_KEY,
+    ("GET", "/v1/feedback/templates/{template}"): ANY_KEY,
+    ("POST", "/v1/feedback/templates"): HEADQUARTERS,
+    ("POST", "/v1/feedback/campaigns"): BRANCHES,
+    ("GET", "/v1/feedback/campaigns"): BRANCHES,
+    ("GET", "/v1/feedback/campaigns/{campaign_id}"): RESULTS,
+    ("POST", "/v1/feedback/campaigns/{campaign_id}/invitations"): BRANCHES,
+    ("GET", "/v1/feedback/campaigns/{campaign_id}/invitations"): BRANCHES,
+    ("POST", "/v1/feedback/campaigns/{campaign_id}/close"): BRANCHES,
+    ("GET", "/v1/feedback/campaigns/{campaign_id}/results"): RESULTS,
+    ("GET", "/v1/feedback/campaigns/{campaign_id}/results.csv"): RESULTS,
+    ("GET", "/v1/feedback/campaigns/{campaign_id}/report"): RESULTS,
+    ("GET", "/v1/feedback/overview"): BRANCHES,
+    ("GET", "/v1/feedback/overview.csv"): BRANCHES,
+    ("GET", "/v1/feedback/overview/report"): BRANCHES,
+    ("GET", "/v1/feedback/surveys/{token}"): EVERYONE,
+    ("POST", "/v1/feedback/surveys/{token}/responses"): EVERYONE,
+    ("GET", "/s/{token}"): EVERYONE,
+    ("POST", "/s/{token}"): EVERYONE,
+    ("POST", "/v1/feedback/tickets"): EVERYONE,
+    ("GET", "/v1/feedback/tickets"): BRANCHES,
+    ("GET", "/v1/feedback/tickets/{ticket_id}"): BRANCHES,
+    ("POST", "/v1/feedback/tickets/{ticket_id}/transitions"): BRANCHES,
+    ("POST", "/v1/feedback/suggestions"): EVERYONE,
+    ("GET", "/v1/feedback/suggestions"): EVERYONE,
+    ("GET", "/v1/feedback/suggestions/{suggestion_id}"): EVERYONE,
+    ("POST", "/v1/feedback/suggestions/{suggestion_id}/votes"): EVERYONE,
+    ("POST", "/v1/feedback/suggestions/{suggestion_id}/approve"): HEADQUARTERS,
+    ("POST", "/v1/feedback/suggestions/{suggestion_id}/reject"): HEADQUARTERS,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,
@@ -143,6 +176,11 @@ PATH_VALUES = {
     "event_id": "EVT000002",
     "occurrence_id": "OCC0000014",
     "partner_id": "PTN0003",
+    "template": "nps",
+    "campaign_id": "CMP000001",
+    "ticket_id": "TKT000001",
+    "suggestion_id": "SUG000001",
+    "token": "tidak-ada-survei-di-sini",
 }
 
 # Object-level checks: a branch key naming another branch's record by id. Each is
@@ -175,4 +213,28 @@ OBJECT_LEVEL = [
     ("POST", "/v1/events/occurrences/OCC0000001/complete", {}, 403),
     ("GET", "/v1/events/figures?month=2026-01&branch=SPN", None, 403),
     ("GET", "/v1/events/occurrences/OCC0000014/registrations", None, 200),
+    # feedback in the demo: CMP000002 and TKT000002 are SPN's, CMP000001 and TKT000001 KMN's
+    ("GET", "/v1/feedback/campaigns/CMP000002", None, 403),
+    ("GET", "/v1/feedback/campaigns/CMP000002/results", None, 403),
+    ("GET", "/v1/feedback/campaigns/CMP000002/results.csv", None, 403),
+    ("GET", "/v1/feedback/campaigns/CMP000002/invitations", None, 403),
+    ("POST", "/v1/feedback/campaigns/CMP000002/close", {}, 403),
+    ("GET", "/v1/feedback/tickets/TKT000002", None, 403),
+    ("POST", "/v1/feedback/tickets/TKT000002/transitions", {"to": "in_progress"}, 403),
+    ("GET", "/v1/feedback/overview?year=2026&branch=SPN", None, 403),
+    (
+        "POST",
+        "/v1/feedback/campaigns",
+        {
+            "template": "nps",
+            "subject_type": "branch",
+            "subject_id": "SPN-X",
+            "title": "X",
+            "branch": "SPN",
+            "closes_on": "2099-01-01",
+        },
+        403,
+    ),
+    ("GET", "/v1/feedback/campaigns/CMP000001/results", None, 200),
+    ("GET", "/v1/feedback/tickets/TKT000001", None, 200),
 ]

@@ -25,6 +25,7 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
         "catalog",
         "people",
         "events",
+        "feedback",
         "webhooks",
         "gateway",
         "example",

@@ -27,6 +27,7 @@ def test_health_ready_and_the_api_documents(platform):
         "catalog": {"state": "ok", "processes": 2},
         "people": {"state": "ok", "processes": 1},
         "events": {"state": "ok", "processes": 1},
+        "feedback": {"state": "ok", "processes": 1},
         "webhooks": {"state": "ok", "processes": 1},
     }
     assert wait_for(lambda: status() == expected), status()

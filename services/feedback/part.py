@@ -1,0 +1,12 @@
+"""Surveys, visitors' feedback and community suggestions, as the composition root
+(pustaka/parts.py) knows it."""
+
+from services.chassis.part import Part
+
+PART = Part(
+    name="feedback",
+    package="services.feedback",
+    service="services.feedback.service:FeedbackService",
+    contract="services.feedback.contract",
+    demo="services.feedback.demo:load_demo",
+)

@@ -1,0 +1,241 @@
+"""Community suggestions: titles for the collection and ideas for programmes. Anyone
+with a library card suggests and votes (one vote per card per suggestion; the card
+number is never published); headquarters approves or rejects with a reason.
+
+The loop to the shelf: approval publishes suggestion_approved; the catalogue puts a
+collection suggestion on order (its acquisition_ordered names the suggestion, and
+we keep the acquisition's id), and the title catalogued with that acquisition
+(title_created carrying it) fulfils the suggestion. A programme idea is drafted by
+the events service, and its programme_published naming the suggestion fulfils it.
+Each fulfilment publishes suggestion_fulfilled, so its supporters can be told."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from stdnum import isbn as isbn_std
+from stdnum.exceptions import ValidationError as NumberError
+
+from services.chassis.context import Caller
+from services.chassis.errors import Conflict, ValidationFailed
+from services.chassis.pagination import Bounds, decode_cursor, page
+from services.chassis.records import get_or_not_found
+from services.chassis.schemas import load
+
+from .branches import require_branch
+from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
+from .models import Suggestion, Vote, events
+
+suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
+vote_input, decision_input = VoteInput(), DecisionInput()
+SEQ = Bounds(int, 1, 2**63 - 1)
+
+
+def dump_suggestion(s: Suggestion) -> dict:
+    return {
+        "id": s.id,
+        "kind": s.kind,
+        "title": s.title,
+        "authors": s.authors or [],
+        "isbn": s.isbn,
+        "reason": s.reason,
+        "programme_type": s.programme_type,
+        "audience": s.audience,
+        "branch": s.branch_code,
+        "status": s.status,
+        "votes": s.votes,
+        "decision": s.decision,
+        "fulfilled_by": s.fulfilled_by,
+        "submitted_on": s.submitted_on.isoformat(),
+    }
+
+
+def event_data(s: Suggestion) -> dict:
+    return {
+        "suggestion_id": s.id,
+        "kind": s.kind,
+        "title": s.title,
+        "branch": s.branch_code,
+        "status": s.status,
+        "votes": s.votes,
+        "decision": s.decision,
+        "fulfilled_by": s.fulfilled_by,
+    }
+
+
+def _required(data: dict, names: tuple[str, ...], kind: str) -> None:
+    missing = {n: [f"Required for a {kind} suggestion."] for n in names if not data.get(n)}
+    if missing:
+        raise ValidationFailed("The request has invalid fields.", {"fields": missing})
+
+
+def _isbn(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return isbn_std.to_isbn13(isbn_std.validate(value))
+    except NumberError as exc:
+        raise ValidationFailed(
+            "The request has invalid fields.", {"fields": {"isbn": [f"Not an ISBN: {exc}."]}}
+        ) from exc
+
+
+def submit_suggestion(session: Session, payload: dict, today: dt.date | None = None) -> dict:
+    data = load(suggestion_input, payload)
+    if data["kind"] == "collection":
+        _required(data, ("title",), "collection")
+        title = data["title"]
+    else:
+        _required(data, ("topic", "programme_type", "audience", "branch"), "programme")
+        title = data["topic"]
+    if data.get("branch"):
+        require_branch(session, data["branch"])
+    suggestion = Suggestion(
+        kind=data["kind"],
+        title=title.strip(),
+        authors=data.get("authors") or [] if data["kind"] == "collection" else [],
+        isbn=_isbn(data.get("isbn")) if data["kind"] == "collection" else None,
+        reason=data.get("reason"),
+        programme_type=data.get("programme_type") if data["kind"] == "programme" else None,
+        audience=data.get("audience") if data["kind"] == "programme" else None,
+        branch_code=data.get("branch"),
+        submitted_on=today or dt.date.today(),
+        votes=1,
+    )
+    session.add(suggestion)
+    session.flush()
+    session.add(Vote(suggestion_seq=suggestion.seq, member=data["member"].strip()))
+    session.flush()
+    events.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
+    return dump_suggestion(suggestion)
+
+
+def find_suggestion(session: Session, suggestion_id, for_update: bool = False) -> Suggestion:
+    return get_or_not_found(
+        session, Suggestion, SUGGESTION_ID.parse(suggestion_id), noun="suggestion",
+        named=suggestion_id, for_update=for_update,
+    )  # fmt: skip
+
+
+def get_suggestion(session: Session, suggestion_id: str) -> dict:
+    return dump_suggestion(find_suggestion(session, suggestion_id))
+
+
+def list_suggestions(session: Session, params: dict) -> dict:
+    query = load(suggestion_query, params)
+    stmt = select(Suggestion)
+    if query.get("kind"):
+        stmt = stmt.where(Suggestion.kind == query["kind"])
+    if query.get("status"):
+        stmt = stmt.where(Suggestion.status == query["status"])
+    after = decode_cursor(query.get("cursor"), seq=SEQ)
+    if after:
+        stmt = stmt.where(Suggestion.seq < after["seq"])
+    rows = list(session.scalars(stmt.order_by(Suggestion.seq.desc()).limit(query["limit"] + 1)))
+    rows, cursor = page(rows, query["limit"], lambda s: {"seq": s.seq})
+    return {"items": [dump_suggestion(s) for s in rows], "next_cursor": cursor}
+
+
+def vote(session: Session, suggestion_id: str, payload: dict) -> dict:
+    data = load(vote_input, payload)
+    suggestion = find_suggestion(session, suggestion_id, for_update=True)
+    if suggestion.status != "submitted":
+        raise Conflict(
+            f"Suggestion {suggestion_id} is {suggestion.status}: votes are closed.",
+            {"status": suggestion.status},
+        )
+    try:
+        with session.begin_nested():
+            session.add(Vote(suggestion_seq=suggestion.seq, member=data["member"].strip()))
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "This card has voted for this suggestion already.", {"member": "voted"}
+        ) from exc
+    suggestion.votes += 1
+    session.flush()
+    return dump_suggestion(suggestion)
+
+
+def _decide(session: Session, suggestion_id: str, caller: Caller) -> Suggestion:
+    caller.require_role()
+    suggestion = find_suggestion(session, suggestion_id, for_update=True)
+    if suggestion.status != "submitted":
+        raise Conflict(
+            f"Suggestion {suggestion_id} is {suggestion.status} already.",
+            {"status": suggestion.status},
+        )
+    return suggestion
+
+
+def approve_suggestion(session: Session, suggestion_id: str, caller: Caller) -> dict:
+    suggestion = _decide(session, suggestion_id, caller)
+    suggestion.status = "approved"
+    suggestion.decision = "approved"
+    session.flush()
+    events.emit(
+        session,
+        "suggestion_approved",
+        suggestion.id,
+        {
+            "suggestion_id": suggestion.id,
+            "kind": suggestion.kind,
+            "title": suggestion.title,
+            "authors": suggestion.authors or [],
+            "isbn": suggestion.isbn,
+            "branch": suggestion.branch_code,
+            "votes": suggestion.votes,
+            "programme_type": suggestion.programme_type,
+            "audience": suggestion.audience,
+        },
+    )
+    return dump_suggestion(suggestion)
+
+
+def reject_suggestion(session: Session, suggestion_id: str, payload: dict, caller: Caller) -> dict:
+    data = load(decision_input, payload)
+    suggestion = _decide(session, suggestion_id, caller)
+    suggestion.status = "rejected"
+    suggestion.decision = data["reason"].strip()
+    session.flush()
+    events.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
+    return dump_suggestion(suggestion)
+
+
+# -- what the catalogue and the events service tell us ------------------------------------
+def acquisition_ordered(session: Session, data: dict) -> None:
+    """The catalogue put an approved suggestion on order: keep the acquisition's id,
+    which the catalogued title will carry."""
+    seq = SUGGESTION_ID.parse(data.get("suggestion_id"))
+    suggestion = session.get(Suggestion, seq, with_for_update=True) if seq else None
+    if suggestion is not None and data.get("id"):
+        suggestion.acquisition_ref = data["id"]
+
+
+def _fulfil(session: Session, suggestion: Suggestion | None, by: str) -> None:
+    if suggestion is None or suggestion.status != "approved":
+        return  # not ours, or fulfilled already
+    suggestion.status = "fulfilled"
+    suggestion.fulfilled_by = by
+    session.flush()
+    events.emit(session, "suggestion_fulfilled", suggestion.id, event_data(suggestion))
+
+
+def title_created(session: Session, data: dict) -> None:
+    ref = data.get("acquisition_ref")
+    if not ref:
+        return
+    stmt = select(Suggestion).where(Suggestion.acquisition_ref == ref).with_for_update()
+    _fulfil(session, session.scalar(stmt), data["id"])
+
+
+def programme_published(session: Session, data: dict) -> None:
+    seq = SUGGESTION_ID.parse(data.get("suggestion_id"))
+    if seq is None:
+        return
+    suggestion = session.get(Suggestion, seq, with_for_update=True)
+    if suggestion is not None and suggestion.kind == "programme":
+        _fulfil(session, suggestion, data["programme_id"])

@@ -1,0 +1,39 @@
+"""The demo: a year of responses to every built-in template across the branches,
+tickets in every state, suggestions in every state; loaded once."""
+
+import datetime as dt
+
+from services.chassis.context import Caller
+from services.feedback import campaigns, demo, results, suggestions, tickets
+
+ADMIN = Caller("k-hq", "admin")
+TODAY = dt.date(2026, 12, 5)
+
+
+def test_the_demo_spans_a_year_every_template_and_every_state(part_db):
+    db = part_db("feedback")
+    assert demo.load_demo(db, TODAY) > 500
+    assert demo.load_demo(db, TODAY) == 0  # first run only
+    with db.reading() as session:
+        found = campaigns.list_campaigns(session, {"limit": 200}, ADMIN)["items"]
+        first, second = found[-1], found[-2]
+        assert (first["id"], first["branch"], first["partners"]) == ("CMP000001", "KMN", ["UNJA"])
+        assert (second["id"], second["branch"], second["template"]) == ("CMP000002", "SPN", "skm")
+        assert {c["template"] for c in found} == set(demo.RESPONSES) | {
+            "evaluasi_pelatihan", "pasca_kegiatan",
+        }  # fmt: skip
+        year = results.overview(session, {"year": TODAY.year}, ADMIN)
+        assert {b["branch"] for b in year["branches"]} == {code for code, _ in demo.BRANCHES}
+        assert all(b["satisfaction"]["index"] for b in year["branches"])
+        grades = {b["branch"]: b["satisfaction"]["grade"] for b in year["branches"]}
+        assert len(set(grades.values())) > 1, grades  # branches differ
+        assert len(results.overview(session, {"year": TODAY.year - 1}, ADMIN)["months"]) >= 1
+        states = {t["status"] for t in tickets.list_tickets(session, {}, ADMIN)["items"]}
+        assert states == {"received", "in_progress", "resolved", "rejected"}
+        kinds = {s["status"] for s in suggestions.list_suggestions(session, {})["items"]}
+        assert kinds == {"submitted", "approved", "rejected", "fulfilled"}
+        lq = next(c for c in found if c["template"] == "layanan_perpustakaan")
+        zone = results.results(session, lq["id"], ADMIN)
+        assert all(
+            q["adequacy_gap"] is not None for q in zone["questions"] if q["type"] == "libqual"
+        )

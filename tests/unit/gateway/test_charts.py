@@ -1,0 +1,35 @@
+"""The charts drawn on the server: SVG with every label escaped, the LibQUAL+ zone
+of tolerance coloured by where the perceived level falls, gaps in a line left open."""
+
+import xml.etree.ElementTree as ET
+
+from gateway.pages import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_zone_of_tolerance_marks_each_items_perceived_level():
+    items = [
+        {"id": "as1", "minimum": 5.0, "desired": 8.0, "perceived": 6.5},  # within
+        {"id": "ic3", "minimum": 5.0, "desired": 8.0, "perceived": 4.0},  # below
+        {"id": "lp2", "minimum": 4.0, "desired": 6.0, "perceived": 7.0},  # above
+        {"id": "<x>", "minimum": None, "desired": None, "perceived": None},
+    ]
+    svg = ET.fromstring(str(charts.zone_of_tolerance(items, "Zona <toleransi>")))
+    marks = [r.get("fill") for r in svg.iter(f"{SVG}rect") if r.get("width") == "4"]
+    assert marks == [charts.GOOD, charts.BAD, charts.HIGH]
+    assert svg.find(f"{SVG}title").text == "Zona <toleransi>"  # parsed back: it was escaped
+
+
+def test_a_line_over_time_leaves_months_without_a_value_open():
+    points = [("2026-01", 20.0), ("2026-02", None), ("2026-03", 35.0), ("2026-04", 40.0)]
+    svg = ET.fromstring(str(charts.line_over_time(points, -100, 100, "NPS")))
+    lines = list(svg.iter(f"{SVG}polyline"))
+    assert len(lines) == 1 and len(lines[0].get("points").split()) == 2
+    assert len(list(svg.iter(f"{SVG}circle"))) == 3
+
+
+def test_bars_per_branch():
+    rows = [("SPN", 90.5, "A"), ("HRW", None, "")]
+    svg = ET.fromstring(str(charts.bars(rows, 25, 100, "IKM")))
+    assert [r.get("fill") for r in svg.iter(f"{SVG}rect")] == [charts.HIGH]
