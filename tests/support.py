@@ -160,7 +160,9 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_http(url + "/ready", proc, var / "platform.log")
+            # Migrations and every part's demo come first: on PostgreSQL, on a busy
+            # machine, that alone has taken most of a minute.
+            wait_http(url + "/ready", proc, var / "platform.log", timeout=150)
             wait_services(url)
             yield url, env
         finally:

@@ -211,7 +211,7 @@ def programme_page(request, programme_id: str, get) -> Response:
         programme = get(programme_id)
     except DomainError as exc:
         return _failure(exc, common, programme_id)
-    return page("events/programme.html", forms=True, programme=programme, **common)
+    return page("events/programme.html", form=True, programme=programme, **common)
 
 
 def _qr(text: str) -> Markup:
@@ -250,7 +250,7 @@ def door_page(request, lookup) -> Response:
             found = lookup(code)
         except DomainError as exc:
             return _door_failure(exc, common, code)
-    return page("events/door.html", forms=True, code=code, found=found, outcome=None, **common)
+    return page("events/door.html", form=True, code=code, found=found, outcome=None, **common)
 
 
 def checked_in_page(request, read_form, check_in) -> Response:
@@ -263,7 +263,7 @@ def checked_in_page(request, read_form, check_in) -> Response:
         return _door_failure(exc, common, code)
     return page(
         "events/door.html",
-        forms=True,
+        form=True,
         code="",
         found=answer["registration"],
         outcome=answer["outcome"],
@@ -285,7 +285,7 @@ def _door_failure(exc: DomainError, common: dict, code: str) -> Response:
         "events/door.html",
         status,
         heading=common["t"]["not_found" if status == 404 else "door_refused"],
-        forms=True,
+        form=True,
         code=code,
         found=None,
         outcome=None,

@@ -387,7 +387,7 @@ class FiguresQuery(Schema):
     branch = fields.String(validate=_branch)
 
 
-class BranchFigures(Schema):
+class BranchProgrammeFigures(Schema):
     branch = fields.String(required=True)
     month = fields.String(required=True)
     programmes_held = fields.Integer(required=True)
@@ -404,7 +404,7 @@ class BranchFigures(Schema):
 
 class Figures(Schema):
     month = fields.String(required=True)
-    items = fields.List(fields.Nested(BranchFigures), required=True)
+    items = fields.List(fields.Nested(BranchProgrammeFigures), required=True)
 
 
 # -- events ------------------------------------------------------------------------------

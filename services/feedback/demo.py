@@ -7,10 +7,11 @@ tickets in every state; and suggestions voted, approved, rejected and fulfilled.
 goes through the same logic as any write (answers checked and counted, events in
 the outbox), and the same seed makes the same demo every time.
 
-The first campaign (CMP000001) is a book discussion at KMN co-hosted by Universitas
-Jambi (UNJA), the second (CMP000002) the survey of SPN; the first ticket (TKT000001)
-is KMN's, the second (TKT000002) SPN's; the first suggestion (SUG000001) is open
-for votes: the access table's walk (tests/e2e/access.py) names them."""
+The first campaign (CMP000001) is a book discussion at KMN co-hosted by SD Negeri 4
+Sungai Penuh (PTN0003, as the events demo numbers its partners), the second
+(CMP000002) the survey of SPN; the first ticket (TKT000001) is KMN's, the second
+(TKT000002) SPN's; the first suggestion (SUG000001) is open for votes: the access
+table's walk (tests/e2e/access.py) names them."""
 
 from __future__ import annotations
 
@@ -77,9 +78,9 @@ SUGGESTIONS = [  # (payload, extra voters, then)
      "submitted"),
 ]  # fmt: skip
 EVENTS = [  # (occurrence, title, branch, partners, attendees, months back)
-    ("OCC-DEMO-01", "Bedah buku: Laskar Pelangi", "KMN", ["UNJA"], 14, 1),
+    ("OCC-DEMO-01", "Bedah buku: Laskar Pelangi", "KMN", ["PTN0003"], 14, 1),
     ("OCC-DEMO-02", "Kelas kreatif: membuat komik", "SPN", [], 18, 4),
-    ("OCC-DEMO-03", "Lokakarya literasi informasi", "PDT", ["UNJA"], 12, 7),
+    ("OCC-DEMO-03", "Lokakarya literasi informasi", "PDT", ["PTN0003"], 12, 7),
     ("OCC-DEMO-04", "Mendongeng untuk anak", "HRW", [], 20, 10),
 ]
 TRAININGS = [("PRG000001", "Pelatihan pengoperasian SLiMS", 9), ("PRG000002", "Layanan prima", 7)]

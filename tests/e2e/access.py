@@ -113,7 +113,7 @@ ACCESS = {
     ("POST", "/pintu"): BRANCHES,
     # feedback: respondents need only their link; anyone opens a ticket, suggests and
     # votes; a branch sees its own campaigns and tickets; a partner reads the results of
-    # programmes it co-hosted (CMP000001, the demo's book discussion with UNJA)
+    # programmes it co-hosted (CMP000001, the demo's book discussion with PTN0003)
     ("GET", "/v1/feedback/templates"): ANY_KEY,
     ("GET", "/v1/feedback/templates/{template}"): ANY_KEY,
     ("POST", "/v1/feedback/templates"): HEADQUARTERS,

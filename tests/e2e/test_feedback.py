@@ -20,7 +20,7 @@ def keys(platform):
     return {
         "kmn": platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN"),
         "spn": platform.new_key("Perpustakaan Pusat", "branch", "--branch", "SPN"),
-        "unja": platform.new_key("Universitas Jambi", "partner", "--partner", "UNJA"),
+        "partner": platform.new_key("SD Negeri 4 Sungai Penuh", "partner", "--partner", "PTN0003"),
     }
 
 
@@ -42,9 +42,9 @@ def test_the_demo_year_and_its_results_as_json_csv_and_pages(platform, keys):
     assert "Zone of tolerance" in page.text and "<svg" in page.text
     rows = platform.get(f"/v1/feedback/campaigns/{lq['id']}/results.csv").text.splitlines()
     assert len(rows) == 1 + 22
-    # a partner reads what it co-hosted (the demo's CMP000001 with UNJA), nothing else
-    assert platform.get("/v1/feedback/campaigns/CMP000001/results", key=keys["unja"]).ok
-    other = platform.get(f"/v1/feedback/campaigns/{lq['id']}/results", key=keys["unja"])
+    # a partner reads what it co-hosted (the demo's CMP000001 with PTN0003), nothing else
+    assert platform.get("/v1/feedback/campaigns/CMP000001/results", key=keys["partner"]).ok
+    other = platform.get(f"/v1/feedback/campaigns/{lq['id']}/results", key=keys["partner"])
     assert other.status_code == 403
 
 

@@ -10,6 +10,7 @@ import pytest
 import requests
 from kombu import Connection
 
+from pustaka import platform as composition
 from pustaka.broker_users import Broker, as_user, part_user
 from services.chassis.envelope import make_envelope
 from tests.support import wait_for
@@ -264,7 +265,7 @@ def test_each_part_is_on_the_broker_as_itself_and_may_publish_only_its_own_event
     passwords = json.loads((platform.var / "broker-passwords.json").read_text())
     vhost = urlparse(platform.env["AMQP_URI"]).path[1:]
     admin = Broker(platform.env["AMQP_URI"], 15672)
-    parts = {f"pustaka-{part}@{vhost}" for part in ("catalog", "people", "webhooks", "gateway")}
+    parts = {f"pustaka-{part.name}@{vhost}" for part in composition.parts()}
 
     def connected() -> set:
         return {c["user"] for c in admin.connections() if c["vhost"] == vhost}

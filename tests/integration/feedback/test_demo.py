@@ -17,7 +17,11 @@ def test_the_demo_spans_a_year_every_template_and_every_state(part_db):
     with db.reading() as session:
         found = campaigns.list_campaigns(session, {"limit": 200}, ADMIN)["items"]
         first, second = found[-1], found[-2]
-        assert (first["id"], first["branch"], first["partners"]) == ("CMP000001", "KMN", ["UNJA"])
+        assert (first["id"], first["branch"], first["partners"]) == (
+            "CMP000001",
+            "KMN",
+            ["PTN0003"],
+        )
         assert (second["id"], second["branch"], second["template"]) == ("CMP000002", "SPN", "skm")
         assert {c["template"] for c in found} == set(demo.RESPONSES) | {
             "evaluasi_pelatihan", "pasca_kegiatan",
