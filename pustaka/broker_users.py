@@ -99,6 +99,16 @@ def own_uri(config: dict, part: str) -> str:
     return as_user(config["AMQP_URI"], part_user(part, config["AMQP_URI"]), str(password))
 
 
+def command_uri(config: dict) -> str:
+    """The URI an operator's command connects with: AMQP_URI's, where it names a user;
+    in a part's pod (AMQP_URI names none, and only that part's password is set), the
+    part's own user: `pustaka keys revoke` in the gateway's pod speaks as the gateway."""
+    if urlparse(config["AMQP_URI"]).username:
+        return config["AMQP_URI"]
+    owned = [p.name for p in platform.parts() if config[p.name].get("BROKER_PASSWORD")]
+    return own_uri(config, owned[0]) if len(owned) == 1 else config["AMQP_URI"]
+
+
 def make_part_users(config: dict, passwords: dict[str, str]) -> list[str]:
     """Make (or update) the user of every part, with its password: the users' names."""
     admin = broker(config)

@@ -151,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     config = platform.load_config()
+    config["AMQP_URI"] = broker_users.command_uri(config)
     try:
         args.run(args, config)
     except DomainError as exc:
