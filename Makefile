@@ -8,6 +8,8 @@ TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
 # The tiers `make test` also runs on every other supported Python found here; CI runs
 # more (.ci/run). `make test-pythons` runs unit and integration on all of them.
 PYTHONS_TIERS ?= unit
+# And what else those runs are given (CI: -m "not postgres", see .ci/run).
+PYTHONS_PYTEST_ARGS ?=
 
 .PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks clean down
 
@@ -34,7 +36,7 @@ test: lint
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.browser
 	$(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" $(PYTEST_ARGS)
-	$(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)"
+	$(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
 
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
@@ -45,6 +47,7 @@ test-pythons: $(BIN)/.installed
 fuzz: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	PUSTAKA_FUZZ_EXAMPLES=$${PUSTAKA_FUZZ_EXAMPLES:-200} PUSTAKA_FUZZ_SEED=$${PUSTAKA_FUZZ_SEED:-random} \
+	PUSTAKA_FUZZ_DATABASES=$${PUSTAKA_FUZZ_DATABASES:-sqlite,postgresql} \
 	  $(BIN)/pytest -s -q -p no:cacheprovider --timeout 3600 --amqp-uri "$(TEST_AMQP_URI)" \
 	  tests/e2e/test_contract.py
 

@@ -23,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.platform import platform_fixture
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -41,6 +43,12 @@ QUICK = settings(
     database=None,
 )
 SEED_VALUE = None if SEED is None else int(SEED) if SEED.isdigit() else random.randrange(2**32)
+
+# Whether answers keep to the document does not depend on the database: the suite runs
+# on SQLite; `make fuzz` on PostgreSQL as well (PUSTAKA_FUZZ_DATABASES).
+platform = platform_fixture(
+    databases=tuple((os.environ.get("PUSTAKA_FUZZ_DATABASES") or "sqlite").split(","))
+)
 
 
 class Tally:
