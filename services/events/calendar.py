@@ -14,11 +14,12 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.chassis.branches import BRANCH_CODE
 from services.chassis.errors import NotFound, field_error
 from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.schemas import load
 
-from .contract import BRANCH_CODE, CalendarQuery
+from .contract import CalendarQuery
 from .models import Branch, Occurrence, Programme
 from .programmes import counts, dump_occurrence, local_day_bounds
 from .times import WIB, local, today

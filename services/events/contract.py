@@ -18,6 +18,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.chassis.branches import branch_code
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, NotFound
 from services.chassis.ids import PublicId
@@ -54,8 +55,7 @@ LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
 MAX_OCCURRENCES = 60  # a series longer than this is a mistake, or two programmes
 
-BRANCH_CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # the catalogue's spelling of a branch
-_branch = validate.Regexp(BRANCH_CODE, error="Use 2-10 capital letters or digits.")
+_branch = branch_code
 _name = validate.Length(min=1, max=200)
 _text = validate.Length(max=5000)
 # Times a calendar can hold: refused outside, before any date arithmetic overflows.

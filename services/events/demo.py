@@ -15,7 +15,7 @@ from services.chassis.db import DatabaseSession
 
 from . import checkin, partners, programmes, readmodels
 from .contract import PARTNER_ID
-from .models import Branch, Occurrence, Registration
+from .models import Branch, Occurrence, Registration, branches
 from .registrations import _register_one
 from .times import epoch_of
 
@@ -83,7 +83,7 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         if session.scalar(select(Branch.code).limit(1)) is not None:
             return 0
         for code, name in BRANCHES:
-            readmodels.branch_seen(session, {"code": code, "name": name})
+            branches.seen(session, {"code": code, "name": name})
         for staff_id, name, branch in STAFF:
             readmodels.staff_seen(
                 session, {"id": staff_id, "name": name, "branch": branch, "active": True}

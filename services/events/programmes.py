@@ -34,10 +34,10 @@ from .contract import (
     OccurrenceChange,
     ProgrammeTransition,
 )
-from .models import Branch, CoHost, Occurrence, Partner, Programme, Registration, events
+from .models import Branch, CoHost, Occurrence, Partner, Programme, Registration, branches, events
 from .notices import active_registrations, registration_event, schedule_reminders
 from .partners import find_partner
-from .readmodels import require_branch, require_presenter
+from .readmodels import require_presenter
 from .times import epoch_of, iso_local, month_of, today
 
 programme_input, programme_query = CommunityProgrammeInput(), CommunityProgrammeQuery()
@@ -212,7 +212,7 @@ def _cohost_partners(session: Session, data: dict) -> tuple[int | None, dict[int
 def _write(session: Session, programme: Programme, payload: dict, caller: Caller) -> None:
     """Check every name the payload uses, then write the programme whole."""
     data = load(programme_input, payload)
-    require_branch(session, data["branch"])
+    branches.require(session, data["branch"])
     caller.require_branch(data["branch"])
     presenter = data.get("presenter") or {}
     if presenter.get("staff_id"):

@@ -1,7 +1,7 @@
-"""The read models of what other services own, kept from their events: the
-catalogue's branches (branch_updated) and the people service's staff
-(staff_registered, staff_changed). Programmes name a branch and a presenter that
-are in them, checked here, never by a call to another service."""
+"""The read model of the people service's staff, kept from its events
+(staff_registered, staff_changed). Programmes name a presenter that is in it,
+checked here, never by a call to another service; the branches are the chassis'
+read model (models.branches)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.chassis.errors import field_error
 
-from .contract import BRANCH_CODE
-from .models import Branch, Staff
-
-
-def branch_seen(session: Session, data: dict) -> None:
-    """A branch as the catalogue now tells it (new, or renamed)."""
-    branch = session.get(Branch, data["code"]) or Branch(code=data["code"])
-    branch.name, branch.updated_at = data["name"], time.time()
-    session.add(branch)
+from .models import Staff
 
 
 def staff_seen(session: Session, data: dict) -> None:
@@ -28,13 +20,6 @@ def staff_seen(session: Session, data: dict) -> None:
     staff.name, staff.branch_code, staff.active = data["name"], data["branch"], data["active"]
     staff.updated_at = time.time()
     session.add(staff)
-
-
-def require_branch(session: Session, code: str, field: str = "branch") -> Branch:
-    branch = session.get(Branch, code) if BRANCH_CODE.match(code or "") else None
-    if branch is None:
-        raise field_error(field, f"No branch {code!r}.")
-    return branch
 
 
 def require_presenter(session: Session, staff_id: str, field: str) -> Staff:

@@ -11,7 +11,7 @@ from services.chassis.nameko.service import ServiceBase, read, write
 
 from . import calendar, checkin, figures, partners, programmes, readmodels, registrations
 from .contract import CONTRACT
-from .models import Base
+from .models import Base, branches
 from .reminders import Reminders
 
 
@@ -140,7 +140,7 @@ class EventsService(ServiceBase):
     # -- what other services tell us ------------------------------------------------------
     @event_handler(CONTRACT.consumed("catalog", "branch_updated"))
     def on_branch_updated(self, event: dict) -> None:
-        self.db.apply_once(event, readmodels.branch_seen, event["data"])
+        self.db.apply_once(event, branches.seen, event["data"])
 
     @event_handler(CONTRACT.consumed("people", "staff_registered"))
     def on_staff_registered(self, event: dict) -> None:

@@ -20,10 +20,9 @@ from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
-from .branches import require_branch
 from .builtin import POST_EVENT_TEMPLATE, TRAINING_TEMPLATE
 from .contract import CAMPAIGN_ID, CampaignInput, CampaignQuery, InvitationsInput
-from .models import Campaign, Invitation, events
+from .models import Campaign, Invitation, branches, events
 from .templates import find_template
 
 campaign_input, campaign_query, invitations_input = (
@@ -117,7 +116,7 @@ def open_campaign(
             raise Forbidden("a branch key opens campaigns about its own branch", {})
         caller.require_branch(branch)
     if branch is not None:
-        require_branch(session, branch)
+        branches.require(session, branch)
     template = find_template(session, data["template"], data.get("version"))
     opens_on = data.get("opens_on") or today
     if data["closes_on"] < opens_on:

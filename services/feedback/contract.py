@@ -15,6 +15,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.chassis.branches import branch_code
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, Gone, NotFound
 from services.chassis.ids import PublicId
@@ -26,7 +27,6 @@ SUGGESTION_ID = PublicId("SUG", 6)
 # A respondent's one-time token and a campaign's public link: 22 URL-safe characters.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22}\Z")
 TEMPLATE_CODE = re.compile(r"[a-z][a-z0-9_]{1,39}\Z")
-BRANCH_CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # the catalogue's spelling of a branch
 
 QUESTION_TYPES = ("likert", "rating", "nps", "libqual", "skm", "single", "multiple", "text")
 # The scale of each numeric type: Likert 1-5, rating 1-9, Net Promoter 0-10, each
@@ -48,7 +48,7 @@ AUDIENCES = ("children", "teens", "adults", "seniors", "families", "general")
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
 
-_branch = validate.Regexp(BRANCH_CODE, error="Use 2-10 capital letters or digits.")
+_branch = branch_code
 _text = validate.Length(min=1, max=500)
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from services.chassis.context import SYSTEM
 from services.chassis.db import DatabaseSession
 
-from . import branches, campaigns, responses, results, suggestions, tickets
-from .models import Branch, Campaign, Invitation, Template
+from . import campaigns, responses, results, suggestions, tickets
+from .models import Branch, Campaign, Invitation, Template, branches
 
 BRANCHES = [
     ("SPN", "Perpustakaan Kota Sungai Penuh (Pusat)"),
@@ -93,7 +93,7 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         if session.scalar(select(Branch.code).limit(1)) is not None:
             return 0
         for code, name in BRANCHES:
-            branches.branch_seen(session, {"code": code, "name": name})
+            branches.seen(session, {"code": code, "name": name})
         # The first campaign KMN's co-hosted event, the second SPN's survey (above).
         made = _event(session, chance, today, *EVENTS[0])
         made += _branch_surveys(session, chance, today, "SPN", ("skm",))

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.chassis.branches import BranchColumns, BranchReadModel
 from services.chassis.outbox import Outbox
 from services.chassis.tables import Id, reliability_tables
 
@@ -32,14 +33,11 @@ outbox_table, applied_events_table, answered_requests_table = reliability_tables
 events = Outbox(CONTRACT, outbox_table)
 
 
-class Branch(Base):
+class Branch(BranchColumns, Base):
     """The catalogue's branches as its branch_updated events tell them."""
 
-    __tablename__ = "branches"
 
-    code: Mapped[str] = mapped_column(String(10), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    updated_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+branches = BranchReadModel(Branch)
 
 
 class Template(Base):

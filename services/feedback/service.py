@@ -8,10 +8,10 @@ from services.chassis.nameko.database import Database
 from services.chassis.nameko.handlers import event_handler
 from services.chassis.nameko.service import ServiceBase, read, write
 
-from . import branches, campaigns, responses, results, suggestions, templates, tickets
+from . import campaigns, responses, results, suggestions, templates, tickets
 from .closing import Closer
 from .contract import CONTRACT
-from .models import Base
+from .models import Base, branches
 
 
 def closer(config: dict, database) -> Closer:
@@ -129,7 +129,7 @@ class FeedbackService(ServiceBase):
     # -- what other services tell us ------------------------------------------------------
     @event_handler(CONTRACT.consumed("catalog", "branch_updated"))
     def on_branch_updated(self, event: dict) -> None:
-        self.db.apply_once(event, branches.branch_seen, event["data"])
+        self.db.apply_once(event, branches.seen, event["data"])
 
     @event_handler(CONTRACT.consumed("catalog", "acquisition_ordered"))
     def on_acquisition_ordered(self, event: dict) -> None:

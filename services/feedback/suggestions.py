@@ -25,9 +25,8 @@ from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
-from .branches import require_branch
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
-from .models import Suggestion, Vote, events
+from .models import Suggestion, Vote, branches, events
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
@@ -92,7 +91,7 @@ def submit_suggestion(session: Session, payload: dict, today: dt.date | None = N
         _required(data, ("topic", "programme_type", "audience", "branch"), "programme")
         title = data["topic"]
     if data.get("branch"):
-        require_branch(session, data["branch"])
+        branches.require(session, data["branch"])
     suggestion = Suggestion(
         kind=data["kind"],
         title=title.strip(),

@@ -17,9 +17,8 @@ from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 from services.chassis.times import iso_time, iso_time_or_none
 
-from .branches import require_branch
 from .contract import TICKET_ID, TicketInput, TicketQuery, TicketTransition
-from .models import Ticket, events
+from .models import Ticket, branches, events
 
 ticket_input, ticket_query, ticket_transition = TicketInput(), TicketQuery(), TicketTransition()
 SEQ = Bounds(int, 1, 2**63 - 1)
@@ -47,7 +46,7 @@ def dump_ticket(t: Ticket) -> dict:
 
 def open_ticket(session: Session, payload: dict, now: float | None = None) -> dict:
     data = load(ticket_input, payload)
-    require_branch(session, data["branch"])
+    branches.require(session, data["branch"])
     ticket = Ticket(
         category=data["category"],
         branch_code=data["branch"],

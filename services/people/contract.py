@@ -14,6 +14,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.chassis.branches import branch_code
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, NotFound
 from services.chassis.ids import PublicId
@@ -36,10 +37,9 @@ ENROLMENT_STATUSES = ("enrolled", "waitlisted", "withdrawn", "completed", "not_c
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
 
-BRANCH_CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # the catalogue's spelling of a branch
 COMPETENCY_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,39}\Z")  # SKKNI: R.85SPU00.001.2
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
-_branch = validate.Regexp(BRANCH_CODE, error="Use 2-10 capital letters or digits.")
+_branch = branch_code
 _competency = validate.Regexp(
     COMPETENCY_CODE, error="Use 2-40 letters, digits, '.', '_' or '-', starting alphanumeric."
 )

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from services.chassis.context import SYSTEM
 from services.chassis.db import DatabaseSession
 
-from . import attendance, branches, enrolments, lifecycle, programmes, records, staff
-from .models import Branch
+from . import attendance, enrolments, lifecycle, programmes, records, staff
+from .models import Branch, branches
 
 BRANCHES = [
     ("SPN", "Perpustakaan Kota Sungai Penuh (Pusat)"),
@@ -211,7 +211,7 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         if session.scalar(select(Branch.code).limit(1)) is not None:
             return 0
         for code, name in BRANCHES:
-            branches.branch_seen(session, {"code": code, "name": name})
+            branches.seen(session, {"code": code, "name": name})
         ids = []
         for name, branch, position, nip in STAFF:
             fields = {"name": name, "branch": branch, "position": position, "nip": nip}

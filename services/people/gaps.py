@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.chassis.branches import BRANCH_CODE
 from services.chassis.context import Caller
 from services.chassis.records import get_or_not_found
 
 from .competencies import required_levels
-from .contract import BRANCH_CODE
 from .models import Branch, Programme, ProgrammeCompetency, Staff
 from .records import shown_levels
 from .staff import staff_for

@@ -16,10 +16,9 @@ from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
-from .branches import require_branch
 from .competencies import competency
 from .contract import PROGRAMME_ID, STAFF_ID, ProgrammeInput, ProgrammeQuery
-from .models import Enrolment, Programme, ProgrammeCompetency, ProgrammeSession
+from .models import Enrolment, Programme, ProgrammeCompetency, ProgrammeSession, branches
 from .staff import named_staff
 
 programme_input, programme_query = ProgrammeInput(), ProgrammeQuery()
@@ -152,7 +151,7 @@ def _write(session: Session, programme: Programme, payload: dict) -> None:
     )
     for i, s in enumerate(data["sessions"]):
         if s["venue"]["kind"] == "room":
-            require_branch(session, s["venue"]["branch"], f"sessions.{i}.venue.branch")
+            branches.require(session, s["venue"]["branch"], f"sessions.{i}.venue.branch")
     programme.kind, programme.topic = data["kind"], data["topic"]
     programme.description, programme.hours = data.get("description"), data["hours"]
     programme.trainer_staff_seq = trainer_seq

@@ -9,7 +9,6 @@ from services.chassis.nameko.service import ServiceBase, read, write
 
 from . import (
     attendance,
-    branches,
     certificates,
     competencies,
     enrolments,
@@ -21,7 +20,7 @@ from . import (
     staff,
 )
 from .contract import CONTRACT
-from .models import Base
+from .models import Base, branches
 
 
 class PeopleService(ServiceBase):
@@ -142,7 +141,7 @@ class PeopleService(ServiceBase):
     # -- what other services tell us ------------------------------------------------------
     @event_handler(CONTRACT.consumed("catalog", "branch_updated"))
     def on_branch_updated(self, event: dict) -> None:
-        self.db.apply_once(event, branches.branch_seen, event["data"])
+        self.db.apply_once(event, branches.seen, event["data"])
 
     @event_handler(CONTRACT.consumed("feedback", "evaluation_summarized"))
     def on_evaluation_summarized(self, event: dict) -> None:

@@ -17,9 +17,8 @@ from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
-from .branches import require_branch
 from .contract import STAFF_ID, StaffChange, StaffInput, StaffQuery
-from .models import PositionHistory, Staff, events
+from .models import PositionHistory, Staff, branches, events
 from .nip import parse_nip
 
 staff_input, staff_change, staff_query = StaffInput(), StaffChange(), StaffQuery()
@@ -119,7 +118,7 @@ def register_staff(
     caller.require_role("branch")
     data = load(staff_input, payload)
     caller.require_branch(data["branch"])
-    require_branch(session, data["branch"])
+    branches.require(session, data["branch"])
     nip = _nip(data.get("nip"), today)
     _nip_free(session, nip)
     staff = Staff(
@@ -149,7 +148,7 @@ def change_staff(
     data = load(staff_change, payload)
     if "branch" in data and data["branch"] != staff.branch_code:
         caller.require_branch(data["branch"])
-        require_branch(session, data["branch"])
+        branches.require(session, data["branch"])
         staff.branch_code = data["branch"]
     if "nip" in data:
         staff.nip = _nip(data["nip"], today)
