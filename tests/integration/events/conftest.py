@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.chassis.context import SYSTEM, Caller
 from services.events import partners, programmes, readmodels
-from services.events.models import outbox_table
+from services.events.models import branches, outbox_table
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -26,7 +26,7 @@ def events_db(part_db):
     db = part_db("events")
     with db.transaction() as session:
         for code in ("SPN", "KMN", "PDT"):
-            readmodels.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+            branches.seen(session, {"code": code, "name": f"Cabang {code}"})
         readmodels.staff_seen(
             session, {"id": "S000003", "name": "Rina Marlina", "branch": "SPN", "active": True}
         )

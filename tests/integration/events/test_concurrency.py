@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from pustaka import platform
 from services.chassis.context import SYSTEM
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.events import checkin, figures, programmes, readmodels, registrations
-from services.events.models import Occurrence, Registration
+from services.events import checkin, figures, programmes, registrations
+from services.events.models import Occurrence, Registration, branches
 from services.events.service import EventsService
 
 from .conftest import KMN, SPN, emitted, new_partner, partner_key, person, published, read, run
@@ -137,7 +137,7 @@ def two_replicas(config, database_url, container_factory):
 def test_fifty_register_at_once_across_two_replicas(two_replicas):
     db = platform.database(two_replicas, platform.part("events"))
     try:
-        run(db, readmodels.branch_seen, {"code": "KMN", "name": "Kumun Debai"})
+        run(db, branches.seen, {"code": "KMN", "name": "Kumun Debai"})
         occurrence = published(db, capacity=10)["occurrences"][0]["id"]
         kmn = {"caller": KMN.as_context()}
 

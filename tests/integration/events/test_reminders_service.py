@@ -8,7 +8,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform
-from services.events import readmodels
+from services.events.models import branches
 from services.events.service import EventsService
 from tests.support import Subscriber
 
@@ -25,7 +25,7 @@ def test_a_reminder_is_published_once_across_a_restart(config, database_url, con
     db = platform.database(config, platform.part("events"))
     subscriber = Subscriber(config["AMQP_URI"])
     try:
-        run(db, readmodels.branch_seen, {"code": "KMN", "name": "Kumun Debai"})
+        run(db, branches.seen, {"code": "KMN", "name": "Kumun Debai"})
         occurrence = published(db, capacity=5)["occurrences"][0]["id"]
         queue = subscriber.bind("events", "reminder_due")
         service = container_factory(EventsService, config)

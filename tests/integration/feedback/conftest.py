@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.chassis.context import Caller
-from services.feedback import branches
-from services.feedback.models import outbox_table
+from services.feedback.models import branches, outbox_table
 
 ADMIN = Caller("k-hq", "admin")
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -26,7 +25,7 @@ def feedback_db(part_db):
     db = part_db("feedback")
     with db.transaction() as session:
         for code in ("SPN", "KMN", "PDT"):
-            branches.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+            branches.seen(session, {"code": code, "name": f"Cabang {code}"})
     return db
 
 

@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from services.chassis.context import Caller
-from services.people import branches
-from services.people.models import outbox_table
+from services.people.models import branches, outbox_table
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -24,7 +23,7 @@ def people_db(part_db):
     db = part_db("people")
     with db.transaction() as session:
         for code in ("SPN", "KMN", "PDT"):
-            branches.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+            branches.seen(session, {"code": code, "name": f"Cabang {code}"})
     return db
 
 
