@@ -3,19 +3,24 @@
 Services raise only these classes (each with its code), so a caller always knows
 what it got: the messaging adapter registers every one of them for the hop, and the
 gateway maps each to one HTTP status in its error table. The args are (message,
-details) so they serialise as plain JSON.
+details as a JSON text): nameko turns every argument's numbers and booleans into
+strings on the way, and a client is owed `"free": 3`, not `"free": "3"`.
 """
 
 from __future__ import annotations
+
+import json
 
 
 class DomainError(Exception):
     code = "ERROR"
 
-    def __init__(self, message: str = "", details: dict | None = None):
-        super().__init__(message, details or {})
+    def __init__(self, message: str = "", details: dict | str | None = None):
+        if isinstance(details, str):  # as it crossed the hop
+            details = json.loads(details)
         self.message = message
         self.details = details or {}
+        super().__init__(message, json.dumps(self.details, default=str))
 
     def __str__(self) -> str:
         return self.message
