@@ -43,17 +43,25 @@ class Platform:
         self.var = var
         self.admin_key = (var / "demo-admin.key").read_text().strip()
 
+    def request(self, method, path, key=None, **kw):
+        return requests.request(
+            method, self.url + path, headers=self._auth(key, kw), timeout=15, **kw
+        )
+
     def get(self, path, key=None, **kw):
-        return requests.get(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+        return self.request("GET", path, key, **kw)
 
     def post(self, path, key=None, **kw):
-        return requests.post(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+        return self.request("POST", path, key, **kw)
 
     def put(self, path, key=None, **kw):
-        return requests.put(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+        return self.request("PUT", path, key, **kw)
 
     def patch(self, path, key=None, **kw):
-        return requests.patch(self.url + path, headers=self._auth(key, kw), timeout=15, **kw)
+        return self.request("PATCH", path, key, **kw)
+
+    def delete(self, path, key=None, **kw):
+        return self.request("DELETE", path, key, **kw)
 
     def _auth(self, key, kw) -> dict:
         """Headers: any given, plus the key's (the admin's unless one is named; "" for none)."""

@@ -88,6 +88,8 @@ TEXT = {
         "position": "Urutan tunggu",
         "code": "Kode hadir",
         "show_code": "Tunjukkan kode atau QR ini kepada petugas di pintu masuk.",
+        "your_registration": "Pendaftaran Anda",
+        "keep_link": "Simpan tautan ini: di sana status dan urutan tunggu Anda selalu terbaru.",
         "not_found": "Tidak ditemukan",
         "not_found_note": "Tidak ada kegiatan atau kode {code}.",
         "refused": "Pendaftaran tidak dapat diproses",
@@ -137,6 +139,8 @@ TEXT = {
         "position": "Place in the waitlist",
         "code": "Check-in code",
         "show_code": "Show this code or QR code at the door.",
+        "your_registration": "Your registration",
+        "keep_link": "Keep this link: it always shows your status and place in the waitlist.",
         "not_found": "Not found",
         "not_found_note": "There is no programme or code {code}.",
         "refused": "The registration could not be made",
@@ -236,9 +240,25 @@ def registered_page(request, occurrence_id: str, read_form, register) -> Respons
         made = register(occurrence_id, payload)
     except DomainError as exc:
         return _failure(exc, common, occurrence_id)
+    return _registrations_page(request, made["items"], 201, common["t"]["registered"], common)
+
+
+def ticket_page(request, code: str, get) -> Response:
+    """A registration by its code, for its holder to open again (no name or contact)."""
+    common = _common(request)
+    try:
+        found = get(code)
+    except DomainError as exc:
+        return _failure(exc, common, code)
+    heading = common["t"]["your_registration"]
+    return _registrations_page(request, [found], 200, heading, common)
+
+
+def _registrations_page(request, found: list, status: int, heading: str, common) -> Response:
+    """Each registration's state, code and QR (the door page's link with the code)."""
     door = request.host_url.rstrip("/") + "/pintu?code="
-    items = [{**r, "qr": _qr(door + r["code"])} for r in made["items"]]
-    return page("events/registered.html", 201, registrations=items, **common)
+    items = [{**r, "qr": _qr(door + r["code"])} for r in found]
+    return page("events/registered.html", status, heading=heading, registrations=items, **common)
 
 
 def door_page(request, lookup) -> Response:

@@ -22,6 +22,7 @@ from services.events.contract import (
     CalendarPage,
     CalendarQuery,
     CheckInResult,
+    CoHosting,
     CommunityProgramme,
     CommunityProgrammeInput,
     CommunityProgrammePage,
@@ -197,6 +198,33 @@ class EventsRoutes:
     )
     def replace_community_programme(self, request, event_id):
         return json_response(self.events.replace_programme(event_id, json_body(request)))
+
+    @route(
+        "POST",
+        "/v1/events/programmes/<event:event_id>/partners",
+        roles=PARTNER_KEYS,
+        summary="Co-host a programme, keeping seats for one's people out of the general "
+        "pool (a partner key: itself; a branch key: any partner, at its own branch).",
+        body=CoHosting,
+        response=CommunityProgramme,
+        tag="events",
+        calls=(CONTRACT.method("cohost_programme"),),
+    )
+    def cohost_programme(self, request, event_id):
+        return json_response(self.events.cohost_programme(event_id, json_body(request)))
+
+    @route(
+        "DELETE",
+        "/v1/events/programmes/<event:event_id>/partners/<partner:partner_id>",
+        roles=PARTNER_KEYS,
+        summary="Stop co-hosting: the partner's people keep their seats, its empty kept "
+        "seats go to those waiting.",
+        response=CommunityProgramme,
+        tag="events",
+        calls=(CONTRACT.method("stop_cohosting"),),
+    )
+    def stop_cohosting(self, request, event_id, partner_id):
+        return json_response(self.events.stop_cohosting(event_id, partner_id))
 
     @route(
         "POST",
@@ -452,6 +480,20 @@ class EventsRoutes:
         return pages.registered_page(
             request, occurrence_id, lambda: form_body(request), self.events.register
         )
+
+    @route(
+        "GET",
+        "/acara/tiket/<code>",
+        roles=PUBLIC,
+        summary="A participant's registration by its check-in code, to open again: its "
+        "state, place in the waitlist and QR code (no name or contact).",
+        query=PageQuery,
+        tag="events",
+        page=True,
+        calls=(CONTRACT.method("public_registration"),),
+    )
+    def ticket_page(self, request, code):
+        return pages.ticket_page(request, code, self.events.public_registration)
 
     @route(
         "GET",

@@ -142,6 +142,18 @@ class CoHost(Schema):
     )
 
 
+class CoHosting(Schema):
+    """A partner joining a programme as co-host: a partner's key for itself (its
+    own id may be left out), a branch's key for any partner."""
+
+    partner_id = fields.String(metadata={"example": "PTN0001"})
+    seats = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=1000),
+        metadata={"description": "seats kept for the partner's people, from the general pool"},
+    )
+
+
 class Schedule(Schema):
     """When: the first start (local time at the branch, Asia/Jakarta), how long, and
     for a series its RFC 5545 RRULE (with COUNT or UNTIL)."""
@@ -183,6 +195,11 @@ class CommunityProgrammeInput(Schema):
     )
     presenter = fields.Nested(Presenter, allow_none=True)
     host_partner_id = fields.String(allow_none=True)
+    host_seats = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=1000),
+        metadata={"description": "seats kept for the host partner's people"},
+    )
     partners = fields.List(fields.Nested(CoHost), load_default=list)
     quota_release_hours = fields.Integer(
         load_default=24,
@@ -223,7 +240,8 @@ class CommunityProgramme(Schema):
     registration_closes = fields.String(allow_none=True)
     presenter = fields.Dict(allow_none=True)
     host_partner_id = fields.String(allow_none=True)
-    partners = fields.List(fields.Nested(CoHost))
+    host_seats = fields.Integer(metadata={"description": "seats kept for the host's people"})
+    partners = fields.List(fields.Nested(CoHost), metadata={"description": "co-hosts"})
     quota_release_hours = fields.Integer()
     schedule = fields.Dict(allow_none=True)
     status = fields.String(required=True)
@@ -435,8 +453,15 @@ class ProgrammeChanged(Schema):
     branch = fields.String(required=True)
     occurrence_id = fields.String(allow_none=True)
     starts_at = fields.DateTime(allow_none=True, format="iso")
-    status = fields.String(required=True, metadata={"description": "of the occurrence"})
+    status = fields.String(
+        required=True,
+        metadata={"description": "of the occurrence; of the programme when none is named"},
+    )
     sequence = fields.Integer()
+    partners = fields.List(
+        fields.String(),
+        metadata={"description": "who hosts and co-hosts it now, when that changed"},
+    )
 
 
 class ProgrammeCancelled(Schema):
@@ -573,6 +598,22 @@ CONTRACT = Contract(
             WRITE_ERRORS,
             True,
             30.0,
+        ),
+        Method(
+            "cohost_programme",
+            ("programme_id", "payload"),
+            CoHosting,
+            CommunityProgramme,
+            WRITE_ERRORS,
+            True,
+        ),
+        Method(
+            "stop_cohosting",
+            ("programme_id", "partner_id"),
+            None,
+            CommunityProgramme,
+            WRITE_ERRORS,
+            True,
         ),
         Method("get_programme", PROGRAMME, None, CommunityProgramme, ROW_ERRORS),
         Method("public_programme", PROGRAMME, None, CommunityProgramme, (NotFound,)),

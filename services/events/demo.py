@@ -31,6 +31,7 @@ STAFF = [
     ("S000001", "Dra. Yusnimar Hasan", "SPN"),
     ("S000003", "Rina Marlina, S.Hum.", "SPN"),
 ]
+HOST = "host"  # in a row's partners: the first that follows hosts the programme
 # (name, kind, contact, agreement years back and ahead, status); PTN0001 first.
 PARTNERS = [
     ("Institut Agama Islam Negeri (IAIN) Kerinci", "university", "Humas IAIN Kerinci", 1, 2),
@@ -43,8 +44,8 @@ PARTNERS = [
     ("SMP Negeri 2 Kerinci", "school", "Guru Bahasa Indonesia", 3, -1),  # MoU lapsed
 ]
 # (type, title, audience, branch, room, capacity, days from today of the first,
-#  hour, minutes, RRULE or None, presenter (staff id or outside name), cohosts
-#  [(partner index, seats)])
+#  hour, minutes, RRULE or None, presenter (staff id or outside name), partners
+#  [(partner index, seats)], the first the host where HOST marks the row)
 PROGRAMMES = [
     ("book_discussion", "Diskusi Buku: Laskar Pelangi", "teens", "SPN", "Aula Utama", 40,
      -42, 14, 120, "FREQ=WEEKLY;INTERVAL=2;COUNT=6", "S000003", [(1, 15)]),
@@ -56,7 +57,7 @@ PROGRAMMES = [
      -14, 15, 90, "FREQ=WEEKLY;BYDAY=WE;COUNT=4", "Komunitas Literasi Kerinci Membaca",
      [(3, 3)]),
     ("seminar", "Seminar Literasi Digital untuk Guru", "adults", "SPN", "Aula Utama", 100,
-     12, 8, 240, None, "Dr. Ahmad Fauzi, M.Pd. (IAIN Kerinci)", [(0, 30), (5, 20)]),
+     12, 8, 240, None, "Dr. Ahmad Fauzi, M.Pd. (IAIN Kerinci)", [HOST, (0, 30), (5, 20)]),
     ("book_discussion", "Bedah Buku Sejarah Alam Kerinci", "seniors", "HRW", "Ruang Baca", 25,
      -7, 10, 120, "FREQ=MONTHLY;COUNT=3", "Forum Taman Bacaan Masyarakat Kerinci", [(4, 5)]),
     ("creative_class", "Kelas Kerajinan Anyaman Bambu", "all_ages", "PSB", "Halaman Belakang",
@@ -108,6 +109,9 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
 
 def _programme(session, row, partner_ids, chance, today) -> None:
     kind, title, audience, branch, room, capacity, days, hour, minutes, rule, presenter, co = row
+    hosted = co[:1] == [HOST]
+    co = co[1:] if hosted else co
+    host = co[0] if hosted else None
     first = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour))
     payload = {
         "programme_type": kind,
@@ -120,7 +124,9 @@ def _programme(session, row, partner_ids, chance, today) -> None:
         "presenter": {"staff_id": presenter}
         if presenter[:1] == "S" and presenter[1:].isdigit()
         else {"name": presenter},
-        "partners": [{"partner_id": partner_ids[i], "seats": s} for i, s in co],
+        "host_partner_id": host and partner_ids[host[0]],
+        "host_seats": host[1] if host else 0,
+        "partners": [{"partner_id": partner_ids[i], "seats": s} for i, s in co if (i, s) != host],
         "quota_release_hours": 48,
         "schedule": {
             "starts_at": first.isoformat(),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import Forbidden
+from services.chassis.errors import Conflict, Forbidden, NotFound, field_error
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
@@ -25,6 +25,22 @@ def find_partner(session: Session, partner_id, field: str = "id") -> Partner:
         session, Partner, PARTNER_ID.parse(partner_id), noun="partner", named=partner_id,
         field=field,
     )  # fmt: skip
+
+
+def usable_partner(session: Session, partner_id, field: str) -> Partner:
+    """A partner a request names (a bad `field` if there is none) that may co-host
+    today: an agreement ended or suspended stops new co-hosting."""
+    try:
+        partner = find_partner(session, partner_id, field)
+    except NotFound as exc:  # a name in the body: a bad field, not a missing page
+        raise field_error(field, exc.message) from exc
+    if not partner.may_cohost(today()):
+        raise Conflict(
+            f"{partner.id}'s agreement is not in force ({partner.status}, until "
+            f"{partner.agreement_until}); it cannot co-host.",
+            {field: partner.id, "agreement_until": partner.agreement_until.isoformat()},
+        )
+    return partner
 
 
 def require_own(caller: Caller, partner_id: str) -> None:

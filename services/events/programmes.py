@@ -34,11 +34,11 @@ from .contract import (
     OccurrenceChange,
     ProgrammeTransition,
 )
-from .models import Branch, CoHost, Occurrence, Partner, Programme, Registration, branches, events
+from .models import Branch, CoHost, Occurrence, Programme, Registration, branches, events
 from .notices import active_registrations, registration_event, schedule_reminders
-from .partners import find_partner
+from .partners import usable_partner
 from .readmodels import require_presenter
-from .times import epoch_of, iso_local, month_of, today
+from .times import epoch_of, iso_local, month_of
 
 programme_input, programme_query = CommunityProgrammeInput(), CommunityProgrammeQuery()
 transition_input, occurrence_change = ProgrammeTransition(), OccurrenceChange()
@@ -71,7 +71,7 @@ def occurrences_of(session: Session, programme: Programme) -> list[Occurrence]:
 
 
 def cohosts(session: Session, programme: Programme) -> dict[int, int]:
-    """{partner seq: seats kept} of a programme."""
+    """{partner seq: seats kept} of a programme: its host's and its co-hosts'."""
     rows = session.execute(
         select(CoHost.partner_seq, CoHost.seats).where(CoHost.programme_seq == programme.seq)
     )
@@ -127,6 +127,7 @@ def dump_programme(session: Session, programme: Programme) -> dict:
             "duration_minutes": programme.duration_minutes,
             "rrule": programme.rrule,
         }
+    host, kept = programme.host_partner_seq, cohosts(session, programme)
     return {
         "id": programme.id,
         "programme_type": programme.programme_type,
@@ -139,11 +140,12 @@ def dump_programme(session: Session, programme: Programme) -> dict:
         "registration_opens": iso_local(programme.registration_opens),
         "registration_closes": iso_local(programme.registration_closes),
         "presenter": presenter,
-        "host_partner_id": programme.host_partner_seq
-        and PARTNER_ID.format(programme.host_partner_seq),
+        "host_partner_id": host and PARTNER_ID.format(host),
+        "host_seats": kept.get(host, 0),
         "partners": [
             {"partner_id": PARTNER_ID.format(p), "seats": s}
-            for p, s in sorted(cohosts(session, programme).items())
+            for p, s in sorted(kept.items())
+            if p != host
         ],
         "quota_release_hours": programme.quota_release_hours,
         "schedule": schedule,
@@ -178,31 +180,21 @@ def _starts(schedule: dict) -> list[dt.datetime]:
 
 
 def _cohost_partners(session: Session, data: dict) -> tuple[int | None, dict[int, int]]:
-    """Check every partner named: it exists and may co-host today (an expired
-    agreement stops new co-hosting)."""
-    on = today()
-
-    def usable(partner_id: str, field: str) -> Partner:
-        try:
-            partner = find_partner(session, partner_id, field)
-        except NotFound as exc:  # a name in the body: a bad field, not a missing page
-            raise field_error(field, exc.message) from exc
-        if not partner.may_cohost(on):
-            raise Conflict(
-                f"{partner.id}'s agreement is not in force ({partner.status}, until "
-                f"{partner.agreement_until}); it cannot co-host.",
-                {field: partner.id, "agreement_until": partner.agreement_until.isoformat()},
-            )
-        return partner
-
+    """Every partner named, each usable (an expired agreement stops new co-hosting),
+    and the seats each keeps: the host's too (its key registers its people even when
+    it keeps none)."""
     host = None
-    if data.get("host_partner_id"):
-        host = usable(data["host_partner_id"], "host_partner_id").seq
     seats: dict[int, int] = {}
+    if data.get("host_partner_id"):
+        host = usable_partner(session, data["host_partner_id"], "host_partner_id").seq
+        seats[host] = data["host_seats"]
+    elif data["host_seats"]:
+        raise field_error("host_seats", "Seats kept for a host need a host_partner_id.")
     for i, cohost in enumerate(data["partners"]):
-        partner = usable(cohost["partner_id"], f"partners.{i}.partner_id")
+        partner = usable_partner(session, cohost["partner_id"], f"partners.{i}.partner_id")
         if partner.seq in seats:
-            raise field_error(f"partners.{i}.partner_id", f"{partner.id} is named twice.")
+            how = "the host" if partner.seq == host else "twice"
+            raise field_error(f"partners.{i}.partner_id", f"{partner.id} is named {how}.")
         seats[partner.seq] = cohost["seats"]
     if sum(seats.values()) > data["capacity"]:
         raise field_error("partners", "The partners' seats are more than the capacity.")

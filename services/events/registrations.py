@@ -237,12 +237,6 @@ def register(
     programme = session.get(Programme, occurrence.programme_seq)
     now = time.time()
     _open_for_registration(programme, occurrence, now)
-    quotas = cohosts(session, programme)
-    if partner_seq is not None and partner_seq not in quotas:
-        raise Forbidden(
-            f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
-            {"programme_id": programme.id},
-        )
     code = None
     if data["scope"] == "series":
         targets = list(
@@ -263,6 +257,13 @@ def register(
         targets = [occurrence]
     for target in targets:
         _open_for_registration(programme, target, now)  # again, now that it is locked
+    # The seats kept, read under the lock: a partner joining or leaving locks them too.
+    quotas = cohosts(session, programme)
+    if partner_seq is not None and partner_seq not in quotas:
+        raise Forbidden(
+            f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
+            {"programme_id": programme.id},
+        )
     made = []
     try:
         for target in targets:

@@ -9,7 +9,7 @@ from services.chassis.nameko.database import Database
 from services.chassis.nameko.handlers import event_handler
 from services.chassis.nameko.service import ServiceBase, read, write
 
-from . import calendar, checkin, figures, partners, programmes, readmodels, registrations
+from . import calendar, checkin, cohosting, figures, partners, programmes, readmodels, registrations
 from .contract import CONTRACT
 from .models import Base, branches
 from .reminders import Reminders
@@ -67,6 +67,16 @@ class EventsService(ServiceBase):
     @write
     def transition_programme(self, session, programme_id: str, payload: dict) -> dict:
         return programmes.transition(session, programme_id, payload, self.caller)
+
+    @write
+    def cohost_programme(self, session, programme_id: str, payload: dict) -> dict:
+        return cohosting.cohost_programme(session, programme_id, payload, self.caller)
+
+    @write
+    def stop_cohosting(self, session, programme_id: str, partner_id: str) -> dict:
+        return cohosting.stop_cohosting(
+            session, programme_id, partner_id, self.caller, self.reminder_hours
+        )
 
     @read
     def get_programme(self, session, programme_id: str) -> dict:

@@ -59,9 +59,16 @@ def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_reque
     assert fits_the_screen(page)
 
     # The one seat is taken: the next is told they wait; the same person twice is refused.
-    page.go_back()
+    page.goto(f"/acara/{programme['id']}")
     register(page, "Fajar Ramadhan", "0812-7455-0102")
     expect(page.locator(".state")).to_have_text("DAFTAR TUNGGU")
+    waiting = page.locator(".code").inner_text()
+    # The link kept opens the registration again, as it stands now.
+    page.get_by_role("link", name="Simpan tautan ini").click()
+    expect(page.locator("h1")).to_have_text("Pendaftaran Anda")
+    expect(page.locator(".state")).to_have_text("DAFTAR TUNGGU")
+    expect(page.locator(".code")).to_have_text(waiting)
+    assert "Fajar" not in page.content()
     page.goto(f"/acara/{programme['id']}")
     register(page, "Nadia Safitri", "0812-7455-0101")
     expect(page.locator("#status")).to_contain_text("Pendaftaran tidak dapat diproses")

@@ -143,6 +143,43 @@ def test_a_programme_from_plan_to_completion(platform, keys, subscriber):
     assert "Aisyah" not in json.dumps(event) and "0812" not in json.dumps(event)
 
 
+def test_a_partner_co_hosts_by_itself_and_leaves(platform, keys):
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=5), dt.time(15))
+    plan = {
+        "programme_type": "information_literacy",
+        "title": "Cek Fakta untuk Mahasiswa",
+        "audience": "adults",
+        "branch": "KMN",
+        "capacity": 3,
+        "presenter": {"name": "Pustakawan Kumun Debai"},
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 90},
+    }
+    pid = platform.post("/v1/events/programmes", key=keys["kmn"], json=plan).json()["id"]
+    moved = platform.post(
+        f"/v1/events/programmes/{pid}/transitions", key=keys["kmn"], json={"to": "published"}
+    )
+    occurrence = moved.json()["occurrences"][0]["id"]
+    join = f"/v1/events/programmes/{pid}/partners"
+    other = {"partner_id": "PTN0003", "seats": 1}
+    assert platform.post(join, key=keys["iain"], json=other).status_code == 403
+    assert platform.post(join, key=keys["iain"], json={"seats": "dua"}).status_code == 400
+    too_many = platform.post(join, key=keys["iain"], json={"seats": 4})
+    assert too_many.status_code == 409 and too_many.json()["details"]["free"] == 3
+    joined = platform.post(join, key=keys["iain"], json={"seats": 1})
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["partners"] == [{"partner_id": "PTN0001", "seats": 1}]
+    own = platform.post(
+        f"/v1/events/occurrences/{occurrence}/partner-registrations",
+        key=keys["iain"],
+        json={"name": "Mahasiswa IAIN", "contact": "0812-7402-0001"},
+    ).json()["items"][0]
+    assert own["status"] == "confirmed" and own["partner_id"] == "PTN0001"
+    assert platform.delete(f"{join}/PTN0001", key=keys["school"]).status_code == 403
+    left = platform.delete(f"{join}/PTN0001", key=keys["iain"])
+    assert left.status_code == 200 and left.json()["partners"] == []
+    assert platform.delete(f"{join}/PTN0001", key=keys["iain"]).status_code == 404
+
+
 def test_a_community_idea_is_drafted_once_and_its_publication_tells_feedback(
     platform, keys, subscriber
 ):
