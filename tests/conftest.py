@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from pustaka import platform  # noqa: E402
 from services.chassis.db import normalise_url  # noqa: E402
+from tests.platform import platform_fixture  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -110,3 +111,10 @@ def part_db(base_config, database_url):
 def catalog_db(part_db):
     """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
     return part_db("catalog")
+
+
+# The whole platform on SQLite, once per session, for the tests of pages and routes
+# that only add records of their own (tests/platform.py: on_the_shared_platform).
+shared_platform = platform_fixture(
+    databases=("sqlite",), env={"CATALOG_REPLICAS": "1"}, scope="session"
+)

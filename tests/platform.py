@@ -138,3 +138,17 @@ def platform_fixture(
             forget_part_users(uri)
 
     return platform
+
+
+def on_the_shared_platform():
+    """`platform` for tests that only add records of their own to it: the session's
+    one SQLite platform (`shared_platform`, tests/conftest.py), started once for all
+    of them instead of once per module.
+
+    In a test module or conftest.py: `platform = on_the_shared_platform()`."""
+
+    @pytest.fixture(scope="session")
+    def platform(shared_platform):
+        return shared_platform
+
+    return platform

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from deploy.browser import available, chromium_path
-from tests.platform import platform_fixture
+from tests.platform import on_the_shared_platform
 
 HERE = Path(__file__).parent
 
@@ -39,8 +39,7 @@ CHROMIUM_ARGS = [
 # Time for one browser test (its function-scoped fixtures included) before it fails.
 BROWSER_TEST_SECONDS = 120
 
-# One platform for every page's tests: they only add records of their own to it.
-platform = platform_fixture(databases=("sqlite",), env={"CATALOG_REPLICAS": "1"}, scope="session")
+platform = on_the_shared_platform()
 
 
 def pytest_collection_modifyitems(items):

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from tests.e2e.access import ACCESS, OBJECT_LEVEL, PATH_VALUES
-from tests.platform import platform_fixture
+from tests.platform import on_the_shared_platform
 
-platform = platform_fixture(databases=("sqlite",))
+platform = on_the_shared_platform()
 ROLES = ("admin", "branch", "partner", "integrator", "public")
 
 

@@ -11,10 +11,10 @@ from icalendar import Calendar
 
 from services.chassis.envelope import make_envelope
 from services.chassis.nameko.publisher import BatchPublisher
-from tests.platform import platform_fixture
+from tests.platform import on_the_shared_platform
 from tests.support import Subscriber, wait_for
 
-platform = platform_fixture(databases=("sqlite",))
+platform = on_the_shared_platform()
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from tests.platform import platform_fixture
+from tests.platform import on_the_shared_platform
 from tests.support import Subscriber, bodies, wait_for
 
-platform = platform_fixture(databases=("sqlite",))
+platform = on_the_shared_platform()
 YEAR = dt.date.today().year
 
 
