@@ -3,10 +3,11 @@ service's client (made from its contract), and the survey form a link opens.
 
 Respondents need only their link (an invitation's one-time token, or a campaign's
 public link): no key. Anyone may open a ticket, suggest and vote (with a library
-card number). Headquarters (admin keys) sees and decides everything; a branch key
-sees and answers its own branch's tickets and campaigns (the service checks each
-record against the caller, by id too); a partner key reads the results of the
-programmes it co-hosted."""
+card number, and a contact to be told of its fulfilment). Headquarters (admin keys)
+sees and decides everything; a branch key sees and answers its own branch's tickets
+and campaigns (the service checks each record against the caller, by id too); a
+partner key reads the results of the programmes it co-hosted. Supporters' contacts
+are headquarters' only, for its notifier, once their suggestion is fulfilled."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from services.feedback.contract import (
     SuggestionOutput,
     SuggestionPage,
     SuggestionQuery,
+    SupporterPage,
+    SupporterQuery,
     SurveyForm,
     TemplateInput,
     TemplateList,
@@ -409,7 +412,8 @@ class FeedbackRoutes:
         "/v1/feedback/suggestions",
         roles=PUBLIC,
         summary="Suggest a title for the collection (its ISBN checked) or an idea for a "
-        "programme, with a library card number (the suggester's vote, never shown).",
+        "programme, with a library card number (the suggester's vote, never shown) and, "
+        "if given, a contact: consent to be told when it is fulfilled.",
         body=SuggestionInput,
         response=SuggestionOutput,
         status=201,
@@ -449,7 +453,9 @@ class FeedbackRoutes:
         "POST",
         "/v1/feedback/suggestions/<suggestion:suggestion_id>/votes",
         roles=PUBLIC,
-        summary="Back a suggestion: one vote per library card.",
+        summary="Back a suggestion: one vote per library card, with a contact if given "
+        "(consent to be told when it is fulfilled); a second vote is a 409 and changes "
+        "nothing.",
         body=VoteInput,
         response=SuggestionOutput,
         tag="feedback",
@@ -483,3 +489,20 @@ class FeedbackRoutes:
     )
     def reject_suggestion(self, request, suggestion_id):
         return json_response(self.feedback.reject_suggestion(suggestion_id, json_body(request)))
+
+    @route(
+        "GET",
+        "/v1/feedback/suggestions/<suggestion:suggestion_id>/supporters",
+        roles=ADMIN,
+        summary="For headquarters' notifier: the contacts of a fulfilled suggestion's "
+        "supporters who asked to be told, a page at a time (no card numbers). Before "
+        "fulfilment a 409; a rejection erases them.",
+        query=SupporterQuery,
+        response=SupporterPage,
+        tag="feedback",
+        calls=(CONTRACT.method("suggestion_supporters"),),
+    )
+    def suggestion_supporters(self, request, suggestion_id):
+        return json_response(
+            self.feedback.suggestion_supporters(suggestion_id, request.args.to_dict())
+        )

@@ -4,9 +4,9 @@ what they take and give and the errors they may answer, the events it publishes
 (each with its schema and major version), and the events of others it reads. This
 module is all that the gateway and other services may import of feedback.
 
-No event carries a respondent's token, a visitor's contact or a member's card
-number: events go to every subscriber. An anonymous response is stored with no
-token, key, address or time finer than its day, and no event names it.
+No event carries a respondent's token, a visitor's or a supporter's contact or a
+member's card number: events go to every subscriber. An anonymous response is
+stored with no token, key, address or time finer than its day, and no event names it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.chassis.branches import branch_code
+from services.chassis.contacts import Contact
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, Gone, NotFound
 from services.chassis.ids import PublicId
@@ -363,10 +364,24 @@ class TicketReceipt(Schema):
 
 
 # -- suggestions -----------------------------------------------------------------------
+def _contact() -> Contact:
+    return Contact(
+        allow_none=True,
+        metadata={
+            "description": "an e-mail address or an Indonesian mobile number (08..., "
+            "+628...), optional. Giving it is consent to be told once the suggestion is "
+            "fulfilled: headquarters' notifier reads it then, never before; it is erased if "
+            "the suggestion is rejected, and never published.",
+            "example": "0812-7400-1234",
+        },
+    )
+
+
 class SuggestionInput(Schema):
     """A community suggestion: a title for the collection (title, authors, ISBN,
     reason) or an idea for a programme (type, topic, audience, branch). `member`
-    is the suggester's library card number: their vote, never published."""
+    is the suggester's library card number: their vote, never published; `contact`
+    how they would be told it was fulfilled."""
 
     class Meta:
         unknown = EXCLUDE
@@ -381,13 +396,17 @@ class SuggestionInput(Schema):
     topic = fields.String(validate=_text, metadata={"description": "of a programme idea"})
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     branch = fields.String(allow_none=True, validate=_branch)
+    contact = _contact()
 
 
 class VoteInput(Schema):
+    """A supporter's vote: their library card number, and how they would be told."""
+
     class Meta:
         unknown = EXCLUDE
 
     member = fields.String(required=True, validate=validate.Length(min=3, max=40))
+    contact = _contact()
 
 
 class DecisionInput(Schema):
@@ -430,6 +449,34 @@ class SuggestionQuery(Schema):
 
 class SuggestionPage(Schema):
     items = fields.List(fields.Nested(SuggestionOutput), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class SupporterQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(
+        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
+    )
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class Supporter(Schema):
+    contact = fields.String(required=True, metadata={"example": "+6281274001234"})
+    channel = fields.String(required=True, metadata={"description": "email or phone"})
+
+
+class SupporterPage(Schema):
+    """How to tell a fulfilled suggestion's supporters who asked to be told: their
+    contacts, a page at a time (no card number: a notifier needs none)."""
+
+    suggestion_id = fields.String(required=True)
+    title = fields.String(required=True)
+    fulfilled_by = fields.String(required=True)
+    votes = fields.Integer(required=True, metadata={"description": "its supporters"})
+    asked_to_be_told = fields.Integer(required=True)
+    items = fields.List(fields.Nested(Supporter), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
 
 
@@ -492,6 +539,16 @@ class SuggestionEvent(Schema):
     votes = fields.Integer(required=True)
     decision = fields.String(allow_none=True)
     fulfilled_by = fields.String(allow_none=True)
+
+
+class SuggestionFulfilled(SuggestionEvent):
+    """A suggestion fulfilled: `votes` are its supporters, `asked_to_be_told` those who
+    left a contact, which a notifier reads over the API (never in an event)."""
+
+    # Added within v1 (additive): absent from suggestion_fulfilled published before it.
+    asked_to_be_told = fields.Integer(
+        required=True, metadata={"description": "supporters who left a contact"}
+    )
 
 
 class EvaluationSummarized(Schema):
@@ -662,6 +719,13 @@ CONTRACT = Contract(
             (*ROW_ERRORS, Conflict),
             True,
         ),  # fmt: skip
+        Method(
+            "suggestion_supporters",
+            ("suggestion_id", "params"),
+            SupporterQuery,
+            SupporterPage,
+            (*ROW_ERRORS, Conflict),
+        ),  # fmt: skip
         Method("health"),
     ),
     events=(
@@ -673,7 +737,7 @@ CONTRACT = Contract(
         Event("suggestion_submitted", SuggestionEvent),
         Event("suggestion_approved", SuggestionApproved),
         Event("suggestion_rejected", SuggestionEvent),
-        Event("suggestion_fulfilled", SuggestionEvent),
+        Event("suggestion_fulfilled", SuggestionFulfilled),
     ),
     consumes=(
         Consumes("catalog", "branch_updated", BranchSeen, versions=(1,)),

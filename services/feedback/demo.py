@@ -3,7 +3,8 @@ branch yet): the catalogue demo's branches; for every branch a year of responses
 the public-service satisfaction survey (SKM), the Net Promoter question and the
 LibQUAL+-structured service-quality survey, each branch with its own quality;
 evaluations of staff-development programmes and of community programmes; visitors'
-tickets in every state; and suggestions voted, approved, rejected and fulfilled. It
+tickets in every state; and suggestions voted (about half the supporters leaving a
+phone number or an e-mail address to be told), approved, rejected and fulfilled. It
 goes through the same logic as any write (answers checked and counted, events in
 the outbox), and the same seed makes the same demo every time.
 
@@ -11,7 +12,11 @@ The first campaign (CMP000001) is a book discussion at KMN co-hosted by SD Neger
 Sungai Penuh (PTN0003, as the events demo numbers its partners), the second
 (CMP000002) the survey of SPN; the first ticket (TKT000001) is KMN's, the second
 (TKT000002) SPN's; the first suggestion (SUG000001) is open for votes: the access
-table's walk (tests/e2e/access.py) names them."""
+table's walk (tests/e2e/access.py) names them. The fourth (SUG000004) is fulfilled:
+its supporters' contacts are there to read; the third's were erased by its rejection.
+
+The phone numbers look like anyone's: a notifier trying the demo must not send to them
+(the e-mail addresses are at the reserved example domains)."""
 
 from __future__ import annotations
 
@@ -76,6 +81,12 @@ SUGGESTIONS = [  # (payload, extra voters, then)
     ({"kind": "programme", "programme_type": "literacy_workshop",
       "topic": "Literasi digital untuk orang tua", "audience": "adults", "branch": "SPN"}, 3,
      "submitted"),
+]  # fmt: skip
+# What supporters leave to be told: mobile numbers as people type them, e-mail addresses.
+CONTACTS = [
+    "0812-7400-1234", "dewi.anggraini@example.com", "0813 6612 0457", "+62 852 6634 1190",
+    "Rahmat.Hidayat@Example.org", "0821-7788-3021", "siti.rahmawati@example.com",
+    "0811 745 2208", "yusuf.pratama@example.net", "085365017746",
 ]  # fmt: skip
 EVENTS = [  # (occurrence, title, branch, partners, attendees, months back)
     ("OCC-DEMO-01", "Bedah buku: Laskar Pelangi", "KMN", ["PTN0003"], 14, 1),
@@ -232,9 +243,11 @@ def _suggestions(session, chance, today) -> int:
     for i, (payload, voters, then) in enumerate(SUGGESTIONS):
         member = f"{payload['branch']}-2025-{100 + i:04d}"
         day = today - dt.timedelta(days=200 - 30 * i)
-        made = suggestions.submit_suggestion(session, {**payload, "member": member}, today=day)
+        suggester = {**payload, "member": member, "contact": _contact(chance)}
+        made = suggestions.submit_suggestion(session, suggester, today=day)
         for v in range(voters):
-            suggestions.vote(session, made["id"], {"member": f"{payload['branch']}-2024-{v:04d}"})
+            voter = {"member": f"{payload['branch']}-2024-{v:04d}", "contact": _contact(chance)}
+            suggestions.vote(session, made["id"], voter)
         if then in ("approved", "fulfilled"):
             suggestions.approve_suggestion(session, made["id"], SYSTEM)
         if then == "rejected":
@@ -246,3 +259,8 @@ def _suggestions(session, chance, today) -> int:
             suggestions.acquisition_ordered(session, {"id": ref, "suggestion_id": made["id"]})
             suggestions.title_created(session, {"id": "T000002", "acquisition_ref": ref})
     return len(SUGGESTIONS)
+
+
+def _contact(chance) -> str | None:
+    """About half of those who back a suggestion ask to be told."""
+    return chance.choice(CONTACTS) if chance.random() < 0.5 else None

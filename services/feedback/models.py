@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -201,3 +202,26 @@ class Vote(Base):
 
     suggestion_seq: Mapped[int] = mapped_column(ForeignKey("suggestions.seq"), primary_key=True)
     member: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class SupporterContact(Base):
+    """How to tell one supporter that the suggestion they backed was fulfilled: given
+    with their vote, as their consent to be told. Personal data, so a table apart
+    from the votes: headquarters' notifier reads it once the suggestion is fulfilled,
+    a rejection erases it, and counting or showing votes never touches it."""
+
+    __tablename__ = "supporter_contacts"
+
+    seq: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    suggestion_seq: Mapped[int] = mapped_column(Id, nullable=False)
+    member: Mapped[str] = mapped_column(String(40), nullable=False)
+    contact: Mapped[str] = mapped_column(String(254), nullable=False)
+
+    __table_args__ = (
+        # One per vote: one per card per suggestion, and only beside a vote.
+        UniqueConstraint("suggestion_seq", "member", name="uq_supporter_contacts_vote"),
+        ForeignKeyConstraint(
+            ["suggestion_seq", "member"], ["votes.suggestion_seq", "votes.member"],
+            name="fk_supporter_contacts_vote",
+        ),
+    )  # fmt: skip

@@ -126,6 +126,10 @@ class FeedbackService(ServiceBase):
     def reject_suggestion(self, session, suggestion_id: str, payload: dict) -> dict:
         return suggestions.reject_suggestion(session, suggestion_id, payload, self.caller)
 
+    @read
+    def suggestion_supporters(self, session, suggestion_id: str, params: dict) -> dict:
+        return suggestions.suggestion_supporters(session, suggestion_id, params, self.caller)
+
     # -- what other services tell us ------------------------------------------------------
     @event_handler(CONTRACT.consumed("catalog", "branch_updated"))
     def on_branch_updated(self, event: dict) -> None:

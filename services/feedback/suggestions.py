@@ -7,7 +7,9 @@ collection suggestion on order (its acquisition_ordered names the suggestion, an
 we keep the acquisition's id), and the title catalogued with that acquisition
 (title_created carrying it) fulfils the suggestion. A programme idea is drafted by
 the events service, and its programme_published naming the suggestion fulfils it.
-Each fulfilment publishes suggestion_fulfilled, so its supporters can be told."""
+Each fulfilment publishes suggestion_fulfilled, so its supporters can be told: it
+counts those who left a contact with their vote, and headquarters' notifier reads
+their contacts here (supporters.py keeps them), never from an event."""
 
 from __future__ import annotations
 
@@ -25,8 +27,9 @@ from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
 from services.chassis.schemas import load
 
+from . import supporters
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
-from .models import Suggestion, Vote, branches, events
+from .models import Suggestion, branches, events
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
@@ -106,8 +109,7 @@ def submit_suggestion(session: Session, payload: dict, today: dt.date | None = N
     )
     session.add(suggestion)
     session.flush()
-    session.add(Vote(suggestion_seq=suggestion.seq, member=data["member"].strip()))
-    session.flush()
+    supporters.support(session, suggestion, data["member"], data.get("contact"))
     events.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
 
@@ -148,8 +150,7 @@ def vote(session: Session, suggestion_id: str, payload: dict) -> dict:
         )
     try:
         with session.begin_nested():
-            session.add(Vote(suggestion_seq=suggestion.seq, member=data["member"].strip()))
-            session.flush()
+            supporters.support(session, suggestion, data["member"], data.get("contact"))
     except IntegrityError as exc:
         raise Conflict(
             "This card has voted for this suggestion already.", {"member": "voted"}
@@ -195,13 +196,34 @@ def approve_suggestion(session: Session, suggestion_id: str, caller: Caller) -> 
 
 
 def reject_suggestion(session: Session, suggestion_id: str, payload: dict, caller: Caller) -> dict:
+    """A rejection is final: the suggestion will never be fulfilled, so the contacts
+    its supporters left, given only to be told of that, have no purpose left and are
+    erased with it (data minimisation, as UU No. 27/2022 on personal data asks).
+    The votes stay: they are counted, not personal."""
     data = load(decision_input, payload)
     suggestion = _decide(session, suggestion_id, caller)
     suggestion.status = "rejected"
     suggestion.decision = data["reason"].strip()
+    supporters.erase(session, suggestion)
     session.flush()
     events.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
+
+
+def suggestion_supporters(
+    session: Session, suggestion_id: str, params: dict, caller: Caller
+) -> dict:
+    """The contacts of a suggestion's supporters who asked to be told, for
+    headquarters' notifier, and only once there is something to tell them."""
+    caller.require_role()
+    suggestion = find_suggestion(session, suggestion_id)
+    if suggestion.status != "fulfilled":
+        raise Conflict(
+            f"Suggestion {suggestion_id} is {suggestion.status}: its supporters' contacts "
+            "are read only once it is fulfilled.",
+            {"status": suggestion.status},
+        )
+    return supporters.contacts(session, suggestion, params)
 
 
 # -- what the catalogue and the events service tell us ------------------------------------
@@ -220,7 +242,13 @@ def _fulfil(session: Session, suggestion: Suggestion | None, by: str) -> None:
     suggestion.status = "fulfilled"
     suggestion.fulfilled_by = by
     session.flush()
-    events.emit(session, "suggestion_fulfilled", suggestion.id, event_data(suggestion))
+    told = supporters.asked_to_be_told(session, suggestion)
+    events.emit(
+        session,
+        "suggestion_fulfilled",
+        suggestion.id,
+        {**event_data(suggestion), "asked_to_be_told": told},
+    )
 
 
 def title_created(session: Session, data: dict) -> None:

@@ -146,6 +146,8 @@ ACCESS = {
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/votes"): EVERYONE,
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/approve"): HEADQUARTERS,
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/reject"): HEADQUARTERS,
+    # supporters' contacts: headquarters' notifier only (SUG000001 is open: a 409)
+    ("GET", "/v1/feedback/suggestions/{suggestion_id}/supporters"): HEADQUARTERS,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,

@@ -2,14 +2,16 @@
 PostgreSQL is exercised where it matters, by the domain's and the demo's tests on
 both databases): the demo's year, refusals with their reason per question and nothing kept,
 scopes by id, results as JSON, CSV and pages with their charts, and a suggestion
-from a vote to the catalogue's shelf across the services."""
+from a vote to the catalogue's shelf across the services, its supporters told by
+headquarters' notifier."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from tests.platform import on_the_shared_platform
-from tests.support import Subscriber, bodies, wait_for
+from tests.support import Subscriber, bodies
 
 platform = on_the_shared_platform()
 YEAR = dt.date.today().year
@@ -114,12 +116,17 @@ def test_a_ticket_is_its_branchs_and_a_suggestion_reaches_the_shelf(platform, ke
     subscriber = Subscriber(platform.env["AMQP_URI"])
     try:
         ordered = subscriber.bind("catalog", "acquisition_ordered")
+        fulfilled_events = subscriber.bind("feedback", "suggestion_fulfilled")
         book = {"kind": "collection", "member": "KMN-2025-7777", "title": "Pulang",
-                "authors": ["Tere Liye"], "isbn": "978-602-082-212-9", "branch": "KMN"}  # fmt: skip
+                "authors": ["Tere Liye"], "isbn": "978-602-082-212-9", "branch": "KMN",
+                "contact": "0812-7000-5678"}  # fmt: skip
         sid = platform.post("/v1/feedback/suggestions", key="", json=book).json()["id"]
         vote = f"/v1/feedback/suggestions/{sid}/votes"
-        assert platform.post(vote, key="", json={"member": "KMN-2025-8888"}).json()["votes"] == 2
-        assert platform.post(vote, key="", json={"member": "KMN-2025-8888"}).status_code == 409
+        voter = {"member": "KMN-2025-8888", "contact": "Nur.Aini@Example.com"}
+        assert platform.post(vote, key="", json=voter).json()["votes"] == 2
+        again = {"member": "KMN-2025-8888", "contact": "0813-1111-2222"}
+        assert platform.post(vote, key="", json=again).status_code == 409
+        assert platform.post(vote, key="", json={"member": "KMN-2025-9999"}).ok
         assert (
             platform.post(f"/v1/feedback/suggestions/{sid}/approve", key=keys["kmn"]).status_code
             == 403
@@ -132,20 +139,74 @@ def test_a_ticket_is_its_branchs_and_a_suggestion_reaches_the_shelf(platform, ke
             if b["data"]["suggestion_id"] == sid
         ]
         (acquisition,) = ours
+        assert acquisition["suggestion_id"] == sid
+        title = platform.post(
+            "/v1/catalog/titles",
+            key=keys["kmn"],
+            json={"title": "Pulang", "authors": ["Tere Liye"], "isbn": "9786020822129",
+                  "acquisition_ref": acquisition["id"]},
+        )  # fmt: skip
+        assert title.status_code == 201, title.text
+        (told,) = [
+            b
+            for b in bodies(subscriber.drain(fulfilled_events, expect=1, timeout=20))
+            if b["data"]["suggestion_id"] == sid
+        ]
     finally:
         subscriber.close()
-    assert acquisition["suggestion_id"] == sid
-    title = platform.post(
-        "/v1/catalog/titles",
-        key=keys["kmn"],
-        json={"title": "Pulang", "authors": ["Tere Liye"], "isbn": "9786020822129",
-              "acquisition_ref": acquisition["id"]},
-    )  # fmt: skip
-    assert title.status_code == 201, title.text
+    # the event counts who asked to be told, and names none of them
+    assert (told["data"]["suggestion_id"], told["data"]["votes"]) == (sid, 3)
+    assert told["data"]["asked_to_be_told"] == 2
+    assert not any(
+        secret in json.dumps(told) for secret in ("+6281270005678", "Nur.Aini", "KMN-2025")
+    )
+    done = platform.get(f"/v1/feedback/suggestions/{sid}", key="").json()
+    assert (done["status"], done["fulfilled_by"]) == ("fulfilled", title.json()["id"])
+    supporters = platform.get(f"/v1/feedback/suggestions/{sid}/supporters")
+    assert supporters.status_code == 200, supporters.text
+    assert supporters.json()["items"] == [
+        {"contact": "+6281270005678", "channel": "phone"},
+        {"contact": "Nur.Aini@example.com", "channel": "email"},
+    ]
 
-    def fulfilled():
-        found = platform.get(f"/v1/feedback/suggestions/{sid}", key="").json()
-        return found if found["status"] == "fulfilled" else None
 
-    done = wait_for(fulfilled, timeout=20)
-    assert done and done["fulfilled_by"] == title.json()["id"]
+def test_only_headquarters_reads_supporters_contacts_once_fulfilled(platform, keys):
+    # the demo's SUG000004 is fulfilled, SUG000003 rejected, SUG000001 open for votes
+    url = "/v1/feedback/suggestions/{}/supporters"
+    found = platform.get(url.format("SUG000004"), params={"limit": 2})
+    assert found.status_code == 200, found.text
+    assert len(found.json()["items"]) == 2 and found.json()["next_cursor"]
+    assert "KMN-20" not in found.text and "member" not in found.text
+    for key, status in ((keys["kmn"], 403), (keys["partner"], 403), ("", 401)):
+        assert platform.get(url.format("SUG000004"), key=key).status_code == status
+    for sid, status in (("SUG000001", "submitted"), ("SUG000003", "rejected")):
+        early = platform.get(url.format(sid))
+        assert early.status_code == 409 and early.json()["error"] == "CONFLICT"
+        assert early.json()["details"] == {"status": status}
+        assert "only once it is fulfilled" in early.json()["message"]
+
+
+def test_a_bad_contact_is_a_400_naming_it_and_changes_nothing(platform):
+    before = platform.get("/v1/feedback/suggestions", params={"limit": 200}).json()["items"]
+    book = {"kind": "collection", "member": "KMN-2025-1212", "title": "Cantik Itu Luka",
+            "authors": ["Eka Kurniawan"], "branch": "KMN"}  # fmt: skip
+    for contact in ("0748 21234", "rina.marlina@", "+1 202 555 0100", 812, ""):
+        made = platform.post("/v1/feedback/suggestions", key="", json={**book, "contact": contact})
+        voted = platform.post(
+            "/v1/feedback/suggestions/SUG000001/votes",
+            key="",
+            json={"member": "KMN-2025-1212", "contact": contact},
+        )
+        if contact == "":  # a blank field is no contact: the only one taken
+            assert made.status_code == 201 and voted.ok
+            continue
+        for refused in (made, voted):
+            assert refused.status_code == 400, refused.text
+            assert refused.json()["error"] == "VALIDATION_FAILED"
+            assert list(refused.json()["details"]["fields"]) == ["contact"]
+    after = platform.get("/v1/feedback/suggestions", params={"limit": 200}).json()["items"]
+    assert len(after) == len(before) + 1
+    assert (
+        next(s for s in after if s["id"] == "SUG000001")["votes"]
+        == next(s for s in before if s["id"] == "SUG000001")["votes"] + 1
+    )

@@ -16,6 +16,15 @@ SPN = Caller("k-spn", "branch", branch="SPN")
 UNJA = Caller("k-unja", "partner", partner="UNJA")
 OTHER_PARTNER = Caller("k-iain", "partner", partner="IAIN")
 TODAY = dt.date(2026, 11, 20)
+# A programme idea, as the community suggests one.
+IDEA = {
+    "kind": "programme",
+    "member": "SPN-2022-0042",
+    "programme_type": "storytime",
+    "topic": "Dongeng Kerinci untuk anak",
+    "audience": "children",
+    "branch": "SPN",
+}
 # For tests where the database makes no difference: SQLite only (CI time).
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -3,8 +3,11 @@ tickets in every state, suggestions in every state; loaded once."""
 
 import datetime as dt
 
+from sqlalchemy import func, select
+
 from services.chassis.context import Caller
 from services.feedback import campaigns, demo, results, suggestions, tickets
+from services.feedback.models import SupporterContact
 
 ADMIN = Caller("k-hq", "admin")
 TODAY = dt.date(2026, 12, 5)
@@ -36,6 +39,14 @@ def test_the_demo_spans_a_year_every_template_and_every_state(part_db):
         assert states == {"received", "in_progress", "resolved", "rejected"}
         kinds = {s["status"] for s in suggestions.list_suggestions(session, {})["items"]}
         assert kinds == {"submitted", "approved", "rejected", "fulfilled"}
+        # the fulfilled one's supporters, some of whom asked to be told; of the rejected
+        # one (SUG000003), no contact is kept
+        told = suggestions.suggestion_supporters(session, "SUG000004", {}, ADMIN)
+        assert 0 < told["asked_to_be_told"] < told["votes"] == 13
+        assert {s["channel"] for s in told["items"]} == {"phone", "email"}
+        kept = select(func.count()).select_from(SupporterContact)
+        assert session.scalar(kept.where(SupporterContact.suggestion_seq == 3)) == 0
+        assert session.scalar(kept) > told["asked_to_be_told"]
         lq = next(c for c in found if c["template"] == "layanan_perpustakaan")
         zone = results.results(session, lq["id"], ADMIN)
         assert all(

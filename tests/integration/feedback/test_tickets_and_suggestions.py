@@ -9,7 +9,7 @@ import pytest
 from services.chassis.errors import Conflict, Forbidden, ValidationFailed
 from services.feedback import results, suggestions, tickets
 
-from .conftest import ADMIN, KMN, SPN, emitted, read, run, sqlite_only
+from .conftest import ADMIN, IDEA, KMN, SPN, emitted, read, run, sqlite_only
 
 DAY = 86400
 CONTACT = "rina.marlina@example.id"
@@ -96,19 +96,11 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
 
 @sqlite_only
 def test_a_programme_idea_is_rejected_or_becomes_a_programme(feedback_db):
-    idea = {
-        "kind": "programme",
-        "member": "SPN-2022-0042",
-        "programme_type": "storytime",
-        "topic": "Dongeng Kerinci untuk anak",
-        "audience": "children",
-        "branch": "SPN",
-    }
     with pytest.raises(ValidationFailed) as err:
-        run(feedback_db, suggestions.submit_suggestion, {**idea, "topic": None})
+        run(feedback_db, suggestions.submit_suggestion, {**IDEA, "topic": None})
     assert "topic" in err.value.details["fields"]
-    first = run(feedback_db, suggestions.submit_suggestion, idea)
-    second = run(feedback_db, suggestions.submit_suggestion, {**idea, "topic": "Kelas origami"})
+    first = run(feedback_db, suggestions.submit_suggestion, IDEA)
+    second = run(feedback_db, suggestions.submit_suggestion, {**IDEA, "topic": "Kelas origami"})
     run(feedback_db, suggestions.reject_suggestion, second["id"], {"reason": "Sudah ada"}, ADMIN)
     with pytest.raises(Conflict):
         run(feedback_db, suggestions.vote, second["id"], {"member": "SPN-2022-0043"})

@@ -1,0 +1,66 @@
+"""A suggestion's supporters: one vote per library card, and, for those who left one
+with their vote, a contact to tell them the suggestion was fulfilled. The contact is
+kept apart from the vote (models.SupporterContact), read by headquarters' notifier
+once the suggestion is fulfilled and never in an event; suggestions.py decides when."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from services.chassis.contacts import channel
+from services.chassis.pagination import Bounds, decode_cursor, page
+from services.chassis.schemas import load
+
+from .contract import SupporterQuery
+from .models import Suggestion, SupporterContact, Vote
+
+supporter_query = SupporterQuery()
+SEQ = Bounds(int, 1, 2**63 - 1)
+
+
+def support(session: Session, suggestion: Suggestion, member: str, contact: str | None) -> None:
+    """One card's vote, with its contact if given (a loaded, normalised one). The
+    vote's primary key refuses a second from the same card (IntegrityError), and the
+    contact needs its vote: a refused vote leaves no contact behind."""
+    session.add(Vote(suggestion_seq=suggestion.seq, member=member.strip()))
+    if contact:
+        session.flush()  # the vote first: the contact's foreign key names it
+        session.add(
+            SupporterContact(suggestion_seq=suggestion.seq, member=member.strip(), contact=contact)
+        )
+    session.flush()
+
+
+def asked_to_be_told(session: Session, suggestion: Suggestion) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(SupporterContact)
+        .where(SupporterContact.suggestion_seq == suggestion.seq)
+    )
+
+
+def erase(session: Session, suggestion: Suggestion) -> None:
+    session.execute(
+        delete(SupporterContact).where(SupporterContact.suggestion_seq == suggestion.seq)
+    )
+
+
+def contacts(session: Session, suggestion: Suggestion, params: dict) -> dict:
+    """The contacts left for a suggestion, in the order they came, a page at a time."""
+    query = load(supporter_query, params)
+    stmt = select(SupporterContact).where(SupporterContact.suggestion_seq == suggestion.seq)
+    after = decode_cursor(query.get("cursor"), seq=SEQ)
+    if after:
+        stmt = stmt.where(SupporterContact.seq > after["seq"])
+    rows = list(session.scalars(stmt.order_by(SupporterContact.seq).limit(query["limit"] + 1)))
+    rows, cursor = page(rows, query["limit"], lambda c: {"seq": c.seq})
+    return {
+        "suggestion_id": suggestion.id,
+        "title": suggestion.title,
+        "fulfilled_by": suggestion.fulfilled_by,
+        "votes": suggestion.votes,
+        "asked_to_be_told": asked_to_be_told(session, suggestion),
+        "items": [{"contact": c.contact, "channel": channel(c.contact)} for c in rows],
+        "next_cursor": cursor,
+    }
