@@ -48,8 +48,13 @@ def channel(contact: str) -> str:
 
 
 class Contact(fields.String):
-    """A contact field: loads to its one spelling; blank is the same as absent."""
+    """A contact field: loads to its one spelling; blank is the same as absent (and
+    so refused where the field is required)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        return normalise_contact(text) if text.strip() else None
+        if text.strip():
+            return normalise_contact(text)
+        if self.required:
+            raise self.make_error("required")
+        return None

@@ -19,6 +19,7 @@ import re
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.branches import branch_code
+from services.chassis.contacts import Contact
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, NotFound
 from services.chassis.ids import PublicId
@@ -330,10 +331,13 @@ class RegistrationInput(Schema):
         unknown = EXCLUDE
 
     name = fields.String(required=True, validate=_name)
-    contact = fields.String(
+    contact = Contact(
         required=True,
-        validate=validate.Length(min=5, max=200),
-        metadata={"description": "phone (WhatsApp) or e-mail", "example": "0812-7400-1234"},
+        metadata={
+            "description": "an Indonesian mobile number (WhatsApp, 08... or +628...) or an "
+            "e-mail address, kept as +628... or with the domain in lower case",
+            "example": "0812-7400-1234",
+        },
     )
     age_group = fields.String(allow_none=True, validate=validate.OneOf(AGE_GROUPS))
     scope = fields.String(

@@ -14,7 +14,6 @@ seats still empty go to everyone."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import time
 
@@ -50,13 +49,10 @@ def new_code(session: Session) -> str:
 
 
 def person_key(name: str, contact: str) -> str:
-    """The same person: the same contact (digits of a phone, an e-mail in lower case)
-    and name. A family shares a phone, so the name counts too."""
-    contact = contact.strip().lower()
-    if "@" not in contact:
-        contact = re.sub(r"\D", "", contact)
-        contact = "62" + contact[1:] if contact.startswith("0") else contact
-    person = f"{' '.join(name.casefold().split())}|{contact}"
+    """The same person: the same name and contact (in its one spelling, an e-mail's
+    case aside). A family shares a phone, so the name counts too. (A phone is keyed
+    by its digits, as before contacts had one spelling: older rows still match.)"""
+    person = f"{' '.join(name.casefold().split())}|{contact.lower().removeprefix('+')}"
     return hashlib.sha256(person.encode()).hexdigest()
 
 

@@ -118,8 +118,10 @@ def test_a_programme_from_plan_to_completion(platform, keys, subscriber):
     seen = platform.get(f"/v1/events/registrations/{own['id']}", key=keys["school"]).json()
     assert seen["status"] == "confirmed" and "contact" not in seen and "name" not in seen
     listed = platform.get(f"/v1/events/occurrences/{occurrence}/registrations", key=keys["kmn"])
-    assert [r["contact"] for r in listed.json()["items"]][0] == "0812-7401-0001"
-    assert "0812-7401" not in platform.get("/v1/events", key="").text
+    assert [r["contact"] for r in listed.json()["items"]][0] == "+6281274010001"
+    assert "81274010001" not in platform.get("/v1/events", key="").text
+    bad = platform.post(register, key="", json={"name": "Budi", "contact": "tidak ada"})
+    assert bad.status_code == 400 and "contact" in bad.json()["details"]["fields"]
 
     # The door: check in by code, once; a walk-in; complete.
     code = first.json()["items"][0]["code"]

@@ -110,7 +110,7 @@ def test_registration_capacity_waitlist_duplicates_and_promotion(events_db):
         run(events_db, registrations.register, "OCC9999999", person(9), SYSTEM)
     # Contacts: the branch sees them; another branch and integrators may not look.
     listed = read(events_db, registrations.list_registrations, occurrence, KMN)["items"]
-    assert listed[0]["contact"] == "0812-7400-0000"
+    assert listed[0]["contact"] == "+6281274000000"  # in its one spelling
     for caller in (SPN, INTEGRATOR):
         with pytest.raises(Forbidden):
             read(events_db, registrations.get_registration, answers[0]["id"], caller)

@@ -5,9 +5,10 @@ shown in the branch's zone."""
 import datetime as dt
 
 import pytest
+from marshmallow import ValidationError
 
 from services.chassis.errors import ValidationFailed
-from services.events.contract import CHECKIN_CODE, CODE_ALPHABET
+from services.events.contract import CHECKIN_CODE, CODE_ALPHABET, RegistrationInput
 from services.events.programmes import _starts
 from services.events.registrations import person_key
 from services.events.times import epoch_of, iso_local, month_of
@@ -39,11 +40,24 @@ def test_a_rule_that_never_ends_or_is_not_one_is_refused(rule, says):
 
 
 def test_the_same_person_however_the_contact_is_written():
-    same = person_key("Siti Aisyah", "0812-7400-1234")
-    assert person_key("  siti  AISYAH ", "+62 812 7400 1234") == same
-    assert person_key("Siti Aisyah", "6281274001234") == same
-    assert person_key("Ahmad Rizki", "0812-7400-1234") != same  # a family shares a phone
-    assert person_key("A", "Siti@Example.org") == person_key("a", "siti@example.org")
+    def key(name, contact):  # as a registration reaches it: the contact loaded
+        return person_key(
+            name, RegistrationInput().load({"name": name, "contact": contact})["contact"]
+        )
+
+    same = key("Siti Aisyah", "0812-7400-1234")
+    assert key("  siti  AISYAH ", "+62 812 7400 1234") == same
+    assert key("Siti Aisyah", "6281274001234") == same
+    assert person_key("Siti Aisyah", "6281274001234") == same  # as older rows were keyed
+    assert key("Ahmad Rizki", "0812-7400-1234") != same  # a family shares a phone
+    assert key("A", "Siti@Example.org") == key("a", "siti@example.org")
+
+
+@pytest.mark.parametrize("contact", ["hello", "0748-21234", "12345", "siti@", "  "])
+def test_a_contact_nobody_could_be_reached_at_is_refused(contact):
+    with pytest.raises(ValidationError) as err:
+        RegistrationInput().load({"name": "Siti Aisyah", "contact": contact})
+    assert "contact" in err.value.messages
 
 
 def test_check_in_codes_have_no_look_alikes():
