@@ -362,11 +362,20 @@ def public_registration(session: Session, code: str) -> dict:
 
 
 def by_code(session: Session, code, for_update: bool = False) -> Registration:
+    """The registration holding `code` (its row locked if `for_update`). Its
+    occurrence and programme come in the same query, as the door needs all three:
+    `session.get` then finds them without another."""
     code = code.strip().upper() if isinstance(code, str) else ""
     found = None
     if CHECKIN_CODE.match(code):
-        stmt = select(Registration).where(Registration.code == code)
-        found = session.scalar(stmt.with_for_update() if for_update else stmt)
+        stmt = (
+            select(Registration, Occurrence, Programme)
+            .join(Occurrence, Occurrence.seq == Registration.occurrence_seq)
+            .join(Programme, Programme.seq == Occurrence.programme_seq)
+            .where(Registration.code == code)
+        )
+        row = session.execute(stmt.with_for_update(of=Registration) if for_update else stmt)
+        found = row.scalars().first()
     if found is None:
         raise NotFound(f"No registration with the code {code!r}.", {"code": code})
     return found
