@@ -189,7 +189,7 @@ def wait_http(url: str, proc=None, log: Path | None = None, timeout: float = 60.
         try:
             if requests.get(url, timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or not yet answering
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} did not answer 200 within {timeout:g}s")
