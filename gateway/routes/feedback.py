@@ -247,6 +247,7 @@ class FeedbackRoutes:
         "item drawn (SVG).",
         query=PageQuery,
         tag="feedback",
+        page=True,
         calls=(CONTRACT.method("results"),),
     )
     def results_page(self, request, campaign_id):
@@ -295,6 +296,7 @@ class FeedbackRoutes:
         "index per branch drawn (SVG).",
         query=OverviewQuery,
         tag="feedback",
+        page=True,
         calls=(CONTRACT.method("overview"),),
     )
     def overview_page(self, request):
