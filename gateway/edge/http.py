@@ -43,7 +43,7 @@ PUBLIC = None  # roles=PUBLIC: no key needed
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spaces
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 # The headers of a refusal that its page keeps: when to try again, how to sign in.
-_REFUSAL_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
+_REFUSAL_HEADERS = ("Retry-After", "WWW-Authenticate")
 
 
 class _PublicIdConverter(BaseConverter):
@@ -243,7 +243,7 @@ class Route(HttpRequestHandler):
                 caller = PUBLIC_CALLER
             else:
                 caller = self.keys.authenticate(request, self.roles, self.doc["page"])
-                if SIGNED_IN in request.environ and request.method != "GET":
+                if SIGNED_IN in request.environ and request.method not in ("GET", "HEAD"):
                     _check_form_token(request)
             context_data = {CALLER_KEY: caller.as_context()}
             client = caller.client_id

@@ -77,15 +77,11 @@ TEXT = {
 STAFF = ("admin", "branch")
 
 
-def _common(request, **more) -> dict:
-    return {**common(request, TEXT), **more}
-
-
 def sign_in_form(request, status: int = 200, problem: str = "", back: str = "") -> Response:
     """The form; `back`: the page to go back to once signed in (this one if none)."""
-    common = _common(request, path="/masuk", csrf="")
-    note = common["t"]["note"].format(hours=SESSION_SECONDS // 3600)
-    return page("signin.html", status, form=True, note=note, problem=problem, back=back, **common)
+    context = {**common(request, TEXT), "csrf": ""}  # no one is signed in here
+    note = context["t"]["note"].format(hours=SESSION_SECONDS // 3600)
+    return page("signin.html", status, form=True, note=note, problem=problem, back=back, **context)
 
 
 def wrong_key(request, exc: DomainError, back: str) -> Response:
@@ -99,28 +95,22 @@ def wrong_key(request, exc: DomainError, back: str) -> Response:
 
 
 def signed_in_page(request, caller: Caller) -> Response:
-    common = _common(request)
-    who = common["t"]["roles"][caller.role].format(branch=caller.branch, partner=caller.partner)
-    return page(
-        "signed_in.html",
-        who=who,
-        staff=caller.role in STAFF,
-        year=dt.date.today().year,
-        **common,
-    )
+    context = common(request, TEXT)
+    who = context["t"]["roles"][caller.role].format(branch=caller.branch, partner=caller.partner)
+    year = dt.date.today().year
+    return page("signed_in.html", who=who, staff=caller.role in STAFF, year=year, **context)
 
 
 def refused_page(request, exc: DomainError, status: int) -> Response:
     """What a page answers when it is refused: without a valid key or cookie, the
     sign-in form, which brings the browser back here; else the reason."""
+    t = TEXT[language(request)]
     if isinstance(exc, Unauthenticated):
         # a form posted is not sent again: its page is opened afresh (GET)
         back = local_path(request.full_path.rstrip("?"), "")
-        return sign_in_form(request, status, TEXT[language(request)]["needed"], back)
-    common = _common(request)
-    t = common["t"]
+        return sign_in_form(request, status, t["needed"], back)
     heading = {403: t["forbidden"], 404: t["not_found"]}.get(status, t["refused"])
     if status >= 500:
         heading = t["unavailable"]
     problem = t["too_many"] if isinstance(exc, RateLimited) else exc.message
-    return page("refused.html", status, heading=heading, problem=problem, **common)
+    return page("refused.html", status, heading=heading, problem=problem, **common(request, TEXT))
