@@ -74,6 +74,8 @@ class SignInRoutes:
             _, token = self.keys.sign_in(key, request.remote_addr or "")
         except (Unauthenticated, RateLimited) as exc:
             return pages.wrong_key(request, exc, back)
+        if session_token(request):  # signed in again: the session it replaces ends now
+            self.keys.sign_out(session_token(request))
         return set_cookie(redirect(back, 303), token, self._secure(request))
 
     @route(

@@ -157,6 +157,14 @@ def test_signing_out_forgets_the_session(platform, branch_key):
     assert "Anda sudah masuk" not in platform.get("/masuk", key="", cookies=cookie).text
 
 
+def test_signing_in_again_ends_the_session_it_replaces(platform, branch_key):
+    first = signed_in(platform, branch_key)
+    again = sign_in(platform, branch_key, cookies=first)
+    assert again.status_code == 303 and again.cookies[COOKIE] != first[COOKIE]
+    assert platform.get("/pintu", key="", cookies=first).status_code == 401
+    assert platform.get("/pintu", key="", cookies=dict(again.cookies)).status_code == 200
+
+
 def test_a_revoked_keys_cookie_stops_at_once(platform):
     key = platform.new_key("Tablet Hilang", "branch", "--branch", "KMN")
     cookie = signed_in(platform, key)
