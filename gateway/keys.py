@@ -93,10 +93,13 @@ def verify_key(session: Session, key: str) -> tuple[Caller, int]:
     matches = hmac.compare_digest(client.secret_hash if client else _NO_SECRET, _hash(secret))
     if client is None or client.revoked_at is not None or not matches:
         raise BadKey()
-    caller = Caller(
+    return caller_of(client), client.rate_limit
+
+
+def caller_of(client: ApiClient) -> Caller:
+    return Caller(
         client_id=client.key_id,
         role=client.role,
         branch=client.branch,
         partner=client.partner,
     )
-    return caller, client.rate_limit

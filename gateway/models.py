@@ -1,10 +1,11 @@
-"""The gateway's own database: API clients and their keys."""
+"""The gateway's own database: API clients and their keys, and the sessions of
+people signed in on the pages with a key."""
 
 from __future__ import annotations
 
 import time
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -29,3 +30,19 @@ class ApiClient(Base):
     rate_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=20)
     created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
     revoked_at: Mapped[float | None] = mapped_column(Float)
+
+
+class PageSession(Base):
+    """A librarian signed in on the pages (/masuk): their browser's cookie holds a
+    random token, this row only its SHA-256, so neither a copy of the database nor
+    a log holds anything that opens a page. It ends at `expires_at`, at sign-out,
+    or with its key (revoked)."""
+
+    __tablename__ = "page_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(
+        String(16), ForeignKey("api_clients.key_id"), nullable=False, index=True
+    )
+    created_at: Mapped[float] = mapped_column(Float, nullable=False)
+    expires_at: Mapped[float] = mapped_column(Float, nullable=False)

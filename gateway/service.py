@@ -9,11 +9,13 @@ from .routes.feedback import FeedbackRoutes
 from .routes.oai import OaiRoutes
 from .routes.people import PeopleRoutes
 from .routes.platform import PlatformRoutes
+from .routes.signin import SignInRoutes
 from .routes.webhooks import WebhookRoutes
 
 
 class GatewayService(
     PlatformRoutes,
+    SignInRoutes,
     CatalogRoutes,
     PeopleRoutes,
     EventsRoutes,

@@ -2,7 +2,9 @@
 limit, and a limit per client address for traffic without a valid key (public
 routes, and failed attempts: a flood of bad keys costs no database reads past it).
 Verified keys are remembered briefly so a request costs no database read; a key
-revoked is forgotten at once by every gateway process (`forgets_revoked_keys`)."""
+revoked is forgotten at once by every gateway process (`forgets_revoked_keys`).
+A page (page=True) takes the sign-in cookie instead (signin.py), checked with the
+same limits; its session is read each time (gateway/sessions.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from services.chassis.context import Caller
 from services.chassis.db import make_engine, session_factories
 
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
+from ..sessions import close_session, open_session, verify_session
 from .cache import OwnersEvents
 from .errors import Forbidden, RateLimited, Unauthenticated
+from .signin import SIGNED_IN, session_token
 
 KEY_CACHE_SECONDS = 10.0
 ADDRESSES_KEPT = 10_000  # client addresses with a bucket; the least recent go first
@@ -76,7 +80,7 @@ def _over(rate: float, whose: str) -> RateLimited:
 class KeyStore(SharedExtension):
     def setup(self) -> None:
         self.engine = make_engine(database_url(self.container.config, "gateway"))
-        _, self.read = session_factories(self.engine)
+        self.write, self.read = session_factories(self.engine)
         self._known: dict[str, tuple[float, Caller, int]] = {}
         self._buckets: dict[str, TokenBucket] = {}
         rate = float(self.container.config["GATEWAY_ANONYMOUS_RATE_LIMIT"])
@@ -103,30 +107,57 @@ class KeyStore(SharedExtension):
             if caller.client_id == key_id:
                 del self._known[key]
 
-    def _verify(self, key: str, address: str) -> tuple[Caller, int]:
-        hit = self._known.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1], hit[2]
+    def _checked(self, verify, credential: str, address: str) -> tuple[Caller, int]:
+        """verify(session, credential), or a 401 counted against the address."""
         if self.failures.exhausted(address):  # refused before any database read
             raise _over(self.failures.rate, "from one address without a valid key")
         try:
             with self.read() as session:
-                caller, rate = verify_key(session, key)
+                return verify(session, credential)
         except BadKey as exc:
             self.failures.take(address)
             raise Unauthenticated(str(exc)) from exc
+
+    def _verify(self, key: str, address: str) -> tuple[Caller, int]:
+        hit = self._known.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1], hit[2]
+        caller, rate = self._checked(verify_key, key, address)
         self._known[key] = (time.monotonic() + KEY_CACHE_SECONDS, caller, rate)
         return caller, rate
 
-    def authenticate(self, request, roles: tuple[str, ...]) -> Caller:
+    def signed_in(self, request) -> tuple[Caller, int]:
+        """The caller of a page's sign-in cookie (a 401 if it has none that is valid);
+        the request is marked signed in by it (SIGNED_IN)."""
+        token = session_token(request)
+        found = self._checked(verify_session, token, request.remote_addr or "")
+        request.environ[SIGNED_IN] = token
+        return found
+
+    def sign_in(self, key: str, address: str) -> tuple[Caller, str]:
+        """A page session for a key typed on the sign-in form: the caller and the
+        session's token; a wrong key counts against the address as a bad header does."""
+        caller, _ = self._verify(key.strip(), address)
+        with self.write() as session, session.begin():
+            return caller, open_session(session, caller.client_id)
+
+    def sign_out(self, token: str) -> None:
+        with self.write() as session, session.begin():
+            close_session(session, token)
+
+    def authenticate(self, request, roles: tuple[str, ...], page: bool = False) -> Caller:
         """The caller of a request, from its bearer key: the only place a key is
-        read (never a query parameter or a cookie, which logs and caches keep)."""
+        read (never a query parameter or a cookie, which logs and caches keep). A
+        page opened without the header is signed in by its cookie, if it has one."""
         header = request.headers.get("Authorization", "")
         scheme, _, key = header.partition(" ")
-        if scheme.lower() != "bearer" or not key.strip():
+        if page and not header and session_token(request):
+            caller, rate = self.signed_in(request)
+        elif scheme.lower() != "bearer" or not key.strip():
             self.failures.take(request.remote_addr or "")
             raise Unauthenticated(str(BadKey()))
-        caller, rate = self._verify(key.strip(), request.remote_addr or "")
+        else:
+            caller, rate = self._verify(key.strip(), request.remote_addr or "")
         if rate:
             bucket = self._buckets.get(caller.client_id)
             if bucket is None or bucket.rate != rate:

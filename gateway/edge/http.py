@@ -2,10 +2,11 @@
 is checked (and the caller put in context data) before a worker starts, a path's
 public ids are parsed before anything is looked up, a body (JSON, a file, a form)
 is read by one function that bounds it, and any exception becomes the one error
-shape."""
+shape (on a page, the page the service class gives for it: `refused_page`)."""
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import re
@@ -28,11 +29,12 @@ from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import PUBLIC as PUBLIC_CALLER
 from services.chassis.context import REQUEST_ID_KEY
 from services.chassis.contract import Method
-from services.chassis.errors import DomainError, NotFound
+from services.chassis.errors import DomainError, Forbidden, NotFound
 from services.chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
+from .signin import FORM_FIELD, SIGNED_IN, page_form_token
 
 MAX_BODY_BYTES = 1_000_000  # a JSON body
 MAX_FORM_BYTES = 16_384  # a form: a few short fields (OAI-PMH's arguments, a token)
@@ -40,6 +42,8 @@ MAX_JSON_DEPTH = 32  # every body this API takes nests two or three levels
 PUBLIC = None  # roles=PUBLIC: no key needed
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spaces
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
+# The headers of a refusal that its page keeps: when to try again, how to sign in.
+_REFUSAL_HEADERS = ("Retry-After", "WWW-Authenticate")
 
 
 class _PublicIdConverter(BaseConverter):
@@ -198,7 +202,8 @@ class Route(HttpRequestHandler):
         taking that parameter address (OpenAPI links). calls: the contract methods
         it calls, whose errors (and, for a write, a reused Idempotency-Key) it may
         answer with. page: the route answers with an HTML page for people, its
-        errors included."""
+        errors included (the service class's `refused_page`); a keyed page also
+        takes the sign-in cookie (signin.py)."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -225,6 +230,9 @@ class Route(HttpRequestHandler):
         if set(takes) != set(rule.arguments):
             named = ", ".join(sorted(rule.arguments)) or "nothing"
             raise TypeError(f"{self.method_name} takes {takes}; {self.url} names {named}")
+        if self.doc["page"]:
+            # refused_page(request, exc, status) -> the page; gateway/routes/signin.py
+            self.refused_page = self.container.service_cls.refused_page
         super().setup()
 
     def handle_request(self, request):
@@ -234,7 +242,9 @@ class Route(HttpRequestHandler):
                 self.keys.public.take(request.remote_addr or "")
                 caller = PUBLIC_CALLER
             else:
-                caller = self.keys.authenticate(request, self.roles)
+                caller = self.keys.authenticate(request, self.roles, self.doc["page"])
+                if SIGNED_IN in request.environ and request.method not in ("GET", "HEAD"):
+                    _check_form_token(request)
             context_data = {CALLER_KEY: caller.as_context()}
             client = caller.client_id
             context_data[REQUEST_ID_KEY] = request_id(request, client)
@@ -249,10 +259,28 @@ class Route(HttpRequestHandler):
             )
             return self.response_from_result(done.wait())
         except Exception as exc:
-            return error_response(exc)
+            refusal = error_response(exc)
+            if not self.doc["page"] or not isinstance(exc, DomainError):
+                return refusal
+            answer = self.refused_page(request, exc, refusal.status_code)
+            for name in _REFUSAL_HEADERS:
+                if name in refusal.headers:
+                    answer.headers[name] = refusal.headers[name]
+            return answer
 
 
 route = Route.decorator
+
+
+def _check_form_token(request) -> None:
+    """A form posted to a page signed in by cookie carries the session's form token
+    (signin.py): the cookie alone may have come with a form on another site's page.
+    The form is read here, bounded, and put back for the route to read."""
+    data = read_body(request, MAX_FORM_BYTES)
+    request.environ["wsgi.input"] = BytesIO(data)
+    sent = _parse_form(request, data)[0].get(FORM_FIELD, "")
+    if not hmac.compare_digest(sent.encode(), page_form_token(request).encode()):
+        raise Forbidden("The form is not from this page: open the page again and resend it.")
 
 
 def request_id(request, client: str) -> str:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from services.chassis.errors import DomainError, NotFound
 
 from ..edge.errors import ERROR_TABLE
-from .render import language, page
+from .render import common, language, page
 
 TYPES = {
     "id": {
@@ -167,13 +167,10 @@ BRANCHES = ("SPN", "PDT", "KMN", "HRW", "PSB")
 def _common(request) -> dict:
     lang = language(request)
     return {
-        "lang": lang,
-        "t": TEXT[lang],
+        **common(request, TEXT),
         "types": TYPES[lang],
         "audiences": AUDIENCES[lang],
         "age_groups": AGE_GROUPS[lang],
-        "other_lang": "en" if lang == "id" else "id",
-        "path": request.path,
     }
 
 

@@ -11,6 +11,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
+from ..edge.signin import FORM_FIELD, page_form_token
+
 LANGUAGES = ("id", "en")  # Indonesian first
 MONTHS = {
     "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
@@ -43,6 +45,20 @@ def language(request) -> str:
     return wanted if wanted in LANGUAGES else "id"
 
 
+def common(request, texts: dict) -> dict:
+    """What every page's template is given: its language and words (`texts`: per
+    language), the other language's link, and the form token of a page signed in
+    by cookie ("" else)."""
+    lang = language(request)
+    return {
+        "lang": lang,
+        "t": texts[lang],
+        "other_lang": "en" if lang == "id" else "id",
+        "path": request.path,
+        "csrf": page_form_token(request),
+    }
+
+
 def long_date(value: str | None, lang: str) -> str:
     """An ISO date or time as a person reads it: 2 Maret 2026 / 2 March 2026."""
     if not value:
@@ -61,11 +77,16 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = long_date
+    # A page signed in by cookie: its forms carry the session's token; its sign-out button.
+    env.globals["form_field"] = FORM_FIELD
+    env.globals["sign_out"] = {"id": "Keluar", "en": "Sign out"}
     return env
 
 
 def page(template: str, status: int = 200, *, form: bool = False, **context) -> Response:
-    """A rendered page; `form`: it holds a form posting back to this gateway."""
+    """A rendered page; `form`: it holds a form posting back to this gateway, as
+    every page signed in by cookie does (`csrf`: its sign-out button)."""
+    form = form or bool(context.get("csrf"))
     html = environment().get_template(template).render(**context)
     return Response(
         html,
@@ -75,6 +96,8 @@ def page(template: str, status: int = 200, *, form: bool = False, **context) -> 
             "Content-Security-Policy": FORM_SECURITY_POLICY if form else CONTENT_SECURITY_POLICY,
             "Cache-Control": "no-cache",
             "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
+            # nothing to another host; this one's own forms say they are its own
+            # (Origin: gateway/edge/signin.py)
+            "Referrer-Policy": "same-origin",
         },
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from . import charts
-from .render import language, page
+from .render import common, language, page
 
 TEXT = {
     "id": {
@@ -61,14 +61,8 @@ TEXT = {
 
 
 def _common(request, title: str) -> dict:
-    lang = language(request)
-    text = {**TEXT[lang], "title": title}
-    return {
-        "lang": lang,
-        "t": text,
-        "other_lang": "en" if lang == "id" else "id",
-        "path": request.path,
-    }
+    found = common(request, TEXT)
+    return {**found, "t": {**found["t"], "title": title}}
 
 
 def campaign_report(request, found: dict) -> Response:

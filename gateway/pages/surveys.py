@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from services.chassis.errors import DomainError, Gone, NotFound, ValidationFailed
 
-from .render import language, page
+from .render import common, page
 
 LIBQUAL_PARTS = ("minimum", "desired", "perceived")
 REFUSED = {"BAD_REQUEST": 400, "PAYLOAD_TOO_LARGE": 413}
@@ -107,13 +107,7 @@ TEXT = {
 
 
 def _common(request) -> dict:
-    lang = language(request)
-    return {
-        "lang": lang,
-        "t": TEXT[lang],
-        "other_lang": "en" if lang == "id" else "id",
-        "path": request.path,
-    }
+    return common(request, TEXT)
 
 
 def _message(page_name: str, status: int, common: dict) -> Response:

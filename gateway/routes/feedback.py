@@ -250,6 +250,7 @@ class FeedbackRoutes:
         "item drawn (SVG).",
         query=PageQuery,
         tag="feedback",
+        page=True,
         calls=(CONTRACT.method("results"),),
     )
     def results_page(self, request, campaign_id):
@@ -298,6 +299,7 @@ class FeedbackRoutes:
         "index per branch drawn (SVG).",
         query=OverviewQuery,
         tag="feedback",
+        page=True,
         calls=(CONTRACT.method("overview"),),
     )
     def overview_page(self, request):

@@ -1,7 +1,8 @@
 """Who gets an answer, and how often: one 401 for every way of not having a valid
-key, a limit per client address for traffic without one (public routes included),
-a per-key limit beside it, and a revoked key refused at once by the gateway that had
-just verified it (not after its cache of verified keys expires)."""
+key, a limit per client address for traffic without one (public routes and keys
+typed on the sign-in page included), a per-key limit beside it, and a revoked key
+refused at once by the gateway that had just verified it (not after its cache of
+verified keys expires)."""
 
 import time
 
@@ -64,6 +65,19 @@ def test_traffic_without_a_valid_key_is_limited_per_address(platform):
         # a valid key has its own limit: the address being over its own does not matter
         assert platform.get("/v1/catalog/branches", key=key).status_code == 200
         time.sleep(2)  # the address's bucket refills: two seconds' worth is full
+
+
+def test_wrong_keys_on_the_sign_in_page_are_limited_as_bad_headers_are(platform):
+    wrong = {"key": "pk_000000000000_salah"}
+    statuses = [platform.post("/masuk", key="", data=wrong).status_code for _ in range(4 * RATE)]
+    assert 429 in statuses, statuses
+    limited = platform.post("/masuk", key="", data=wrong)
+    assert limited.status_code == 429 and "Terlalu banyak permintaan" in limited.text
+    assert limited.headers["Retry-After"]
+    assert "Set-Cookie" not in limited.headers
+    # the same count as a bad header's: that address is over it for the API too
+    assert platform.get("/v1/catalog/titles", key="pk_000000000000_abc").status_code == 429
+    time.sleep(2)
 
 
 @pytest.mark.parametrize("rate", [2])

@@ -3,15 +3,12 @@
 import json
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPVersionNotSupported, InternalServerError, RequestURITooLarge
 
 from gateway.edge.auth import TokenBucket
 from gateway.edge.cache import RecordCache
 from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
 from gateway.keys import BadKey, create_key, parse_key, revoke_key, verify_key
-from gateway.models import Base
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
@@ -39,14 +36,6 @@ def test_error_table_gives_one_body_shape(exc, status, code):
     assert set(body) == {"error", "message", "details"}
     if status == 500:
         assert "boom" not in body["message"]  # internals are not shown to clients
-
-
-@pytest.fixture
-def session(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'gw.db'}")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
 
 
 def test_keys_are_stored_hashed_and_verify(session):
