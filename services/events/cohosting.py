@@ -19,10 +19,10 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, field_error
 from services.chassis.schemas import load
 
 from .contract import PARTNER_ID, CoHosting
-from .models import CoHost, Occurrence, Programme, Registration, events
+from .models import CoHost, Occurrence, Programme, Registration
 from .notices import REMINDER_HOURS
 from .partners import usable_partner
-from .programmes import cohosts, dump_programme, find_programme
+from .programmes import cohosts, dump_programme, find_programme, tell_changed, upcoming_locked
 from .registrations import promote
 
 cohosting_input = CoHosting()
@@ -56,22 +56,6 @@ def _open_to_change(caller: Caller, programme: Programme) -> None:
         )
 
 
-def _upcoming_locked(session: Session, programme: Programme) -> list[Occurrence]:
-    """The occurrences still to come, locked (in the order registrations lock them)."""
-    return list(
-        session.scalars(
-            select(Occurrence)
-            .where(
-                Occurrence.programme_seq == programme.seq,
-                Occurrence.status == "scheduled",
-                Occurrence.starts_at > time.time(),
-            )
-            .order_by(Occurrence.seq)
-            .with_for_update()
-        )
-    )
-
-
 def _general_seats_held(session: Session, occurrences: list[Occurrence]) -> int:
     """The most general-pool seats confirmed in any one of `occurrences`."""
     if not occurrences:
@@ -94,21 +78,17 @@ def _changed(session: Session, programme: Programme) -> None:
     programme.version += 1
     programme.updated_at = time.time()
     session.flush()
-    if programme.status == "published":
-        events.emit(
-            session,
-            "programme_changed",
-            programme.id,
-            {
-                "programme_id": programme.id,
-                "title": programme.title,
-                "branch": programme.branch_code,
-                "occurrence_id": None,
-                "starts_at": None,
-                "status": programme.status,
-                "partners": [PARTNER_ID.format(p) for p in sorted(cohosts(session, programme))],
-            },
-        )
+    partners = [PARTNER_ID.format(p) for p in sorted(cohosts(session, programme))]
+    tell_changed(
+        session,
+        programme,
+        {
+            "occurrence_id": None,
+            "starts_at": None,
+            "status": programme.status,
+            "partners": partners,
+        },
+    )
 
 
 def cohost_programme(session: Session, programme_id: str, payload: dict, caller: Caller) -> dict:
@@ -123,7 +103,7 @@ def cohost_programme(session: Session, programme_id: str, payload: dict, caller:
         how = "hosts" if partner.seq == programme.host_partner_seq else "co-hosts"
         raise Conflict(f"{partner.id} {how} {programme.id} already.", {"partner_id": partner.id})
     free = programme.capacity - sum(kept.values())
-    free -= _general_seats_held(session, _upcoming_locked(session, programme))
+    free -= _general_seats_held(session, upcoming_locked(session, programme, time.time()))
     if data["seats"] > free:
         raise Conflict(
             f"Only {free} seats of {programme.id} are free to keep (the rest are kept for "
@@ -155,7 +135,7 @@ def stop_cohosting(
     cohost = session.get(CoHost, (programme.seq, seq)) if seq is not None else None
     if cohost is None:
         raise NotFound(f"{partner_id} does not co-host {programme.id}.", {"partner_id": partner_id})
-    upcoming = _upcoming_locked(session, programme)
+    upcoming = upcoming_locked(session, programme, time.time())
     session.execute(
         update(Registration)
         .where(

@@ -70,6 +70,23 @@ def occurrences_of(session: Session, programme: Programme) -> list[Occurrence]:
     )
 
 
+def upcoming_locked(session: Session, programme: Programme, now: float) -> list[Occurrence]:
+    """The occurrences still to come, their rows locked, always in the same order
+    (no deadlock between a series' registrations and a partner joining)."""
+    return list(
+        session.scalars(
+            select(Occurrence)
+            .where(
+                Occurrence.programme_seq == programme.seq,
+                Occurrence.status == "scheduled",
+                Occurrence.starts_at > now,
+            )
+            .order_by(Occurrence.seq)
+            .with_for_update()
+        )
+    )
+
+
 def cohosts(session: Session, programme: Programme) -> dict[int, int]:
     """{partner seq: seats kept} of a programme: its host's and its co-hosts'."""
     rows = session.execute(
@@ -373,6 +390,23 @@ def cancel_occurrence(
     return len(active)
 
 
+def tell_changed(session: Session, programme: Programme, changed: dict) -> None:
+    """programme_changed for a published programme (a draft is nobody's news yet):
+    which programme, and what of it changed."""
+    if programme.status == "published":
+        events.emit(
+            session,
+            "programme_changed",
+            programme.id,
+            {
+                "programme_id": programme.id,
+                "title": programme.title,
+                "branch": programme.branch_code,
+                **changed,
+            },
+        )
+
+
 def change_occurrence(session: Session, occurrence_id: str, payload: dict, caller: Caller) -> dict:
     """Move one occurrence (another start, length or room), or cancel it alone."""
     data = load(occurrence_change, payload)
@@ -401,21 +435,16 @@ def change_occurrence(session: Session, occurrence_id: str, payload: dict, calle
         occurrence.updated_at = time.time()
         session.flush()
         schedule_reminders(session, occurrence)
-    if programme.status == "published":
-        events.emit(
-            session,
-            "programme_changed",
-            programme.id,
-            {
-                "programme_id": programme.id,
-                "title": programme.title,
-                "branch": programme.branch_code,
-                "occurrence_id": occurrence.id,
-                "starts_at": iso_local(occurrence.starts_at),
-                "status": occurrence.status,
-                "sequence": occurrence.sequence,
-            },
-        )
+    tell_changed(
+        session,
+        programme,
+        {
+            "occurrence_id": occurrence.id,
+            "starts_at": iso_local(occurrence.starts_at),
+            "status": occurrence.status,
+            "sequence": occurrence.sequence,
+        },
+    )
     counted = counts(session, [occurrence.seq])[occurrence.seq]
     return dump_occurrence(occurrence, programme, counted)
 

@@ -35,7 +35,7 @@ from .contract import (
 )
 from .models import Occurrence, Programme, Registration, events
 from .notices import REMINDER_HOURS, registration_event, reminder_time
-from .programmes import cohosts, find_occurrence
+from .programmes import cohosts, find_occurrence, upcoming_locked
 from .times import iso_local
 
 registration_input = RegistrationInput()
@@ -235,18 +235,7 @@ def register(
     _open_for_registration(programme, occurrence, now)
     code = None
     if data["scope"] == "series":
-        targets = list(
-            session.scalars(
-                select(Occurrence)
-                .where(
-                    Occurrence.programme_seq == programme.seq,
-                    Occurrence.status == "scheduled",
-                    Occurrence.starts_at > now,
-                )
-                .order_by(Occurrence.seq)  # locked in one order: no deadlock between series
-                .with_for_update()
-            )
-        )
+        targets = upcoming_locked(session, programme, now)
     else:
         code = new_code(session)
         session.refresh(occurrence, with_for_update=True)

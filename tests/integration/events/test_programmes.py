@@ -127,7 +127,7 @@ def test_registration_capacity_waitlist_duplicates_and_promotion(events_db):
     with pytest.raises(Conflict):
         run(events_db, registrations.cancel_registration, answers[0]["id"], KMN)
     for envelope in emitted(events_db):
-        assert "Peserta" not in str(envelope) and "7400" not in str(envelope)
+        assert "Peserta" not in str(envelope) and "812740000" not in str(envelope)
 
 
 def test_partner_seats_go_to_its_people_first_and_return_at_the_release_time(events_db):
