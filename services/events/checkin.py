@@ -24,12 +24,13 @@ walk_in_input = WalkIn()
 OUTCOMES = {"waitlisted": "waitlisted", "cancelled": "cancelled", "walk_in": "already_in"}
 
 
-def _at_the_door(session: Session, registration: Registration, caller: Caller):
-    occurrence = session.get(Occurrence, registration.occurrence_seq)
-    programme = session.get(Programme, occurrence.programme_seq)
+def _at_the_door(session: Session, code, caller: Caller, for_update: bool = False):
+    """The registration holding `code`, its occurrence and programme, for a librarian
+    of the programme's branch (or headquarters)."""
+    registration, occurrence, programme = by_code(session, code, for_update)
     caller.require_role("branch")
     caller.require_branch(programme.branch_code)
-    return occurrence, programme
+    return registration, occurrence, programme
 
 
 def _attendance(programme: Programme, occurrence: Occurrence, registration: Registration) -> dict:
@@ -46,8 +47,7 @@ def _attendance(programme: Programme, occurrence: Occurrence, registration: Regi
 
 def lookup_code(session: Session, code: str, caller: Caller) -> dict:
     """Who holds the code (the branch sees the name and contact)."""
-    registration = by_code(session, code)
-    occurrence, programme = _at_the_door(session, registration, caller)
+    registration, occurrence, programme = _at_the_door(session, code, caller)
     return dump_registration(registration, occurrence, programme, True)
 
 
@@ -62,8 +62,7 @@ def _open_door(occurrence: Occurrence) -> None:
 def check_in(session: Session, code: str, caller: Caller) -> dict:
     """Let a confirmed participant in (once); anyone else is told where they stand,
     and nothing changes."""
-    registration = by_code(session, code, for_update=True)
-    occurrence, programme = _at_the_door(session, registration, caller)
+    registration, occurrence, programme = _at_the_door(session, code, caller, for_update=True)
     _open_door(occurrence)
     if registration.status == "confirmed" and registration.checked_in_at is None:
         registration.checked_in_at = registration.updated_at = time.time()

@@ -343,19 +343,19 @@ def list_registrations(session: Session, occurrence_id: str, caller: Caller) -> 
 
 def public_registration(session: Session, code: str) -> dict:
     """A registration as its holder's page shows it, by its code: no name or contact."""
-    registration = by_code(session, code)
-    occurrence, programme = _context(session, registration)
+    registration, occurrence, programme = by_code(session, code)
     return dump_registration(
         registration, occurrence, programme, False, waitlist_position(session, registration)
     )
 
 
-def by_code(session: Session, code, for_update: bool = False) -> Registration:
-    """The registration holding `code` (its row locked if `for_update`). Its
-    occurrence and programme come in the same query, as the door needs all three:
-    `session.get` then finds them without another."""
+def by_code(
+    session: Session, code, for_update: bool = False
+) -> tuple[Registration, Occurrence, Programme]:
+    """The registration holding `code` (its row locked if `for_update`), with its
+    occurrence and programme: the door needs all three, in one query."""
     code = code.strip().upper() if isinstance(code, str) else ""
-    found = None
+    row = None
     if CHECKIN_CODE.match(code):
         stmt = (
             select(Registration, Occurrence, Programme)
@@ -363,11 +363,10 @@ def by_code(session: Session, code, for_update: bool = False) -> Registration:
             .join(Programme, Programme.seq == Occurrence.programme_seq)
             .where(Registration.code == code)
         )
-        row = session.execute(stmt.with_for_update(of=Registration) if for_update else stmt)
-        found = row.scalars().first()
-    if found is None:
+        row = session.execute(stmt.with_for_update(of=Registration) if for_update else stmt).first()
+    if row is None:
         raise NotFound(f"No registration with the code {code!r}.", {"code": code})
-    return found
+    return row.tuple()
 
 
 def cancel_registration(
