@@ -366,7 +366,8 @@ def by_code(
         row = session.execute(stmt.with_for_update(of=Registration) if for_update else stmt).first()
     if row is None:
         raise NotFound(f"No registration with the code {code!r}.", {"code": code})
-    return row.tuple()
+    registration, occurrence, programme = row
+    return registration, occurrence, programme
 
 
 def cancel_registration(
