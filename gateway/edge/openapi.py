@@ -13,6 +13,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from .errors import ERROR_TABLE
 from .http import PUBLIC, UPLOAD, Route
+from .signin import COOKIE
 
 STATUS_TEXT = {
     400: "Bad input; nothing was changed.",
@@ -60,6 +61,16 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme(
+        "signedIn",
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": COOKIE,
+            "description": "A keyed page's alternative to the header: the session a "
+            "librarian opens by signing in on /masuk (pages only, never the JSON API).",
+        },
+    )
     spec.components.schema("Error", schema=ErrorSchema)
     routes = sorted(_routes(service_cls), key=lambda r: r[1].url)
     for name, route in routes:
@@ -112,7 +123,8 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
                 "content": content,
             }
         if route.roles is not PUBLIC:
-            operation["security"] = [{"bearer": []}]
+            # Either one: a keyed page also takes the signed-in cookie (edge/signin.py).
+            operation["security"] = [{"bearer": []}, *([{"signedIn": []}] if doc["page"] else [])]
         for method in route.method.split(","):
             spec.path(path=path, operations={method.lower(): operation})
     return spec.to_dict()

@@ -26,3 +26,12 @@ def test_a_read_documents_no_conflict_and_no_idempotency_key():
 
 def test_an_error_class_has_the_status_of_the_table():
     assert [status_of(e) for e in (NotFound, Forbidden, Conflict)] == [404, 403, 409]
+
+
+def test_a_keyed_page_takes_the_signed_in_cookie_and_the_api_the_header_only():
+    spec = build_spec(GatewayService)
+    assert spec["components"]["securitySchemes"]["signedIn"]["in"] == "cookie"
+    door = spec["paths"]["/pintu"]["get"]["security"]
+    assert door == [{"bearer": []}, {"signedIn": []}]
+    assert spec["paths"]["/v1/catalog/titles"]["post"]["security"] == [{"bearer": []}]
+    assert "security" not in spec["paths"]["/acara"]["get"]  # public: no key at all
