@@ -36,8 +36,12 @@ from pustaka import platform  # noqa: E402
 from services.chassis.context import SYSTEM  # noqa: E402
 from services.chassis.envelope import make_envelope  # noqa: E402
 from services.chassis.nameko.publisher import BatchPublisher  # noqa: E402
-from services.feedback import branches, campaigns, responses  # noqa: E402
-from services.feedback.models import Campaign, Template  # noqa: E402
+from services.feedback import campaigns, responses  # noqa: E402
+from services.feedback.models import (  # noqa: E402
+    Campaign,
+    Template,
+    branches,  # noqa: E402
+)
 from tests.bench.foundation import (  # noqa: E402
     SECONDS,
     Vhost,
@@ -69,7 +73,7 @@ def load_responses(var: Path) -> tuple[str, str]:
     try:
         with db.transaction() as session:
             for code in BRANCHES:
-                branches.branch_seen(session, {"code": code, "name": f"Cabang {code}"})
+                branches.seen(session, {"code": code, "name": f"Cabang {code}"})
         large = None
         for code in BRANCHES:
             n = RESPONSES if code == "KMN" else RESPONSES // 10
