@@ -165,9 +165,10 @@ def test_partner_seats_go_to_its_people_first_and_return_at_the_release_time(eve
     # Release time: the partner's one seat left goes to the first waiting.
     run(events_db, release_quotas, dt.datetime.now().timestamp(), 24)
     assert emitted(events_db, "waitlist_promoted") == []
-    with events_db.transaction() as session:
-        session.execute(update(Occurrence).values(starts_at=Occurrence.starts_at - 9 * 86400))
-    run(events_db, release_quotas, dt.datetime.now().timestamp(), 24)
+    now = dt.datetime.now().timestamp()
+    with events_db.transaction() as session:  # 23 hours to go: past the 24 hours' release
+        session.execute(update(Occurrence).values(starts_at=now + 23 * 3600))
+    run(events_db, release_quotas, now, 24)
     (promoted,) = emitted(events_db, "waitlist_promoted")
     assert promoted["data"]["registration_id"] == public[2]["id"]
 
@@ -178,7 +179,10 @@ def test_reminders_are_sent_once_when_due(events_db):
     run(events_db, registrations.register, occurrence, person(1), SYSTEM, reminder_hours=24)
     now = dt.datetime.now().timestamp()
     assert run(events_db, send_due_reminders, now) == 0
-    later = now + 86400 + 60
+    # a minute past 24 hours before the start (whatever the time of day the test runs)
+    starts = dt.datetime.fromisoformat(programme["occurrences"][0]["starts_at"]).timestamp()
+    later = starts - 86400 + 60
+    assert run(events_db, send_due_reminders, later - 120) == 0
     assert run(events_db, send_due_reminders, later) == 1
     assert run(events_db, send_due_reminders, later) == 0
     (reminder,) = emitted(events_db, "reminder_due")
