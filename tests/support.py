@@ -61,6 +61,28 @@ class Subscriber:
         self.conn.release()
 
 
+def run(db, fn, *args, **kwargs):
+    """`fn(session, *args)` in one read-write transaction of a part's database."""
+    with db.transaction() as session:
+        return fn(session, *args, **kwargs)
+
+
+def read(db, fn, *args, **kwargs):
+    """`fn(session, *args)` in one read-only transaction."""
+    with db.reading() as session:
+        return fn(session, *args, **kwargs)
+
+
+def emitted(db, event_type=None) -> list[dict]:
+    """The envelopes a part's outbox holds (of one type, if named), oldest first."""
+    outbox = db.metadata.tables["outbox"]
+    with db.reading() as session:
+        stmt = select(outbox.c.envelope).order_by(outbox.c.id)
+        if event_type:
+            stmt = stmt.where(outbox.c.event_type == event_type)
+        return [json.loads(e) for e in session.scalars(stmt)]
+
+
 def id_aliases(public_id: str) -> list[str]:
     """Spellings that int() or str.isdigit() take for the id's number, or for numbers
     no BIGINT holds: none of them may name a record or fail in the database."""

@@ -15,13 +15,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound, field_error
+from services.chassis.errors import Conflict, NotFound, field_error
 from services.chassis.schemas import load
 
 from .contract import PARTNER_ID, CoHosting
 from .models import CoHost, Occurrence, Programme, Registration
 from .notices import REMINDER_HOURS
-from .partners import usable_partner
+from .partners import require_own, usable_partner
 from .programmes import cohosts, dump_programme, find_programme, tell_changed, upcoming_locked
 from .registrations import promote
 
@@ -32,12 +32,9 @@ CHANGEABLE = ("draft", "published")
 def _acting_for(caller: Caller, partner_id: str | None) -> str:
     """The partner a request is about: a partner's key acts for its own only."""
     if caller.role == "partner":
-        own = caller.partner or ""
-        if partner_id not in (None, own):
-            raise Forbidden(
-                f"this key acts for {own!r}, not {partner_id!r}", {"partner_id": partner_id}
-            )
-        return own
+        partner_id = partner_id or caller.partner or ""
+        require_own(caller, partner_id)
+        return partner_id
     if not partner_id:
         raise field_error(
             "partner_id", "Name the partner: only a partner's own key may leave it out."

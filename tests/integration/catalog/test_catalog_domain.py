@@ -1,18 +1,15 @@
 """The catalogue's model on a migrated database (SQLite, then PostgreSQL): copies per
 branch, branch-scoped writes, Indonesian search, facets, harvesting, acquisitions."""
 
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from sqlalchemy import select
 
 from services.catalog import acquisitions, branches, demo, exchange, harvest, items, titles
-from services.catalog.models import outbox_table
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.chassis.pagination import encode_cursor
-from tests.support import id_aliases
+from tests.support import emitted, id_aliases, run
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -29,22 +26,9 @@ def db(catalog_db):
     return catalog_db
 
 
-def run(db, fn, *args):
-    with db.transaction() as session:
-        return fn(session, *args)
-
-
 def find(db, **params):
     with db.reading() as session:
         return titles.search_titles(session, params)
-
-
-def emitted(db, event_type):
-    with db.reading() as session:
-        rows = session.execute(
-            select(outbox_table.c.envelope).where(outbox_table.c.event_type == event_type)
-        ).scalars()
-        return [json.loads(r) for r in rows]
 
 
 def new_title(db, caller=SYSTEM, **fields):

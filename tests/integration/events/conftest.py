@@ -3,14 +3,13 @@ with the read models of branches and staff filled as the other services' events
 would fill them."""
 
 import datetime as dt
-import json
 
 import pytest
-from sqlalchemy import select
 
 from services.chassis.context import SYSTEM, Caller
 from services.events import partners, programmes, readmodels
-from services.events.models import branches, outbox_table
+from services.events.models import branches
+from tests.support import emitted, read, run  # noqa: F401 (the tests import them from here)
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -31,24 +30,6 @@ def events_db(part_db):
             session, {"id": "S000003", "name": "Rina Marlina", "branch": "SPN", "active": True}
         )
     return db
-
-
-def run(db, fn, *args, **kwargs):
-    with db.transaction() as session:
-        return fn(session, *args, **kwargs)
-
-
-def read(db, fn, *args, **kwargs):
-    with db.reading() as session:
-        return fn(session, *args, **kwargs)
-
-
-def emitted(db, event_type=None) -> list[dict]:
-    with db.reading() as session:
-        stmt = select(outbox_table.c.envelope).order_by(outbox_table.c.id)
-        if event_type:
-            stmt = stmt.where(outbox_table.c.event_type == event_type)
-        return [json.loads(e) for e in session.scalars(stmt)]
 
 
 def new_partner(db, name="SMA Negeri 1 Sungai Penuh", until=None, status="active") -> str:

@@ -4,10 +4,10 @@ read model filled as the catalogue's events would fill it."""
 import json
 
 import pytest
-from sqlalchemy import select
 
 from services.chassis.context import Caller
-from services.people.models import branches, outbox_table
+from services.people.models import branches
+from tests.support import emitted, read, run  # noqa: F401 (the tests import them from here)
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
 SPN = Caller("k-spn", "branch", branch="SPN")
@@ -25,24 +25,6 @@ def people_db(part_db):
         for code in ("SPN", "KMN", "PDT"):
             branches.seen(session, {"code": code, "name": f"Cabang {code}"})
     return db
-
-
-def run(db, fn, *args, **kwargs):
-    with db.transaction() as session:
-        return fn(session, *args, **kwargs)
-
-
-def read(db, fn, *args, **kwargs):
-    with db.reading() as session:
-        return fn(session, *args, **kwargs)
-
-
-def emitted(db, event_type=None) -> list[dict]:
-    with db.reading() as session:
-        stmt = select(outbox_table.c.envelope).order_by(outbox_table.c.id)
-        if event_type:
-            stmt = stmt.where(outbox_table.c.event_type == event_type)
-        return [json.loads(e) for e in session.scalars(stmt)]
 
 
 def carries_no_nip(envelope: dict) -> bool:
