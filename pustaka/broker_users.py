@@ -30,7 +30,8 @@ from urllib.parse import quote, unquote, urlparse, urlunparse
 import requests
 
 from services.chassis.errors import NotFound
-from services.chassis.nameko.queues import part_permissions
+from services.chassis.nameko.queues import part_permissions, rpc_topic_permissions
+from services.chassis.trust import part_user
 
 from . import platform
 
@@ -51,12 +52,18 @@ class Broker:
         answer.raise_for_status()
         return answer
 
-    def put_user(self, user: str, password: str, rights: dict, tags: str) -> None:
+    def put_user(
+        self, user: str, password: str, rights: dict, tags: str, topics: tuple = ()
+    ) -> None:
+        """Make or update `user` with its rights here, and its topic rights (by
+        routing key, per exchange): a user with none on an exchange may use any key."""
         self._call(
             "PUT", f"/users/{quote(user, safe='')}", json={"password": password, "tags": tags}
         )
-        where = f"/permissions/{quote(self.vhost, safe='')}/{quote(user, safe='')}"
-        self._call("PUT", where, json=rights)
+        where = f"/{quote(self.vhost, safe='')}/{quote(user, safe='')}"
+        self._call("PUT", "/permissions" + where, json=rights)
+        for topic in topics:
+            self._call("PUT", "/topic-permissions" + where, json=topic)
 
     def users(self, tags: str) -> list[dict]:
         return [u for u in self._call("GET", "/users").json() if tags in str(u.get("tags"))]
@@ -75,11 +82,6 @@ class Broker:
 
 def broker(config: dict) -> Broker:
     return Broker(config["AMQP_URI"], int(config["BROKER_MANAGEMENT_PORT"]))
-
-
-def part_user(part: str, amqp_uri: str) -> str:
-    vhost = Broker(amqp_uri, 0).vhost
-    return f"pustaka-{part}" if vhost == "/" else f"pustaka-{part}@{vhost}"
 
 
 def as_user(amqp_uri: str, user: str, password: str) -> str:
@@ -112,12 +114,20 @@ def command_uri(config: dict) -> str:
 def make_part_users(config: dict, passwords: dict[str, str]) -> list[str]:
     """Make (or update) the user of every part, with its password: the users' names."""
     admin = broker(config)
+    contracts = [p.contract_module().CONTRACT for p in platform.services()]
     users = []
     for part in platform.parts():
         user = part_user(part.name, config["AMQP_URI"])
-        admin.put_user(user, passwords[part.name], part_permissions(part.name), PART_TAGS)
+        rights = part_permissions(part.name)
+        topics = (rpc_topic_permissions(part.name, contracts),)
+        admin.put_user(user, passwords[part.name], rights, PART_TAGS, topics)
         users.append(user)
     return users
+
+
+def users(config: dict) -> dict[str, str]:
+    """Every part's own user, by part (services/chassis/trust.py: USERS_KEY)."""
+    return {p.name: part_user(p.name, config["AMQP_URI"]) for p in platform.parts()}
 
 
 def password_variable(part: str) -> str:

@@ -9,8 +9,9 @@ patch_process()
 import sys  # noqa: E402
 
 from services.chassis.nameko.run import run  # noqa: E402
+from services.chassis.trust import USERS_KEY  # noqa: E402
 
-from .broker_users import own_uri  # noqa: E402
+from .broker_users import own_uri, users  # noqa: E402
 from .platform import load_config, part  # noqa: E402
 
 
@@ -18,6 +19,8 @@ def main(argv: list[str]) -> None:
     if len(argv) != 1:
         sys.exit("usage: python -m pustaka.run PART")
     chosen, config = part(argv[0]), load_config()
+    if config[chosen.name].get("BROKER_PASSWORD"):  # every part has a user of its own
+        config[USERS_KEY] = users(config)
     config["AMQP_URI"] = own_uri(config, chosen.name)
     run(chosen.service_class(), config)
 

@@ -16,12 +16,16 @@ from urllib.parse import urlparse
 import amqp
 import requests
 from kombu import Connection, Queue
+from nameko.rpc import ServiceProxy
+from nameko.standalone.rpc import ClusterProxy
+from nameko.standalone.rpc import ClusterRpcProxy as NamekoClusterRpcProxy
 from pyroaring import BitMap
 from sqlalchemy import select
 
 from services.catalog.models import SearchPosting, Title
 from services.chassis.config import ROOT
 from services.chassis.nameko.queues import events_exchange
+from services.chassis.trust import uri_user
 
 
 class Subscriber:
@@ -59,6 +63,28 @@ class Subscriber:
 
     def close(self):
         self.conn.release()
+
+
+class _AsUser(ClusterProxy):
+    def __init__(self, worker_ctx, reply_listener, user: str):
+        self._user = user
+        super().__init__(worker_ctx, reply_listener)
+
+    def __getattr__(self, name):
+        if name not in self._proxies:
+            self._proxies[name] = ServiceProxy(
+                self._worker_ctx, name, self._reply_listener, user_id=self._user
+            )
+        return self._proxies[name]
+
+
+class ClusterRpcProxy(NamekoClusterRpcProxy):
+    """nameko's standalone proxy, its requests naming their broker user (`user_id`,
+    the URI's) as the platform's do: a part answers no request that names none."""
+
+    def __init__(self, config, **kwargs):
+        super().__init__(config, **kwargs)
+        self._proxy = _AsUser(self._worker_ctx, self._reply_listener, uri_user(config["AMQP_URI"]))
 
 
 def run(db, fn, *args, **kwargs):

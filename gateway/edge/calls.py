@@ -1,10 +1,13 @@
 """Calling services with a deadline.
 
-Every call carries the caller in nameko context data, expires on the broker when
-its deadline passes (so a late service never acts on a request its client was
-told failed), and fails fast: 503 when no process of the service is consuming its
-queue or the broker cannot be reached (the request reached no service, so a
-client may simply retry), 504 when the service does not answer by the deadline.
+Every call carries the caller in nameko context data, is sent as the gateway's own
+broker user (and its reply taken only from the called part's: trust.py), expires on
+the broker when its deadline passes (so a late service never acts on a request its
+client was told failed), and fails fast: 503 when no process of the service is
+consuming its queue or the broker cannot be reached (the request reached no service,
+so a client may simply retry), 504 when the service does not answer by the deadline.
+While the broker is away, a call is refused at once, naming the broker, so no
+worker of the gateway waits on it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from services.chassis.contract import Contract, Method
 from services.chassis.nameko import errors as _typed_errors  # noqa: F401
 from services.chassis.nameko.rpc_messages import request_publisher
 from services.chassis.nameko.settle import BROKER_ERRORS
+from services.chassis.trust import user_of
 
 from .errors import DeadlineExceeded, ServiceUnavailable
 from .replies import Replies
@@ -40,6 +44,8 @@ PROBE_SECONDS = 1.0
 
 class ConsumerProbe(SharedExtension):
     """How many processes consume `rpc-<service>`, looked up at most once a second."""
+
+    replies = Replies()  # the process's one (shared): its connection tells of the broker
 
     def setup(self) -> None:
         self.amqp_uri = self.container.config["AMQP_URI"]
@@ -67,6 +73,8 @@ class ConsumerProbe(SharedExtension):
     def broker_answers(self) -> bool:
         """Whether the broker answers on the probe's own connection (the gateway's
         readiness): a channel opened and closed, not a connection per probe."""
+        if self.lost():
+            return False
         with self._lock:
             try:
                 self._channel().close()
@@ -75,9 +83,17 @@ class ConsumerProbe(SharedExtension):
                 return False
             return True
 
+    def lost(self) -> bool:
+        """Whether the broker is away, as the replies' consumer sees it (replies.py)."""
+        return self.replies.broker_lost()
+
     def _channel(self):
+        if self._conn is not None and not self._conn.connected:
+            self._drop()
         if self._conn is None:
-            self._conn = Connection(self.amqp_uri, connect_timeout=2)
+            conn = Connection(self.amqp_uri, connect_timeout=2)
+            conn.ensure_connection(max_retries=0)  # no retry here: the caller reports it
+            self._conn = conn
         return self._conn.channel()
 
     def _drop(self) -> None:
@@ -154,9 +170,12 @@ class Calls(HeaderEncoder):
         consumes its queue, or the broker cannot be reached or has not taken the
         request by the deadline."""
         try:
+            if self.sender.probe.lost():
+                raise _broker_away(service)
             if self.sender.probe.consumers(service) == 0:
                 raise _not_running(service)
-            reply = RpcReply(self.sender.reply_listener.get_reply_event(correlation_id))
+            replier = user_of(self.sender.config, service)
+            reply = RpcReply(self.sender.reply_listener.get_reply_event(correlation_id, replier))
             self.sender.publishers[writes].publish(
                 {"args": args, "kwargs": {}},
                 exchange=self.sender.exchange,
@@ -171,14 +190,18 @@ class Calls(HeaderEncoder):
             raise _not_running(service) from exc
         except (eventlet.Timeout, *BROKER_ERRORS) as exc:
             log.warning("the broker did not take a call to %s: %r", service, exc)
-            raise ServiceUnavailable(
-                f"The message broker cannot be reached to call the {service} service.",
-                {"service": service, "broker": "unreachable"},
-            ) from exc
+            raise _broker_away(service) from exc
 
 
 def _not_running(service: str) -> ServiceUnavailable:
     return ServiceUnavailable(f"The {service} service is not running.", {"service": service})
+
+
+def _broker_away(service: str) -> ServiceUnavailable:
+    return ServiceUnavailable(
+        f"The message broker cannot be reached to call the {service} service.",
+        {"service": service, "broker": "unreachable"},
+    )
 
 
 class ServiceCalls(DependencyProvider):
@@ -188,11 +211,11 @@ class ServiceCalls(DependencyProvider):
     probe = ConsumerProbe()
 
     def setup(self) -> None:
-        config = self.container.config
+        self.config = config = self.container.config
         self.deadline = float(config["RPC_TIMEOUT_SECONDS"])
         self.exchange = get_rpc_exchange(config)
-        uri = config["AMQP_URI"]
-        self.publishers = {writes: request_publisher(uri, writes) for writes in (False, True)}
+        uri, me = config["AMQP_URI"], user_of(config, self.container.service_name)
+        self.publishers = {w: request_publisher(uri, w, me) for w in (False, True)}
 
     def get_dependency(self, worker_ctx) -> Calls:
         return Calls(worker_ctx, self)

@@ -29,6 +29,8 @@ class Method:
     errors: tuple[type[DomainError], ...] = ()  # besides bad input (always possible)
     writes: bool = False  # changes state: the call carries a request id
     deadline: float | None = None  # seconds, where it needs longer than a read
+    # The parts that may call it: the broker's table of who calls what (trust.py).
+    callers: tuple[str, ...] = ("gateway",)
 
 
 @dataclass(frozen=True)

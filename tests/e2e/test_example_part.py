@@ -7,12 +7,11 @@ in its status and its event catalogue, with nothing else changed."""
 import json
 
 import requests
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform as composition
 from services.chassis.context import SYSTEM
 from tests.platform import platform_fixture
-from tests.support import Subscriber
+from tests.support import ClusterRpcProxy, Subscriber
 
 PARTS = "tests.example_part.platform:PARTS"
 with_example = platform_fixture(("sqlite",), {"PUSTAKA_PARTS": PARTS})

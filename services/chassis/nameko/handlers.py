@@ -35,6 +35,7 @@ from services.chassis.contract import Consumes, ValidationError, read_event_data
 from services.chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
+from .intake import SafeQueueConsumer
 from .queues import (
     came_through,
     events_exchange,
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 
 
 class ReliableEventHandler(EventHandler):
+    queue_consumer = SafeQueueConsumer()  # a body it cannot decode is parked, not fatal
+
     def __init__(self, consumes: Consumes, **kwargs):
         self.consumes = consumes
         super().__init__(consumes.source, consumes.type, **kwargs)

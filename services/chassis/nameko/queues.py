@@ -13,6 +13,8 @@ import re
 
 from kombu import Exchange, Queue, binding
 
+from services.chassis.trust import callers_of, calls_of
+
 # An integrator's broker user is `integrator.<its name>` and names its queues
 # `integrator.<its name>.<any>` (it may touch no other): pustaka/integrators.py makes
 # the users, the event catalogue says so.
@@ -98,4 +100,26 @@ def part_permissions(part: str) -> dict[str, str]:
         "configure": rf"^({own_queues}|nameko-rpc|{events}|{p}\.replays)$",
         "write": rf"^({own_queues}|nameko-rpc|{p}\.events)$",
         "read": rf"^({own_queues}|nameko-rpc|{events}|{p}\.replays)$",
+    }
+
+
+RPC_EXCHANGE = "nameko-rpc"  # nameko's default, which the platform keeps
+
+
+def rpc_topic_permissions(part: str, contracts) -> dict[str, str]:
+    """What `part` may publish and bind on the RPC exchange, by routing key (RabbitMQ's
+    topic authorisation): the calls its callers' table gives it and the replies to
+    the parts that may call it; its own requests (`<part>.*`, nameko's binding) and
+    its own replies. Without these, any part could call anything, read every request
+    by binding '#', or answer in another's place."""
+    calls = calls_of(contracts, part)
+    requests = [rf"{re.escape(s)}\.({'|'.join(map(re.escape, m))})" for s, m in calls.items()]
+    repliers = callers_of(contracts, part)
+    if repliers:
+        requests.append(rf"reply\.({'|'.join(map(re.escape, repliers))})\.[0-9a-f]+")
+    p = re.escape(part)
+    return {
+        "exchange": RPC_EXCHANGE,
+        "write": f"^({'|'.join(requests)})$" if requests else "^$",
+        "read": rf"^({p}\.\*|reply\.{p}\.[0-9a-f]+)$",
     }

@@ -22,20 +22,20 @@ from __future__ import annotations
 
 from nameko.amqp.publish import Publisher
 from nameko.constants import NON_PERSISTENT
-from nameko.rpc import Responder
+
+# A publish while the broker is away fails within about a second (nameko's default
+# retries for seconds, holding the caller's worker): the caller answers 503 at once.
+PROMPT_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
 
 
-class ReplyPublisher(Publisher):
-    use_confirms = False
-    delivery_mode = NON_PERSISTENT
-
-
-class Replier(Responder):
-    """nameko's Responder, sending the reply as the module says."""
-
-    publisher_cls = ReplyPublisher
-
-
-def request_publisher(amqp_uri: str, writes: bool) -> Publisher:
-    """The publisher of requests: confirmed and mandatory for writes only."""
-    return Publisher(amqp_uri, use_confirms=writes, mandatory=writes, delivery_mode=NON_PERSISTENT)
+def request_publisher(amqp_uri: str, writes: bool, user: str) -> Publisher:
+    """The publisher of requests, as `user` (the broker checks it: trust.py):
+    confirmed and mandatory for writes only."""
+    return Publisher(
+        amqp_uri,
+        use_confirms=writes,
+        mandatory=writes,
+        delivery_mode=NON_PERSISTENT,
+        retry_policy=PROMPT_RETRY,
+        user_id=user,
+    )

@@ -5,38 +5,31 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 
-from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY,
-    AMQP_URI_CONFIG_KEY,
-    DEFAULT_SERIALIZER,
-    LOGIN_METHOD_CONFIG_KEY,
-    SERIALIZER_CONFIG_KEY,
-)
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import Rpc, get_rpc_exchange
+from nameko.rpc import Rpc
 from sqlalchemy import text
 
 from services.chassis.context import KEY as CALLER_KEY
 from services.chassis.context import Caller
 from services.chassis.errors import DomainError, Forbidden
+from services.chassis.trust import GATEWAY, USERS_KEY, user_of
 
 from .errors import registered
+from .intake import GuardedRpcConsumer
 from .relay import OutboxRelay
-from .rpc_messages import Replier
-
-log = logging.getLogger(__name__)
 
 
 class ServiceRpc(Rpc):
-    """nameko's rpc entrypoint, with four changes. A call without a caller is
-    refused. A domain error leaves as a class the caller knows (see errors.py). The
-    reply travels as rpc_messages.py says (transient, unconfirmed). A reply that
-    cannot be published (the broker went away) fails that call, not the process:
-    nameko would kill the container. The request, never acknowledged, is delivered
-    again once the broker is back."""
+    """nameko's rpc entrypoint, taking requests through GuardedRpcConsumer (only from
+    parts that may call it: intake.py), with three changes. The end user's identity
+    is taken only from the gateway: a call from another part acts as that part, and a
+    call from the gateway that names no caller is refused. A domain error leaves as a
+    class the caller knows (see errors.py). The reply travels as the consumer sends
+    it, and a reply that cannot be sent fails that call, not the process."""
+
+    rpc_consumer = GuardedRpcConsumer()
 
     def handle_message(self, body, message):
         # A call names who makes it, or it is refused: taken as the platform's own, it
@@ -45,32 +38,27 @@ class ServiceRpc(Rpc):
             raise Forbidden("This call names no caller: every call must say who makes it.")
         super().handle_message(body, message)
 
+    def unpack_message_headers(self, message) -> dict:
+        context = super().unpack_message_headers(message)
+        config = self.container.config
+        sender = message.properties.get("user_id")
+        if sender != user_of(config, GATEWAY):
+            part = _part_of(config, sender)
+            context[CALLER_KEY] = Caller(client_id=f"part:{part}", role="service").as_context()
+        return context
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         if exc_info is not None and (known := registered(exc_info[1])) is not exc_info[1]:
             exc_info = (type(known), known, exc_info[2])
-        try:
-            result, exc_info = self._replier(message).send_response(result, exc_info)
-            self.rpc_consumer.queue_consumer.ack_message(message)
-            return result, exc_info
-        except Exception:
-            log.warning(
-                "could not reply to %s.%s; it will be delivered again",
-                worker_ctx.service_name,
-                worker_ctx.entrypoint.method_name,
-                exc_info=True,
-            )
-            return result, exc_info
+        return self.rpc_consumer.handle_result(message, result, exc_info)
 
-    def _replier(self, message) -> Replier:
-        config = self.container.config
-        return Replier(
-            config[AMQP_URI_CONFIG_KEY],
-            get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
-            message,
-            ssl=config.get(AMQP_SSL_CONFIG_KEY),
-            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
-        )
+
+def _part_of(config: dict, user: str) -> str:
+    """The part a broker user is (the consumer let in only the parts' users)."""
+    for part, known in (config.get(USERS_KEY) or {}).items():
+        if known == user:
+            return part
+    return str(user)
 
 
 def rpc(fn):
@@ -133,7 +121,6 @@ class ServiceBase:
     caller = CallerProvider()
     config = Config()
     relay = OutboxRelay()
-    config = Config()
 
     @read
     def health(self, session) -> dict:

@@ -2,11 +2,11 @@
 and the caller context carried in nameko context data."""
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.catalog.service import CatalogService
 from services.chassis.context import SYSTEM, Caller
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tests.support import ClusterRpcProxy
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 PARTNER = Caller("k-unja", "partner", partner="UNJA")

@@ -10,7 +10,6 @@ import textwrap
 
 import pytest
 from kombu import Connection
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, select
 
 from services.catalog.models import Base, Title, outbox_table
@@ -19,7 +18,7 @@ from services.chassis.config import ROOT, database_url
 from services.chassis.context import Caller
 from services.chassis.db import DatabaseSession, open_database
 from services.chassis.errors import Unprocessable
-from tests.support import wait_for
+from tests.support import ClusterRpcProxy, wait_for
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 

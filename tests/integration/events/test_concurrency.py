@@ -7,7 +7,6 @@ import json
 
 import eventlet
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, select
 
 from pustaka import platform
@@ -16,6 +15,7 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFai
 from services.events import checkin, figures, programmes, registrations
 from services.events.models import Occurrence, Registration, branches
 from services.events.service import EventsService
+from tests.support import ClusterRpcProxy
 
 from .conftest import KMN, SPN, emitted, new_partner, partner_key, person, published, read, run
 

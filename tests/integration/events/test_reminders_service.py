@@ -5,12 +5,11 @@ published once when due, and a restart of the service neither repeats nor loses 
 import json
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform
 from services.events.models import branches
 from services.events.service import EventsService
-from tests.support import Subscriber
+from tests.support import ClusterRpcProxy, Subscriber
 
 from .conftest import KMN, person, published, run
 

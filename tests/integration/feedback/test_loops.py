@@ -14,7 +14,6 @@ import datetime as dt
 import json
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform
 from services.catalog.service import CatalogService
@@ -24,7 +23,7 @@ from services.chassis.errors import Conflict, Forbidden, ValidationFailed
 from services.chassis.nameko.publisher import BatchPublisher
 from services.feedback.service import FeedbackService
 from services.people.service import PeopleService
-from tests.support import wait_for
+from tests.support import ClusterRpcProxy, wait_for
 
 ADMIN = Caller("k-hq", "admin")
 KMN = Caller("k-kmn", "branch", branch="KMN")

@@ -8,17 +8,20 @@ from types import SimpleNamespace
 import eventlet
 import pytest
 from nameko.rpc import rpc
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.edge.calls import Calls, ConsumerProbe, ServiceCalls
 from gateway.edge.errors import ServiceUnavailable
-from tests.support import free_port
+from services.chassis.context import SYSTEM
+from services.chassis.nameko.service import rpc as part_rpc
+from tests.support import ClusterRpcProxy, free_port
 
 
 class Sleepy:
+    """A part: its replies come from its own broker user, as the gateway requires."""
+
     name = "sleepy"
 
-    @rpc
+    @part_rpc
     def nap(self, seconds):
         eventlet.sleep(seconds)
         return "awake"
@@ -46,7 +49,7 @@ class Front:
 def front(config, container_factory):
     for cls in (Sleepy, Front):
         container_factory(cls, config).start()
-    with ClusterRpcProxy(config, timeout=30) as proxy:
+    with ClusterRpcProxy(config, context_data={"caller": SYSTEM.as_context()}, timeout=30) as proxy:
         yield proxy
 
 
@@ -71,7 +74,7 @@ class Unanswered:
 
     routing_key = "rpc.reply-nobody"
 
-    def get_reply_event(self, correlation_id):
+    def get_reply_event(self, correlation_id, replier):
         return eventlet.event.Event()
 
     def forget(self, correlation_id):
@@ -81,7 +84,9 @@ class Unanswered:
 def sender(config, probe, deadline):
     """ServiceCalls as the gateway sets it up, with its requests' publishers."""
     calls = ServiceCalls()
-    calls.container = SimpleNamespace(config={**config, "RPC_TIMEOUT_SECONDS": deadline})
+    calls.container = SimpleNamespace(
+        config={**config, "RPC_TIMEOUT_SECONDS": deadline}, service_name="gateway"
+    )
     calls.probe, calls.reply_listener = probe, Unanswered()
     calls.setup()
     return calls
@@ -94,10 +99,21 @@ class LastSawOne:
     def consumers(self, service):
         return 1
 
+    def lost(self):
+        return False  # the replies' consumer has not noticed yet
+
+
+class NotNoticed:
+    """The replies' consumer before it notices the broker is gone."""
+
+    def broker_lost(self):
+        return False
+
 
 def real_probe(config) -> ConsumerProbe:
     probe = ConsumerProbe()
     probe.container = SimpleNamespace(config=config)
+    probe.replies = NotNoticed()
     probe.setup()
     return probe
 
@@ -105,7 +121,7 @@ def real_probe(config) -> ConsumerProbe:
 @pytest.mark.parametrize(
     "probe, deadline",
     [
-        (lambda config: LastSawOne(), 30),  # kombu gives up reconnecting, about 5 s
+        (lambda config: LastSawOne(), 30),  # the publisher gives up within about a second
         (lambda config: LastSawOne(), 1),  # the deadline passes while kombu retries
         (real_probe, 30),
     ],

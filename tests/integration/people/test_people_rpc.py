@@ -5,7 +5,6 @@ evaluation applied once however often it arrives (SQLite, then PostgreSQL)."""
 import json
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from pustaka import platform
 from services.chassis.context import Caller
@@ -13,7 +12,7 @@ from services.chassis.envelope import make_envelope
 from services.chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.chassis.nameko.publisher import BatchPublisher
 from services.people.service import PeopleService
-from tests.support import wait_for
+from tests.support import ClusterRpcProxy, wait_for
 
 from .conftest import KMN, PARTNER
 

@@ -6,7 +6,6 @@ broker through the outbox. On SQLite and PostgreSQL."""
 import json
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 from standardwebhooks import Webhook
 
 from services.chassis.envelope import make_envelope
@@ -14,7 +13,7 @@ from services.chassis.errors import Forbidden
 from services.chassis.nameko.declare import declare_all
 from services.chassis.nameko.publisher import BatchPublisher
 from services.webhooks.service import WebhookService
-from tests.support import bodies, wait_for
+from tests.support import ClusterRpcProxy, bodies, wait_for
 
 from .conftest import ALICE, BRANCH
 
