@@ -90,7 +90,8 @@ def list_parked(amqp_uri: str, service: str) -> list[Parked]:
 def replay(amqp_uri: str, service: str, message_id: str | None = None) -> int:
     """Send parked messages (all, or the one with `message_id`) back to the queue of
     the handler that failed, and only to it: through the service's replays exchange
-    (queues.py), which its handlers take events from. Returns how many were replayed."""
+    (queues.py), which its handlers take events from. Returns how many were replayed.
+    A refused request stays parked: its caller stopped waiting long ago."""
     replayed = 0
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
         replays = replays_exchange(service)(conn.channel())
@@ -98,7 +99,8 @@ def replay(amqp_uri: str, service: str, message_id: str | None = None) -> int:
         producer = conn.Producer(exchange=replays)
         for _, message in _drain(conn, service):
             parked = Parked.from_message(message)
-            if message_id and parked.message_id != message_id:
+            request = parked.original_queue.startswith("rpc-")
+            if request or (message_id and parked.message_id != message_id):
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
             producer.publish(

@@ -1,10 +1,12 @@
 """The messaging adapter's own rules, one class at a time."""
 
+from types import SimpleNamespace
+
 from nameko.exceptions import deserialize, serialize
 
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.nameko.errors import registered
-from services.chassis.nameko.service import ServiceRpc
+from services.chassis.nameko.intake import GuardedRpcConsumer
 
 
 class TitleWithdrawn(Conflict):
@@ -27,18 +29,22 @@ def test_an_unregistered_error_leaves_as_its_nearest_registered_class():
 
 
 class BrokerGone:
-    def handle_result(self, message, result, exc_info):
+    def send(self, message, result, exc_info):
         raise ConnectionResetError("the broker went away")
 
 
-class Worker:
-    service_name, entrypoint = "catalog", type("E", (), {"method_name": "create_title"})
+class Acknowledges:
+    def __init__(self):
+        self.acked = []
+
+    def ack_message(self, message):
+        self.acked.append(message)
 
 
 def test_a_reply_that_cannot_be_sent_fails_the_call_not_the_process():
-    entrypoint = ServiceRpc.__new__(ServiceRpc)
-    entrypoint.rpc_consumer = BrokerGone()
-    assert entrypoint.handle_result("message", Worker(), {"id": "T1"}, None) == (
-        {"id": "T1"},
-        None,
-    )
+    """The request is acknowledged all the same: a write's answer is kept for its retry."""
+    consumer = GuardedRpcConsumer.__new__(GuardedRpcConsumer)
+    consumer.replier, consumer.queue_consumer = BrokerGone(), Acknowledges()
+    message = SimpleNamespace(delivery_info={"routing_key": "catalog.create_title"})
+    assert consumer.handle_result(message, {"id": "T1"}, None) == ({"id": "T1"}, None)
+    assert consumer.queue_consumer.acked == [message]
