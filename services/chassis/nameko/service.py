@@ -19,6 +19,7 @@ from services.chassis.trust import GATEWAY, USERS_KEY, user_of
 from .errors import registered
 from .intake import GuardedRpcConsumer
 from .relay import OutboxRelay
+from .watchdog import Watchdog
 
 
 class ServiceRpc(Rpc):
@@ -116,11 +117,13 @@ class CallerProvider(DependencyProvider):
 class ServiceBase:
     """Base of each service class, which declares `name` and `db = Database(Base)`.
     It brings the outbox relay (so events committed are always published), the
-    caller of each call, the configuration (`self.config`) and the health check."""
+    caller of each call, the configuration (`self.config`), the health check and the
+    watchdog that ends a stuck process (watchdog.py)."""
 
     caller = CallerProvider()
     config = Config()
     relay = OutboxRelay()
+    watchdog = Watchdog()
 
     @read
     def health(self, session) -> dict:

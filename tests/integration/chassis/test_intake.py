@@ -8,6 +8,7 @@ import json
 import uuid
 
 import amqp
+import eventlet
 import pytest
 from nameko.exceptions import IncorrectSignature, MalformedRequest, MethodNotFound
 
@@ -15,6 +16,7 @@ from services.chassis.context import SYSTEM
 from services.chassis.errors import Forbidden
 from services.chassis.nameko.deadletters import list_parked
 from services.chassis.nameko.service import rpc
+from services.chassis.nameko.watchdog import Watchdog
 from services.chassis.trust import uri_user
 from tests.support import ClusterRpcProxy, broker_as, wait_for
 
@@ -128,3 +130,23 @@ def test_a_body_it_cannot_decode_is_parked_not_fatal(echo, broker, body, content
     found = parked(echo, 3)
     assert all("cannot decode" in p.error for p in found)
     assert echo_answers(echo)
+
+
+class Stuck:
+    name = "stuck"
+    watchdog = Watchdog(on_stuck=lambda why: Stuck.told.append(why))
+    told: list = []
+
+    @rpc
+    def wait(self):
+        eventlet.sleep(30)  # what never comes
+
+
+def test_a_process_whose_workers_are_all_stuck_ends_itself(config, container_factory):
+    container = container_factory(Stuck, {**config, "max_workers": 2, "STUCK_SECONDS": 1})
+    container.start()
+    with ClusterRpcProxy(config, context_data={"caller": SYSTEM.as_context()}) as proxy:
+        for _ in range(2):
+            proxy.stuck.wait.call_async()
+        assert wait_for(lambda: Stuck.told, timeout=10)
+    assert "all 2 workers have been busy" in Stuck.told[0]

@@ -36,6 +36,9 @@ class Probe:
             raise self.error
         return self.count
 
+    def lost(self):
+        return False  # as the replies' consumer sees it: not yet
+
 
 class Sender:
     """What Calls sends through (ServiceCalls): publishers of requests, by whether
@@ -46,6 +49,7 @@ class Sender:
     answer: dict | None = {"result": "ok", "error": None}
     exchange = "nameko-rpc"
     deadline = 1.0
+    config = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/"}
 
     def __init__(self, probe):
         self.probe = probe
@@ -56,7 +60,7 @@ class Sender:
 
     routing_key = "rpc.reply-gateway"
 
-    def get_reply_event(self, correlation_id):
+    def get_reply_event(self, correlation_id, replier):
         reply = eventlet.event.Event()
         if self.answer is not None:
             reply.send(self.answer)
@@ -152,6 +156,18 @@ def test_a_service_no_process_consumes_is_503_naming_the_service(sender):
     with pytest.raises(ServiceUnavailable) as raised:
         call(sender, Probe(), writes=True)
     assert raised.value.details == {"service": "catalog"}
+
+
+class Lost(Probe):
+    def lost(self):
+        return True
+
+
+def test_while_the_broker_is_lost_a_call_is_refused_at_once_naming_it(sender):
+    with pytest.raises(ServiceUnavailable) as raised:
+        call(sender, Lost())
+    assert raised.value.details == {"service": "catalog", "broker": "unreachable"}
+    assert sender.published == []  # nothing waited on the broker
 
 
 def test_a_call_answered_or_not_leaves_nothing_waiting(sender):
