@@ -7,6 +7,7 @@ SQLite alone (its tests are about pages, not storage, and stay fast).
 """
 
 import contextlib
+import json
 import re
 import subprocess
 import sys
@@ -14,12 +15,15 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+import amqp
 import pytest
 import requests
+from nameko.exceptions import deserialize
 
 from pustaka import platform as composition
-from pustaka.broker_users import Broker, part_user
-from tests.support import pustaka, running_platform, wait_http, wait_services
+from pustaka.broker_users import Broker
+from services.chassis.trust import part_user, reply_key
+from tests.support import broker_as, pustaka, running_platform, wait_for, wait_http, wait_services
 
 BIN = Path(sys.executable).parent
 
@@ -88,6 +92,39 @@ class Platform:
             timeout=60,
         )
         return done.stdout
+
+    def broker_as(self, part: str) -> amqp.Connection:
+        """A plain AMQP connection as `part`'s own broker user (the runner made it)."""
+        passwords = json.loads((self.var / "broker-passwords.json").read_text())
+        uri = self.env["AMQP_URI"]
+        return broker_as(uri, part_user(part, uri), passwords[part])
+
+    def call(self, service: str, method: str, *args, context: dict, timeout: float = 10.0):
+        """`service.method(*args)` over RPC as the gateway makes a call: as its broker
+        user, the only one a part answers (services/chassis/trust.py)."""
+        conn = self.broker_as("gateway")
+        try:
+            channel, token = conn.channel(), uuid.uuid4().hex
+            queue = f"rpc.reply-gateway-{token}"
+            channel.queue_declare(queue, exclusive=True)
+            channel.queue_bind(queue, "nameko-rpc", reply_key("gateway", token))
+            request = amqp.Message(
+                json.dumps({"args": list(args), "kwargs": {}}),
+                content_type="application/json",
+                application_headers={f"nameko.{k}": v for k, v in context.items()},
+                reply_to=reply_key("gateway", token),
+                correlation_id=token,
+                user_id=part_user("gateway", self.env["AMQP_URI"]),
+            )
+            channel.basic_publish(request, "nameko-rpc", f"{service}.{method}")
+            reply = wait_for(lambda: channel.basic_get(queue, no_ack=True), timeout=timeout)
+        finally:
+            conn.close()
+        assert reply is not None, f"{service}.{method} did not answer"
+        body = json.loads(reply.body)
+        if body["error"]:
+            raise deserialize(body["error"])
+        return body["result"]
 
     def wait_ready(self, timeout=60.0) -> None:
         wait_http(self.url + "/ready", timeout=timeout)

@@ -11,7 +11,7 @@ import requests
 from pustaka import platform as composition
 from services.chassis.context import SYSTEM
 from tests.platform import platform_fixture
-from tests.support import ClusterRpcProxy, Subscriber
+from tests.support import Subscriber
 
 PARTS = "tests.example_part.platform:PARTS"
 with_example = platform_fixture(("sqlite",), {"PUSTAKA_PARTS": PARTS})
@@ -38,11 +38,11 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     subscriber = Subscriber(uri)
     try:
         queue = subscriber.bind("example", "note_added")
-        config = {**composition.load_config(), "AMQP_URI": uri}
         context = {"request_id": "test:note-1", "caller": SYSTEM.as_context()}
-        with ClusterRpcProxy(config, context_data=context, timeout=10) as rpc:
-            note = rpc.example.add_note({"text": "Rapat pustakawan"})
-            assert rpc.example.get_note(note["id"]) == note
+        note = with_example.call(
+            "example", "add_note", {"text": "Rapat pustakawan"}, context=context
+        )
+        assert with_example.call("example", "get_note", note["id"], context=context) == note
         (message,) = subscriber.drain(queue, expect=1)
     finally:
         subscriber.close()

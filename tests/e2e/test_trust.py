@@ -24,9 +24,7 @@ FORGED_ADMIN = {"nameko.caller": {"client_id": "forged", "role": "admin"}}
 
 
 def connect(platform, part: str) -> amqp.Connection:
-    passwords = json.loads((platform.var / "broker-passwords.json").read_text())
-    uri = platform.env["AMQP_URI"]
-    return broker_as(uri, part_user(part, uri), passwords[part])
+    return platform.broker_as(part)
 
 
 def user(platform, part: str) -> str:
