@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from kombu import Connection, Queue
+from kombu.pools import producers
 
 from .queues import dead_letters_exchange, replays_exchange
 
@@ -58,18 +59,23 @@ def park(amqp_uri: str, service: str, message, original_queue: str, attempts: in
         }
     )
     queue = dead_letter_queue(service)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(
+    # A pooled connection: a flood of refused messages must not cost a connection each.
+    connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
+    with producers[connection].acquire(block=True, timeout=10) as producer:
+        producer.publish(
             message.body,
             routing_key=queue.routing_key,
             exchange=queue.exchange,
             declare=[queue],
             headers=headers,
-            content_type=message.content_type,
-            content_encoding=message.content_encoding,
+            # As it came, bytes for bytes, even when it named no type.
+            content_type=message.content_type or "application/octet-stream",
+            content_encoding=message.content_encoding or "binary",
             delivery_mode=2,
             message_id=message.properties.get("message_id"),
             type=message.properties.get("type"),
+            retry=True,  # the pooled connection may be one the broker dropped
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         )
 
 

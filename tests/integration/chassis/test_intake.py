@@ -53,6 +53,8 @@ def broker(echo):
 
 def send(channel, body, *, method="echo", user=True, reply_to="reply.test.0", **properties):
     properties.setdefault("content_type", "application/json")
+    if properties["content_type"] is None:
+        del properties["content_type"]
     properties.setdefault("application_headers", CALLER)
     if user:
         properties["user_id"] = "guest"
@@ -119,16 +121,20 @@ def _answered(reply) -> bool:
 
 
 @pytest.mark.parametrize(
-    "body, content_type",
-    [(b"\x80\x04K\x01.", "application/x-python-serialize"), (b"{not json", "application/json")],
-    ids=["a-type-it-does-not-take", "not-what-it-says"],
+    "body, content_type, reason",
+    [
+        (b"\x80\x04K\x01.", "application/x-python-serialize", "cannot decode"),
+        (b"{not json", "application/json", "cannot decode"),
+        (b"\x00\x01", None, "MalformedRequest"),  # raw bytes: not a request
+    ],
+    ids=["a-type-it-does-not-take", "not-what-it-says", "no-type"],
 )
-def test_a_body_it_cannot_decode_is_parked_not_fatal(echo, broker, body, content_type):
+def test_a_body_it_cannot_decode_is_parked_not_fatal(echo, broker, body, content_type, reason):
     _, channel = broker
     for _ in range(3):  # nameko's consumer died on the first, and the next process on it
         send(channel, body, content_type=content_type)
     found = parked(echo, 3)
-    assert all("cannot decode" in p.error for p in found)
+    assert all(reason in p.error for p in found), [p.error for p in found]
     assert echo_answers(echo)
 
 
