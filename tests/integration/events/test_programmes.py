@@ -50,6 +50,8 @@ def test_a_series_from_its_rrule_moved_and_cancelled_one_at_a_time(events_db):
         ({"schedule": {**made["schedule"], "rrule": "FREQ=SOMETIMES;COUNT=2"}}, "schedule.rrule"),
         ({"presenter": {"staff_id": "S999999"}}, "presenter.staff_id"),
         ({"branch": "XYZ"}, "branch"),
+        ({"capacity": "3"}, "capacity"),  # a number, not a string that looks like one
+        ({"schedule": {**made["schedule"], "duration_minutes": "90"}}, "schedule"),
     ):
         with pytest.raises(ValidationFailed) as err:
             run(events_db, programmes.replace_programme, made["id"], programme_payload(**bad), KMN)
