@@ -172,7 +172,10 @@ class Schedule(Schema):
     rrule = fields.String(
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"example": "FREQ=WEEKLY;BYDAY=SA;COUNT=6"},
+        metadata={
+            "example": "FREQ=WEEKLY;BYDAY=SA;COUNT=6",
+            "description": "UNTIL in UTC (20260328T020000Z), the branch's time or a date",
+        },
     )
 
 
