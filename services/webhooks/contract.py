@@ -12,7 +12,8 @@ from services.chassis.ids import PublicId
 ENDPOINT_ID = PublicId("WH", 6)  # WH000001
 DELIVERY_ID = PublicId("WD", 8)  # WD00000001
 # What an endpoint may subscribe to: every event (*), every event of a service
-# (catalog.*), or one type (catalog.title_created).
+# (catalog.*), or one type (catalog.title_created); each must name a service or an
+# event of the event catalogue (catalogue.py), so a typo is refused, not silent.
 EVENT_PATTERN = r"\A(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))\Z"
 DELIVERY_STATES = ("pending", "delivered", "failed")
 # The headers of every delivery (the Standard Webhooks specification's), as the event
@@ -43,7 +44,11 @@ class EndpointInput(Schema):
         ),
         required=True,
         validate=validate.Length(min=1, max=100),
-        metadata={"example": ["catalog.*"]},
+        metadata={
+            "example": ["catalog.*"],
+            "description": "*, <service>.* or <service>.<type>, as the event catalogue "
+            "(/v1/asyncapi.json) names them: another is a 400 naming it.",
+        },
     )
     ordered = fields.Boolean(
         load_default=False,

@@ -17,6 +17,7 @@ from services.chassis.times import iso_time, iso_time_or_none
 
 from . import signing
 from .addresses import check_url
+from .catalogue import check_event_types
 from .contract import ENDPOINT_ID, DisableInput, EndpointInput
 from .models import Delivery, Endpoint, events
 from .settings import Settings
@@ -65,6 +66,7 @@ def find(session: Session, endpoint_id: str, caller: Caller, for_update: bool = 
 def register(session: Session, payload: dict, caller: Caller, settings: Settings) -> dict:
     caller.require_role(ROLE)
     data = load(EndpointInput(), payload)
+    check_event_types(data["event_types"], settings.catalogue)
     now = time.time()
     endpoint = Endpoint(
         owner=caller.client_id,

@@ -1,9 +1,13 @@
 """The webhook service's settings, read once from its section of the configuration
-(config/pustaka.yaml: `webhooks:`; WEBHOOKS__GIVE_UP_SECONDS=... overrides one)."""
+(config/pustaka.yaml: `webhooks:`; WEBHOOKS__GIVE_UP_SECONDS=... overrides one), and
+the event catalogue from the services the composition root names (SERVICES)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .catalogue import event_catalogue
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class Settings:
     idle_connections: int
     lease_seconds: float
     poll_seconds: float
+    # service -> the event types it publishes: what event_types may name.
+    catalogue: Mapping[str, frozenset[str]]
 
     @classmethod
     def from_config(cls, config: dict) -> Settings:
@@ -40,4 +46,5 @@ class Settings:
             idle_connections=int(section["IDLE_CONNECTIONS_PER_ENDPOINT"]),
             lease_seconds=float(section["DELIVERY_LEASE_SECONDS"]),
             poll_seconds=float(section["DELIVERY_POLL_SECONDS"]),
+            catalogue=event_catalogue(config["SERVICES"]),
         )

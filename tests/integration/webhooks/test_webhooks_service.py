@@ -29,7 +29,8 @@ def webhooks(config, database_url, container_factory):
         "RETRY_CAP_SECONDS": 0.05,
         "DELIVERY_POLL_SECONDS": 0.1,
     }
-    config = {**config, "webhooks": section, "SERVICES": {"catalog": "", "webhooks": ""}}
+    services = {name: f"services.{name}.contract" for name in ("catalog", "webhooks")}
+    config = {**config, "webhooks": section, "SERVICES": services}
     from pustaka import platform
 
     list(platform.migrate(config, ["webhooks"]))
