@@ -17,6 +17,10 @@ class Settings:
     allow_private_urls: bool
     # How long a delivery is retried before its endpoint is disabled.
     give_up_seconds: float
+    # What may wait for a disabled endpoint: at most this many deliveries, none for
+    # longer than this (waiting.py).
+    disabled_wait_events: int
+    disabled_wait_seconds: float
     # How long the old secret still signs after a rotation.
     secret_grace_seconds: float
     # Backoff: a random delay up to min(cap, base * 2**attempts) ("full jitter").
@@ -37,6 +41,8 @@ class Settings:
         return cls(
             allow_private_urls=bool(section["ALLOW_PRIVATE_URLS"]),
             give_up_seconds=float(section["GIVE_UP_SECONDS"]),
+            disabled_wait_events=int(section["DISABLED_WAIT_EVENTS"]),
+            disabled_wait_seconds=float(section["DISABLED_WAIT_SECONDS"]),
             secret_grace_seconds=float(section["SECRET_GRACE_SECONDS"]),
             retry_base_seconds=float(section["RETRY_BASE_SECONDS"]),
             retry_cap_seconds=float(section["RETRY_CAP_SECONDS"]),
