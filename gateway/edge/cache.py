@@ -2,10 +2,17 @@
 
 Entries are kept by kind and id ("catalog.title", "T000042"), so two services' ids
 never meet. A route module declares, beside the routes that serve a kind, which
-events put a record of it and which drop one (`Freshness`, and `kept_fresh` to make
-the handler). A read is at most as stale as the event's delivery (milliseconds); if
-events stop arriving (the gateway lost its broker connection), an entry is still
-dropped after GATEWAY_CACHE_SECONDS, so staleness is bounded by that too.
+events change a record of it and which drop one (`Freshness`, and `kept_fresh` to
+make the handler). Only what the owner answered (a read, or this gateway's own
+write) is kept: an event that says a record changed drops what is kept unless that
+is already as new, and until a read as new as the event comes back, no older
+answer is kept. So an event can cost a read but never puts what it says into the
+cache: one carrying a forged version (only the owner's or the administrator's
+broker user can publish on its exchange) cannot pin a record, and the next real
+event or read repairs it. A read is at most as stale as the event's delivery
+(milliseconds); if events stop arriving (the gateway lost its broker connection),
+an entry is still dropped after GATEWAY_CACHE_SECONDS, so staleness is bounded by
+that too.
 """
 
 from __future__ import annotations
@@ -24,30 +31,66 @@ from services.chassis.nameko.settle import ack
 log = logging.getLogger(__name__)
 
 
+def _version(record) -> int | None:
+    """A record's version, if its kind has one (records of a kind without one are
+    told apart by nothing but time)."""
+    version = record.get("version") if isinstance(record, dict) else None
+    return version if isinstance(version, int) else None
+
+
+def _older(version: int | None, than: int | None) -> bool:
+    return version is not None and than is not None and version < than
+
+
+# In place of a record: the owner said it changed to a version no read has given yet.
+_CHANGED = object()
+
+
 class RecordCache:
     def __init__(self, ttl: float, size: int = 100_000):
         self.ttl = ttl
         self.size = size
-        # (kind, key) -> (expires, version, record, the kind's generation when put)
-        self._items: OrderedDict[tuple[str, str], tuple[float, int, dict, int]] = OrderedDict()
+        # (kind, key) -> (expires, version, record or _CHANGED, the kind's generation)
+        self._items: OrderedDict[tuple[str, str], tuple[float, int | None, object, int]] = (
+            OrderedDict()
+        )
         self._generations: dict[str, int] = {}
 
-    def get(self, kind: str, key: str) -> dict | None:
+    def _live(self, kind: str, key: str) -> tuple | None:
         hit = self._items.get((kind, key))
         if hit is None:
             return None
         if hit[0] < time.monotonic() or hit[3] != self._generations.get(kind, 0):
             self._items.pop((kind, key), None)
             return None
-        return hit[2]
+        return hit
+
+    def get(self, kind: str, key: str):
+        hit = self._live(kind, key)
+        return None if hit is None or hit[2] is _CHANGED else hit[2]
 
     def put(self, kind: str, key: str, record, ttl: float | None = None) -> None:
-        """Keep `record` (for `ttl` seconds, else the cache's own) unless a newer
-        version of it is already here."""
-        version = record.get("version", 0) if isinstance(record, dict) else 0
-        current = self._items.get((kind, key))
-        if current is not None and current[1] > version and self.get(kind, key) is not None:
+        """Keep `record`, an answer of its owner (for `ttl` seconds, else the cache's
+        own), unless something newer is here: a record of a higher version, or an
+        event that said it changed to a higher one (a read answered before it)."""
+        version = _version(record)
+        current = self._live(kind, key)
+        if current is not None and _older(version, current[1]):
             return
+        self._keep(kind, key, version, record, ttl)
+
+    def changed(self, kind: str, key: str, version: int | None) -> None:
+        """The owner's event says the record changed, to `version` if it has one:
+        drop what is kept unless it is that version or newer, and keep no older
+        answer until a read gives one as new. The last event heard decides (not the
+        highest version), so a later real event undoes a forged one."""
+        current = self._live(kind, key)
+        kept = current is not None and current[2] is not _CHANGED
+        if kept and version is not None and not _older(current[1], version):
+            return
+        self._keep(kind, key, version, _CHANGED, None)
+
+    def _keep(self, kind: str, key: str, version, record, ttl: float | None) -> None:
         expires = time.monotonic() + (self.ttl if ttl is None else ttl)
         self._items[(kind, key)] = (expires, version, record, self._generations.get(kind, 0))
         self._items.move_to_end((kind, key))
@@ -73,10 +116,11 @@ class Cache(DependencyProvider):
 
 @dataclass(frozen=True)
 class Freshness:
-    """How records of one kind stay fresh: the owner's events whose data is the
-    record (`put_by`), those that make it stale, with the field of their data that
-    names it (`drop_by`), and those that make every record of the kind stale
-    (`clear_by`: a list, a page of search results)."""
+    """How records of one kind stay fresh: the owner's events whose data is a new
+    version of the record (`put_by`: the record is read afresh, not taken from the
+    event), those that make it stale, with the field of their data that names it
+    (`drop_by`), and those that make every record of the kind stale (`clear_by`: a
+    list, a page of search results)."""
 
     kind: str
     source: str
@@ -87,7 +131,7 @@ class Freshness:
     def apply(self, cache: RecordCache, event: dict) -> None:
         event_type = event["type"].partition(".")[2]
         if event_type in self.put_by:
-            cache.put(self.kind, event["subject"], event["data"])
+            cache.changed(self.kind, event["subject"], _version(event["data"]))
         elif event_type in self.drop_by:
             cache.drop(self.kind, event["data"][self.drop_by[event_type]])
         elif event_type in self.clear_by:

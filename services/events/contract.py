@@ -23,6 +23,7 @@ from services.chassis.contacts import Contact
 from services.chassis.contract import Consumes, Contract, Event, Method
 from services.chassis.errors import Conflict, Forbidden, NotFound
 from services.chassis.ids import PublicId
+from services.chassis.schemas import Integer
 
 # Public ids: programmes (EVT000001), their occurrences (OCC0000001), partner
 # institutions (PTN0001) and registrations (REG0000001). A registration is shown at
@@ -136,7 +137,7 @@ class CoHost(Schema):
         unknown = EXCLUDE
 
     partner_id = fields.String(required=True, metadata={"example": "PTN0001"})
-    seats = fields.Integer(
+    seats = Integer(
         required=True,
         validate=validate.Range(min=0, max=1000),
         metadata={"description": "seats kept for the partner's people"},
@@ -148,7 +149,7 @@ class CoHosting(Schema):
     own id may be left out), a branch's key for any partner."""
 
     partner_id = fields.String(metadata={"example": "PTN0001"})
-    seats = fields.Integer(
+    seats = Integer(
         required=True,
         validate=validate.Range(min=0, max=1000),
         metadata={"description": "seats kept for the partner's people, from the general pool"},
@@ -167,11 +168,14 @@ class Schedule(Schema):
         validate=_when,
         metadata={"example": "2026-03-07T09:00:00", "description": "WIB"},
     )
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=10, max=1440))
+    duration_minutes = Integer(required=True, validate=validate.Range(min=10, max=1440))
     rrule = fields.String(
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"example": "FREQ=WEEKLY;BYDAY=SA;COUNT=6"},
+        metadata={
+            "example": "FREQ=WEEKLY;BYDAY=SA;COUNT=6",
+            "description": "UNTIL in UTC (20260328T020000Z), the branch's time or a date",
+        },
     )
 
 
@@ -187,7 +191,7 @@ class CommunityProgrammeInput(Schema):
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     branch = fields.String(required=True, validate=_branch, metadata={"example": "SPN"})
     room = fields.String(allow_none=True, validate=validate.Length(max=100))
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
+    capacity = Integer(required=True, validate=validate.Range(min=1, max=5000))
     registration_opens = fields.NaiveDateTime(
         allow_none=True, validate=_when, metadata={"description": "WIB"}
     )
@@ -196,13 +200,13 @@ class CommunityProgrammeInput(Schema):
     )
     presenter = fields.Nested(Presenter, allow_none=True)
     host_partner_id = fields.String(allow_none=True)
-    host_seats = fields.Integer(
+    host_seats = Integer(
         load_default=0,
         validate=validate.Range(min=0, max=1000),
         metadata={"description": "seats kept for the host partner's people"},
     )
     partners = fields.List(fields.Nested(CoHost), load_default=list)
-    quota_release_hours = fields.Integer(
+    quota_release_hours = Integer(
         load_default=24,
         validate=validate.Range(min=0, max=720),
         metadata={"description": "partners' unused seats go to everyone this long before"},
@@ -283,7 +287,7 @@ class OccurrenceChange(Schema):
         unknown = EXCLUDE
 
     starts_at = fields.NaiveDateTime(validate=_when, metadata={"description": "new start, WIB"})
-    duration_minutes = fields.Integer(validate=validate.Range(min=10, max=1440))
+    duration_minutes = Integer(validate=validate.Range(min=10, max=1440))
     room = fields.String(allow_none=True, validate=validate.Length(max=100))
     status = fields.String(validate=validate.OneOf(("cancelled",)))
     reason = fields.String(allow_none=True, validate=validate.Length(max=500))

@@ -10,6 +10,7 @@ bumps its SEQUENCE so calendar apps take it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 from dateutil.rrule import rrulestr
@@ -38,7 +39,7 @@ from .models import Branch, CoHost, Occurrence, Programme, Registration, branche
 from .notices import active_registrations, registration_event, schedule_reminders
 from .partners import usable_partner
 from .readmodels import require_presenter
-from .times import epoch_of, iso_local, month_of
+from .times import WIB, epoch_of, iso_local, month_of
 
 programme_input, programme_query = CommunityProgrammeInput(), CommunityProgrammeQuery()
 transition_input, occurrence_change = ProgrammeTransition(), OccurrenceChange()
@@ -173,20 +174,52 @@ def dump_programme(session: Session, programme: Programme) -> dict:
     }
 
 
+# RFC 5545's forms of UNTIL: a date, a floating (local) date-time, or a UTC one.
+_UNTIL = re.compile(r"(?:^|[;:])\s*UNTIL=([^;]*)", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|[;:])\s*COUNT=", re.IGNORECASE)
+_UNTIL_FORM = re.compile(r"\d{8}(T\d{6}Z?)?", re.IGNORECASE)
+
+
+def _as_until_says(rule: str, first: dt.datetime) -> tuple[str, dt.datetime]:
+    """The rule and the DTSTART to walk it from, as its UNTIL is written (RFC 5545:
+    UNTIL bounds the series inclusively). The first start is the branch's time (WIB),
+    a DTSTART with a TZID, for which the RFC writes UNTIL in UTC (...Z): the series
+    is then walked in WIB, aware, and compared in UTC. A floating UNTIL is read as
+    the branch's time; a date takes the whole of that day."""
+    until = _UNTIL.search(rule)
+    if until is None:
+        return rule, first
+    if _COUNT.search(rule):
+        raise field_error("schedule.rrule", "Give COUNT or UNTIL, not both (RFC 5545).")
+    value = until.group(1).strip()
+    if not _UNTIL_FORM.fullmatch(value):
+        raise field_error(
+            "schedule.rrule",
+            "UNTIL must be a date (20260328), a local time (20260328T090000) or a UTC "
+            f"time ending in Z (20260328T020000Z), not {value!r}.",
+        )
+    if value[-1] in "Zz":
+        return rule, first.replace(tzinfo=WIB)
+    if len(value) == 8:
+        return f"{rule[: until.start(1)]}{value}T235959{rule[until.end(1) :]}", first
+    return rule, first
+
+
 def _starts(schedule: dict) -> list[dt.datetime]:
     """The local starts a schedule gives: its first, or its RRULE's (bounded)."""
     first = schedule["starts_at"].replace(second=0, microsecond=0)
     if not schedule.get("rrule"):
         return [first]
+    text, dtstart = _as_until_says(schedule["rrule"], first)
     try:
-        rule = rrulestr(schedule["rrule"], dtstart=first, forceset=False)
+        rule = rrulestr(text, dtstart=dtstart, forceset=False)
     except (ValueError, TypeError) as exc:
         raise field_error("schedule.rrule", f"Not an RFC 5545 RRULE: {exc}.") from exc
     if not getattr(rule, "_count", None) and not getattr(rule, "_until", None):
         raise field_error("schedule.rrule", "Give COUNT or UNTIL: a series must end.")
     starts = []
     for start in rule:
-        starts.append(start)
+        starts.append(start.replace(tzinfo=None))  # WIB already: local, as stored
         if len(starts) > MAX_OCCURRENCES:
             raise field_error(
                 "schedule.rrule", f"A series holds at most {MAX_OCCURRENCES} occurrences."

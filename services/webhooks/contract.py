@@ -1,20 +1,28 @@
 """The webhook service's public contract: what the gateway may call (endpoints,
-their deliveries and attempts, replays) and the one event it publishes."""
+their deliveries and attempts, replays) and the one event it publishes.
+
+A disabled endpoint's events wait for it: enabling it sends them, oldest first. At
+most DISABLED_WAIT_EVENTS wait, none longer than DISABLED_WAIT_SECONDS (3 days by
+default); beyond either the oldest are dropped, and listed as `dropped` with the
+reason (services/webhooks/waiting.py)."""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.chassis.contract import Contract, Event, Method
-from services.chassis.errors import Forbidden, NotFound
+from services.chassis.errors import Conflict, Forbidden, NotFound
 from services.chassis.ids import PublicId
 
 ENDPOINT_ID = PublicId("WH", 6)  # WH000001
 DELIVERY_ID = PublicId("WD", 8)  # WD00000001
 # What an endpoint may subscribe to: every event (*), every event of a service
-# (catalog.*), or one type (catalog.title_created).
+# (catalog.*), or one type (catalog.title_created); each must name a service or an
+# event of the event catalogue (catalogue.py), so a typo is refused, not silent.
 EVENT_PATTERN = r"\A(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))\Z"
-DELIVERY_STATES = ("pending", "delivered", "failed")
+# pending: to be sent (again); waiting: its endpoint is disabled; dropped: it waited
+# beyond the bounds, its body no longer kept; failed: retried until the time ran out.
+DELIVERY_STATES = ("pending", "waiting", "delivered", "failed", "dropped")
 # The headers of every delivery (the Standard Webhooks specification's), as the event
 # catalogue documents them; signing.py makes them.
 WEBHOOK_HEADERS = {
@@ -43,7 +51,11 @@ class EndpointInput(Schema):
         ),
         required=True,
         validate=validate.Length(min=1, max=100),
-        metadata={"example": ["catalog.*"]},
+        metadata={
+            "example": ["catalog.*"],
+            "description": "*, <service>.* or <service>.<type>, as the event catalogue "
+            "(/v1/asyncapi.json) names them: another is a 400 naming it.",
+        },
     )
     ordered = fields.Boolean(
         load_default=False,
@@ -104,7 +116,14 @@ class DeliveryOutput(Schema):
     event_id = fields.String(required=True, metadata={"description": "Sent as webhook-id."})
     event_type = fields.String(required=True)
     subject = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(DELIVERY_STATES))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(DELIVERY_STATES),
+        metadata={
+            "description": "waiting: for the disabled endpoint to be enabled; dropped: "
+            "it waited beyond the bounds (last_error says which), and is not sent"
+        },
+    )
     attempts = fields.Integer(required=True)
     next_attempt_at = fields.String(allow_none=True)
     created_at = fields.String(required=True)
@@ -154,6 +173,7 @@ class EndpointDisabled(Schema):
 
 ENDPOINT = ("endpoint_id",)
 MAY_FAIL = (Forbidden, NotFound)
+GONE = (*MAY_FAIL, Conflict)  # a dropped delivery has no body to send again
 
 CONTRACT = Contract(
     service="webhooks",
@@ -170,7 +190,7 @@ CONTRACT = Contract(
         Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, True),
         Method("list_deliveries", (*ENDPOINT, "params"), DeliveryQuery, DeliveryPage, MAY_FAIL),
         Method("list_attempts", (*ENDPOINT, "delivery_id"), None, AttemptList, MAY_FAIL),
-        Method("replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, MAY_FAIL, True),
+        Method("replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, GONE, True),
         Method("replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, True),
         Method("health"),
     ),

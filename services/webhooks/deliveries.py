@@ -1,7 +1,7 @@
-"""Deliveries: made from each event for every enabled endpoint that wants it (in
-the transaction that records the event as applied, so an event received twice
-makes them once; several events together in a burst), listed a page at a time,
-and replayed."""
+"""Deliveries: made from each event for every endpoint that wants it (in the
+transaction that records the event as applied, so an event received twice makes
+them once; several events together in a burst), waiting while the endpoint is
+disabled (waiting.py), listed a page at a time, and replayed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.chassis.bulk import insert_rows
 from services.chassis.context import Caller
-from services.chassis.errors import NotFound
+from services.chassis.errors import Conflict, NotFound
 from services.chassis.ids import SEQ_MAX
 from services.chassis.pagination import Bounds, decode_cursor, page
 from services.chassis.records import get_or_not_found
@@ -24,6 +24,7 @@ from .contract import DELIVERY_ID, DeliveryQuery, ReplayInput
 from .endpoints import find
 from .models import Attempt, Delivery, Endpoint
 from .settings import Settings
+from .waiting import bound, still_disabled
 
 CURSOR = {"seq": Bounds(int, 1, SEQ_MAX)}
 
@@ -35,10 +36,13 @@ def wants(patterns: list[str], event_type: str) -> bool:
 
 
 def record_events(session: Session, envelopes: list[dict], settings: Settings) -> int:
-    """A delivery of each event to each enabled endpoint that wants it; how many."""
+    """A delivery of each event to each endpoint that wants it (waiting, for a
+    disabled one); how many."""
     endpoints = session.execute(
-        select(Endpoint.seq, Endpoint.event_types, Endpoint.ordered).where(Endpoint.enabled)
+        select(Endpoint.seq, Endpoint.event_types, Endpoint.ordered, Endpoint.enabled)
     ).all()
+    wanted = [(v, e) for v in envelopes for e in endpoints if wants(e.event_types, v["type"])]
+    disabled = still_disabled(session, {e.seq for _, e in wanted if not e.enabled})
     now = time.time()
     rows = [
         {
@@ -48,7 +52,7 @@ def record_events(session: Session, envelopes: list[dict], settings: Settings) -
             "subject": str(envelope.get("subject", ""))[:200],
             "envelope": json.dumps(envelope, separators=(",", ":"), ensure_ascii=False),
             "ordered": e.ordered,
-            "status": "pending",
+            "status": "waiting" if e.seq in disabled else "pending",
             "attempts": 0,
             "unreachable": False,
             "next_attempt_at": now,
@@ -59,11 +63,11 @@ def record_events(session: Session, envelopes: list[dict], settings: Settings) -
             "delivered_at": None,
             "last_error": None,
         }
-        for envelope in envelopes
-        for e in endpoints
-        if wants(e.event_types, envelope["type"])
+        for envelope, e in wanted
     ]
     insert_rows(session, Delivery.__table__, rows)
+    if disabled:
+        bound(session, disabled, now, settings)
     return len(rows)
 
 
@@ -136,10 +140,11 @@ def list_attempts(session: Session, endpoint_id: str, delivery_id: str, caller: 
     }
 
 
-def _again(now: float, settings: Settings) -> dict:
-    """What makes a delivery pending and due now, with a whole retry period."""
+def _again(now: float, settings: Settings, endpoint: Endpoint) -> dict:
+    """What makes a delivery pending and due now, with a whole retry period (or
+    waiting from now, if its endpoint is disabled)."""
     return {
-        "status": "pending",
+        "status": "pending" if endpoint.enabled else "waiting",
         "next_attempt_at": now,
         "give_up_at": now + settings.give_up_seconds,
         "lease_owner": None,
@@ -154,7 +159,12 @@ def replay_delivery(
     receiver that drops repeats will drop it, which is its right."""
     endpoint = find(session, endpoint_id, caller)
     delivery = _delivery(session, endpoint, delivery_id, for_update=True)
-    for name, value in _again(time.time(), settings).items():
+    if delivery.status == "dropped":
+        raise Conflict(
+            f"{delivery_id} was dropped ({delivery.last_error}); its event is no longer kept.",
+            {"delivery_id": delivery_id, "status": "dropped"},
+        )
+    for name, value in _again(time.time(), settings, endpoint).items():
         setattr(delivery, name, value)
     session.flush()
     return dump(delivery, endpoint.id)
@@ -163,12 +173,17 @@ def replay_delivery(
 def replay_since(
     session: Session, endpoint_id: str, payload: dict, caller: Caller, settings: Settings
 ) -> dict:
-    """Send again every delivery made for the endpoint since a time."""
+    """Send again every delivery made for the endpoint since a time (but those
+    dropped, whose events are no longer kept)."""
     since = load(ReplayInput(), payload)["since"].timestamp()
     endpoint = find(session, endpoint_id, caller)
     replayed = session.execute(
         update(Delivery)
-        .where(Delivery.endpoint_seq == endpoint.seq, Delivery.created_at >= since)
-        .values(**_again(time.time(), settings))
+        .where(
+            Delivery.endpoint_seq == endpoint.seq,
+            Delivery.created_at >= since,
+            Delivery.status != "dropped",
+        )
+        .values(**_again(time.time(), settings, endpoint))
     ).rowcount
     return {"replayed": replayed}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.context import Caller
@@ -17,9 +17,11 @@ from services.chassis.times import iso_time, iso_time_or_none
 
 from . import signing
 from .addresses import check_url
+from .catalogue import check_event_types
 from .contract import ENDPOINT_ID, DisableInput, EndpointInput
-from .models import Delivery, Endpoint, events
+from .models import Endpoint, events
 from .settings import Settings
+from .waiting import bound, hold, release
 
 ROLE = "integrator"  # besides admin, who may do everything
 
@@ -65,6 +67,7 @@ def find(session: Session, endpoint_id: str, caller: Caller, for_update: bool = 
 def register(session: Session, payload: dict, caller: Caller, settings: Settings) -> dict:
     caller.require_role(ROLE)
     data = load(EndpointInput(), payload)
+    check_event_types(data["event_types"], settings.catalogue)
     now = time.time()
     endpoint = Endpoint(
         owner=caller.client_id,
@@ -114,12 +117,14 @@ def signing_secrets(endpoint, now: float) -> list[str]:
 
 
 def disable(session: Session, endpoint: Endpoint, reason: str, now: float) -> None:
-    """Stop delivering to it (its pending deliveries wait), and tell the platform."""
+    """Stop delivering to it (its pending deliveries wait, as its new events will),
+    and tell the platform."""
     if not endpoint.enabled:
         return
     endpoint.enabled = False
     endpoint.disabled_reason = reason
     endpoint.disabled_at = endpoint.updated_at = now
+    hold(session, endpoint.seq, now)
     events.emit(
         session,
         "endpoint_disabled",
@@ -142,23 +147,16 @@ def disable_by_caller(session: Session, endpoint_id: str, payload: dict, caller:
 
 
 def enable(session: Session, endpoint_id: str, caller: Caller, settings: Settings) -> dict:
-    """Deliver again: the deliveries that waited are tried now, each with the whole
-    retry period before it again. The URL is checked again as at registration."""
+    """Deliver again: the deliveries that waited (within the bounds of waiting) are
+    tried now, oldest first, each with the whole retry period before it again. The
+    URL is checked again as at registration."""
     endpoint = find(session, endpoint_id, caller, for_update=True)
     if not endpoint.enabled:
         check_url(endpoint.url, settings.allow_private_urls)
         now = time.time()
+        bound(session, [endpoint.seq], now, settings)
         endpoint.enabled = True
         endpoint.disabled_reason = endpoint.disabled_at = None
         endpoint.updated_at = now
-        resume(session, endpoint.seq, now, settings)
+        release(session, endpoint.seq, now, settings)
     return dump(endpoint)
-
-
-def resume(session: Session, endpoint_seq: int, now: float, settings: Settings) -> int:
-    """An endpoint's pending deliveries, due now, each with a whole retry period."""
-    return session.execute(
-        update(Delivery)
-        .where(Delivery.endpoint_seq == endpoint_seq, Delivery.status == "pending")
-        .values(next_attempt_at=now, give_up_at=now + settings.give_up_seconds)
-    ).rowcount

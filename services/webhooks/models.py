@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -57,9 +58,14 @@ class Endpoint(Base):
         return ENDPOINT_ID.format(self.seq)
 
 
+WAITING = text("status = 'waiting'")
+
+
 class Delivery(Base):
     """One event for one endpoint: pending until a 2xx answer, or failed when its
-    time runs out. The envelope is kept as it will be sent (the signed body)."""
+    time runs out; waiting while its endpoint is disabled, dropped (its envelope
+    no longer kept) beyond the bounds of waiting (waiting.py). The envelope is kept
+    as it will be sent (the signed body)."""
 
     __tablename__ = "deliveries"
 
@@ -89,6 +95,14 @@ class Delivery(Base):
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_subject", "endpoint_seq", "subject", "seq"),
         Index("ix_deliveries_created", "endpoint_seq", "created_at"),
+        # Only the waiting ones: how many wait for an endpoint, at no cost to others.
+        Index(
+            "ix_deliveries_waiting",
+            "endpoint_seq",
+            "seq",
+            sqlite_where=WAITING,
+            postgresql_where=WAITING,
+        ),
     )
 
     @property

@@ -54,6 +54,10 @@ def test_a_title_catalogued_through_the_gateway_reaches_the_integrators_webhook(
         "/v1/webhooks/endpoints", key=dashboard, json={"url": "ftp://x", "event_types": ["*"]}
     )
     assert refused.status_code == 400 and "url" in refused.json()["details"]["fields"]
+    typo = {"url": receiver.url, "event_types": ["catalog.nope"]}
+    refused = platform.post("/v1/webhooks/endpoints", key=dashboard, json=typo)
+    assert refused.status_code == 400
+    assert "'catalog.nope'" in refused.json()["details"]["fields"]["event_types"][0]
     off = platform.post(path + "/disable", key=dashboard)
     assert off.status_code == 200 and off.json()["enabled"] is False
     rotated = platform.post(path + "/rotate-secret", key=dashboard).json()

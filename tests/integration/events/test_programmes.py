@@ -30,6 +30,16 @@ from .conftest import (
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+def test_a_series_until_a_utc_time_as_calendar_apps_write_it(events_db):
+    payload = programme_payload(rrule="FREQ=WEEKLY;COUNT=1")
+    first = dt.datetime.fromisoformat(payload["schedule"]["starts_at"])  # WIB, UTC+7
+    last_in_utc = (first + dt.timedelta(weeks=2, hours=-7)).strftime("%Y%m%dT%H%M%SZ")
+    payload["schedule"]["rrule"] = f"FREQ=WEEKLY;UNTIL={last_in_utc}"
+    made = run(events_db, programmes.create_programme, payload, KMN)
+    assert len(made["occurrences"]) == 3
+    assert made["schedule"]["rrule"].endswith(last_in_utc)  # kept as written
+
+
 def test_a_series_from_its_rrule_moved_and_cancelled_one_at_a_time(events_db):
     made = run(
         events_db,
@@ -50,6 +60,8 @@ def test_a_series_from_its_rrule_moved_and_cancelled_one_at_a_time(events_db):
         ({"schedule": {**made["schedule"], "rrule": "FREQ=SOMETIMES;COUNT=2"}}, "schedule.rrule"),
         ({"presenter": {"staff_id": "S999999"}}, "presenter.staff_id"),
         ({"branch": "XYZ"}, "branch"),
+        ({"capacity": "3"}, "capacity"),  # a number, not a string that looks like one
+        ({"schedule": {**made["schedule"], "duration_minutes": "90"}}, "schedule"),
     ):
         with pytest.raises(ValidationFailed) as err:
             run(events_db, programmes.replace_programme, made["id"], programme_payload(**bad), KMN)

@@ -65,6 +65,8 @@ def test_other_roles_may_not_touch_webhooks(webhooks_db, settings):
         ({"event_types": ["catalog"]}, "event_types"),
         ({"event_types": ["*.title_created"]}, "event_types"),
         ({"event_types": "catalog.*"}, "event_types"),
+        ({"event_types": ["nonsense.*"]}, "event_types"),
+        ({"event_types": ["catalog.nope"]}, "event_types"),
         ({"ordered": "sometimes"}, "ordered"),
     ],
 )
@@ -73,6 +75,20 @@ def test_bad_input_is_a_field_error_and_changes_nothing(webhooks_db, settings, p
         register(webhooks_db, settings, **payload)
     assert field in bad.value.details["fields"]
     assert count(webhooks_db) == 0
+
+
+def test_event_types_are_checked_against_the_event_catalogue(webhooks_db, settings):
+    for wrong, says, lists in [
+        ("nonsense.*", "'nonsense.*': no service 'nonsense' publishes events", "catalog, "),
+        ("catalog.title_create", "'catalog.title_create': catalog publishes no", "title_created"),
+    ]:
+        with pytest.raises(ValidationFailed) as bad:
+            register(webhooks_db, settings, event_types=["catalog.*", wrong])
+        (message,) = bad.value.details["fields"]["event_types"]
+        assert message.startswith(says) and lists in message  # and what there is
+    assert count(webhooks_db) == 0
+    wanted = ["*", "events.*", "people.training_completed", "webhooks.endpoint_disabled"]
+    assert register(webhooks_db, settings, event_types=wanted)["event_types"] == sorted(wanted)
 
 
 @pytest.mark.parametrize(

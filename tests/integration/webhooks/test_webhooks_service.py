@@ -28,7 +28,8 @@ def webhooks(config, database_url, container_factory):
         "RETRY_CAP_SECONDS": 0.05,
         "DELIVERY_POLL_SECONDS": 0.1,
     }
-    config = {**config, "webhooks": section, "SERVICES": {"catalog": "", "webhooks": ""}}
+    services = {name: f"services.{name}.contract" for name in ("catalog", "webhooks")}
+    config = {**config, "webhooks": section, "SERVICES": services}
     from pustaka import platform
 
     list(platform.migrate(config, ["webhooks"]))
@@ -79,18 +80,27 @@ def test_a_410_disables_the_endpoint_and_the_event_reaches_the_broker(
         made = rpc.webhooks.register_endpoint(
             {"url": receiver.url, "event_types": ["catalog.title_created"]}
         )
-    publish(webhooks, "catalog", make_envelope("catalog", "title_created", "T1", {"x": 1}))
+    first = make_envelope("catalog", "title_created", "T1", {"x": 1})
+    publish(webhooks, "catalog", first)
     (message,) = subscriber.drain(queue, expect=1)
     (disabled,) = bodies([message])
     assert disabled["type"] == "webhooks.endpoint_disabled"
     assert disabled["dataschema"] == "webhooks.endpoint_disabled/v1"
     assert disabled["data"]["endpoint_id"] == made["id"]
+    # An event while it is disabled waits for it, and follows the first once enabled.
+    later = make_envelope("catalog", "title_created", "T2", {"x": 2})
+    publish(webhooks, "catalog", later)
     with rpc_as(webhooks, ALICE) as rpc:
         shown = rpc.webhooks.get_endpoint(made["id"])
         assert not shown["enabled"] and "410" in shown["disabled_reason"]
+
+        def waiting() -> int:
+            return len(rpc.webhooks.list_deliveries(made["id"], {"status": "waiting"})["items"])
+
+        assert wait_for(lambda: waiting() == 2)  # the first, and the later one stored
         receiver.answer = lambda n, request: 200
         assert rpc.webhooks.enable_endpoint(made["id"])["enabled"]
-    assert len(receiver.wait(2)) == 2
+    assert [r.id for r in receiver.wait(3)] == [first["id"], first["id"], later["id"]]
 
 
 def test_only_integrators_and_admins_may_call(webhooks):

@@ -24,6 +24,22 @@ def test_a_series_starts_where_its_rule_says_in_local_time():
     assert _starts({"starts_at": FIRST, "rrule": None}) == [FIRST]
 
 
+def test_until_bounds_the_series_in_utc_as_rfc_5545_writes_it_or_in_local_time():
+    def saturdays(until: str) -> int:
+        return len(_starts({"starts_at": FIRST, "rrule": f"FREQ=WEEKLY;UNTIL={until}"}))
+
+    # The third Saturday starts at 09:00 WIB, 02:00 UTC.
+    assert saturdays("20260321T020000Z") == 3
+    assert saturdays("20260321T015959Z") == 2
+    assert _starts({"starts_at": FIRST, "rrule": "RRULE:FREQ=DAILY;UNTIL=20260308T020000Z"}) == [
+        FIRST,
+        FIRST + dt.timedelta(days=1),
+    ]
+    assert saturdays("20260321T090000") == 3  # floating: the branch's time
+    assert saturdays("20260321T085959") == 2
+    assert saturdays("20260321") == 3  # a date: the whole of that day
+
+
 @pytest.mark.parametrize(
     "rule, says",
     [
@@ -31,6 +47,10 @@ def test_a_series_starts_where_its_rule_says_in_local_time():
         ("FREQ=DAILY;COUNT=400", "at most"),
         ("FREQ=FORTNIGHTLY;COUNT=2", "RRULE"),
         ("BYDAY=XX;COUNT=2", "RRULE"),
+        ("FREQ=WEEKLY;UNTIL=20260321T090000+0700", "UNTIL must be a date"),
+        ("FREQ=WEEKLY;UNTIL=next week", "UNTIL must be a date"),
+        ("FREQ=WEEKLY;COUNT=2;UNTIL=20260321T020000Z", "not both"),
+        ("FREQ=WEEKLY;UNTIL=20260301T020000Z", "no occurrence"),
     ],
 )
 def test_a_rule_that_never_ends_or_is_not_one_is_refused(rule, says):

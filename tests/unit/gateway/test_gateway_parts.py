@@ -81,15 +81,53 @@ def test_cache_keys_are_namespaced_by_kind():
     assert cache.get("people.staff", "1") == {"name": "a librarian"}
 
 
-def test_freshness_puts_and_drops_by_the_owners_events():
+def test_freshness_reads_afresh_and_drops_by_the_owners_events():
     from gateway.edge.cache import Freshness
 
     titles = Freshness("catalog.title", "catalog", ("title_updated",), {"item_added": "title_id"})
     cache = RecordCache(ttl=60)
-    titles.apply(cache, {"type": "catalog.title_updated", "subject": "T1", "data": {"v": 1}})
-    assert cache.get("catalog.title", "T1") == {"v": 1}
+    cache.put("catalog.title", "T1", {"version": 1})
+    updated = {"type": "catalog.title_updated", "subject": "T1", "data": {"version": 2}}
+    titles.apply(cache, updated)
+    assert cache.get("catalog.title", "T1") is None  # read afresh, not taken from the event
+    cache.put("catalog.title", "T1", {"version": 1})  # a read answered before the event
+    assert cache.get("catalog.title", "T1") is None
+    cache.put("catalog.title", "T1", {"version": 2})
+    assert cache.get("catalog.title", "T1") == {"version": 2}
+    titles.apply(cache, updated)  # heard after this gateway read it: kept
+    assert cache.get("catalog.title", "T1") == {"version": 2}
     titles.apply(cache, {"type": "catalog.item_added", "subject": "B1", "data": {"title_id": "T1"}})
     assert cache.get("catalog.title", "T1") is None
+
+
+def test_a_forged_version_pins_nothing_and_the_next_real_change_repairs_it():
+    from gateway.edge.cache import Freshness
+
+    titles = Freshness("catalog.title", "catalog", ("title_updated",))
+    cache = RecordCache(ttl=60)
+
+    def event(version, title):
+        data = {"id": "T1", "version": version, "title": title}
+        return {"type": "catalog.title_updated", "subject": "T1", "data": data}
+
+    cache.put("catalog.title", "T1", {"version": 3, "title": "Tambo"})
+    titles.apply(cache, event(10**9, "Palsu"))
+    assert cache.get("catalog.title", "T1") is None  # never served: each read asks
+    cache.put("catalog.title", "T1", {"version": 3, "title": "Tambo"})
+    assert cache.get("catalog.title", "T1") is None
+    # A real edit: its event, whatever version the forgery claimed, lets reads be kept.
+    titles.apply(cache, event(4, "Tambo Kerinci"))
+    cache.put("catalog.title", "T1", {"version": 4, "title": "Tambo Kerinci"})
+    assert cache.get("catalog.title", "T1")["title"] == "Tambo Kerinci"
+
+
+def test_a_kind_without_versions_is_dropped_by_its_event_and_read_again():
+    cache = RecordCache(ttl=60)
+    cache.put("people.verification", "C1", {"valid": True})
+    cache.changed("people.verification", "C1", None)
+    assert cache.get("people.verification", "C1") is None
+    cache.put("people.verification", "C1", {"valid": False})
+    assert cache.get("people.verification", "C1") == {"valid": False}
 
 
 def test_a_client_has_the_methods_of_its_contract_only():

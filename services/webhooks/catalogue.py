@@ -1,0 +1,53 @@
+"""The event catalogue an endpoint's event_types are checked against: every event
+the platform's services declare in their contracts, the same list the gateway
+documents for integrators (/v1/asyncapi.json, /docs/events).
+
+Which services, and where their contracts are, the composition root says in the
+configuration (SERVICES: name -> contract module), as it does for the gateway's
+event catalogue and for the queue this service hears every event through. So this
+service names no other, and of another reads only its contract, the one module a
+service may import of another; a service added to the platform is known here
+without a change here."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+from services.chassis.errors import field_error
+
+
+@cache
+def _declared(module: str) -> frozenset[str]:
+    """The event types a contract module declares (none for a service named without
+    one)."""
+    if not module:
+        return frozenset()
+    return frozenset(event.type for event in importlib.import_module(module).CONTRACT.events)
+
+
+def event_catalogue(services: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """service -> the event types it publishes, from SERVICES."""
+    return {name: _declared(module) for name, module in services.items()}
+
+
+def check_event_types(patterns: Iterable[str], catalogue: Mapping[str, frozenset[str]]):
+    """A field error on event_types for the first pattern that names no event of the
+    catalogue (its shape, *, service.* or service.type, the contract has checked)."""
+    for pattern in patterns:
+        if pattern == "*":
+            continue
+        service, _, event_type = pattern.partition(".")
+        if service not in catalogue:
+            raise field_error(
+                "event_types",
+                f"{pattern!r}: no service {service!r} publishes events; the services "
+                f"are {', '.join(sorted(catalogue))}.",
+            )
+        if event_type != "*" and event_type not in catalogue[service]:
+            known = ", ".join(sorted(catalogue[service])) or "none"
+            raise field_error(
+                "event_types",
+                f"{pattern!r}: {service} publishes no {event_type!r}; its events are {known}.",
+            )
