@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks clean down
+.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -74,6 +74,11 @@ bench-feedback: $(BIN)/.installed
 bench-webhooks: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python tests/bench/webhooks.py
+
+# Every part's latency alone and beside 1,000 malformed requests; what each parked.
+bench-poison: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python tests/bench/poison.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* var .pytest_cache
