@@ -10,7 +10,9 @@ host: configure (declare, delete), write (publish; and bind, on the queue) and r
   read       its own queues, and each service's `<service>.events` exchange
 
 so it never publishes into an event exchange, never reaches an RPC queue or another
-integrator's queues, and declares no exchange (they exist: `pustaka declare`).
+integrator's queues. RabbitMQ's rights name resources, not their kinds: it may also
+declare an exchange under its own prefix and publish to it, which reaches only the
+queues it may bind there, its own (a queue's binding needs write on that queue).
 The users are made through the broker's management API (pustaka/broker_users.py),
 with the platform's own broker credentials (AMQP_URI) on BROKER_MANAGEMENT_PORT.
 
