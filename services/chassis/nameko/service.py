@@ -16,6 +16,7 @@ from services.chassis.context import Caller
 from services.chassis.errors import DomainError, Forbidden
 from services.chassis.trust import GATEWAY, USERS_KEY, user_of
 
+from . import faults
 from .errors import registered
 from .intake import GuardedRpcConsumer
 from .relay import OutboxRelay
@@ -89,9 +90,11 @@ def write(fn):
     done again: DatabaseSession.write_once)."""
 
     def once(self, fn, args, kwargs):
-        return self.db.write_once(
+        answer = self.db.write_once(
             fn.__name__, [args, kwargs], lambda session: fn(self, session, *args, **kwargs)
         )
+        faults.after_commit(self.config, self.name)  # the fault suite's, else nothing
+        return answer
 
     return _with_session(fn, once)
 
