@@ -239,7 +239,7 @@ class Route(HttpRequestHandler):
         request.shallow = False
         try:
             if self.roles is PUBLIC:
-                self.keys.public.take(request.remote_addr or "")
+                self.keys.public(request.remote_addr or "")
                 caller = PUBLIC_CALLER
             else:
                 caller = self.keys.authenticate(request, self.roles, self.doc["page"])
