@@ -150,6 +150,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def client_at(address: str) -> requests.Session:
+    """A requests session whose connections come from `address`: another client, as
+    the gateway sees it (every 127.x.y.z is this machine's own on Linux)."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session
+
+
 def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
     proc.send_signal(signal.SIGTERM)
     try:

@@ -34,6 +34,7 @@ from services.chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
+from .proxies import PEER, TrustedProxies, networks
 from .signin import FORM_FIELD, SIGNED_IN, page_form_token
 
 MAX_BODY_BYTES = 1_000_000  # a JSON body
@@ -74,9 +75,18 @@ def path_id(kind: str, public_id: PublicId, noun: str | None = None) -> None:
 
 class _App(WsgiApp):
     """nameko's WSGI app, except that a request no route matches (404, 405) is
-    answered in the one error shape too, not with werkzeug's HTML page."""
+    answered in the one error shape too, not with werkzeug's HTML page, and that the
+    client's address (REMOTE_ADDR) is the one behind a trusted proxy (proxies.py),
+    for whatever reads it: the limits, a keyless client's Idempotency-Key."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        trusted = networks(server.container.config["GATEWAY_TRUSTED_PROXIES"])
+        self.proxies = TrustedProxies(trusted)
 
     def __call__(self, environ, start_response):
+        peer = environ[PEER] = environ.get("REMOTE_ADDR", "")
+        environ["REMOTE_ADDR"] = self.proxies.client(peer, environ.get("HTTP_X_FORWARDED_FOR"))
         request = Request(environ, shallow=True)
         try:
             route, request.path_values = self.url_map.bind_to_environ(environ).match()
