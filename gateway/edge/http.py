@@ -6,6 +6,7 @@ shape (on a page, the page the service class gives for it: `refused_page`)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import inspect
 import json
@@ -296,7 +297,13 @@ def _check_form_token(request) -> None:
 def request_id(request, client: str) -> str:
     """The id every write of this request is done once under: the client's
     Idempotency-Key (a retry of the same request is then answered, not done again),
-    else one of our own. Scoped to the client, so two clients' keys never meet."""
+    else one of our own. Scoped to the client, so two clients' keys never meet.
+
+    Callers without a key are no one client: their Idempotency-Key is scoped to the
+    address and the body too (`keyless_scope`), so that a second person who picks the
+    same key makes a request of their own (not a 422, not the first one's answer),
+    and a copy of the first person's body sent with it from elsewhere is a new
+    request too, never answered with the first one's registration."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return f"{client}:{uuid.uuid4().hex}"
@@ -305,7 +312,20 @@ def request_id(request, client: str) -> str:
             "Idempotency-Key must be 1-100 printable ASCII characters without spaces.",
             {"header": "Idempotency-Key"},
         )
+    if client == PUBLIC_CALLER.client_id:
+        return f"{client}:{keyless_scope(request)}:{key}"
     return f"{client}:{key}"
+
+
+def keyless_scope(request) -> str:
+    """What a keyless retry shares with its first sending and nobody else's request:
+    the client's address (behind a trusted proxy, the one it forwards for) and the
+    body. The body is read here, bounded as a JSON body is (the most any public route
+    takes), and put back for the route to read."""
+    data = read_body(request, MAX_BODY_BYTES)
+    request.environ["wsgi.input"] = BytesIO(data)
+    digest = hashlib.sha256((request.remote_addr or "").encode() + b"\0" + data)
+    return digest.hexdigest()[:32]
 
 
 def _within(limit: int, size: int | None) -> None:
