@@ -34,6 +34,7 @@ format: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
 	$(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" $(PYTEST_ARGS)
 	$(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
