@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks clean down
+.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-limits clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -75,6 +75,11 @@ bench-feedback: $(BIN)/.installed
 bench-webhooks: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python tests/bench/webhooks.py
+
+bench-limits: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.redis --installed
+	$(BIN)/python tests/bench/limits.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* var .pytest_cache
