@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison clean down
+.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -34,6 +34,7 @@ format: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
 	$(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" $(PYTEST_ARGS)
 	$(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
@@ -79,6 +80,10 @@ bench-webhooks: $(BIN)/.installed
 bench-poison: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python tests/bench/poison.py
+bench-limits: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.redis --installed
+	$(BIN)/python tests/bench/limits.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* var .pytest_cache

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -174,6 +175,45 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def client_at(address: str) -> requests.Session:
+    """A requests session whose connections come from `address`: another client, as
+    the gateway sees it (every 127.x.y.z is this machine's own on Linux)."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session
+
+
+def admitted(url: str, headers: dict, seconds: int, clients: int = 8) -> int:
+    """How many requests to `url` were answered 200 in the first `seconds` from the
+    first one, `clients` clients asking without a pause, each request on a new
+    connection (which the kernel spreads over the processes listening on the port).
+    Every answer must be a 200 or a 429."""
+    start = time.monotonic()
+    answers: list[tuple[float, int]] = []
+
+    def client() -> None:
+        while time.monotonic() < start + seconds:
+            status = requests.get(url, headers=headers, timeout=10).status_code
+            answers.append((time.monotonic(), status))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 20)
+    assert {s for _, s in answers} <= {200, 429}, answers
+    return sum(1 for at, status in answers if status == 200 and at < start + seconds)
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:

@@ -1,15 +1,22 @@
 """Authenticating requests: the bearer key → the caller, with a per-client rate
-limit, and a limit per client address for traffic without a valid key (public
-routes, and failed attempts: a flood of bad keys costs no database reads past it).
-Verified keys are remembered briefly so a request costs no database read; a key
-revoked is forgotten at once by every gateway process (`forgets_revoked_keys`).
+limit, and limits per client address (the one behind a trusted proxy: proxies.py)
+for the traffic of public routes and, apart from it, for failed attempts: a flood
+of bad keys from an address is answered 429 but never spends what a valid key
+from the same address may do, which has its own limit only (ratelimits.py keeps
+all three, shared by every gateway process where GATEWAY_LIMITS_STORAGE says so).
+Verified keys are remembered briefly so a request costs no database read, and keys
+refused are remembered too, so the same bad key sent again costs none either; a
+key revoked is forgotten at once by every gateway process (`forgets_revoked_keys`).
 A page (page=True) takes the sign-in cookie instead (signin.py), checked with the
 same limits; its session is read each time (gateway/sessions.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
+from typing import NoReturn
+from urllib.parse import urlparse
 
 from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
@@ -22,75 +29,35 @@ from services.chassis.db import make_engine, session_factories
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
 from ..sessions import close_session, open_session, verify_session
 from .cache import OwnersEvents
-from .errors import Forbidden, RateLimited, Unauthenticated
+from .errors import Forbidden, Unauthenticated
+from .ratelimits import Limiter
 from .signin import SIGNED_IN, session_token
 
 KEY_CACHE_SECONDS = 10.0
-ADDRESSES_KEPT = 10_000  # client addresses with a bucket; the least recent go first
-
-
-class TokenBucket:
-    def __init__(self, rate: float):
-        self.rate = rate
-        self.capacity = 2 * rate
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        if self.available():
-            self.tokens -= 1
-            return True
-        return False
-
-    def available(self) -> bool:
-        """Whether a request may be taken now (refilled for the time gone by)."""
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        return self.tokens >= 1
-
-
-class AddressLimit:
-    """A token bucket per client address, for traffic without a valid key."""
-
-    def __init__(self, rate: float):
-        self.rate = rate
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
-
-    def bucket(self, address: str) -> TokenBucket:
-        bucket = self._buckets.pop(address, None) or TokenBucket(self.rate)
-        self._buckets[address] = bucket  # most recent last
-        if len(self._buckets) > ADDRESSES_KEPT:
-            self._buckets.popitem(last=False)
-        return bucket
-
-    def take(self, address: str) -> None:
-        """One request from `address`, or a 429 once it is over the limit."""
-        if self.rate and not self.bucket(address).take():
-            raise _over(self.rate, "from one address without a valid key")
-
-    def exhausted(self, address: str) -> bool:
-        return bool(self.rate) and not self.bucket(address).available()
-
-
-def _over(rate: float, whose: str) -> RateLimited:
-    return RateLimited(f"More than {rate:g} requests a second {whose}.", {"limit": rate})
+# Bad keys and sessions remembered (by their SHA-256), the least recent going first.
+# None can become valid: keys and session tokens are random, and a revoked key or an
+# ended session stays so.
+REFUSED_KEPT = 10_000
+# The limits' buckets: a key's requests, an address's to public routes, an address's
+# failed attempts at a key or a session.
+KEY, PUBLIC, FAILED = "key", "public", "failed"
+WITHOUT_KEY = "from one address without a valid key"
 
 
 class KeyStore(SharedExtension):
     def setup(self) -> None:
-        self.engine = make_engine(database_url(self.container.config, "gateway"))
+        config = self.container.config
+        self.engine = make_engine(database_url(config, "gateway"))
         self.write, self.read = session_factories(self.engine)
         self._known: dict[str, tuple[float, Caller, int]] = {}
-        self._buckets: dict[str, TokenBucket] = {}
-        rate = float(self.container.config["GATEWAY_ANONYMOUS_RATE_LIMIT"])
-        # Two buckets per address: public routes, and attempts without a valid key
-        # (a flood of bad keys then stops before the key store, but a page that the
-        # public opens does not spend what a client with a key may need to sign in).
-        self.public, self.failures = AddressLimit(rate), AddressLimit(rate)
+        self._refused: OrderedDict[bytes, None] = OrderedDict()
+        self.address_rate = float(config["GATEWAY_ANONYMOUS_RATE_LIMIT"])
+        vhost = urlparse(config["AMQP_URI"]).path or "/"
+        self.limits = Limiter(config["GATEWAY_LIMITS_STORAGE"], namespace=vhost)
 
     def stop(self) -> None:
         self.engine.dispose()
+        self.limits.close()
 
     def answers(self) -> bool:
         """Whether the key store can be read (the gateway's readiness)."""
@@ -107,16 +74,31 @@ class KeyStore(SharedExtension):
             if caller.client_id == key_id:
                 del self._known[key]
 
+    def public(self, address: str) -> None:
+        """A request to a public route from `address`, or a 429 once it is over."""
+        self.limits.take(PUBLIC, address, self.address_rate, WITHOUT_KEY)
+
+    def _refuse(self, address: str) -> NoReturn:
+        """A failed attempt from `address`: a 401, or a 429 once the address is over
+        its limit for failed attempts (which no valid key's request counts in)."""
+        self.limits.take(FAILED, address, self.address_rate, WITHOUT_KEY)
+        raise Unauthenticated(str(BadKey()))
+
     def _checked(self, verify, credential: str, address: str) -> tuple[Caller, int]:
-        """verify(session, credential), or a 401 counted against the address."""
-        if self.failures.exhausted(address):  # refused before any database read
-            raise _over(self.failures.rate, "from one address without a valid key")
+        """verify(session, credential), or a failed attempt from the address. A
+        credential refused before is refused again without a database read."""
+        digest = hashlib.sha256(credential.encode("utf-8", "surrogateescape")).digest()
+        if digest in self._refused:
+            self._refused.move_to_end(digest)
+            self._refuse(address)
         try:
             with self.read() as session:
                 return verify(session, credential)
-        except BadKey as exc:
-            self.failures.take(address)
-            raise Unauthenticated(str(exc)) from exc
+        except BadKey:
+            self._refused[digest] = None
+            if len(self._refused) > REFUSED_KEPT:
+                self._refused.popitem(last=False)
+            self._refuse(address)
 
     def _verify(self, key: str, address: str) -> tuple[Caller, int]:
         hit = self._known.get(key)
@@ -148,22 +130,18 @@ class KeyStore(SharedExtension):
     def authenticate(self, request, roles: tuple[str, ...], page: bool = False) -> Caller:
         """The caller of a request, from its bearer key: the only place a key is
         read (never a query parameter or a cookie, which logs and caches keep). A
-        page opened without the header is signed in by its cookie, if it has one."""
+        page opened without the header is signed in by its cookie, if it has one.
+        A valid key is counted against its own limit only, never its address's."""
+        address = request.remote_addr or ""
         header = request.headers.get("Authorization", "")
         scheme, _, key = header.partition(" ")
         if page and not header and session_token(request):
             caller, rate = self.signed_in(request)
         elif scheme.lower() != "bearer" or not key.strip():
-            self.failures.take(request.remote_addr or "")
-            raise Unauthenticated(str(BadKey()))
+            self._refuse(address)
         else:
-            caller, rate = self._verify(key.strip(), request.remote_addr or "")
-        if rate:
-            bucket = self._buckets.get(caller.client_id)
-            if bucket is None or bucket.rate != rate:
-                bucket = self._buckets[caller.client_id] = TokenBucket(rate)
-            if not bucket.take():
-                raise _over(rate, "for this key")
+            caller, rate = self._verify(key.strip(), address)
+        self.limits.take(KEY, caller.client_id, rate, "for this key")
         if roles and caller.role not in roles and caller.role != "admin":
             raise Forbidden(
                 f"A {caller.role} key may not call this.",

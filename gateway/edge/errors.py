@@ -42,6 +42,7 @@ class PayloadTooLarge(GatewayError):
 
 class RateLimited(GatewayError):
     code = "RATE_LIMITED"
+    retry_after = 1  # seconds, for the Retry-After header
 
 
 class ServiceUnavailable(GatewayError):
@@ -106,7 +107,8 @@ def error_response(exc: Exception) -> Response:
         if cls in ERROR_TABLE:
             status = ERROR_TABLE[cls]
             body = {"error": exc.code, "message": str(exc), "details": exc.details}
-            headers = {"Retry-After": "1"} if status in (429, 503) else None
+            retry = getattr(exc, "retry_after", 1)
+            headers = {"Retry-After": str(retry)} if status in (429, 503) else None
             if status == 401:
                 headers = {"WWW-Authenticate": 'Bearer realm="pustaka"'}
             return json_response(body, status, headers)

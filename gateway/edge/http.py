@@ -6,6 +6,7 @@ shape (on a page, the page the service class gives for it: `refused_page`)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import inspect
 import json
@@ -34,6 +35,7 @@ from services.chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
+from .proxies import PEER, TrustedProxies, networks
 from .signin import FORM_FIELD, SIGNED_IN, page_form_token
 
 MAX_BODY_BYTES = 1_000_000  # a JSON body
@@ -74,9 +76,18 @@ def path_id(kind: str, public_id: PublicId, noun: str | None = None) -> None:
 
 class _App(WsgiApp):
     """nameko's WSGI app, except that a request no route matches (404, 405) is
-    answered in the one error shape too, not with werkzeug's HTML page."""
+    answered in the one error shape too, not with werkzeug's HTML page, and that the
+    client's address (REMOTE_ADDR) is the one behind a trusted proxy (proxies.py),
+    for whatever reads it: the limits, a keyless client's Idempotency-Key."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        trusted = networks(server.container.config["GATEWAY_TRUSTED_PROXIES"])
+        self.proxies = TrustedProxies(trusted)
 
     def __call__(self, environ, start_response):
+        peer = environ[PEER] = environ.get("REMOTE_ADDR", "")
+        environ["REMOTE_ADDR"] = self.proxies.client(peer, environ.get("HTTP_X_FORWARDED_FOR"))
         request = Request(environ, shallow=True)
         try:
             route, request.path_values = self.url_map.bind_to_environ(environ).match()
@@ -239,7 +250,7 @@ class Route(HttpRequestHandler):
         request.shallow = False
         try:
             if self.roles is PUBLIC:
-                self.keys.public.take(request.remote_addr or "")
+                self.keys.public(request.remote_addr or "")
                 caller = PUBLIC_CALLER
             else:
                 caller = self.keys.authenticate(request, self.roles, self.doc["page"])
@@ -286,7 +297,13 @@ def _check_form_token(request) -> None:
 def request_id(request, client: str) -> str:
     """The id every write of this request is done once under: the client's
     Idempotency-Key (a retry of the same request is then answered, not done again),
-    else one of our own. Scoped to the client, so two clients' keys never meet."""
+    else one of our own. Scoped to the client, so two clients' keys never meet.
+
+    Callers without a key are no one client: their Idempotency-Key is scoped to the
+    address and the body too (`keyless_scope`), so that a second person who picks the
+    same key makes a request of their own (not a 422, not the first one's answer),
+    and a copy of the first person's body sent with it from elsewhere is a new
+    request too, never answered with the first one's registration."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return f"{client}:{uuid.uuid4().hex}"
@@ -295,7 +312,20 @@ def request_id(request, client: str) -> str:
             "Idempotency-Key must be 1-100 printable ASCII characters without spaces.",
             {"header": "Idempotency-Key"},
         )
+    if client == PUBLIC_CALLER.client_id:
+        return f"{client}:{keyless_scope(request)}:{key}"
     return f"{client}:{key}"
+
+
+def keyless_scope(request) -> str:
+    """What a keyless retry shares with its first sending and nobody else's request:
+    the client's address (behind a trusted proxy, the one it forwards for) and the
+    body. The body is read here, bounded as a JSON body is (the most any public route
+    takes), and put back for the route to read."""
+    data = read_body(request, MAX_BODY_BYTES)
+    request.environ["wsgi.input"] = BytesIO(data)
+    digest = hashlib.sha256((request.remote_addr or "").encode() + b"\0" + data)
+    return digest.hexdigest()[:32]
 
 
 def _within(limit: int, size: int | None) -> None:

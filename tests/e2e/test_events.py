@@ -12,7 +12,7 @@ from icalendar import Calendar
 from services.chassis.envelope import make_envelope
 from services.chassis.nameko.publisher import BatchPublisher
 from tests.platform import on_the_shared_platform
-from tests.support import Subscriber, wait_for
+from tests.support import Subscriber, client_at, wait_for
 
 platform = on_the_shared_platform()
 
@@ -180,6 +180,47 @@ def test_a_partner_co_hosts_by_itself_and_leaves(platform, keys):
     left = platform.delete(f"{join}/PTN0001", key=keys["iain"])
     assert left.status_code == 200 and left.json()["partners"] == []
     assert platform.delete(f"{join}/PTN0001", key=keys["iain"]).status_code == 404
+
+
+def test_a_keyless_idempotency_key_answers_no_one_else(platform, keys):
+    """Two people pick the README's old key: each gets their own registration, and a
+    copy of the first one's request sent from elsewhere gets nobody's answer back."""
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=4), dt.time(10))
+    plan = {
+        "programme_type": "creative_class",
+        "title": "Kelas Menganyam Pandan",
+        "audience": "adults",
+        "branch": "KMN",
+        "capacity": 10,
+        "presenter": {"name": "Ibu Yusnidar"},
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 120},
+    }
+    pid = platform.post("/v1/events/programmes", key=keys["kmn"], json=plan).json()["id"]
+    moved = platform.post(
+        f"/v1/events/programmes/{pid}/transitions", key=keys["kmn"], json={"to": "published"}
+    )
+    register = platform.url + f"/v1/events/occurrences/{moved.json()['occurrences'][0]['id']}"
+    register += "/registrations"
+    same_key = {"Idempotency-Key": "daftar-1"}
+    siti = {"name": "Siti Aisyah", "contact": "0812-7400-1234"}
+    here, elsewhere = client_at("127.0.0.1"), client_at("127.0.0.2")
+
+    first = here.post(register, json=siti, headers=same_key, timeout=15)
+    assert first.status_code == 201, first.text
+    # her retry is answered with her registration, not made again
+    again = here.post(register, json=siti, headers=same_key, timeout=15)
+    assert again.status_code == 201 and again.json() == first.json()
+    # someone else at the same address (one school's network) picks the same key
+    rahmat = here.post(
+        register, json={"name": "Rahmat", "contact": "0812-7400-5678"}, headers=same_key, timeout=15
+    )
+    assert rahmat.status_code == 201, rahmat.text
+    assert rahmat.json()["items"][0]["code"] != first.json()["items"][0]["code"]
+    # her exact request, sent from elsewhere: a new one (the same person twice), never
+    # her registration and its check-in code
+    copy = elsewhere.post(register, json=siti, headers=same_key, timeout=15)
+    assert copy.status_code == 409, copy.text
+    assert first.json()["items"][0]["code"] not in copy.text
 
 
 def test_a_community_idea_is_drafted_once_and_its_publication_tells_feedback(

@@ -62,6 +62,11 @@ def ours(container: dict) -> bool:
     return container["image"].split(":")[0] == IMAGE
 
 
+def runs_ours(workload: dict) -> bool:
+    """A workload of the platform's own image (not Redis, RabbitMQ, PostgreSQL)."""
+    return any(map(ours, containers(workload)))
+
+
 def compose() -> dict:
     return load(DEPLOY / "compose.yaml")[0]
 
@@ -188,7 +193,7 @@ def test_deployments_probe_readiness_and_liveness_over_http_where_they_serve_it(
         for container in pod(workload)["containers"]:
             assert "readinessProbe" in container and "livenessProbe" in container
             ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
-            if ports:
+            if ports and ours(container):
                 for probe in ("readinessProbe", "livenessProbe"):
                     port = container[probe]["httpGet"]["port"]
                     assert port in ports or port in ports.values()
@@ -225,7 +230,9 @@ def test_commands_run_the_parts_of_the_platform():
     composed = {where.split("/")[1] for where, _ in runs if where.startswith("compose/")}
     assert deployed == PARTS, "every part needs a Deployment in k8s/base"
     assert composed == PARTS, "every part needs a service in compose.yaml"
-    in_base = {w["metadata"]["name"] for w in workloads(BASE) if w["kind"] == "Deployment"}
+    in_base = {
+        w["metadata"]["name"] for w in workloads(BASE) if w["kind"] == "Deployment" and runs_ours(w)
+    }
     assert in_base == PARTS
 
 
@@ -240,7 +247,7 @@ def test_migrations_run_once_in_a_job_and_services_wait_for_them():
         if not where.startswith(("Job/", "compose/migrate")):
             assert "pustaka migrate" not in " ".join(argv), f"{where} migrates: replicas race"
     for workload in workloads(BASE):
-        if workload["kind"] == "Deployment":
+        if workload["kind"] == "Deployment" and runs_ours(workload):
             name = workload["metadata"]["name"]
             waits = [c["command"] for c in pod(workload).get("initContainers", [])]
             assert ["pustaka", "check", "schema", name] in waits
@@ -293,10 +300,14 @@ def test_each_part_reaches_the_broker_as_itself_and_only_the_migration_as_admini
         assert not urlparse(shared["AMQP_URI"]).username
     # ...each part's pods get their own password and no other...
     for workload in workloads(BASE):
-        if workload["kind"] == "Deployment":
+        if workload["kind"] == "Deployment" and runs_ours(workload):
             name = workload["metadata"]["name"]
             (main,) = pod(workload)["containers"]
-            env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main.get("env", [])}
+            env = {
+                e["name"]: e["valueFrom"]["secretKeyRef"]
+                for e in main.get("env", [])
+                if "valueFrom" in e
+            }
             assert own_passwords(env) == {name}, name
             assert all(ref["name"] == "pustaka-broker" for ref in env.values())
             sources = [s["secretRef"]["name"] for s in main["envFrom"] if "secretRef" in s]
@@ -323,6 +334,37 @@ def test_amqp_uri_names_the_vhost_made_with_quorum_queues():
     assert made == [vhost.lstrip("/")]
     config = named("ConfigMap", "rabbitmq-config")["data"]
     assert "rabbitmq_peer_discovery_k8s" in config["enabled_plugins"]
+
+
+def test_the_gateway_replicas_share_their_limits_in_a_redis_started_beside_them():
+    # Kubernetes: the gateway's pods name a Service of the base, which selects a Redis
+    gateway = named("Deployment", "gateway", BASE)
+    assert gateway["spec"]["replicas"] >= 2
+    (main,) = pod(gateway)["containers"]
+    env = {e["name"]: e.get("value") for e in main["env"]}
+    storage = urlparse(env["GATEWAY_LIMITS_STORAGE"])
+    assert storage.scheme == "redis"
+    service = named("Service", storage.hostname, BASE)
+    assert storage.port in [p["port"] for p in service["spec"]["ports"]]
+    (redis,) = [
+        w
+        for w in workloads(BASE)
+        if service["spec"]["selector"].items()
+        <= w["spec"]["template"]["metadata"]["labels"].items()
+    ]
+    (server,) = pod(redis)["containers"]
+    assert server["image"].startswith("redis:") and "redis-server" in server["command"]
+    assert {"readinessProbe", "livenessProbe"} <= server.keys()
+    # compose: the same, and the gateway starts once the Redis answers
+    services = compose()["services"]
+    storage = urlparse(services["gateway"]["environment"]["GATEWAY_LIMITS_STORAGE"])
+    assert storage.scheme == "redis" and services[storage.hostname]["image"].startswith("redis:")
+    assert services[storage.hostname]["healthcheck"]["test"]
+    depends = services["gateway"]["depends_on"]
+    assert depends[storage.hostname]["condition"] == "service_healthy"
+    assert depends["migrate"]["condition"] == "service_completed_successfully"
+    # the settings are ones the gateway reads
+    assert {"GATEWAY_LIMITS_STORAGE", "GATEWAY_TRUSTED_PROXIES"} <= platform.load_config().keys()
 
 
 def test_replicated_workloads_have_a_disruption_budget():

@@ -5,7 +5,6 @@ import json
 import pytest
 from werkzeug.exceptions import HTTPVersionNotSupported, InternalServerError, RequestURITooLarge
 
-from gateway.edge.auth import TokenBucket
 from gateway.edge.cache import RecordCache
 from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
 from gateway.keys import BadKey, create_key, parse_key, revoke_key, verify_key
@@ -150,11 +149,6 @@ def test_cache_entries_expire():
     cache = RecordCache(ttl=-1)
     cache.put("catalog.title", "T1", {"version": 1})
     assert cache.get("catalog.title", "T1") is None
-
-
-def test_token_bucket_allows_a_burst_then_refuses():
-    bucket = TokenBucket(rate=5)
-    assert sum(bucket.take() for _ in range(20)) == 10  # capacity is twice the rate
 
 
 def test_clearing_a_kind_forgets_all_its_records_and_no_other():
