@@ -28,9 +28,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,8 +173,9 @@ def describe(counts: Counter) -> str:
     return ", ".join(f"{counts[key]} {word}" for key, word in order if counts[key]) or "no tests"
 
 
-def run_tiers(venv: Path, tiers: list[str], amqp_uri: str, pytest_args: list[str]):
-    """Run the tiers in one pytest session; (passed?, outcomes per tier)."""
+def run_tiers(venv: Path, tiers: list[str], amqp_uri: str, pytest_args: list[str], out=None):
+    """Run the tiers in one pytest session, its output to `out` (a file) if given;
+    (passed?, outcomes per tier)."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         command = [
@@ -185,8 +188,8 @@ def run_tiers(venv: Path, tiers: list[str], amqp_uri: str, pytest_args: list[str
             f"--junitxml={report}",
             *pytest_args,
         ]
-        print("$ " + " ".join(command), flush=True)
-        code = subprocess.run(command, cwd=ROOT).returncode
+        print("$ " + " ".join(command), file=out or sys.stdout, flush=True)
+        code = subprocess.run(command, cwd=ROOT, stdout=out, stderr=out).returncode
         counts = tally(report) if report.exists() else {}
     return code == 0, counts
 
@@ -198,24 +201,29 @@ def absent(version: str) -> str:
     )
 
 
-def run_on(version: str, tiers: list[str], amqp_uri: str, pytest_args: list[str]):
-    """Run the tiers on one version, making its venv first if need be; (failed?, a
-    line for the summary). An absent version has not failed."""
+def prepare(version: str):
+    """The venv of `version`, made first if need be: (venv or None, seconds it took,
+    the summary line where there is nothing to test)."""
     interpreter = interpreter_for(version)
     if interpreter is None:
-        return False, absent(version)
+        return None, 0.0, absent(version)
     venv = venv_for(version)
     started = time.monotonic()
     if not up_to_date(venv):
         log(f"{version}: making {venv.name} with {interpreter}")
         if not install(interpreter, venv):
-            return True, f"{version}  {venv.name}: installing with {interpreter} FAILED"
-    installed = time.monotonic()
+            return None, 0.0, f"{version}  {venv.name}: installing with {interpreter} FAILED"
+    return venv, time.monotonic() - started, ""
+
+
+def run_on(version, venv, install_seconds, tiers, amqp_uri, pytest_args, out=None):
+    """Run the tiers on one version's venv; (failed?, a line for the summary)."""
+    started = time.monotonic()
     log(f"{version}: {', '.join(tiers)} with {venv.name}/bin/python")
-    passed, counts = run_tiers(venv, tiers, amqp_uri, pytest_args)
-    took = f"tests {time.monotonic() - installed:.0f} s"
-    if installed - started >= 1:
-        took += f", install {installed - started:.0f} s"
+    passed, counts = run_tiers(venv, tiers, amqp_uri, pytest_args, out)
+    took = f"tests {time.monotonic() - started:.0f} s"
+    if install_seconds >= 1:
+        took += f", install {install_seconds:.0f} s"
     results = "; ".join(f"{tier} {describe(counts.get(tier, Counter()))}" for tier in tiers)
     return (
         not passed,
@@ -225,18 +233,39 @@ def run_on(version: str, tiers: list[str], amqp_uri: str, pytest_args: list[str]
 
 def run_everywhere(tiers: list[str], others: bool, amqp_uri: str, pytest_args: list[str]) -> int:
     """Run the tiers on every supported version (but this one, with `others`), then
-    one summary line per version, so that what was skipped is said last, not lost."""
+    one summary line per version, so that what was skipped is said last, not lost.
+
+    Venvs are made one at a time (editable installs share the source tree); the
+    tests of several versions run side by side, each with its output kept and shown
+    whole when it ends: most of a run waits on the broker and databases, not on the
+    processor."""
     versions = [v for v in SUPPORTED if not (others and v == this_version())]
-    failed, lines = False, []
-    for version in versions:
-        version_failed, line = run_on(version, tiers, amqp_uri, pytest_args)
-        failed |= version_failed
-        lines.append(line)
+    prepared = {v: prepare(v) for v in versions}
+    ready = [v for v in versions if prepared[v][0] is not None]
+    lines = {v: (v not in ready and "FAILED" in prepared[v][2], prepared[v][2]) for v in versions}
+    printing = threading.Lock()
+
+    def test(version: str):
+        venv, seconds, _ = prepared[version]
+        if len(ready) == 1:
+            return run_on(version, venv, seconds, tiers, amqp_uri, pytest_args)
+        with tempfile.TemporaryFile("w+") as out:
+            result = run_on(version, venv, seconds, tiers, amqp_uri, pytest_args, out)
+            out.seek(0)
+            with printing:
+                log(f"{version}: its run's output")
+                print(out.read(), flush=True)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
+        outcomes = list(pool.map(test, ready))
+    for index, version in enumerate(ready):
+        lines[version] = outcomes[index]
     besides = f" (besides {this_version()}, tested above)" if others else ""
     log(f"{', '.join(tiers)} on Python {', '.join(versions)}{besides}:")
-    for line in lines:
-        log("  " + line)
-    return 1 if failed else 0
+    for version in versions:
+        log("  " + lines[version][1])
+    return 1 if any(failed for failed, _ in lines.values()) else 0
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
