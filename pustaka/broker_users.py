@@ -60,6 +60,10 @@ class Broker:
         where = f"/permissions/{quote(self.vhost, safe='')}/{quote(user, safe='')}"
         self._call("PUT", where, json=rights)
 
+    def put_policy(self, name: str, body: dict) -> None:
+        where = f"/policies/{quote(self.vhost, safe='')}/{quote(name, safe='')}"
+        self._call("PUT", where, json=body)
+
     def users(self, tags: str) -> list[dict]:
         return [u for u in self._call("GET", "/users").json() if tags in str(u.get("tags"))]
 
