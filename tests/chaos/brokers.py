@@ -35,6 +35,8 @@ import requests
 from tests.support import free_port
 
 SBIN = Path("/usr/lib/rabbitmq/bin")
+# As deploy/k8s/components/rabbitmq-cluster configures its nodes.
+CLUSTER_CONF = "cluster_partition_handling = pause_minority\nqueue_leader_locator = balanced\n"
 USER = "rabbitmq"
 
 
@@ -84,7 +86,7 @@ class Node:
             "ERL_EPMD_ADDRESS": "127.0.0.1",
         }
 
-    def write_files(self) -> None:
+    def write_files(self, clustered: bool) -> None:
         for sub in ("data", "log"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         (self.folder / "rabbitmq.conf").write_text(
@@ -92,7 +94,7 @@ class Node:
             f"management.tcp.ip = 127.0.0.1\n"
             f"management.tcp.port = {self.management_port}\n"
             # The suite's load is small; a full disk alarm must not be what it measures.
-            "disk_free_limit.absolute = 50MB\n"
+            "disk_free_limit.absolute = 50MB\n" + (CLUSTER_CONF if clustered else "")
         )
         (self.folder / "rabbitmq-env.conf").write_text("")
         (self.folder / "enabled_plugins").write_text("[rabbitmq_management].\n")
@@ -196,7 +198,7 @@ class Nodes:
             cookie.write_text(secrets.token_hex(20).upper())
             cookie.chmod(0o400)
             for node in self.nodes:
-                node.write_files()
+                node.write_files(clustered=len(self.nodes) > 1)
             if os.geteuid() == 0:
                 shutil.chown(self.home, USER, USER)
                 for path in self.home.rglob("*"):

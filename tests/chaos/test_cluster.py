@@ -38,6 +38,7 @@ def test_a_cluster_loses_its_leading_node_and_loses_nothing(
             deadline = float(target.platform.env["RPC_TIMEOUT_SECONDS"])
             result = run_fault(target, fault, "sqlite", target.setup, deadline)
             after = leaders(nodes, VHOST)
+    assert not nodes.running() and not nodes.home.exists(), "a node of ours outlived its test"
     with capsys.disabled():
         print(f"\nqueues led before: {dict(before)}; stopped {fault.stopped}; after: {dict(after)}")
         print(report([result]))

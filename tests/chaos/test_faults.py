@@ -38,6 +38,7 @@ def test_faults_lose_nothing_and_do_nothing_twice(
             results = [
                 run_fault(target, fault, database, target.setup, deadline) for fault in faults()
             ]
+    assert not nodes.running() and not nodes.home.exists(), "a node of ours outlived its test"
     with capsys.disabled():
         print("\n" + report(results))
     failures = [f for result in results for f in result.failures()]

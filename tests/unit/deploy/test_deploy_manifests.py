@@ -15,6 +15,7 @@ import yaml
 from deploy.checks import broker_port, established_to, wait_for_schema
 from pustaka import platform
 from services.chassis.migrations import revisions, upgrade
+from tests.chaos.brokers import CLUSTER_CONF
 
 PARTS = {p.name for p in platform.parts()}
 
@@ -323,6 +324,9 @@ def test_amqp_uri_names_the_vhost_made_with_quorum_queues():
     assert made == [vhost.lstrip("/")]
     config = named("ConfigMap", "rabbitmq-config")["data"]
     assert "rabbitmq_peer_discovery_k8s" in config["enabled_plugins"]
+    # The fault suite's cluster (tests/chaos) runs its nodes as these are configured.
+    for line in CLUSTER_CONF.splitlines():
+        assert line in config["10-pustaka.conf"].splitlines()
 
 
 def test_replicated_workloads_have_a_disruption_budget():
