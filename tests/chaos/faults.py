@@ -1,7 +1,8 @@
 """The faults, one small object each: `name` for the report, and `inject(target)`,
 which does the fault and returns the moment (time.monotonic()) it ended, from which
-recovery is counted: the kill, or the moment what was stopped was started again
-(its boot is part of the recovery).
+recovery is counted: the kill; the moment a stopped part was started again (its boot
+is part of its recovery); the moment the broker answers again after a restart; the
+moment a cluster node is gone (the others must carry on without it).
 
 To add one (poison messages, a kill between commit and acknowledgement), write a
 class with those two members and list it where the suite runs its faults
@@ -74,9 +75,8 @@ class RestartBroker:
     def inject(self, target: Target) -> float:
         node = target.nodes.first
         node.stop()
-        started = time.monotonic()
         node.start()
-        return started
+        return time.monotonic()  # the broker answers again: the rest is the platform's
 
 
 @dataclass
@@ -111,7 +111,8 @@ def leaders(nodes: Nodes, vhost: str) -> Counter:
 class StopLeadingNode:
     """Stop the cluster node that leads the most queues for `seconds`, then start it
     again; the others keep a majority of every quorum queue. Recovery counts from
-    the stop: the platform must carry on without the node, not wait for it."""
+    the moment the node is gone: the platform must carry on without it, not wait
+    for it to come back."""
 
     seconds: float
     stopped: str = ""
@@ -124,8 +125,8 @@ class StopLeadingNode:
         name, _ = leaders(target.nodes, target.vhost).most_common(1)[0]
         node: Node = next(n for n in target.nodes.nodes if n.name == name)
         self.stopped = name
-        stopping = time.monotonic()
         node.stop()
+        gone = time.monotonic()  # a node stopping still serves; count from its end
         time.sleep(self.seconds)
         node.start()
-        return stopping
+        return gone

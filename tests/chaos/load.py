@@ -163,7 +163,7 @@ class Tally:
     acknowledged: int = 0
     refused: int = 0  # 503/504: cleanly
     unanswered: int = 0  # the connection failed or timed out
-    late: int = 0  # answered after the deadline + 1 s
+    late: int = 0  # answered (or still unanswered) after the deadline + 1 s
     other: Counter = field(default_factory=Counter)  # any other status: a failure
     slowest: float = 0.0
     # part -> (when each acknowledged request was sent, when it was answered)
@@ -189,7 +189,6 @@ class Load:
         self.lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._session = threading.local()
 
     def start(self) -> None:
         self._stop.clear()
@@ -241,7 +240,7 @@ class Load:
             tally = self.tally
             tally.attempted += 1
             tally.slowest = max(tally.slowest, took)
-            if status is not None and took > self.deadline + 1:
+            if took > self.deadline + 1:  # answered late, or left hanging as long
                 tally.late += 1
             if status is None:
                 tally.unanswered += 1
