@@ -17,7 +17,7 @@ from tests.chaos.suite import report, run_fault
 pytestmark = [
     pytest.mark.chaos,
     pytest.mark.timeout(600),
-    # About 2.5 minutes: `make chaos` runs it; `make test` (CI) runs the short form only.
+    # About 2 minutes: `make chaos` runs it; `make test` (CI) runs the short form only.
     pytest.mark.skipif(not LONG, reason="the cluster's fault runs in `make chaos`"),
 ]
 
