@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits clean down
+.PHONY: up test test-pythons chaos fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -42,6 +42,12 @@ test: lint
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.pythons test --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTEST_ARGS)
+
+# The fault suite's long form (tests/chaos): every fault on SQLite and PostgreSQL, a
+# minute's stop of a consuming part, and the three-node cluster. It starts RabbitMQ
+# nodes of its own, and never touches the machine's shared node.
+chaos: $(BIN)/.installed
+	PUSTAKA_CHAOS=long $(BIN)/pytest -s -q -p no:cacheprovider --timeout 1800 tests/chaos
 
 # schemathesis, longer than the suite's run and from a fresh seed, printing what it sent
 # and what came back: `PUSTAKA_FUZZ_EXAMPLES=500 make fuzz`, or a seed to repeat a run.

@@ -4,7 +4,9 @@ node, else install it (Debian/Ubuntu, as root), else say exactly how to get one.
   python -m deploy.broker [--management]
 
 --management also enables the management plugin, which nameko's per-test virtual
-hosts need (tests create and drop a vhost each through its HTTP API).
+hosts need (tests create and drop a vhost each through its HTTP API), on
+BROKER_MANAGEMENT_PORT. AMQP_URI may list a cluster's nodes (separated by ';'): one
+answering is enough, and the management API is the first node's.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from urllib.parse import urlparse
 from kombu import Connection
 
 from deploy import apt
-from services.chassis.config import load_config
+from services.chassis.config import broker_nodes, load_config
 
 HOW_TO = """No RabbitMQ answers at {uri}, and this script cannot start one here.
 Get one in any of these ways, then run the command again:
@@ -44,7 +46,7 @@ def answers(uri: str, timeout: float = 3.0) -> bool:
 
 
 def is_local(uri: str) -> bool:
-    return urlparse(uri).hostname in ("127.0.0.1", "localhost", "::1")
+    return urlparse(broker_nodes(uri)[0]).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def _run(*cmd: str, timeout: float = 300) -> bool:
@@ -75,13 +77,13 @@ def start_local(uri: str) -> bool:
     return False
 
 
-def management_url(uri: str) -> str:
-    return f"http://{urlparse(uri).hostname}:15672/api/overview"
+def management_url(uri: str, port: int = 15672) -> str:
+    return f"http://{urlparse(broker_nodes(uri)[0]).hostname}:{port}/api/overview"
 
 
-def management_answers(uri: str) -> bool:
-    parsed = urlparse(uri)
-    request = urllib.request.Request(management_url(uri))
+def management_answers(uri: str, port: int = 15672) -> bool:
+    parsed = urlparse(broker_nodes(uri)[0])
+    request = urllib.request.Request(management_url(uri, port))
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     manager.add_password(
         None, request.full_url, parsed.username or "guest", parsed.password or "guest"
@@ -94,34 +96,38 @@ def management_answers(uri: str) -> bool:
         return False
 
 
-def ensure_management(uri: str) -> bool:
-    if management_answers(uri):
+def ensure_management(uri: str, port: int = 15672) -> bool:
+    if management_answers(uri, port):
         return True
-    if not (is_local(uri) and shutil.which("rabbitmq-plugins")):
-        log("the management plugin is not reachable on port 15672; enable it on the broker")
+    # Only the machine's own node, on its standard port, is ours to change.
+    if not (is_local(uri) and port == 15672 and shutil.which("rabbitmq-plugins")):
+        log(f"the management plugin is not reachable on port {port}; enable it on the broker")
         return False
     _run("rabbitmq-plugins", "enable", "rabbitmq_management", timeout=120)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if management_answers(uri):
+        if management_answers(uri, port):
             return True
         time.sleep(1)
     return False
 
 
-def ensure(uri: str, management: bool = False) -> bool:
+def ensure(uri: str, management: bool = False, management_port: int = 15672) -> bool:
     if not answers(uri) and not (is_local(uri) and start_local(uri)):
         print(HOW_TO.format(uri=uri), file=sys.stderr)
         return False
-    log(f"RabbitMQ answers at {urlparse(uri).hostname}:{urlparse(uri).port or 5672}")
-    return not management or ensure_management(uri)
+    nodes = [urlparse(node) for node in broker_nodes(uri)]
+    log("RabbitMQ answers at " + ", ".join(f"{n.hostname}:{n.port or 5672}" for n in nodes))
+    return not management or ensure_management(uri, management_port)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--management", action="store_true")
     args = parser.parse_args()
-    return 0 if ensure(load_config()["AMQP_URI"], args.management) else 1
+    config = load_config()
+    port = int(config["BROKER_MANAGEMENT_PORT"])
+    return 0 if ensure(config["AMQP_URI"], args.management, port) else 1
 
 
 if __name__ == "__main__":

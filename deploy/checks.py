@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from services.chassis.config import broker_nodes
+
 TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 ESTABLISHED = "01"
 
@@ -41,8 +43,10 @@ def established_to(port: int, table: str) -> bool:
 
 
 def broker_connected(amqp_uri: str, tables=TCP_TABLES) -> bool:
-    port = broker_port(amqp_uri)
-    return any(established_to(port, Path(t).read_text()) for t in tables if Path(t).exists())
+    """Connected to the broker: to any of AMQP_URI's nodes, where it lists several."""
+    ports = {broker_port(node) for node in broker_nodes(amqp_uri)}
+    read = [Path(t).read_text() for t in tables if Path(t).exists()]
+    return any(established_to(port, table) for port in ports for table in read)
 
 
 def wait_for_schema(

@@ -29,6 +29,7 @@ from urllib.parse import quote, unquote, urlparse, urlunparse
 
 import requests
 
+from services.chassis.config import broker_nodes
 from services.chassis.errors import NotFound
 from services.chassis.nameko.queues import part_permissions, rpc_topic_permissions
 from services.chassis.trust import part_user
@@ -39,10 +40,11 @@ PART_TAGS = "pustaka-part"
 
 
 class Broker:
-    """The management API of the broker at `amqp_uri`, as that URI's user."""
+    """The management API of the broker at `amqp_uri` (its first node: users,
+    permissions and policies are the cluster's), as that URI's user."""
 
     def __init__(self, amqp_uri: str, port: int):
-        parsed = urlparse(amqp_uri)
+        parsed = urlparse(broker_nodes(amqp_uri)[0])
         self.api = f"http://{parsed.hostname}:{port}/api"
         self.auth = (unquote(parsed.username or "guest"), unquote(parsed.password or "guest"))
         self.vhost = unquote(parsed.path[1:]) if len(parsed.path) > 1 else "/"
@@ -65,6 +67,10 @@ class Broker:
         for topic in topics:
             self._call("PUT", "/topic-permissions" + where, json=topic)
 
+    def put_policy(self, name: str, body: dict) -> None:
+        where = f"/policies/{quote(self.vhost, safe='')}/{quote(name, safe='')}"
+        self._call("PUT", where, json=body)
+
     def users(self, tags: str) -> list[dict]:
         return [u for u in self._call("GET", "/users").json() if tags in str(u.get("tags"))]
 
@@ -85,11 +91,14 @@ def broker(config: dict) -> Broker:
 
 
 def as_user(amqp_uri: str, user: str, password: str) -> str:
-    """`amqp_uri` with another user's credentials."""
-    parsed = urlparse(amqp_uri)
-    host = parsed.hostname + (f":{parsed.port}" if parsed.port else "")
+    """`amqp_uri` (each of its nodes) with another user's credentials."""
     credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
-    return urlunparse(parsed._replace(netloc=f"{credentials}@{host}"))
+    nodes = []
+    for node in broker_nodes(amqp_uri):
+        parsed = urlparse(node)
+        host = parsed.hostname + (f":{parsed.port}" if parsed.port else "")
+        nodes.append(urlunparse(parsed._replace(netloc=f"{credentials}@{host}")))
+    return ";".join(nodes)
 
 
 def own_uri(config: dict, part: str) -> str:
@@ -105,7 +114,7 @@ def command_uri(config: dict) -> str:
     """The URI an operator's command connects with: AMQP_URI's, where it names a user;
     in a part's pod (AMQP_URI names none, and only that part's password is set), the
     part's own user: `pustaka keys revoke` in the gateway's pod speaks as the gateway."""
-    if urlparse(config["AMQP_URI"]).username:
+    if urlparse(broker_nodes(config["AMQP_URI"])[0]).username:
         return config["AMQP_URI"]
     owned = [p.name for p in platform.parts() if config[p.name].get("BROKER_PASSWORD")]
     return own_uri(config, owned[0]) if len(owned) == 1 else config["AMQP_URI"]

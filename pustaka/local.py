@@ -69,7 +69,7 @@ def prepare(config: dict) -> tuple[Path, dict[str, dict]]:
     from deploy.broker import ensure
 
     own_users = config["BROKER_PART_USERS"]
-    if not ensure(config["AMQP_URI"], management=own_users):
+    if not ensure(config["AMQP_URI"], own_users, int(config["BROKER_MANAGEMENT_PORT"])):
         sys.exit(1)
     limits = shared_limits(config)
     for name, _ in platform.migrate(config):

@@ -63,11 +63,18 @@ def migrate(config: dict, names: list[str] | None = None) -> Iterator[tuple[str,
 
 
 def declare(config: dict) -> list[str]:
-    """Declare every service's exchange, dead-letter queue and handler queues."""
+    """Declare every service's exchange, dead-letter queue and handler queues, and
+    the bounds on queues (pustaka/broker_policies.py), which need the management
+    API, as the parts' own users do (off with BROKER_PART_USERS)."""
     from services.chassis.nameko.declare import declare_all
 
+    from . import broker_policies
+
     classes = [p.service_class() for p in parts() if p.reliable]
-    return declare_all(config, classes)
+    declared = declare_all(config, classes)
+    if config["BROKER_PART_USERS"]:
+        declared += [f"policy {name}" for name in broker_policies.apply(config)]
+    return declared
 
 
 def load_demos(config: dict) -> Iterator[tuple[str, int]]:

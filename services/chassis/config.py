@@ -78,3 +78,11 @@ def database_url(config: dict, part: str) -> str:
         data_dir = ROOT / data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / part}.db"
+
+
+def broker_nodes(amqp_uri: str) -> list[str]:
+    """AMQP_URI's nodes: one URI, or a cluster's several separated by ';', as kombu
+    takes them (its connections fail over from one to the next). What parses a URI
+    itself (the management API's host, the virtual host, a part's own user) reads
+    these, never the whole string."""
+    return [uri.strip() for uri in amqp_uri.split(";") if uri.strip()]

@@ -33,12 +33,16 @@ class Parked:
     @classmethod
     def from_message(cls, message) -> Parked:
         headers = message.headers or {}
+        # Or dead-lettered by the broker, past its queue's bound (pustaka/broker_policies.py).
+        death = (headers.get("x-death") or [{}])[0]
+        when = death.get("time")
         return cls(
-            original_queue=headers.get("x-original-queue", ""),
-            routing_key=headers.get("x-original-routing-key", ""),
+            original_queue=headers.get("x-original-queue") or death.get("queue", ""),
+            routing_key=headers.get("x-original-routing-key")
+            or (death.get("routing-keys") or [""])[0],
             attempts=int(headers.get("x-attempts", 0)),
-            error=headers.get("x-error", ""),
-            parked_at=float(headers.get("x-parked-at", 0)),
+            error=headers.get("x-error") or (f"the queue's {death['reason']}" if death else ""),
+            parked_at=float(headers.get("x-parked-at") or (when.timestamp() if when else 0)),
             body=message.body,
             content_type=message.content_type,
             message_id=message.properties.get("message_id"),

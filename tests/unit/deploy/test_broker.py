@@ -33,3 +33,17 @@ def test_a_remote_broker_is_never_started_here(monkeypatch, capsys):
     monkeypatch.setattr(broker, "start_local", lambda uri: (_ for _ in ()).throw(AssertionError))
     assert not broker.ensure("amqp://u:p@rabbit.internal:5672/")
     assert "No RabbitMQ answers" in capsys.readouterr().err
+
+
+def test_the_management_plugin_is_looked_for_on_its_configured_port(monkeypatch, capsys):
+    asked = []
+    monkeypatch.setattr(broker, "answers", lambda uri, timeout=3.0: True)
+    monkeypatch.setattr(broker, "management_answers", lambda uri, port: asked.append(port))
+    monkeypatch.setattr(
+        broker, "_run", lambda *cmd, timeout=300: (_ for _ in ()).throw(AssertionError)
+    )
+    # Another node's management port: never enable plugins on the machine's own node.
+    nodes = "amqp://g:g@127.0.0.1:5701/;amqp://g:g@127.0.0.1:5702/"
+    assert not broker.ensure(nodes, management=True, management_port=15701)
+    assert asked == [15701]
+    assert broker.management_url(nodes, 15701) == "http://127.0.0.1:15701/api/overview"

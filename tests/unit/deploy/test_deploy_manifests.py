@@ -15,6 +15,7 @@ import yaml
 from deploy.checks import broker_port, established_to, wait_for_schema
 from pustaka import platform
 from services.chassis.migrations import revisions, upgrade
+from tests.chaos.brokers import CLUSTER_CONF
 
 PARTS = {p.name for p in platform.parts()}
 
@@ -334,6 +335,9 @@ def test_amqp_uri_names_the_vhost_made_with_quorum_queues():
     assert made == [vhost.lstrip("/")]
     config = named("ConfigMap", "rabbitmq-config")["data"]
     assert "rabbitmq_peer_discovery_k8s" in config["enabled_plugins"]
+    # The fault suite's cluster (tests/chaos) runs its nodes as these are configured.
+    for line in CLUSTER_CONF.splitlines():
+        assert line in config["10-pustaka.conf"].splitlines()
 
 
 def test_the_gateway_replicas_share_their_limits_in_a_redis_started_beside_them():
@@ -405,3 +409,36 @@ def test_schema_check_waits_until_the_database_is_at_every_head(tmp_path):
     upgrade(catalog, config)
     assert revisions(catalog, config) == (heads, heads)
     assert wait_for_schema("catalog", lambda: revisions(catalog, config), 0, timeout=0)
+
+
+def documented_scaling() -> dict[str, tuple[int, int]]:
+    """deploy/README.md's table of scaling bounds: part -> (min, max)."""
+    rows = re.findall(
+        r"^\s*\| `(\w+)` \| (\d+) \| (\d+) \|", (DEPLOY / "README.md").read_text(), re.M
+    )
+    return {name: (int(low), int(high)) for name, low, high in rows}
+
+
+def test_every_deployment_scales_by_cpu_within_its_documented_bounds():
+    deployments = {w["metadata"]["name"]: w for w in workloads(BASE) if w["kind"] == "Deployment"}
+    autoscalers = [d for _, d in objects(BASE) if d["kind"] == "HorizontalPodAutoscaler"]
+    scaled = {}
+    for hpa in autoscalers:
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        target = hpa["spec"]["scaleTargetRef"]
+        assert (target["apiVersion"], target["kind"]) == ("apps/v1", "Deployment")
+        assert target["name"] not in scaled, f"two autoscalers for {target['name']}"
+        scaled[target["name"]] = hpa["spec"]
+    assert scaled.keys() == deployments.keys() == PARTS
+    documented = documented_scaling()
+    for name, spec in scaled.items():
+        low, high = spec["minReplicas"], spec["maxReplicas"]
+        assert documented.get(name) == (low, high), f"{name}: deploy/README.md says otherwise"
+        # At least 2: with the disruption budget a drain leaves one replica serving; the
+        # Deployment's own count (what an apply sets before the autoscaler acts) within.
+        assert 2 <= low <= deployments[name]["spec"]["replicas"] <= high
+        (metric,) = spec["metrics"]
+        assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu"
+        # CPU is measured against what the containers request: they must request it.
+        for container in pod(deployments[name])["containers"]:
+            assert container["resources"]["requests"]["cpu"]

@@ -35,3 +35,14 @@ def test_a_command_in_a_parts_pod_speaks_as_that_part_and_an_operators_as_given(
     assert user_and_password(command_uri(pod)) == ("pustaka-gateway@pustaka", "pw")
     operator = config("amqp://admin:pw@rabbitmq:5672/pustaka", gateway="pw")
     assert command_uri(operator) == "amqp://admin:pw@rabbitmq:5672/pustaka"
+
+
+def test_a_part_connects_as_itself_to_every_node_of_a_cluster():
+    nodes = "amqp://admin:pw@127.0.0.1:5701/pustaka;amqp://admin:pw@127.0.0.1:5702/pustaka"
+    uri = own_uri(config(nodes, catalog="s3cr@t/"), "catalog")
+    assert len(uri.split(";")) == 2
+    for node, port in zip(uri.split(";"), (5701, 5702), strict=True):
+        assert user_and_password(node) == ("pustaka-catalog@pustaka", "s3cr@t/")
+        assert urlparse(node).port == port and urlparse(node).path == "/pustaka"
+    assert part_user("people", nodes) == "pustaka-people@pustaka"
+    assert command_uri(config(nodes)) == nodes
