@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlparse
 
+from .config import broker_nodes
+
 GATEWAY = "gateway"  # the part that speaks for end users
 # Every part's users, by part name; set by the composition root where each part has a
 # user of its own (pustaka/run.py), else every part is AMQP_URI's user.
@@ -38,13 +40,13 @@ def part_user(part: str, amqp_uri: str) -> str:
 
 
 def vhost_of(amqp_uri: str) -> str:
-    path = urlparse(amqp_uri).path
+    path = urlparse(broker_nodes(amqp_uri)[0]).path
     return unquote(path[1:]) if len(path) > 1 else "/"
 
 
 def uri_user(amqp_uri: str) -> str:
     """The user an AMQP URI connects as (the client's default where it names none)."""
-    return unquote(urlparse(amqp_uri).username or "guest")
+    return unquote(urlparse(broker_nodes(amqp_uri)[0]).username or "guest")
 
 
 def user_of(config: dict, part: str) -> str:

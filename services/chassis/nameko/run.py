@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import signal
 
 import eventlet
@@ -25,6 +26,19 @@ class QuietExpected(logging.Filter):
         return True
 
 
+class HidePasswords(logging.Filter):
+    """nameko hides the password of an AMQP URI it logs, but only of its first node:
+    a cluster's list ('amqp://u:p@a;amqp://u:p@b') showed the others'."""
+
+    PASSWORD = re.compile(r"(amqps?://[^:/@;\s]+:)[^@;\s]+@")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "amqp" in message:
+            record.msg, record.args = self.PASSWORD.sub(r"\1********@", message), None
+        return True
+
+
 def service_config(service_cls, config: dict) -> dict:
     """The configuration a service's container runs with: a part's own MAX_WORKERS
     (its section's) in place of nameko's max_workers for all, where it has one (a
@@ -39,6 +53,8 @@ def run(service_cls, config: dict) -> None:
         format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
     )
     logging.getLogger("nameko.containers").addFilter(QuietExpected())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(HidePasswords())
     runner = ServiceRunner(service_config(service_cls, config))
     runner.add_service(service_cls)
     stopping = Event()

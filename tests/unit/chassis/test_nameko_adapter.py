@@ -1,5 +1,6 @@
 """The messaging adapter's own rules, one class at a time."""
 
+import logging
 from types import SimpleNamespace
 
 from nameko.exceptions import deserialize, serialize
@@ -7,6 +8,7 @@ from nameko.exceptions import deserialize, serialize
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.nameko.errors import registered
 from services.chassis.nameko.intake import GuardedRpcConsumer
+from services.chassis.nameko.run import HidePasswords
 
 
 class TitleWithdrawn(Conflict):
@@ -48,3 +50,12 @@ def test_a_reply_that_cannot_be_sent_fails_the_call_not_the_process():
     message = SimpleNamespace(delivery_info={"routing_key": "catalog.create_title"})
     assert consumer.handle_result(message, {"id": "T1"}, None) == ({"id": "T1"}, None)
     assert consumer.queue_consumer.acked == [message]
+
+
+def test_no_node_of_a_clusters_uri_shows_its_password_in_the_log():
+    record = logging.LogRecord(
+        "nameko", logging.WARNING, __file__, 1, "Error connecting to broker at %s", None, None
+    )
+    record.args = ("amqp://pustaka-catalog:***@a:5672/p;amqp://pustaka-catalog:s3cr3t@b:5672/p",)
+    HidePasswords().filter(record)
+    assert "s3cr3t" not in record.getMessage() and "pustaka-catalog:" in record.getMessage()
