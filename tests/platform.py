@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -126,9 +127,60 @@ class Platform:
             raise deserialize(body["error"])
         return body["result"]
 
+    def send_poison(self, services, rounds: int = 1, seconds: float = 0.0) -> int:
+        """The messages that stopped or wedged parts, `rounds` of each kind to each of
+        `services`' health method, as the gateway's user (the one sender a part
+        answers), spread over `seconds`: how many were sent."""
+        conn, me = self.broker_as("gateway"), part_user("gateway", self.env["AMQP_URI"])
+        sent, total = 0, rounds * len(POISON) * len(services)
+        try:
+            channel = conn.channel()
+            for _ in range(rounds):  # more than once: a message that kills comes again
+                for service in services:
+                    for kind in POISON:
+                        channel.basic_publish(kind(me), "nameko-rpc", f"{service}.health")
+                        sent += 1
+                        time.sleep(seconds / total)
+        finally:
+            conn.close()
+        return sent
+
+    def parked_requests(self, service: str) -> int:
+        """How many requests `service` refused and parked (`pustaka dlq list`)."""
+        return sum(" rpc-" in line for line in self.cli("dlq", "list", service).splitlines())
+
     def wait_ready(self, timeout=60.0) -> None:
         wait_http(self.url + "/ready", timeout=timeout)
         wait_services(self.url, timeout=timeout)
+
+
+def _poison(body: bytes, content_type: str, **properties):
+    def message(user: str) -> amqp.Message:
+        return amqp.Message(
+            body,
+            content_type=content_type,
+            correlation_id=uuid.uuid4().hex,
+            user_id=user,
+            **properties,
+        )
+
+    return message
+
+
+_CALLER = {"nameko.caller": {"client_id": "poison", "role": "admin"}}
+_TO = {"reply_to": "reply.gateway.0"}  # a reply key no one listens on
+# Each kind of message a part must refuse once and park (services/chassis/nameko/
+# intake.py), by who sends it: no reply_to, no caller, a body that is not the method's
+# arguments, a content type no part takes, a body that is not the JSON it says.
+POISON = (
+    _poison(b'{"args": [], "kwargs": {}}', "application/json", application_headers=_CALLER),
+    _poison(b'{"args": [], "kwargs": {}}', "application/json", **_TO),
+    _poison(
+        b'{"args": [1, 2, 3], "kwargs": {}}', "application/json", application_headers=_CALLER, **_TO
+    ),
+    _poison(b"\x80\x04K\x01.", "application/x-python-serialize", **_TO),
+    _poison(b"{not json", "application/json", **_TO),
+)
 
 
 def forget_part_users(amqp_uri: str) -> None:

@@ -15,53 +15,26 @@ p50/p99 and errors; then how many each part parked, and whether any process exit
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
-import amqp
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from pustaka import platform as composition  # noqa: E402
-from services.chassis.trust import part_user  # noqa: E402
 from tests.bench.foundation import Vhost, pct  # noqa: E402
+from tests.platform import POISON as KINDS  # noqa: E402
 from tests.platform import TEST_ENV, Platform  # noqa: E402
 from tests.support import running_platform, wait_for  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 POISON = int(os.environ.get("BENCH_POISON", "1000"))
 CLIENTS = 4
-
-
-def poison(service: str, user: str) -> list[amqp.Message]:
-    """One of each kind of message a part must refuse, to `service.health`."""
-
-    def request(args, headers, **properties):
-        return amqp.Message(
-            json.dumps({"args": args, "kwargs": {}}),
-            content_type="application/json",
-            application_headers=headers,
-            correlation_id=str(uuid.uuid4()),
-            user_id=user,
-            **properties,
-        )
-
-    caller = {"nameko.caller": {"client_id": "bench", "role": "admin"}}
-    to = {"reply_to": "reply.gateway.0"}
-    return [
-        request([], caller),  # no reply_to
-        request([], {}, **to),  # no caller
-        request(["not", "its", "arguments"], caller, **to),
-        amqp.Message(b"\x80\x04K\x01.", content_type="application/x-python-serialize", **to),
-        amqp.Message(b"{not json", content_type="application/json", user_id=user, **to),
-    ]
 
 
 def load(url: str, until: float) -> tuple[list[float], int]:
@@ -87,20 +60,6 @@ def load(url: str, until: float) -> tuple[list[float], int]:
     return latencies, errors[0]
 
 
-def send_poison(platform: Platform, services: list[str], count: int, seconds: float) -> None:
-    conn = platform.broker_as("gateway")
-    channel = conn.channel()
-    user = part_user("gateway", platform.env["AMQP_URI"])
-    kinds = {s: poison(s, user) for s in services}
-    for n in range(count):
-        service = services[n % len(services)]
-        message = kinds[service][(n // len(services)) % len(kinds[service])]
-        message.properties["correlation_id"] = str(uuid.uuid4())
-        channel.basic_publish(message, "nameko-rpc", f"{service}.health")
-        time.sleep(seconds / count)
-    conn.close()
-
-
 def row(name: str, latencies: list[float], errors: int) -> str:
     return (
         f"{name:<28}{len(latencies):>9}{pct(latencies, 50) * 1000:>10.1f}"
@@ -123,24 +82,17 @@ def main() -> None:
             )
             print(f"{'phase':<28}{'requests':>9}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
             print(row("alone", *load(url, time.monotonic() + SECONDS)))
+            rounds = max(1, POISON // (len(services) * len(KINDS)))
             sender = threading.Thread(
-                target=send_poison, args=(platform, services, POISON, SECONDS * 0.8)
+                target=platform.send_poison, args=(services, rounds, SECONDS * 0.8)
             )
             sender.start()
             print(row(f"with {POISON} poison messages", *load(url, time.monotonic() + SECONDS)))
             sender.join()
-            expected = POISON // len(services)
+            expected = rounds * len(KINDS)
             for service in services:
-                out = ""
-
-                def parked(s=service):
-                    nonlocal out
-                    out = platform.cli("dlq", "list", s)
-                    return sum(" rpc-" in line for line in out.splitlines()) >= expected
-
-                wait_for(parked, timeout=30, interval=0.5)
-                count = sum(" rpc-" in line for line in out.splitlines())
-                print(f"{service}: {count} parked")
+                wait_for(lambda s=service: platform.parked_requests(s) >= expected, 30, 0.5)
+                print(f"{service}: {platform.parked_requests(service)} parked")
             same = platform.ctl("pid", "all") == before
             print(
                 "processes: " + ("none exited or restarted" if same else "SOME EXITED OR RESTARTED")

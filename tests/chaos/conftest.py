@@ -51,6 +51,8 @@ def platform_on(nodes: Nodes, database: str, request, tmp_path_factory):
                 "make_postgres_db"
             )()
     var = tmp_path_factory.mktemp(f"chaos-{database}")
+    (var / "faults").mkdir()
+    env["FAULT_DIR"] = str(var / "faults")  # KillAfterCommit's triggers
     with running_platform(var, nodes.uri(VHOST), env) as (url, run_env):
         target = Target(Platform(url, run_env, var), nodes, VHOST)
         target.setup = load.prepare(target.platform)

@@ -4,9 +4,9 @@ recovery is counted: the kill; the moment a stopped part was started again (its 
 is part of its recovery); the moment the broker answers again after a restart; the
 moment a cluster node is gone (the others must carry on without it).
 
-To add one (poison messages, a kill between commit and acknowledgement), write a
-class with those two members and list it where the suite runs its faults
-(test_faults.py); `Target` gives it the platform, its processes and its broker.
+To add one, write a class with those two members and list it where the suite runs
+its faults (test_faults.py); `Target` gives it the platform, its processes and its
+broker. A fault may also have `check(target)`: what it missed, for the report.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from services.chassis.nameko.faults import trigger
 from tests.chaos.brokers import Node, Nodes
-from tests.platform import Platform
+from tests.platform import POISON, Platform
 
 
 @dataclass
@@ -62,6 +63,63 @@ class KillOneReplica:
         for part in self.parts:
             os.kill(target.pids(part)[0], signal.SIGKILL)
         return time.monotonic()
+
+
+@dataclass
+class KillAfterCommit:
+    """The next write of each of `parts` commits, then its process is SIGKILLed
+    before it answers or acknowledges (services/chassis/nameko/faults.py, by a trigger
+    file in FAULT_DIR): the broker gives the request to the next process, and only
+    the answered-request record keeps it, or the client's retry, from being done
+    twice. Waits until every part's trigger was taken."""
+
+    parts: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return "SIGKILL between commit and answer"
+
+    def inject(self, target: Target) -> float:
+        triggers = [trigger(target.platform.env["FAULT_DIR"], part) for part in self.parts]
+        for path in triggers:
+            path.touch()
+        deadline = time.monotonic() + 60
+        while any(p.exists() for p in triggers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        untaken = [p.name for p in triggers if p.exists()]
+        assert not untaken, f"no write came to take {untaken}"
+        return time.monotonic()
+
+
+@dataclass
+class Poison:
+    """`rounds` of each message that once stopped or wedged a part, sent to each of
+    `parts` under the load: each must be parked, no process may exit."""
+
+    parts: tuple[str, ...]
+    rounds: int
+    parked: dict = field(default_factory=dict)
+    pids: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.rounds * len(POISON) * len(self.parts)} poison messages"
+
+    def inject(self, target: Target) -> float:
+        self.parked = {p: target.platform.parked_requests(p) for p in self.parts}
+        self.pids = {p: target.pids(p) for p in self.parts}
+        target.platform.send_poison(self.parts, self.rounds, seconds=2.0)
+        return time.monotonic()
+
+    def check(self, target: Target) -> list[str]:
+        missed = []
+        for part in self.parts:
+            parked = target.platform.parked_requests(part) - self.parked[part]
+            if parked != self.rounds * len(POISON):
+                missed.append(f"{part} parked {parked} of {self.rounds * len(POISON)}")
+            if target.pids(part) != self.pids[part]:
+                missed.append(f"a process of {part} exited")
+        return missed
 
 
 @dataclass

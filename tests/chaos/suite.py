@@ -34,6 +34,7 @@ class Result:
     deadline: float
     took: float = 0.0  # the whole fault's run, checks included
     notes: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)  # the fault's own check
 
     @property
     def duplicate_count(self) -> int:
@@ -54,6 +55,7 @@ class Result:
             found.append(f"other answers: {dict(self.tally.other)}")
         if self.recovered is None:
             found.append("did not recover")
+        found += self.missed
         return [f"{self.fault} ({self.database}): {f}" for f in found]
 
 
@@ -81,6 +83,8 @@ def run_fault(target: Target, fault, database: str, setup: dict, deadline: float
         recovered=recovered,
         deadline=deadline,
     )
+    if hasattr(fault, "check"):
+        result.missed = fault.check(target)
     result.took = time.monotonic() - began
     return result
 

@@ -1,6 +1,7 @@
 """Faults under a steady mixed load on one broker node of the suite's own: one
-replica of each part SIGKILLed, the broker restarted, a consuming part stopped and
-brought back. Each prints its row; none may lose a write or an event, or do a write
+replica of each part SIGKILLed, then each service's between a write's commit and its
+answer, poison messages to every service, the broker restarted, a consuming part
+stopped and brought back. Each prints its row; none may lose a write or an event, or do a write
 twice, and every part must answer again by itself."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pytest
 from pustaka import platform as composition
 from tests.chaos.brokers import Nodes
 from tests.chaos.conftest import LONG, VHOST, databases, platform_on
-from tests.chaos.faults import KillOneReplica, RestartBroker, StopPart
+from tests.chaos.faults import KillAfterCommit, KillOneReplica, Poison, RestartBroker, StopPart
 from tests.chaos.suite import report, run_fault
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900 if LONG else 300)]
@@ -19,8 +20,11 @@ STOPPED_SECONDS = 60 if LONG else 10
 
 
 def faults() -> list:
+    services = tuple(p.name for p in composition.services())
     return [
         KillOneReplica(tuple(p.name for p in composition.parts())),
+        KillAfterCommit(services),
+        Poison(services, rounds=40 if LONG else 8),
         RestartBroker(),
         # The webhook service hears every service's events: its queue fills meanwhile.
         StopPart("webhooks", STOPPED_SECONDS),

@@ -162,44 +162,14 @@ def test_no_message_stops_a_part(platform):
     """The messages that made parts exit, or wedged them, sent to every service as the
     one sender parts answer (the gateway's user): none exits, each is parked."""
     before = processes(platform)
-    conn = connect(platform, "gateway")
-    me = user(platform, "gateway")
-    try:
-        channel = conn.channel()
-        for service in SERVICES:
-            key = f"{service}.health"
-            no_reply_to = request(key, [], me)
-            no_reply_to.properties.pop("reply_to")
-            messages = [
-                no_reply_to,
-                request(key, [], me, headers={}),
-                request(key, ["not", "its", "arguments"], me),
-                raw(b"\x80\x04K\x01.", "application/x-python-serialize", me),
-                raw(b"{not json", "application/json", me),
-            ]
-            for _ in range(5):  # more than once: a message that kills is delivered again
-                for message in messages:
-                    channel.basic_publish(message, "nameko-rpc", key)
-        channel.close()
-    finally:
-        conn.close()
+    parked = {service: platform.parked_requests(service) for service in SERVICES}
+    sent = platform.send_poison(SERVICES, rounds=5) // len(SERVICES)
     for service in SERVICES:
-        listed = wait_for(lambda s=service: _parked(platform, s) >= 25, timeout=20)
+        listed = wait_for(lambda s=service: platform.parked_requests(s) >= parked[s] + sent, 20)
         assert listed, platform.cli("dlq", "list", service)
     platform.wait_ready()
     assert processes(platform) == before  # no process exited or was restarted
     assert platform.get("/v1/catalog/titles?limit=1").status_code == 200
-
-
-def raw(body: bytes, content_type: str, user_id: str) -> amqp.Message:
-    return amqp.Message(
-        body, content_type=content_type, user_id=user_id, reply_to="reply.gateway.0"
-    )
-
-
-def _parked(platform, service: str) -> int:
-    out = platform.cli("dlq", "list", service)
-    return sum(" rpc-" in line for line in out.splitlines())
 
 
 def processes(platform) -> dict[str, str]:
