@@ -3,6 +3,7 @@ directly, on SQLite (where PostgreSQL matters, concurrency and the figures, see
 test_concurrency.py)."""
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import update
@@ -12,6 +13,7 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFai
 from services.events import calendar, partners, programmes, registrations
 from services.events.models import Occurrence, Registration
 from services.events.reminders import release_quotas, send_due_reminders
+from services.events.times import local, today
 
 from .conftest import (
     INTEGRATOR,
@@ -133,7 +135,7 @@ def test_registration_capacity_waitlist_duplicates_and_promotion(events_db):
 def test_partner_seats_go_to_its_people_first_and_return_at_the_release_time(events_db):
     school = new_partner(events_db)
     other = new_partner(events_db, "SD Negeri 4 Sungai Penuh")
-    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", dt.date.today() - dt.timedelta(days=1))
+    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", today() - dt.timedelta(days=1))
     with pytest.raises(Conflict):
         run(
             events_db,
@@ -241,8 +243,8 @@ def test_a_programme_idea_becomes_one_draft_carrying_its_suggestion(events_db):
 
 
 def test_registration_keeps_to_its_window_and_a_draft_to_its_branch(events_db):
-    opens = dt.datetime.now() + dt.timedelta(days=1)
-    programme = published(events_db, registration_opens=opens.replace(microsecond=0).isoformat())
+    opens = local(time.time() + 86400).replace(tzinfo=None, microsecond=0)  # WIB, as given
+    programme = published(events_db, registration_opens=opens.isoformat())
     occurrence = programme["occurrences"][0]["id"]
     with pytest.raises(Conflict) as err:
         run(events_db, registrations.register, occurrence, person(1), SYSTEM)
