@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks clean down
+.PHONY: up test test-pythons test-clock fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -41,6 +41,14 @@ test: lint
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.pythons test --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTEST_ARGS)
+
+# The tests that once hung on the hour or the date, run at several moments with the
+# clock moved by Debian's faketime (tests/clock.py says which and why; about 20 min).
+# Not in `make test` nor CI: the tests take no clock but their own.
+test-clock: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.browser
+	$(BIN)/python tests/clock.py --amqp-uri "$(TEST_AMQP_URI)"
 
 # schemathesis, longer than the suite's run and from a fresh seed, printing what it sent
 # and what came back: `PUSTAKA_FUZZ_EXAMPLES=500 make fuzz`, or a seed to repeat a run.
