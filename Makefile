@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons chaos fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits clean down
+.PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -48,6 +48,14 @@ test-pythons: $(BIN)/.installed
 # nodes of its own, and never touches the machine's shared node.
 chaos: $(BIN)/.installed
 	PUSTAKA_CHAOS=long $(BIN)/pytest -s -q -p no:cacheprovider --timeout 1800 tests/chaos
+
+# The tests that once hung on the hour or the date, run at several moments with the
+# clock moved by Debian's faketime (tests/clock.py says which and why; about 20 min).
+# Not in `make test` nor CI: the tests take no clock but their own.
+test-clock: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python -m deploy.browser
+	$(BIN)/python tests/clock.py --amqp-uri "$(TEST_AMQP_URI)"
 
 # schemathesis, longer than the suite's run and from a fresh seed, printing what it sent
 # and what came back: `PUSTAKA_FUZZ_EXAMPLES=500 make fuzz`, or a seed to repeat a run.

@@ -9,6 +9,7 @@ times in Asia/Jakarta with the zone's VTIMEZONE."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
@@ -41,10 +42,13 @@ def _listed(stmt, include_cancelled: bool = True):
     return stmt
 
 
-def calendar(session: Session, params: dict) -> dict:
-    """What is on, soonest first: from `start` (default today) to `end`."""
+def calendar(session: Session, params: dict, now: float | None = None) -> dict:
+    """What is on, soonest first: from `start` (default today) to `end`. Each says
+    whether it takes registrations at `now` (default: the clock's): one that has
+    started is still listed, as `scheduled` until it is completed, but not as open."""
+    now = time.time() if now is None else now
     query = load(calendar_query, params)
-    start = query.get("start") or today()
+    start = query.get("start") or local(now).date()
     end = query.get("end") or start + dt.timedelta(days=366)
     if (end - start).days > 366:
         raise field_error("end", "A range of at most 366 days.")
@@ -73,7 +77,7 @@ def calendar(session: Session, params: dict) -> dict:
     )
     counted = counts(session, [o.seq for o, _ in rows])
     return {
-        "items": [dump_occurrence(o, p, counted[o.seq]) for o, p in rows],
+        "items": [dump_occurrence(o, p, counted[o.seq], now) for o, p in rows],
         "next_cursor": cursor,
     }
 

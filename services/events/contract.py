@@ -224,12 +224,26 @@ class OccurrenceOutput(Schema):
     room = fields.String(allow_none=True)
     starts_at = fields.String(required=True, metadata={"description": "ISO 8601, +07:00"})
     ends_at = fields.String(required=True)
-    status = fields.String(required=True)
+    status = fields.String(
+        required=True,
+        metadata={
+            "description": "scheduled (until it is completed or cancelled, also while it "
+            "runs), cancelled or completed; whether it takes registrations is "
+            "registration_open",
+        },
+    )
     capacity = fields.Integer()
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
     seats_left = fields.Integer()
     sequence = fields.Integer(metadata={"description": "iCalendar SEQUENCE: changes made"})
+    registration_open = fields.Boolean(
+        metadata={
+            "description": "a registration would be taken now (confirmed or waitlisted): "
+            "its programme published, it scheduled and not yet started, within the "
+            "programme's registration window"
+        }
+    )
 
 
 class CommunityProgramme(Schema):

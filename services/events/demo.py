@@ -96,7 +96,7 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
                 "kind": kind,
                 "contact_name": contact,
                 "contact_phone": f"0748-{chance.randint(21000, 29999)}",
-                "agreement_from": today.replace(year=today.year - back).isoformat(),
+                "agreement_from": years_before(today, back).isoformat(),
                 "agreement_until": dt.date(today.year + ahead, 12, 31).isoformat()
                 if ahead >= 0
                 else dt.date(today.year - 1, 6, 30).isoformat(),
@@ -105,6 +105,14 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         for row in PROGRAMMES:
             _programme(session, row, ids, chance, today)
     return len(BRANCHES) + len(PARTNERS) + len(PROGRAMMES)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier; 28 February for a 29th that year has not."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def _programme(session, row, partner_ids, chance, today) -> None:

@@ -111,7 +111,37 @@ def counts(session: Session, occurrence_seqs: list[int]) -> dict[int, dict[str, 
     return found
 
 
-def dump_occurrence(occurrence: Occurrence, programme: Programme, counted: dict) -> dict:
+def registration_refusal(
+    programme: Programme, occurrence: Occurrence, now: float
+) -> Conflict | None:
+    """Why `occurrence` takes no registration at `now`, or None while it takes one
+    (confirmed or waitlisted). One rule for registering and for what the calendar and
+    a programme's page offer as open: an occurrence stays `scheduled` while it runs,
+    until it is completed, but from its start nobody registers for it."""
+    if programme.status != "published" or occurrence.status != "scheduled":
+        return Conflict(
+            f"{occurrence.id} is not open for registration (programme {programme.status}, "
+            f"occurrence {occurrence.status}).",
+            {"occurrence_id": occurrence.id, "status": occurrence.status},
+        )
+    if occurrence.starts_at <= now:
+        return Conflict(f"{occurrence.id} has started.", {"occurrence_id": occurrence.id})
+    if programme.registration_opens and now < programme.registration_opens:
+        return Conflict(
+            f"Registration opens at {iso_local(programme.registration_opens)}.",
+            {"registration_opens": iso_local(programme.registration_opens)},
+        )
+    if programme.registration_closes and now >= programme.registration_closes:
+        return Conflict(
+            f"Registration closed at {iso_local(programme.registration_closes)}.",
+            {"registration_closes": iso_local(programme.registration_closes)},
+        )
+    return None
+
+
+def dump_occurrence(
+    occurrence: Occurrence, programme: Programme, counted: dict, now: float
+) -> dict:
     confirmed = counted.get("confirmed", 0)
     return {
         "id": occurrence.id,
@@ -129,10 +159,14 @@ def dump_occurrence(occurrence: Occurrence, programme: Programme, counted: dict)
         "waitlisted": counted.get("waitlisted", 0),
         "seats_left": max(0, programme.capacity - confirmed),
         "sequence": occurrence.sequence,
+        "registration_open": registration_refusal(programme, occurrence, now) is None,
     }
 
 
-def dump_programme(session: Session, programme: Programme) -> dict:
+def dump_programme(session: Session, programme: Programme, now: float | None = None) -> dict:
+    """The programme whole, its occurrences open for registration or not at `now`
+    (default: the clock's)."""
+    now = time.time() if now is None else now
     occurrences = occurrences_of(session, programme)
     counted = counts(session, [o.seq for o in occurrences])
     presenter = None
@@ -169,7 +203,7 @@ def dump_programme(session: Session, programme: Programme) -> dict:
         "schedule": schedule,
         "status": programme.status,
         "suggestion_id": programme.suggestion_id,
-        "occurrences": [dump_occurrence(o, programme, counted[o.seq]) for o in occurrences],
+        "occurrences": [dump_occurrence(o, programme, counted[o.seq], now) for o in occurrences],
         "version": programme.version,
     }
 
@@ -479,7 +513,7 @@ def change_occurrence(session: Session, occurrence_id: str, payload: dict, calle
         },
     )
     counted = counts(session, [occurrence.seq])[occurrence.seq]
-    return dump_occurrence(occurrence, programme, counted)
+    return dump_occurrence(occurrence, programme, counted, time.time())
 
 
 def get_programme(session: Session, programme_id: str, caller: Caller) -> dict:

@@ -35,7 +35,7 @@ from .contract import (
 )
 from .models import Occurrence, Programme, Registration, events
 from .notices import REMINDER_HOURS, registration_event, reminder_time
-from .programmes import cohosts, find_occurrence, upcoming_locked
+from .programmes import cohosts, find_occurrence, registration_refusal, upcoming_locked
 from .times import iso_local
 
 registration_input = RegistrationInput()
@@ -89,24 +89,9 @@ def seat_for(
 
 
 def _open_for_registration(programme: Programme, occurrence: Occurrence, now: float) -> None:
-    if programme.status != "published" or occurrence.status != "scheduled":
-        raise Conflict(
-            f"{occurrence.id} is not open for registration (programme {programme.status}, "
-            f"occurrence {occurrence.status}).",
-            {"occurrence_id": occurrence.id, "status": occurrence.status},
-        )
-    if occurrence.starts_at <= now:
-        raise Conflict(f"{occurrence.id} has started.", {"occurrence_id": occurrence.id})
-    if programme.registration_opens and now < programme.registration_opens:
-        raise Conflict(
-            f"Registration opens at {iso_local(programme.registration_opens)}.",
-            {"registration_opens": iso_local(programme.registration_opens)},
-        )
-    if programme.registration_closes and now >= programme.registration_closes:
-        raise Conflict(
-            f"Registration closed at {iso_local(programme.registration_closes)}.",
-            {"registration_closes": iso_local(programme.registration_closes)},
-        )
+    refusal = registration_refusal(programme, occurrence, now)
+    if refusal is not None:
+        raise refusal
 
 
 def _partner_of(caller: Caller) -> int | None:

@@ -3,11 +3,13 @@
 posted with it needs the page's token; a wrong key, a session signed out and a key
 revoked open nothing; the roles and branches are the key's, as with the header."""
 
+import datetime as dt
 import re
 import time
 
 import pytest
 
+from services.events.times import WIB
 from tests.platform import platform_fixture
 
 platform = platform_fixture(databases=("sqlite",))
@@ -37,9 +39,28 @@ def form_token(html: str) -> str:
 
 
 def registered(platform, branch: str, name: str, contact: str) -> str:
-    """A check-in code: someone registered for the branch's next demo occurrence."""
-    ahead = platform.get("/v1/events", key="", params={"branch": branch}).json()["items"]
-    occurrence = next(o["id"] for o in ahead if o["status"] == "scheduled")
+    """A check-in code: someone registered for a storytime the test plans at `branch`
+    a day from its own now. (Not the demo's next sitting there: that may be today's,
+    begun already, whose registration is closed.)"""
+    tomorrow = dt.datetime.now(WIB) + dt.timedelta(days=1)  # the schedule is in WIB
+    plan = {
+        "programme_type": "storytime",
+        "title": f"Dongeng di pintu {branch}",
+        "audience": "children",
+        "branch": branch,
+        "capacity": 5,
+        "schedule": {
+            "starts_at": tomorrow.replace(tzinfo=None, microsecond=0).isoformat(),
+            "duration_minutes": 60,
+        },
+    }
+    made = platform.post("/v1/events/programmes", json=plan)
+    assert made.status_code == 201, made.text
+    moved = platform.post(
+        f"/v1/events/programmes/{made.json()['id']}/transitions", json={"to": "published"}
+    )
+    assert moved.status_code == 200, moved.text
+    occurrence = moved.json()["occurrences"][0]["id"]
     person = {"name": name, "contact": contact}
     made = platform.post(f"/v1/events/occurrences/{occurrence}/registrations", key="", json=person)
     assert made.status_code == 201, made.text

@@ -9,6 +9,7 @@ import pytest
 from services.chassis.context import SYSTEM, Caller
 from services.events import partners, programmes, readmodels
 from services.events.models import branches
+from services.events.times import today
 from tests.support import emitted, read, run  # noqa: F401 (the tests import them from here)
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -33,21 +34,22 @@ def events_db(part_db):
 
 
 def new_partner(db, name="SMA Negeri 1 Sungai Penuh", until=None, status="active") -> str:
-    today = dt.date.today()
     payload = {
         "name": name,
         "kind": "school",
         "contact_name": "Wakasek",
         "contact_email": "humas@sman1.sch.id",
-        "agreement_from": (today - dt.timedelta(days=365)).isoformat(),
-        "agreement_until": (until or today + dt.timedelta(days=365)).isoformat(),
+        "agreement_from": (today() - dt.timedelta(days=365)).isoformat(),
+        "agreement_until": (until or today() + dt.timedelta(days=365)).isoformat(),
         "status": status,
     }
     return run(db, partners.create_partner, payload, SYSTEM)["id"]
 
 
 def programme_payload(days=7, rrule=None, capacity=10, branch="KMN", cohosts=(), **more):
-    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=days), dt.time(9))
+    """At 09:00 WIB `days` after the branch's today (Asia/Jakarta's, not the machine's
+    zone's: a day counted there can be WIB's today or yesterday)."""
+    start = dt.datetime.combine(today() + dt.timedelta(days=days), dt.time(9))
     return {
         "programme_type": "book_discussion",
         "title": "Diskusi Buku: Bumi Manusia",

@@ -8,6 +8,7 @@ import pytest
 from services.chassis.context import SYSTEM
 from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.events import cohosting, programmes, registrations
+from services.events.times import today
 
 from .conftest import (
     KMN,
@@ -119,7 +120,7 @@ def test_a_partner_joins_by_itself_and_keeps_only_free_seats(events_db):
 
 def test_who_may_add_and_take_off_a_co_host(events_db):
     school, other = new_partner(events_db), new_partner(events_db, "SD Negeri 4 Sungai Penuh")
-    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", dt.date.today() - dt.timedelta(days=1))
+    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", today() - dt.timedelta(days=1))
     programme = published(events_db, capacity=10)  # KMN's
     pid = programme["id"]
     with pytest.raises(Forbidden):  # a partner acts for itself only

@@ -3,6 +3,7 @@ directly, on SQLite (where PostgreSQL matters, concurrency and the figures, see
 test_concurrency.py)."""
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import update
@@ -12,6 +13,7 @@ from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFai
 from services.events import calendar, partners, programmes, registrations
 from services.events.models import Occurrence, Registration
 from services.events.reminders import release_quotas, send_due_reminders
+from services.events.times import local, today
 
 from .conftest import (
     INTEGRATOR,
@@ -145,7 +147,7 @@ def test_registration_capacity_waitlist_duplicates_and_promotion(events_db):
 def test_partner_seats_go_to_its_people_first_and_return_at_the_release_time(events_db):
     school = new_partner(events_db)
     other = new_partner(events_db, "SD Negeri 4 Sungai Penuh")
-    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", dt.date.today() - dt.timedelta(days=1))
+    lapsed = new_partner(events_db, "SMP Negeri 2 Kerinci", today() - dt.timedelta(days=1))
     with pytest.raises(Conflict):
         run(
             events_db,
@@ -253,13 +255,15 @@ def test_a_programme_idea_becomes_one_draft_carrying_its_suggestion(events_db):
 
 
 def test_registration_keeps_to_its_window_and_a_draft_to_its_branch(events_db):
-    opens = dt.datetime.now() + dt.timedelta(days=1)
-    programme = published(events_db, registration_opens=opens.replace(microsecond=0).isoformat())
+    opens = local(time.time() + 86400).replace(tzinfo=None, microsecond=0)  # WIB, as given
+    programme = published(events_db, registration_opens=opens.isoformat())
     occurrence = programme["occurrences"][0]["id"]
+    assert programme["occurrences"][0]["registration_open"] is False
     with pytest.raises(Conflict) as err:
         run(events_db, registrations.register, occurrence, person(1), SYSTEM)
     assert "registration_opens" in err.value.details
     draft = run(events_db, programmes.create_programme, programme_payload(), KMN)
+    assert draft["occurrences"][0]["registration_open"] is False
     with pytest.raises(Forbidden):
         read(events_db, programmes.get_programme, draft["id"], SPN)
     with pytest.raises(NotFound):
@@ -273,3 +277,30 @@ def test_registration_keeps_to_its_window_and_a_draft_to_its_branch(events_db):
             programme_payload(capacity=2, cohosts=[(new_partner(events_db), 3)]),
             KMN,
         )
+
+
+def test_an_occurrence_that_has_started_is_listed_but_not_offered_as_open(events_db):
+    # From the test's own clock: a sitting that began a minute or two ago and the next
+    # an hour after it, whatever the hour or the date (the range may span two days).
+    now = time.time()
+    begun = local(now - 60).replace(tzinfo=None, second=0, microsecond=0)
+    payload = programme_payload(rrule="FREQ=HOURLY;COUNT=2")
+    payload["schedule"]["starts_at"] = begun.isoformat()
+    made = run(events_db, programmes.create_programme, payload, KMN)
+    run(events_db, programmes.transition, made["id"], {"to": "published"}, KMN)
+    days = {"start": begun.date(), "end": (begun + dt.timedelta(hours=1)).date()}
+    span = {k: v.isoformat() for k, v in days.items()}
+    listed = read(events_db, calendar.calendar, {**span, "branch": "KMN"}, now=now)["items"]
+    # still scheduled (it is held until the branch completes it), but not open
+    assert [(o["status"], o["registration_open"]) for o in listed] == [
+        ("scheduled", False),
+        ("scheduled", True),
+    ]
+    started, ahead = (o["id"] for o in listed)
+    shown = read(events_db, programmes.public_programme, made["id"])
+    assert [o["registration_open"] for o in shown["occurrences"]] == [False, True]
+    # registering keeps to the same rule
+    with pytest.raises(Conflict, match="has started"):
+        run(events_db, registrations.register, started, person(1), SYSTEM)
+    series = run(events_db, registrations.register, ahead, {**person(2), "scope": "series"}, SYSTEM)
+    assert [r["occurrence_id"] for r in series["items"]] == [ahead]
