@@ -23,6 +23,7 @@ from nameko.exceptions import deserialize
 
 from pustaka import platform as composition
 from pustaka.broker_users import Broker
+from services.chassis.nameko.deadletters import list_parked
 from services.chassis.trust import part_user, reply_key
 from tests.support import broker_as, pustaka, running_platform, wait_for, wait_http, wait_services
 
@@ -146,8 +147,10 @@ class Platform:
         return sent
 
     def parked_requests(self, service: str) -> int:
-        """How many requests `service` refused and parked (`pustaka dlq list`)."""
-        return sum(" rpc-" in line for line in self.cli("dlq", "list", service).splitlines())
+        """How many requests `service` refused and parked (what `pustaka dlq list`
+        lists, read here without a process of its own)."""
+        parked = list_parked(self.env["AMQP_URI"], service)
+        return sum(p.original_queue.startswith("rpc-") for p in parked)
 
     def wait_ready(self, timeout=60.0) -> None:
         wait_http(self.url + "/ready", timeout=timeout)
