@@ -57,13 +57,14 @@ class Watchdog(DependencyProvider):
         self.running.pop(id(worker_ctx), None)
 
     def _beat(self) -> None:
+        # Often enough that a late beat is a stalled process, not a beat's own wait.
         while self._on:
             self.beat = time.monotonic()
-            eventlet.sleep(1)
+            eventlet.sleep(min(1.0, self.limit / 4))
 
     def _watch(self) -> None:
         while self._on:
-            native.Event().wait(1)
+            native.Event().wait(min(1.0, self.limit / 4))
             started = list(self.running.values())
             why = stuck(started, self.workers, self.beat, time.monotonic(), self.limit)
             if self._on and why:

@@ -149,10 +149,10 @@ class Stuck:
 
 
 def test_a_process_whose_workers_are_all_stuck_ends_itself(config, container_factory):
-    container = container_factory(Stuck, {**config, "max_workers": 2, "STUCK_SECONDS": 1})
+    container = container_factory(Stuck, {**config, "max_workers": 2, "STUCK_SECONDS": 3})
     container.start()
     with ClusterRpcProxy(config, context_data={"caller": SYSTEM.as_context()}) as proxy:
         for _ in range(2):
             proxy.stuck.wait.call_async()
-        assert wait_for(lambda: Stuck.told, timeout=10)
+        assert wait_for(lambda: Stuck.told, timeout=20)
     assert "all 2 workers have been busy" in Stuck.told[0]
