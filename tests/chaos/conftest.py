@@ -1,9 +1,9 @@
 """The fault suite's platforms: each on RabbitMQ nodes of its own (brokers.py),
 never the machine's shared node, started by the same runner as `make up`.
 
-The short form (`make test`) runs on SQLite with a part stopped for 10 s; the long
-form (`make chaos`: PUSTAKA_CHAOS=long) on SQLite and PostgreSQL, with a part
-stopped for a minute."""
+The short form (`make test`) runs on SQLite with a part stopped for 10 s and no
+broker restart; the long form (`make chaos`: PUSTAKA_CHAOS=long) on SQLite and
+PostgreSQL, with the broker restarted and a part stopped for a minute."""
 
 from __future__ import annotations
 
