@@ -27,6 +27,7 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import HeaderEncoder
 from nameko.rpc import RpcReply, get_rpc_exchange
 
+from services.chassis.config import broker_nodes
 from services.chassis.contract import Contract, Method
 
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
@@ -92,7 +93,8 @@ class ConsumerProbe(SharedExtension):
             self._drop()
         if self._conn is None:
             conn = Connection(self.amqp_uri, connect_timeout=2)
-            conn.ensure_connection(max_retries=0)  # no retry here: the caller reports it
+            # Each of a cluster's nodes once, no waiting: the caller reports a failure.
+            conn.ensure_connection(max_retries=len(broker_nodes(self.amqp_uri)) - 1)
             self._conn = conn
         return self._conn.channel()
 

@@ -136,3 +136,14 @@ def test_a_broker_that_cannot_be_reached_is_unavailable_not_an_error(probe, dead
         call("catalog", "get_title", "T000001")
     assert raised.value.details == {"service": "catalog", "broker": "unreachable"}
     assert time.monotonic() - started < min(deadline, 10) + 0.5
+
+
+def test_the_probe_tries_each_node_of_a_cluster_before_it_reports_the_broker_away(config):
+    """A cluster's first node gone: the probe reaches the next one, and the calls go on
+    (with max_retries=0 it tried the first only, and every call was a 503 until the
+    node came back: the cluster fault's 983 refusals)."""
+    scheme, rest = config["AMQP_URI"].split("://", 1)
+    dead = f"{scheme}://{rest.split('@')[0]}@127.0.0.1:{free_port()}/{rest.split('/', 1)[1]}"
+    probe = real_probe({"AMQP_URI": f"{dead};{config['AMQP_URI']}"})
+    assert probe.consumers("nobody") == 0  # looked up on the second node: no such queue
+    assert probe.broker_answers()
