@@ -11,24 +11,14 @@ import subprocess
 import time
 
 import pytest
-import redis
 
+from deploy.redis import answers
 from tests.support import free_port
 
 MISSING = (
     "redis-server is not installed: `python -m deploy.redis` installs it (Debian/Ubuntu, "
     "as root; `make test` runs it), or `apt-get install redis-server`"
 )
-
-
-def answers(url: str) -> bool:
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
 
 
 class RedisServer:
@@ -42,7 +32,7 @@ class RedisServer:
         command += ["--save", "", "--appendonly", "no"]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
-        while not answers(self.url):
+        while not answers(self.url, timeout=0.5):
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise AssertionError(f"redis-server on port {self.port} did not answer")
             time.sleep(0.05)
