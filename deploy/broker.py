@@ -21,8 +21,8 @@ from urllib.parse import urlparse
 
 from kombu import Connection
 
+from chassis.config import broker_nodes, load_config
 from deploy import apt
-from services.chassis.config import broker_nodes, load_config
 
 HOW_TO = """No RabbitMQ answers at {uri}, and this script cannot start one here.
 Get one in any of these ways, then run the command again:

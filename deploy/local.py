@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from services.chassis.config import ROOT
+from chassis.config import ROOT
 
 
 def var_dir() -> Path:

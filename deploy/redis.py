@@ -24,9 +24,9 @@ from urllib.parse import urlparse
 
 import redis
 
+from chassis.config import load_config
 from deploy import apt
 from deploy.local import var_dir
-from services.chassis.config import load_config
 
 HOW_TO = """No Redis answers at {url}, and this script cannot start one here.
 The gateway processes share their rate limits there (one process alone needs none:

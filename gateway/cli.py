@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from services.chassis.config import database_url
-from services.chassis.context import ROLES
-from services.chassis.db import DatabaseSession, open_database
-from services.chassis.nameko.publisher import BatchPublisher, PublishFailed
+from chassis.config import database_url
+from chassis.context import ROLES
+from chassis.db import DatabaseSession, open_database
+from chassis.nameko.publisher import BatchPublisher, PublishFailed
 
 from .keys import KEY_CACHE_NOTE, REVOKED_EVENT, REVOKED_SOURCE, create_key, revoke_key
 from .models import ApiClient, Base

@@ -10,8 +10,8 @@ import time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.chassis.context import ROLES, Caller
-from services.chassis.errors import NotFound, field_error
+from chassis.context import ROLES, Caller
+from chassis.errors import NotFound, field_error
 
 from .models import ApiClient
 

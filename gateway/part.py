@@ -1,7 +1,7 @@
 """The gateway, as the composition root (pustaka/parts.py) knows it: a part with a
 database of its own (API keys) and no events, so none of the shared outbox tables."""
 
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="gateway",

@@ -12,7 +12,7 @@ import time
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
+from chassis.context import Caller
 
 from .keys import BadKey, caller_of
 from .models import ApiClient, PageSession

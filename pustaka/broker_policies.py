@@ -30,7 +30,7 @@ import re
 
 from kombu import Connection, Exchange, Queue
 
-from services.chassis.nameko.queues import INTEGRATOR, dead_letters_exchange
+from chassis.nameko.queues import INTEGRATOR, dead_letters_exchange
 
 from . import platform
 from .broker_users import broker

@@ -29,10 +29,10 @@ from urllib.parse import quote, unquote, urlparse, urlunparse
 
 import requests
 
-from services.chassis.config import broker_nodes
-from services.chassis.errors import NotFound
-from services.chassis.nameko.queues import part_permissions, rpc_topic_permissions
-from services.chassis.trust import part_user
+from chassis.config import broker_nodes
+from chassis.errors import NotFound
+from chassis.nameko.queues import part_permissions, rpc_topic_permissions
+from chassis.trust import part_user
 
 from . import platform
 
@@ -135,7 +135,7 @@ def make_part_users(config: dict, passwords: dict[str, str]) -> list[str]:
 
 
 def users(config: dict) -> dict[str, str]:
-    """Every part's own user, by part (services/chassis/trust.py: USERS_KEY)."""
+    """Every part's own user, by part (chassis/trust.py: USERS_KEY)."""
     return {p.name: part_user(p.name, config["AMQP_URI"]) for p in platform.parts()}
 
 

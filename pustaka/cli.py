@@ -26,7 +26,7 @@ import os
 import sys
 import time
 
-from services.chassis.errors import DomainError
+from chassis.errors import DomainError
 
 from . import broker_users, integrators, platform
 
@@ -42,7 +42,7 @@ def cmd_declare(args, config) -> None:
 
 
 def cmd_dlq(args, config) -> None:
-    from services.chassis.nameko.deadletters import list_parked, replay
+    from chassis.nameko.deadletters import list_parked, replay
 
     if args.dlq_cmd == "list":
         parked = list_parked(config["AMQP_URI"], args.service)
@@ -79,7 +79,7 @@ def cmd_check(args, config) -> None:
     if args.check_cmd == "broker":
         ok = broker_connected(config["AMQP_URI"])
     else:
-        from services.chassis.migrations import revisions
+        from chassis.migrations import revisions
 
         chosen = platform.part(args.part)
         ok = wait_for_schema(args.part, lambda: revisions(chosen, config))
@@ -87,7 +87,7 @@ def cmd_check(args, config) -> None:
 
 
 def cmd_events(args, config) -> None:
-    from services.chassis.nameko.tail import tail
+    from chassis.nameko.tail import tail
 
     publishing = [p.name for p in platform.services()]
     if args.service is not None and args.service not in publishing:

@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 import secrets
 
-from services.chassis.errors import field_error
-from services.chassis.nameko.queues import INTEGRATOR, integrator_permissions, integrator_queues
+from chassis.errors import field_error
+from chassis.nameko.queues import INTEGRATOR, integrator_permissions, integrator_queues
 
 from . import platform
 from .broker_users import broker

@@ -1,5 +1,5 @@
 """The platform's parts: one line each. Each part describes itself in its own
-part.py (services/chassis/part.py says what a description holds); configuration,
+part.py (chassis/part.py says what a description holds); configuration,
 migrations, queues, the supervised programs, demo data, the gateway's status page
 and event catalogue, the deployment checks and the tests all derive from this list.
 

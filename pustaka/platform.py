@@ -14,9 +14,9 @@ import os
 import sys
 from collections.abc import Iterator
 
-from services.chassis.config import load_config as load_yaml
-from services.chassis.db import DatabaseSession, open_database
-from services.chassis.part import Part, load
+from chassis.config import load_config as load_yaml
+from chassis.db import DatabaseSession, open_database
+from chassis.part import Part, load
 
 DEFAULT_PARTS = "pustaka.parts:PARTS"
 
@@ -48,7 +48,7 @@ def load_config(environ: dict | None = None, path=None) -> dict:
 def database(config: dict, of: Part) -> DatabaseSession:
     """A part's database outside its service (CLI, runner, tests): dispose of
     `db.engine` when done."""
-    from services.chassis.config import database_url
+    from chassis.config import database_url
 
     return open_database(database_url(config, of.name), of.models().metadata)
 
@@ -56,7 +56,7 @@ def database(config: dict, of: Part) -> DatabaseSession:
 def migrate(config: dict, names: list[str] | None = None) -> Iterator[tuple[str, str]]:
     """Bring each part's database (or those named) to its newest schema; yields
     (part, database URL without credentials) as each is done."""
-    from services.chassis.migrations import upgrade
+    from chassis.migrations import upgrade
 
     for chosen in [part(n) for n in names] if names else parts():
         yield chosen.name, upgrade(chosen, config).split("@")[-1]
@@ -66,7 +66,7 @@ def declare(config: dict) -> list[str]:
     """Declare every service's exchange, dead-letter queue and handler queues, and
     the bounds on queues (pustaka/broker_policies.py), which need the management
     API, as the parts' own users do (off with BROKER_PART_USERS)."""
-    from services.chassis.nameko.declare import declare_all
+    from chassis.nameko.declare import declare_all
 
     from . import broker_policies
 

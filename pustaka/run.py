@@ -2,14 +2,14 @@
 service, as supervisord, compose and Kubernetes run it. The process is patched for
 green threads before anything else is imported."""
 
-from services.chassis.nameko.green import patch_process
+from chassis.nameko.green import patch_process
 
 patch_process()
 
 import sys  # noqa: E402
 
-from services.chassis.nameko.run import run  # noqa: E402
-from services.chassis.trust import USERS_KEY  # noqa: E402
+from chassis.nameko.run import run  # noqa: E402
+from chassis.trust import USERS_KEY  # noqa: E402
 
 from .broker_users import own_uri, users  # noqa: E402
 from .platform import load_config, part  # noqa: E402

@@ -15,7 +15,7 @@ import sys
 import threading
 from contextlib import suppress
 
-from services.chassis.config import ROOT
+from chassis.config import ROOT
 
 
 class BrokerLink:

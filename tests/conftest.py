@@ -4,7 +4,7 @@ SQLite file per test, and PostgreSQL where PUSTAKA_TEST_POSTGRES answers."""
 
 # First: services run in this process (nameko's container fixtures), and need it
 # patched for green threads before anything imports socket or threading.
-from services.chassis.nameko.green import patch_process
+from chassis.nameko.green import patch_process
 
 patch_process()
 
@@ -14,8 +14,8 @@ import uuid  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from chassis.db import normalise_url  # noqa: E402
 from pustaka import platform  # noqa: E402
-from services.chassis.db import normalise_url  # noqa: E402
 from tests.platform import platform_fixture  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(

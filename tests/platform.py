@@ -21,10 +21,10 @@ import pytest
 import requests
 from nameko.exceptions import deserialize
 
+from chassis.nameko.deadletters import list_parked
+from chassis.trust import part_user, reply_key
 from pustaka import platform as composition
 from pustaka.broker_users import Broker
-from services.chassis.nameko.deadletters import list_parked
-from services.chassis.trust import part_user, reply_key
 from tests.support import broker_as, pustaka, running_platform, wait_for, wait_http, wait_services
 
 BIN = Path(sys.executable).parent
@@ -103,7 +103,7 @@ class Platform:
 
     def call(self, service: str, method: str, *args, context: dict, timeout: float = 10.0):
         """`service.method(*args)` over RPC as the gateway makes a call: as its broker
-        user, the only one a part answers (services/chassis/trust.py)."""
+        user, the only one a part answers (chassis/trust.py)."""
         conn = self.broker_as("gateway")
         try:
             channel, token = conn.channel(), uuid.uuid4().hex
@@ -172,7 +172,7 @@ def _poison(body: bytes, content_type: str, **properties):
 
 _CALLER = {"nameko.caller": {"client_id": "poison", "role": "admin"}}
 _TO = {"reply_to": "reply.gateway.0"}  # a reply key no one listens on
-# Each kind of message a part must refuse once and park (services/chassis/nameko/
+# Each kind of message a part must refuse once and park (chassis/nameko/
 # intake.py), by who sends it: no reply_to, no caller, a body that is not the method's
 # arguments, a content type no part takes, a body that is not the JSON it says.
 POISON = (

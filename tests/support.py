@@ -23,10 +23,10 @@ from nameko.standalone.rpc import ClusterRpcProxy as NamekoClusterRpcProxy
 from pyroaring import BitMap
 from sqlalchemy import select
 
+from chassis.config import ROOT
+from chassis.nameko.queues import events_exchange
+from chassis.trust import uri_user
 from services.catalog.models import SearchPosting, Title
-from services.chassis.config import ROOT
-from services.chassis.nameko.queues import events_exchange
-from services.chassis.trust import uri_user
 
 
 class Subscriber:

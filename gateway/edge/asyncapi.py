@@ -11,8 +11,8 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from services.chassis.envelope import REQUIRED, SPECVERSION
-from services.chassis.nameko.queues import integrator_queues
+from chassis.envelope import REQUIRED, SPECVERSION
+from chassis.nameko.queues import integrator_queues
 
 ENVELOPE = {
     "type": "object",

@@ -22,9 +22,9 @@ from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
 from sqlalchemy import text
 
-from services.chassis.config import database_url
-from services.chassis.context import Caller
-from services.chassis.db import make_engine, session_factories
+from chassis.config import database_url
+from chassis.context import Caller
+from chassis.db import make_engine, session_factories
 
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
 from ..sessions import close_session, open_session, verify_session

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
-from services.chassis.nameko.queues import came_through, events_exchange
-from services.chassis.nameko.settle import ack
+from chassis.nameko.queues import came_through, events_exchange
+from chassis.nameko.settle import ack
 
 log = logging.getLogger(__name__)
 

@@ -27,14 +27,14 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import HeaderEncoder
 from nameko.rpc import RpcReply, get_rpc_exchange
 
-from services.chassis.config import broker_nodes
-from services.chassis.contract import Contract, Method
+from chassis.config import broker_nodes
+from chassis.contract import Contract, Method
 
 # Registers the chassis' error classes, so a service's typed error is re-raised here.
-from services.chassis.nameko import errors as _typed_errors  # noqa: F401
-from services.chassis.nameko.rpc_messages import request_publisher
-from services.chassis.nameko.settle import BROKER_ERRORS
-from services.chassis.trust import user_of
+from chassis.nameko import errors as _typed_errors  # noqa: F401
+from chassis.nameko.rpc_messages import request_publisher
+from chassis.nameko.settle import BROKER_ERRORS
+from chassis.trust import user_of
 
 from .errors import DeadlineExceeded, ServiceUnavailable
 from .replies import Replies
@@ -145,7 +145,7 @@ class Calls(HeaderEncoder):
         writes: bool = True,
     ):
         """Call `service.method(*args)`; `writes=False` for a method that only reads
-        (its request travels unconfirmed: services/chassis/nameko/rpc_messages.py)."""
+        (its request travels unconfirmed: chassis/nameko/rpc_messages.py)."""
         deadline = deadline or self.sender.deadline
         correlation_id = str(uuid.uuid4())
         try:

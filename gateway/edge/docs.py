@@ -18,7 +18,7 @@ from functools import cache
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import NotFound
+from chassis.errors import NotFound
 
 SPEC_URL = "/v1/openapi.json"
 ASSETS_URL = "/docs/assets"

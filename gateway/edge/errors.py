@@ -11,7 +11,7 @@ import logging
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import (
+from chassis.errors import (
     Conflict,
     DomainError,
     Forbidden,

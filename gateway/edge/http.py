@@ -26,12 +26,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
-from services.chassis.context import KEY as CALLER_KEY
-from services.chassis.context import PUBLIC as PUBLIC_CALLER
-from services.chassis.context import REQUEST_ID_KEY
-from services.chassis.contract import Method
-from services.chassis.errors import DomainError, Forbidden, NotFound
-from services.chassis.ids import PublicId
+from chassis.context import KEY as CALLER_KEY
+from chassis.context import PUBLIC as PUBLIC_CALLER
+from chassis.context import REQUEST_ID_KEY
+from chassis.contract import Method
+from chassis.errors import DomainError, Forbidden, NotFound
+from chassis.ids import PublicId
 
 from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response

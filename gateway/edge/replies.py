@@ -7,7 +7,7 @@ wanted only by a call still waiting in this process, so one lost with the proces
 is lost with whoever waited for it.
 
 A reply is taken only from the broker user of the part that was called (its
-`user_id`, which the broker vouches for: services/chassis/trust.py); any other is
+`user_id`, which the broker vouches for: chassis/trust.py); any other is
 dropped, so no part can answer in another's place. The consumer's connection is also
 the gateway's view of the broker: while it is lost, calls are refused at once
 (`broker_lost`) instead of each waiting to find out.
@@ -25,8 +25,8 @@ from kombu.mixins import ConsumerMixin
 from nameko.extensions import SharedExtension
 from nameko.rpc import RPC_REPLY_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TTL, get_rpc_exchange
 
-from services.chassis.nameko.intake import PromptReconnect
-from services.chassis.trust import reply_key
+from chassis.nameko.intake import PromptReconnect
+from chassis.trust import reply_key
 
 log = logging.getLogger(__name__)
 

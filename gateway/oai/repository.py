@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.chassis.errors import ValidationFailed
+from chassis.errors import ValidationFailed
 
 from .provider import OAIError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import DomainError, NotFound
+from chassis.errors import DomainError, NotFound
 
 from .render import language, page
 

@@ -12,7 +12,7 @@ import segno
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import DomainError, NotFound
+from chassis.errors import DomainError, NotFound
 
 from ..edge.errors import ERROR_TABLE
 from .render import common, language, page

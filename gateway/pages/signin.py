@@ -10,8 +10,8 @@ import datetime as dt
 
 from werkzeug.wrappers import Response
 
-from services.chassis.context import Caller
-from services.chassis.errors import DomainError
+from chassis.context import Caller
+from chassis.errors import DomainError
 
 from ..edge.errors import RateLimited, Unauthenticated
 from ..edge.signin import local_path

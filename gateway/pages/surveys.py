@@ -10,7 +10,7 @@ import re
 
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import DomainError, Gone, NotFound, ValidationFailed
+from chassis.errors import DomainError, Gone, NotFound, ValidationFailed
 
 from .render import common, page
 

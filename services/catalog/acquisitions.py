@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import field_error
+from chassis.errors import field_error
 
 from .contract import ACQUISITION_ID, TITLE_ID, AcquisitionOutput
 from .models import Acquisition, events

@@ -7,9 +7,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import CODE, BranchInput, BranchOutput, LocationInput
 from .models import Branch, Location, events

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from services.chassis.config import database_url
-from services.chassis.context import Caller
-from services.chassis.db import DatabaseSession, open_database
+from chassis.config import database_url
+from chassis.context import Caller
+from chassis.db import DatabaseSession, open_database
 
 from . import demo, exchange
 from .models import Base

@@ -10,9 +10,9 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.contract import Consumes, Contract, Event, Method
-from services.chassis.errors import Conflict, Forbidden, NotFound
-from services.chassis.ids import PublicId
+from chassis.contract import Consumes, Contract, Event, Method
+from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.ids import PublicId
 
 # The public ids of titles (T000042) and acquisitions (ACQ000007): what callers may
 # send and cache; any other spelling names no record.

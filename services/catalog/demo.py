@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.chassis.context import SYSTEM
-from services.chassis.db import DatabaseSession
+from chassis.context import SYSTEM
+from chassis.db import DatabaseSession
 
 from . import branches, items, titles
 from .models import Branch

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import ValidationFailed, field_error
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import ValidationFailed, field_error
+from chassis.schemas import load
 
 from . import marc, postings, search
 from .importer import ImportReport, import_records

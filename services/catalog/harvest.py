@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import field_error
-from services.chassis.ids import SEQ_MAX
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.schemas import load
+from chassis.errors import field_error
+from chassis.ids import SEQ_MAX
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.schemas import load
 
 from . import marc
 from .contract import MATERIAL_TYPES, HarvestQuery

@@ -34,12 +34,12 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.bulk import insert_rows, reserve_ids
-from services.chassis.concurrency import map_ahead
-from services.chassis.context import Caller
-from services.chassis.db import refresh_statistics
-from services.chassis.errors import DomainError, ValidationFailed
-from services.chassis.schemas import load
+from chassis.bulk import insert_rows, reserve_ids
+from chassis.concurrency import map_ahead
+from chassis.context import Caller
+from chassis.db import refresh_statistics
+from chassis.errors import DomainError, ValidationFailed
+from chassis.schemas import load
 
 from . import postings
 from .contract import TITLE_ID

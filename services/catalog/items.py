@@ -8,11 +8,11 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound, field_error
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
-from services.chassis.times import iso_time
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound, field_error
+from chassis.records import get_or_not_found
+from chassis.schemas import load
+from chassis.times import iso_time
 
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
 from .models import Branch, Item, Location, Title, events

@@ -1,6 +1,6 @@
 """The catalogue, as the composition root (pustaka/parts.py) knows it."""
 
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="catalog",

@@ -27,8 +27,8 @@ from pyroaring import BitMap
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from services.chassis import bulk
-from services.chassis.errors import field_error
+from chassis import bulk
+from chassis.errors import field_error
 
 from .models import SearchPosting
 from .text import FACET, Term

@@ -16,8 +16,8 @@ from pyroaring import BitMap
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
+from chassis.errors import field_error
+from chassis.pagination import Bounds, decode_cursor, page
 
 from . import postings
 from .models import Title, TitleSubject

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 
-from services.chassis.errors import field_error
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.handlers import event_handler
-from services.chassis.nameko.service import ServiceBase, read, rpc, write
+from chassis.errors import field_error
+from chassis.nameko.database import Database
+from chassis.nameko.handlers import event_handler
+from chassis.nameko.service import ServiceBase, read, rpc, write
 
 from . import acquisitions, branches, exchange, harvest, items, titles
 from .contract import CONTRACT

@@ -11,11 +11,11 @@ from stdnum import isbn as isbn_std
 from stdnum import issn as issn_std
 from stdnum.exceptions import ValidationError as NumberError
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, field_error
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
-from services.chassis.times import iso_time
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, field_error
+from chassis.records import get_or_not_found
+from chassis.schemas import load
+from chassis.times import iso_time
 
 from . import acquisitions, postings, search
 from .contract import TITLE_ID, TitleInput, TitleQuery

@@ -15,10 +15,10 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.branches import BRANCH_CODE
-from services.chassis.errors import NotFound, field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.schemas import load
+from chassis.branches import BRANCH_CODE
+from chassis.errors import NotFound, field_error
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.schemas import load
 
 from .contract import CalendarQuery
 from .models import Branch, Occurrence, Programme

@@ -10,9 +10,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict
+from chassis.schemas import load
 
 from .contract import PARTNER_ID, REGISTRATION_ID, WalkIn
 from .models import Occurrence, Programme, Registration, events

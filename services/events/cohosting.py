@@ -14,9 +14,9 @@ import time
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound, field_error
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound, field_error
+from chassis.schemas import load
 
 from .contract import PARTNER_ID, CoHosting
 from .models import CoHost, Occurrence, Programme, Registration

@@ -18,12 +18,12 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.branches import branch_code
-from services.chassis.contacts import Contact
-from services.chassis.contract import Consumes, Contract, Event, Method
-from services.chassis.errors import Conflict, Forbidden, NotFound
-from services.chassis.ids import PublicId
-from services.chassis.schemas import Integer
+from chassis.branches import branch_code
+from chassis.contacts import Contact
+from chassis.contract import Consumes, Contract, Event, Method
+from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.ids import PublicId
+from chassis.schemas import Integer
 
 # Public ids: programmes (EVT000001), their occurrences (OCC0000001), partner
 # institutions (PTN0001) and registrations (REG0000001). A registration is shown at

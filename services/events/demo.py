@@ -10,8 +10,8 @@ import random
 
 from sqlalchemy import select
 
-from services.chassis.context import SYSTEM
-from services.chassis.db import DatabaseSession
+from chassis.context import SYSTEM
+from chassis.db import DatabaseSession
 
 from . import checkin, partners, programmes, readmodels
 from .contract import PARTNER_ID

@@ -11,8 +11,8 @@ from collections import defaultdict
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.schemas import load
 
 from .contract import PARTNER_ID, FiguresQuery
 from .models import Occurrence, Programme, Registration

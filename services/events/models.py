@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.chassis.branches import BranchColumns, BranchReadModel
-from services.chassis.outbox import Outbox
-from services.chassis.tables import Id, reliability_tables
+from chassis.branches import BranchColumns, BranchReadModel
+from chassis.outbox import Outbox
+from chassis.tables import Id, reliability_tables
 
 from .contract import CONTRACT, OCCURRENCE_ID, PARTNER_ID, PROGRAMME_ID, REGISTRATION_ID
 

@@ -8,10 +8,10 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound, field_error
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, NotFound, field_error
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import PARTNER_ID, PartnerInput
 from .models import Partner

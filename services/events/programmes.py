@@ -17,11 +17,11 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound, field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound, field_error
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import (
     AUDIENCES,

@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy.orm import Session
 
-from services.chassis.errors import field_error
+from chassis.errors import field_error
 
 from .models import Staff
 

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import (
     CHECKIN_CODE,

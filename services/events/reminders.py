@@ -73,7 +73,7 @@ def release_quotas(session: Session, now: float, reminder_hours: float) -> int:
 
 
 class Reminders:
-    """The service's worker (services/chassis/nameko/background.py runs it)."""
+    """The service's worker (chassis/nameko/background.py runs it)."""
 
     def __init__(self, database, reminder_hours: float, poll_seconds: float):
         self.database = database

@@ -4,10 +4,10 @@ read-only one; its worker sends reminders and releases partners' seats in time."
 
 from __future__ import annotations
 
-from services.chassis.nameko.background import Background
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.handlers import event_handler
-from services.chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.background import Background
+from chassis.nameko.database import Database
+from chassis.nameko.handlers import event_handler
+from chassis.nameko.service import ServiceBase, read, write
 
 from . import calendar, checkin, cohosting, figures, partners, programmes, readmodels, registrations
 from .contract import CONTRACT

@@ -15,11 +15,11 @@ import re
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.chassis.branches import branch_code
-from services.chassis.contacts import Contact
-from services.chassis.contract import Consumes, Contract, Event, Method
-from services.chassis.errors import Conflict, Forbidden, Gone, NotFound
-from services.chassis.ids import PublicId
+from chassis.branches import branch_code
+from chassis.contacts import Contact
+from chassis.contract import Consumes, Contract, Event, Method
+from chassis.errors import Conflict, Forbidden, Gone, NotFound
+from chassis.ids import PublicId
 
 # Public ids: campaigns (CMP000001), tickets (TKT000001), suggestions (SUG000001).
 CAMPAIGN_ID = PublicId("CMP", 6)

@@ -25,8 +25,8 @@ import random
 
 from sqlalchemy import select
 
-from services.chassis.context import SYSTEM
-from services.chassis.db import DatabaseSession
+from chassis.context import SYSTEM
+from chassis.db import DatabaseSession
 
 from . import campaigns, responses, results, suggestions, tickets
 from .models import Branch, Campaign, Invitation, Template, branches

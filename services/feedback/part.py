@@ -1,7 +1,7 @@
 """Surveys, visitors' feedback and community suggestions, as the composition root
 (pustaka/parts.py) knows it."""
 
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="feedback",

@@ -18,8 +18,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from services.chassis.errors import Conflict, Gone, NotFound
-from services.chassis.schemas import load
+from chassis.errors import Conflict, Gone, NotFound
+from chassis.schemas import load
 
 from .contract import TOKEN, ResponseInput
 from .models import Campaign, Invitation, Response, Tally, Template, events

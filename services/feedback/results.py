@@ -11,9 +11,9 @@ from collections import defaultdict
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden
+from chassis.schemas import load
 
 from . import figures
 from .campaigns import campaign_for, dump_campaign

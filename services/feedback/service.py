@@ -3,10 +3,10 @@ gets a transaction answered once per request, a `@read` a read-only one."""
 
 from __future__ import annotations
 
-from services.chassis.nameko.background import Background
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.handlers import event_handler
-from services.chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.background import Background
+from chassis.nameko.database import Database
+from chassis.nameko.handlers import event_handler
+from chassis.nameko.service import ServiceBase, read, write
 
 from . import campaigns, responses, results, suggestions, templates, tickets
 from .closing import Closer

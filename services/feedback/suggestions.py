@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from stdnum import isbn as isbn_std
 from stdnum.exceptions import ValidationError as NumberError
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, ValidationFailed
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, ValidationFailed
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from . import supporters
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput

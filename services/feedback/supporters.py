@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.contacts import channel
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.schemas import load
+from chassis.contacts import channel
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.schemas import load
 
 from .contract import SupporterQuery
 from .models import Suggestion, SupporterContact, Vote

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import NotFound, ValidationFailed, field_error
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import NotFound, ValidationFailed, field_error
+from chassis.schemas import load
 
 from .contract import LIBQUAL_PARTS, SCALES, TemplateInput
 from .models import Template

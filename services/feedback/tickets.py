@@ -10,12 +10,12 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
-from services.chassis.times import iso_time, iso_time_or_none
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, field_error
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
+from chassis.times import iso_time, iso_time_or_none
 
 from .contract import TICKET_ID, TicketInput, TicketQuery, TicketTransition
 from .models import Ticket, branches, events

@@ -8,9 +8,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, field_error
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, field_error
+from chassis.schemas import load
 
 from .contract import AttendanceInput
 from .models import Attendance, Enrolment, ProgrammeSession, events

@@ -12,9 +12,9 @@ import time
 
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound
+from chassis.schemas import load
 
 from .certificate_pdf import render_pdf
 from .contract import CERTIFICATE_CODE, PROGRAMME_ID, STAFF_ID, RevokeInput

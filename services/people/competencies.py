@@ -12,9 +12,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import NotFound, ValidationFailed, field_error
-from services.chassis.schemas import load, unstorable
+from chassis.context import Caller
+from chassis.errors import NotFound, ValidationFailed, field_error
+from chassis.schemas import load, unstorable
 
 from .contract import POSITIONS, CompetencyRow, RequirementInput
 from .models import Area, Competency, Requirement

@@ -14,10 +14,10 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.branches import branch_code
-from services.chassis.contract import Consumes, Contract, Event, Method
-from services.chassis.errors import Conflict, Forbidden, NotFound
-from services.chassis.ids import PublicId
+from chassis.branches import branch_code
+from chassis.contract import Consumes, Contract, Event, Method
+from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.ids import PublicId
 
 # Public ids: staff (S000001) and programmes (PRG000001). A certificate is known
 # by its verification code, printed on it and in its QR code.

@@ -13,8 +13,8 @@ import random
 
 from sqlalchemy import select
 
-from services.chassis.context import SYSTEM
-from services.chassis.db import DatabaseSession
+from chassis.context import SYSTEM
+from chassis.db import DatabaseSession
 
 from . import attendance, enrolments, lifecycle, programmes, records, staff
 from .models import Branch, branches

@@ -12,9 +12,9 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound
+from chassis.schemas import load
 
 from .contract import STAFF_ID, EnrolmentInput
 from .models import Attendance, Certificate, Enrolment, Programme, Staff, events

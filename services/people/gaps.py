@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.branches import BRANCH_CODE
-from services.chassis.context import Caller
-from services.chassis.records import get_or_not_found
+from chassis.branches import BRANCH_CODE
+from chassis.context import Caller
+from chassis.records import get_or_not_found
 
 from .competencies import required_levels
 from .models import Branch, Programme, ProgrammeCompetency, Staff

@@ -9,9 +9,9 @@ import time
 
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict
+from chassis.schemas import load
 
 from .completion import complete_programme
 from .contract import Transition

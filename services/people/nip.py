@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services.chassis.errors import field_error
+from chassis.errors import field_error
 
 ADULT_YEARS = 18  # appointed no younger than this
 

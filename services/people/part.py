@@ -1,6 +1,6 @@
 """Staff development, as the composition root (pustaka/parts.py) knows it."""
 
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="people",

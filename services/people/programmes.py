@@ -10,11 +10,11 @@ import time
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, field_error
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .competencies import competency
 from .contract import PROGRAMME_ID, STAFF_ID, ProgrammeInput, ProgrammeQuery

@@ -10,9 +10,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import field_error
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import field_error
+from chassis.schemas import load
 
 from .contract import PROGRAMME_ID, RatingInput, RecordQuery
 from .credits import annual_credit

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.handlers import event_handler
-from services.chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.database import Database
+from chassis.nameko.handlers import event_handler
+from chassis.nameko.service import ServiceBase, read, write
 
 from . import (
     attendance,

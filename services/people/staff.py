@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, field_error
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, field_error
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import STAFF_ID, StaffChange, StaffInput, StaffQuery
 from .models import PositionHistory, Staff, branches, events

@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from services.chassis.errors import field_error
+from chassis.errors import field_error
 
 SCHEMES = {"http": 80, "https": 443}
 

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from services.chassis.errors import field_error
+from chassis.errors import field_error
 
 
 @cache

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.chassis.contract import Contract, Event, Method
-from services.chassis.errors import Conflict, Forbidden, NotFound
-from services.chassis.ids import PublicId
+from chassis.contract import Contract, Event, Method
+from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.ids import PublicId
 
 ENDPOINT_ID = PublicId("WH", 6)  # WH000001
 DELIVERY_ID = PublicId("WD", 8)  # WD00000001

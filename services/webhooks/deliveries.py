@@ -11,14 +11,14 @@ import time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.chassis.bulk import insert_rows
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, NotFound
-from services.chassis.ids import SEQ_MAX
-from services.chassis.pagination import Bounds, decode_cursor, page
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
-from services.chassis.times import iso_time, iso_time_or_none
+from chassis.bulk import insert_rows
+from chassis.context import Caller
+from chassis.errors import Conflict, NotFound
+from chassis.ids import SEQ_MAX
+from chassis.pagination import Bounds, decode_cursor, page
+from chassis.records import get_or_not_found
+from chassis.schemas import load
+from chassis.times import iso_time, iso_time_or_none
 
 from .contract import DELIVERY_ID, DeliveryQuery, ReplayInput
 from .endpoints import find

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from services.chassis.bulk import insert_rows, update_rows
+from chassis.bulk import insert_rows, update_rows
 
 from . import signing
 from .endpoints import disable, signing_secrets

@@ -9,11 +9,11 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.context import Caller
-from services.chassis.errors import Forbidden
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
-from services.chassis.times import iso_time, iso_time_or_none
+from chassis.context import Caller
+from chassis.errors import Forbidden
+from chassis.records import get_or_not_found
+from chassis.schemas import load
+from chassis.times import iso_time, iso_time_or_none
 
 from . import signing
 from .addresses import check_url

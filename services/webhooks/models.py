@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.chassis.outbox import Outbox
-from services.chassis.tables import Id, reliability_tables
+from chassis.outbox import Outbox
+from chassis.tables import Id, reliability_tables
 
 from .contract import CONTRACT, DELIVERY_ID, ENDPOINT_ID
 

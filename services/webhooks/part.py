@@ -1,6 +1,6 @@
 """The webhook service, as the composition root (pustaka/parts.py) knows it."""
 
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="webhooks",

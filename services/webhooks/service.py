@@ -3,11 +3,11 @@ of every service's events, and the delivery worker in each process."""
 
 from __future__ import annotations
 
-from services.chassis.nameko.background import Background, green_map
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.grouped import GroupedApply
-from services.chassis.nameko.handlers import every_event
-from services.chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.background import Background, green_map
+from chassis.nameko.database import Database
+from chassis.nameko.grouped import GroupedApply
+from chassis.nameko.handlers import every_event
+from chassis.nameko.service import ServiceBase, read, write
 
 from . import deliveries, endpoints
 from .dispatch import Dispatcher

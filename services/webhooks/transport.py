@@ -6,7 +6,7 @@ checked one; TLS still verifies the certificate for the host the URL names. An
 idle connection is kept (up to a bound per endpoint) and used for the next
 delivery to the same URL, so a burst is not one TCP (and TLS) handshake per event.
 Free of any framework: in a service process the sockets are cooperative because
-the process is patched (services/chassis/nameko/green.py)."""
+the process is patched (chassis/nameko/green.py)."""
 
 from __future__ import annotations
 

@@ -24,14 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from chassis.config import load_config  # noqa: E402
+from chassis.context import SYSTEM  # noqa: E402
+from chassis.db import normalise_url, open_database  # noqa: E402
+from chassis.migrations import upgrade  # noqa: E402
 from services.catalog.importer import import_records  # noqa: E402
 from services.catalog.models import Base  # noqa: E402
 from services.catalog.part import PART as CATALOG  # noqa: E402
 from services.catalog.titles import search_titles  # noqa: E402
-from services.chassis.config import load_config  # noqa: E402
-from services.chassis.context import SYSTEM  # noqa: E402
-from services.chassis.db import normalise_url, open_database  # noqa: E402
-from services.chassis.migrations import upgrade  # noqa: E402
 from tests.bench.synthetic import records  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")]

@@ -7,7 +7,7 @@ core to itself: `python -m tests.bench.emitters MODE AMQP_URI DB_URL N [ARG]`.
 Prints one line of JSON with its timings when done.
 """
 
-from services.chassis.nameko.green import patch_process
+from chassis.nameko.green import patch_process
 
 patch_process()
 
@@ -21,14 +21,14 @@ from nameko.containers import ServiceContainer  # noqa: E402
 from nameko.events import EventDispatcher  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase  # noqa: E402
 
-from services.chassis.config import load_config  # noqa: E402
-from services.chassis.contract import Contract, Event  # noqa: E402
-from services.chassis.db import make_engine, session_factories  # noqa: E402
-from services.chassis.envelope import make_envelope  # noqa: E402
-from services.chassis.nameko.database import Database  # noqa: E402
-from services.chassis.nameko.relay import OutboxRelay, Relay  # noqa: E402
-from services.chassis.outbox import Outbox  # noqa: E402
-from services.chassis.tables import reliability_tables  # noqa: E402
+from chassis.config import load_config  # noqa: E402
+from chassis.contract import Contract, Event  # noqa: E402
+from chassis.db import make_engine, session_factories  # noqa: E402
+from chassis.envelope import make_envelope  # noqa: E402
+from chassis.nameko.database import Database  # noqa: E402
+from chassis.nameko.relay import OutboxRelay, Relay  # noqa: E402
+from chassis.outbox import Outbox  # noqa: E402
+from chassis.tables import reliability_tables  # noqa: E402
 
 
 class Base(DeclarativeBase):

@@ -31,8 +31,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from chassis.db import make_engine  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
-from services.chassis.db import make_engine  # noqa: E402
 from tests.bench.foundation import (  # noqa: E402
     SECONDS,
     Vhost,

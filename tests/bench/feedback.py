@@ -31,11 +31,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from chassis.context import SYSTEM  # noqa: E402
+from chassis.envelope import make_envelope  # noqa: E402
+from chassis.nameko.publisher import BatchPublisher  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
 from pustaka import platform  # noqa: E402
-from services.chassis.context import SYSTEM  # noqa: E402
-from services.chassis.envelope import make_envelope  # noqa: E402
-from services.chassis.nameko.publisher import BatchPublisher  # noqa: E402
 from services.feedback import campaigns, responses  # noqa: E402
 from services.feedback.models import (  # noqa: E402
     Campaign,

@@ -46,8 +46,8 @@ from kombu import Connection, Exchange, Queue
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from chassis.config import load_config  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
-from services.chassis.config import load_config  # noqa: E402
 from tests.bench.large_catalogue import cached_catalogue  # noqa: E402
 from tests.support import free_port, running_platform, stop_process, wait_http  # noqa: E402
 

@@ -27,13 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 from alembic.script import ScriptDirectory  # noqa: E402
 
+from chassis.config import load_config  # noqa: E402
+from chassis.context import SYSTEM  # noqa: E402
+from chassis.db import open_database  # noqa: E402
+from chassis.migrations import alembic_config, upgrade  # noqa: E402
 from services.catalog.importer import import_records  # noqa: E402
 from services.catalog.models import Base  # noqa: E402
 from services.catalog.part import PART as CATALOG  # noqa: E402
-from services.chassis.config import load_config  # noqa: E402
-from services.chassis.context import SYSTEM  # noqa: E402
-from services.chassis.db import open_database  # noqa: E402
-from services.chassis.migrations import alembic_config, upgrade  # noqa: E402
 from tests.bench.synthetic import records  # noqa: E402
 
 CACHE = ROOT / "var" / "bench"

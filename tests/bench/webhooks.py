@@ -32,8 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from services.chassis.envelope import make_envelope  # noqa: E402
-from services.chassis.nameko.publisher import BatchPublisher  # noqa: E402
+from chassis.envelope import make_envelope  # noqa: E402
+from chassis.nameko.publisher import BatchPublisher  # noqa: E402
 from tests.bench.foundation import Vhost, pct  # noqa: E402
 from tests.receiver import Receiver  # noqa: E402
 
@@ -92,7 +92,7 @@ MADE: list[str] = []  # PostgreSQL databases to drop at the end
 def _admin(statements: list[str]):
     from sqlalchemy import create_engine, text
 
-    from services.chassis.db import normalise_url
+    from chassis.db import normalise_url
 
     admin = create_engine(normalise_url(DATABASE), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

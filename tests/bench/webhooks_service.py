@@ -7,7 +7,7 @@ starts (to time the delivery worker alone), prints the endpoint as a line of JSO
 and runs until stdin closes. Settings come from config/pustaka.yaml and the environment
 (WEBHOOKS__RETRY_CAP_SECONDS=...), private URLs allowed for the local receiver."""
 
-from services.chassis.nameko.green import patch_process
+from chassis.nameko.green import patch_process
 
 patch_process()
 
@@ -18,11 +18,11 @@ import eventlet  # noqa: E402
 import eventlet.tpool  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 
+from chassis.context import Caller  # noqa: E402
+from chassis.envelope import make_envelope  # noqa: E402
+from chassis.nameko.declare import declare_all  # noqa: E402
+from chassis.nameko.run import service_config  # noqa: E402
 from pustaka import platform  # noqa: E402
-from services.chassis.context import Caller  # noqa: E402
-from services.chassis.envelope import make_envelope  # noqa: E402
-from services.chassis.nameko.declare import declare_all  # noqa: E402
-from services.chassis.nameko.run import service_config  # noqa: E402
 from services.webhooks import deliveries, endpoints  # noqa: E402
 from services.webhooks.service import WebhookService  # noqa: E402
 from services.webhooks.settings import Settings  # noqa: E402

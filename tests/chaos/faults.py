@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from services.chassis.nameko.faults import trigger
+from chassis.nameko.faults import trigger
 from tests.chaos.brokers import Node, Nodes
 from tests.platform import POISON, Platform
 
@@ -68,7 +68,7 @@ class KillOneReplica:
 @dataclass
 class KillAfterCommit:
     """The next write of each of `parts` commits, then its process is SIGKILLed
-    before it answers or acknowledges (services/chassis/nameko/faults.py, by a trigger
+    before it answers or acknowledges (chassis/nameko/faults.py, by a trigger
     file in FAULT_DIR): the broker gives the request to the next process, and only
     the answered-request record keeps it, or the client's retry, from being done
     twice. Waits until every part's trigger was taken."""

@@ -9,8 +9,8 @@ import json
 import pytest
 from icalendar import Calendar
 
-from services.chassis.envelope import make_envelope
-from services.chassis.nameko.publisher import BatchPublisher
+from chassis.envelope import make_envelope
+from chassis.nameko.publisher import BatchPublisher
 from tests.platform import on_the_shared_platform
 from tests.support import Subscriber, client_at, wait_for
 

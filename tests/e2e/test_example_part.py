@@ -8,8 +8,8 @@ import json
 
 import requests
 
+from chassis.context import SYSTEM
 from pustaka import platform as composition
-from services.chassis.context import SYSTEM
 from tests.platform import platform_fixture
 from tests.support import Subscriber
 

@@ -10,9 +10,9 @@ import pytest
 import requests
 from kombu import Connection
 
+from chassis.envelope import make_envelope
 from pustaka import platform as composition
 from pustaka.broker_users import Broker, as_user, part_user
-from services.chassis.envelope import make_envelope
 from tests.support import wait_for
 
 

@@ -12,8 +12,8 @@ import amqp
 import eventlet
 import pytest
 
+from chassis.trust import part_user
 from pustaka import platform as composition
-from services.chassis.trust import part_user
 from tests.platform import on_the_shared_platform
 from tests.support import broker_as, wait_for
 

@@ -1,7 +1,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.chassis.contract import Contract, Event, Method
-from services.chassis.errors import NotFound
+from chassis.contract import Contract, Event, Method
+from chassis.errors import NotFound
 
 
 class NoteInput(Schema):

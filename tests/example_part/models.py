@@ -1,8 +1,8 @@
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.chassis.outbox import Outbox
-from services.chassis.tables import reliability_tables
+from chassis.outbox import Outbox
+from chassis.tables import reliability_tables
 
 from .contract import CONTRACT
 

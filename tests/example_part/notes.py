@@ -2,8 +2,8 @@
 
 from sqlalchemy.orm import Session
 
-from services.chassis.records import get_or_not_found
-from services.chassis.schemas import load
+from chassis.records import get_or_not_found
+from chassis.schemas import load
 
 from .contract import NoteInput
 from .models import Note, events

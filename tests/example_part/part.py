@@ -1,4 +1,4 @@
-from services.chassis.part import Part
+from chassis.part import Part
 
 PART = Part(
     name="example",

@@ -1,5 +1,5 @@
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.database import Database
+from chassis.nameko.service import ServiceBase, read, write
 
 from . import notes
 from .models import Base

@@ -14,12 +14,12 @@ import pytest
 from pymarc import Field, Record, Subfield
 from sqlalchemy import select
 
+from chassis.context import SYSTEM, Caller
+from chassis.db import open_database
+from chassis.migrations import upgrade
 from services.catalog import branches, exchange
 from services.catalog.models import Base, Title, TitleSubject, outbox_table
 from services.catalog.part import PART as CATALOG
-from services.chassis.context import SYSTEM, Caller
-from services.chassis.db import open_database
-from services.chassis.migrations import upgrade
 from tests.support import index_of_documents, pustaka, stored_index
 
 AWKWARD = [

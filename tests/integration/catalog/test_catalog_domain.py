@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from chassis.context import SYSTEM, Caller
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.pagination import encode_cursor
 from services.catalog import acquisitions, branches, demo, exchange, harvest, items, titles
-from services.chassis.context import SYSTEM, Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.chassis.pagination import encode_cursor
 from tests.support import emitted, id_aliases, run
 
 KMN = Caller("k-kmn", "branch", branch="KMN")

@@ -3,9 +3,9 @@ and the caller context carried in nameko context data."""
 
 import pytest
 
+from chassis.context import SYSTEM, Caller
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.catalog.service import CatalogService
-from services.chassis.context import SYSTEM, Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.support import ClusterRpcProxy
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
@@ -66,8 +66,8 @@ def test_a_suggested_title_is_ordered_once_however_often_it_arrives_an_idea_neve
 ):
     import json
 
-    from services.chassis.envelope import make_envelope
-    from services.chassis.nameko.publisher import BatchPublisher
+    from chassis.envelope import make_envelope
+    from chassis.nameko.publisher import BatchPublisher
     from tests.support import bodies
 
     ordered = subscriber.bind("catalog", "acquisition_ordered")

@@ -6,12 +6,12 @@ import json
 
 from sqlalchemy import select
 
+from chassis.context import SYSTEM
+from chassis.envelope import REQUIRED, major_version
 from gateway.edge.asyncapi import build_asyncapi
 from services.catalog import acquisitions, branches, items, titles
 from services.catalog.contract import CONTRACT
 from services.catalog.models import outbox_table
-from services.chassis.context import SYSTEM
-from services.chassis.envelope import REQUIRED, major_version
 
 
 def test_every_emitted_event_matches_its_documented_schema(catalog_db):

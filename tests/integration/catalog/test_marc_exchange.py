@@ -6,11 +6,11 @@ import pytest
 from pymarc import Field, Record, Subfield
 from sqlalchemy import select
 
+from chassis.context import SYSTEM, Caller
+from chassis.errors import ValidationFailed
 from services.catalog import branches, exchange, items, marc, titles
 from services.catalog.contract import TITLE_ID
 from services.catalog.models import Item, outbox_table
-from services.chassis.context import SYSTEM, Caller
-from services.chassis.errors import ValidationFailed
 
 MARC = "{http://www.loc.gov/MARC21/slim}"
 

@@ -12,24 +12,24 @@ import pytest
 from kombu import Connection
 from sqlalchemy import func, select
 
+from chassis.config import ROOT, database_url
+from chassis.context import Caller
+from chassis.db import DatabaseSession, open_database
+from chassis.errors import Unprocessable
 from services.catalog.models import Base, Title, outbox_table
 from services.catalog.service import CatalogService
-from services.chassis.config import ROOT, database_url
-from services.chassis.context import Caller
-from services.chassis.db import DatabaseSession, open_database
-from services.chassis.errors import Unprocessable
 from tests.support import ClusterRpcProxy, wait_for
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 
 # A replica that replies, then dies before acknowledging (os._exit: no clean-up).
 DYING_REPLICA = textwrap.dedent("""
-    from services.chassis.nameko.green import patch_process
+    from chassis.nameko.green import patch_process
     patch_process()
     import os
     from nameko.rpc import Responder, get_rpc_exchange
-    from services.chassis.nameko.service import ServiceRpc
-    from services.chassis.nameko.run import run
+    from chassis.nameko.service import ServiceRpc
+    from chassis.nameko.run import run
     from services.catalog.service import CatalogService
     from pustaka.platform import load_config
 

@@ -6,15 +6,15 @@ import threading
 import pytest
 from sqlalchemy import select, text
 
+from chassis.context import SYSTEM
+from chassis.db import open_database
+from chassis.errors import ValidationFailed
+from chassis.migrations import upgrade
 from services.catalog import branches, items, postings, titles
 from services.catalog.contract import TITLE_ID
 from services.catalog.models import Base, SearchPosting
 from services.catalog.part import PART as CATALOG
 from services.catalog.text import Term
-from services.chassis.context import SYSTEM
-from services.chassis.db import open_database
-from services.chassis.errors import ValidationFailed
-from services.chassis.migrations import upgrade
 from tests.support import index_of_documents, stored_index
 
 

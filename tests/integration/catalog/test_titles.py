@@ -5,11 +5,11 @@ import json
 import pytest
 from sqlalchemy import select
 
+from chassis.context import Caller
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.pagination import encode_cursor
 from services.catalog import titles
 from services.catalog.models import outbox_table
-from services.chassis.context import Caller
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.chassis.pagination import encode_cursor
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 PARTNER = Caller("k-unja", "partner", partner="UNJA")

@@ -3,8 +3,8 @@ service of the platform: what they prove holds for every part."""
 
 import pytest
 
+from chassis.migrations import upgrade
 from pustaka import platform
-from services.chassis.migrations import upgrade
 from tests.example_part.part import PART as EXAMPLE
 
 

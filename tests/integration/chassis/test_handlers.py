@@ -10,16 +10,16 @@ from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, String, Table, func, select
 from sqlalchemy.orm import DeclarativeBase
 
-from services.chassis.contract import Consumes
-from services.chassis.db import make_engine
-from services.chassis.envelope import make_envelope
-from services.chassis.nameko.database import Database
-from services.chassis.nameko.deadletters import list_parked, replay
-from services.chassis.nameko.declare import declare_all
-from services.chassis.nameko.grouped import GroupedApply
-from services.chassis.nameko.handlers import event_handler, every_event
-from services.chassis.nameko.publisher import BatchPublisher
-from services.chassis.tables import reliability_tables
+from chassis.contract import Consumes
+from chassis.db import make_engine
+from chassis.envelope import make_envelope
+from chassis.nameko.database import Database
+from chassis.nameko.deadletters import list_parked, replay
+from chassis.nameko.declare import declare_all
+from chassis.nameko.grouped import GroupedApply
+from chassis.nameko.handlers import event_handler, every_event
+from chassis.nameko.publisher import BatchPublisher
+from chassis.tables import reliability_tables
 from tests.support import wait_for
 
 

@@ -12,12 +12,12 @@ import eventlet
 import pytest
 from nameko.exceptions import IncorrectSignature, MalformedRequest, MethodNotFound
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Forbidden
-from services.chassis.nameko.deadletters import list_parked
-from services.chassis.nameko.service import rpc
-from services.chassis.nameko.watchdog import Watchdog
-from services.chassis.trust import uri_user
+from chassis.context import SYSTEM
+from chassis.errors import Forbidden
+from chassis.nameko.deadletters import list_parked
+from chassis.nameko.service import rpc
+from chassis.nameko.watchdog import Watchdog
+from chassis.trust import uri_user
 from tests.support import ClusterRpcProxy, broker_as, wait_for
 
 CALLER = {"nameko.caller": SYSTEM.as_context()}

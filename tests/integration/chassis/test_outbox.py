@@ -10,9 +10,9 @@ import eventlet
 import pytest
 from sqlalchemy import func, select
 
-from services.chassis.config import ROOT, database_url
-from services.chassis.nameko.relay import Relay
-from services.chassis.outbox import claim_batch
+from chassis.config import ROOT, database_url
+from chassis.nameko.relay import Relay
+from chassis.outbox import claim_batch
 from tests.example_part import notes
 from tests.example_part.models import Note, outbox_table
 from tests.example_part.service import ExampleService
@@ -82,7 +82,7 @@ def test_event_committed_by_a_killed_process_is_published_after_restart(
         import os, signal
         from tests.example_part import notes
         from tests.example_part.models import Base
-        from services.chassis.db import open_database
+        from chassis.db import open_database
         db = open_database({url!r}, Base.metadata)
         with db.transaction() as session:
             notes.add_note(session, {{"text": "Committed, then killed"}})

@@ -10,11 +10,11 @@ from sqlalchemy import Column, Integer, String, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
-from services.chassis.contract import Contract, Event
-from services.chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
-from services.chassis.envelope import make_envelope
-from services.chassis.outbox import Outbox
-from services.chassis.tables import reliability_tables
+from chassis.contract import Contract, Event
+from chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
+from chassis.envelope import make_envelope
+from chassis.outbox import Outbox
+from chassis.tables import reliability_tables
 
 
 class Base(DeclarativeBase):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import SYSTEM, Caller
+from chassis.context import SYSTEM, Caller
 from services.events import partners, programmes, readmodels
 from services.events.models import branches
 from services.events.times import today

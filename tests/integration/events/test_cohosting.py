@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.context import SYSTEM
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.events import cohosting, programmes, registrations
 from services.events.times import today
 

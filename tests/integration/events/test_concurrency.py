@@ -9,9 +9,9 @@ import eventlet
 import pytest
 from sqlalchemy import func, select
 
+from chassis.context import SYSTEM
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pustaka import platform
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.events import checkin, figures, programmes, registrations
 from services.events.models import Occurrence, Registration, branches
 from services.events.service import EventsService

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import SYSTEM
+from chassis.context import SYSTEM
 from services.events import calendar, demo, programmes, registrations
 from services.events.contract import CONTRACT
 from services.events.reminders import send_due_reminders

@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlalchemy import update
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.context import SYSTEM
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.events import calendar, partners, programmes, registrations
 from services.events.models import Occurrence, Registration
 from services.events.reminders import release_quotas, send_due_reminders

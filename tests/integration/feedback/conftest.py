@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import Caller
+from chassis.context import Caller
 from services.feedback.models import branches
 from tests.support import emitted, read, run  # noqa: F401 (the tests import them from here)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import eventlet
 from sqlalchemy import func, select
 
-from services.chassis.errors import Conflict
+from chassis.errors import Conflict
 from services.feedback import campaigns, responses, results
 from services.feedback.models import Invitation, Tally
 

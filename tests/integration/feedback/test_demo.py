@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from services.chassis.context import Caller
+from chassis.context import Caller
 from services.feedback import campaigns, demo, results, suggestions, tickets
 from services.feedback.models import SupporterContact
 

@@ -15,12 +15,12 @@ import json
 
 import pytest
 
+from chassis.context import Caller
+from chassis.envelope import make_envelope
+from chassis.errors import Conflict, Forbidden, ValidationFailed
+from chassis.nameko.publisher import BatchPublisher
 from pustaka import platform
 from services.catalog.service import CatalogService
-from services.chassis.context import Caller
-from services.chassis.envelope import make_envelope
-from services.chassis.errors import Conflict, Forbidden, ValidationFailed
-from services.chassis.nameko.publisher import BatchPublisher
 from services.feedback.service import FeedbackService
 from services.people.service import PeopleService
 from tests.support import ClusterRpcProxy, wait_for

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from services.chassis.errors import Conflict, Forbidden, ValidationFailed
+from chassis.errors import Conflict, Forbidden, ValidationFailed
 from services.feedback import suggestions
 from services.feedback.models import SupporterContact, Vote
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from services.chassis.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from chassis.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from services.feedback import campaigns, responses, results, templates
 from services.feedback.models import Campaign, Invitation, Response, Tally
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from services.chassis.errors import Conflict, Forbidden, ValidationFailed
+from chassis.errors import Conflict, Forbidden, ValidationFailed
 from services.feedback import results, suggestions, tickets
 
 from .conftest import ADMIN, IDEA, KMN, SPN, emitted, read, run, sqlite_only

@@ -9,10 +9,10 @@ import eventlet
 import pytest
 from nameko.rpc import rpc
 
+from chassis.context import SYSTEM
+from chassis.nameko.service import rpc as part_rpc
 from gateway.edge.calls import Calls, ConsumerProbe, ServiceCalls
 from gateway.edge.errors import ServiceUnavailable
-from services.chassis.context import SYSTEM
-from services.chassis.nameko.service import rpc as part_rpc
 from tests.support import ClusterRpcProxy, free_port
 
 

@@ -5,8 +5,8 @@ withdrawal of an enrolled participant promotes exactly one of those waiting."""
 import eventlet
 from sqlalchemy import func, select
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Conflict
+from chassis.context import SYSTEM
+from chassis.errors import Conflict
 from services.people import enrolments, lifecycle, programmes, staff
 from services.people.models import Enrolment
 

@@ -4,7 +4,7 @@ certificates, and nothing again on a second run (SQLite, then PostgreSQL)."""
 
 import datetime as dt
 
-from services.chassis.context import SYSTEM
+from chassis.context import SYSTEM
 from services.people import demo, enrolments, programmes, staff
 
 from .conftest import emitted, read

@@ -2,9 +2,9 @@
 against the schema there; none carries a NIP or a birth date (SQLite, then
 PostgreSQL)."""
 
+from chassis.context import SYSTEM
+from chassis.envelope import REQUIRED, major_version
 from gateway.edge.asyncapi import build_asyncapi
-from services.chassis.context import SYSTEM
-from services.chassis.envelope import REQUIRED, major_version
 from services.people import (
     attendance,
     certificates,

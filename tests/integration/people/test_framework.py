@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.context import SYSTEM
+from chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.people import competencies
 
 from .conftest import KMN, read, run

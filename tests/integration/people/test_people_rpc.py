@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from chassis.context import Caller
+from chassis.envelope import make_envelope
+from chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.nameko.publisher import BatchPublisher
 from pustaka import platform
-from services.chassis.context import Caller
-from services.chassis.envelope import make_envelope
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
-from services.chassis.nameko.publisher import BatchPublisher
 from services.people.service import PeopleService
 from tests.support import ClusterRpcProxy, wait_for
 

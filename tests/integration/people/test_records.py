@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.context import SYSTEM
+from chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.people import (
     attendance,
     competencies,

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from services.chassis.context import SYSTEM
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.context import SYSTEM
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.people import staff
 from services.people.nip import parse_nip
 from tests.support import id_aliases

@@ -7,10 +7,10 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Queue, binding
 
+from chassis.nameko.deadletters import list_parked
+from chassis.nameko.queues import events_exchange
 from pustaka import broker_policies, platform
 from pustaka.broker_users import broker
-from services.chassis.nameko.deadletters import list_parked
-from services.chassis.nameko.queues import events_exchange
 
 
 def depth(conn: Connection, name: str) -> int:

@@ -9,9 +9,9 @@ import amqp
 import pytest
 from kombu import Connection
 
+from chassis.nameko.queues import events_exchange
 from pustaka import platform
 from pustaka.broker_users import Broker, part_user
-from services.chassis.nameko.queues import events_exchange
 from tests.support import broker_as, pustaka, refused
 
 PARTS = [p.name for p in platform.parts()]

@@ -9,9 +9,9 @@ import uuid
 
 from kombu import Connection
 
-from services.chassis.config import ROOT
-from services.chassis.nameko.queues import events_exchange
-from services.chassis.nameko.tail import line
+from chassis.config import ROOT
+from chassis.nameko.queues import events_exchange
+from chassis.nameko.tail import line
 
 
 def envelope(event_type: str, subject: str, data: dict) -> dict:

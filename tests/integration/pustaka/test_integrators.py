@@ -11,7 +11,7 @@ import amqp
 import pytest
 from kombu import Connection
 
-from services.chassis.nameko.queues import events_exchange
+from chassis.nameko.queues import events_exchange
 from tests.support import broker_as, pustaka, refused
 
 

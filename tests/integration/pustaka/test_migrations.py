@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from chassis.db import make_engine
+from chassis.migrations import downgrade, revisions, upgrade
 from pustaka import platform
-from services.chassis.db import make_engine
-from services.chassis.migrations import downgrade, revisions, upgrade
 
 
 def schema_differences(part: str, url: str) -> list:
@@ -57,12 +57,12 @@ def test_a_database_made_before_the_shared_branch_keeps_its_outbox(base_config, 
 def test_the_search_index_migration_goes_back_to_full_text_and_forward_again(
     base_config, database_url
 ):
+    from chassis.context import SYSTEM
+    from chassis.db import open_database
     from services.catalog import postings, titles
     from services.catalog.contract import TITLE_ID
     from services.catalog.models import Base
     from services.catalog.text import Term
-    from services.chassis.context import SYSTEM
-    from services.chassis.db import open_database
 
     catalog = platform.part("catalog")
     config = {**base_config, "catalog": {"DATABASE_URL": database_url}}

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from services.chassis.context import Caller
+from chassis.context import Caller
 from services.webhooks.dispatch import Dispatcher
 from services.webhooks.settings import Settings
 from tests.receiver import Receiver

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook
 
-from services.chassis.envelope import make_envelope
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.envelope import make_envelope
+from chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.webhooks import deliveries, endpoints
 from services.webhooks.deliveries import wants
 from services.webhooks.models import Delivery, outbox_table

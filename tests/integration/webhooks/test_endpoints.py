@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.webhooks import endpoints
 from services.webhooks.addresses import Refused, parse, resolve
 from services.webhooks.models import Endpoint, outbox_table

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select, update
 
-from services.chassis.errors import Conflict
+from chassis.errors import Conflict
 from services.webhooks import deliveries, endpoints
 from services.webhooks.models import Delivery
 

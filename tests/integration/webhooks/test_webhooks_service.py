@@ -8,10 +8,10 @@ import json
 import pytest
 from standardwebhooks import Webhook
 
-from services.chassis.envelope import make_envelope
-from services.chassis.errors import Forbidden
-from services.chassis.nameko.declare import declare_all
-from services.chassis.nameko.publisher import BatchPublisher
+from chassis.envelope import make_envelope
+from chassis.errors import Forbidden
+from chassis.nameko.declare import declare_all
+from chassis.nameko.publisher import BatchPublisher
 from services.webhooks.service import WebhookService
 from tests.support import ClusterRpcProxy, bodies, wait_for
 

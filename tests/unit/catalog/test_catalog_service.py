@@ -6,9 +6,9 @@ from unittest import mock
 
 from nameko.testing.services import worker_factory
 
+from chassis.context import Caller
 from services.catalog import titles
 from services.catalog.service import CatalogService
-from services.chassis.context import Caller
 
 
 def test_a_write_runs_once_per_request_as_the_caller():

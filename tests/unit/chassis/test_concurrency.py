@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from services.chassis.concurrency import map_ahead
-from services.chassis.config import ROOT
+from chassis.concurrency import map_ahead
+from chassis.config import ROOT
 
 
 def pid_and_square(n):

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chassis.config import DEFAULT_FILE, ROOT, ConfigError, database_url, load_config
 from pustaka import platform
-from services.chassis.config import DEFAULT_FILE, ROOT, ConfigError, database_url, load_config
 
 
 def test_environment_overrides_yaml_with_typed_values(tmp_path):

@@ -6,7 +6,7 @@ import re
 import pytest
 from marshmallow import Schema, ValidationError
 
-from services.chassis.contacts import PHONE_ERROR, Contact, channel, normalise_contact
+from chassis.contacts import PHONE_ERROR, Contact, channel, normalise_contact
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import pytest
 
-from services.chassis.context import SYSTEM, UNNAMED, Caller, on_the_wire
-from services.chassis.errors import Forbidden
+from chassis.context import SYSTEM, UNNAMED, Caller, on_the_wire
+from chassis.errors import Forbidden
 
 
 def test_caller_round_trips_through_context_data():

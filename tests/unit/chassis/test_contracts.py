@@ -9,10 +9,10 @@ from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 from sqlalchemy.orm import Session
 
+from chassis.contract import Consumes, Contract, Event, incompatibilities
+from chassis.outbox import Outbox
+from chassis.tables import reliability_tables
 from pustaka import platform
-from services.chassis.contract import Consumes, Contract, Event, incompatibilities
-from services.chassis.outbox import Outbox
-from services.chassis.tables import reliability_tables
 
 
 def consumed():
@@ -78,10 +78,10 @@ def test_services_raise_only_the_chassis_error_classes():
     import pkgutil
 
     import services
-    from services.chassis import errors
+    from chassis import errors
 
     for module in pkgutil.walk_packages(services.__path__, "services."):
-        if not module.name.startswith("services.chassis") and "migrations" not in module.name:
+        if not module.name.startswith("chassis") and "migrations" not in module.name:
             importlib.import_module(module.name)
 
     def subclasses(cls):

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from services.chassis.envelope import BadEnvelope, check_envelope, major_version, make_envelope
+from chassis.envelope import BadEnvelope, check_envelope, major_version, make_envelope
 
 
 def test_envelope_has_every_cloudevents_attribute():

@@ -3,7 +3,7 @@ exactly one write when its trigger file is there."""
 
 import signal
 
-from services.chassis.nameko import faults
+from chassis.nameko import faults
 
 
 def test_the_kill_is_off_without_a_fault_folder_and_taken_once_with_one(tmp_path, monkeypatch):

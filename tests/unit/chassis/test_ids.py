@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.chassis.ids import SEQ_MAX, PublicId
+from chassis.ids import SEQ_MAX, PublicId
 
 TITLE = PublicId("T", 6)
 

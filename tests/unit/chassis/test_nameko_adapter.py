@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 from nameko.exceptions import deserialize, serialize
 
-from services.chassis.errors import Conflict, NotFound
-from services.chassis.nameko.errors import registered
-from services.chassis.nameko.intake import GuardedRpcConsumer
-from services.chassis.nameko.run import HidePasswords
+from chassis.errors import Conflict, NotFound
+from chassis.nameko.errors import registered
+from chassis.nameko.intake import GuardedRpcConsumer
+from chassis.nameko.run import HidePasswords
 
 
 class TitleWithdrawn(Conflict):

@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from services.chassis.errors import ValidationFailed
-from services.chassis.pagination import Bounds, decode_cursor, encode_cursor, page
+from chassis.errors import ValidationFailed
+from chassis.pagination import Bounds, decode_cursor, encode_cursor, page
 
 SEQ = Bounds(int, 1, 2**32 - 1)
 

@@ -4,9 +4,9 @@ string carries only text, so query parameters keep parsing it."""
 import pytest
 from marshmallow import Schema, fields
 
+from chassis.errors import ValidationFailed
+from chassis.schemas import Integer, load
 from pustaka import platform
-from services.chassis.errors import ValidationFailed
-from services.chassis.schemas import Integer, load
 
 
 class Body(Schema):

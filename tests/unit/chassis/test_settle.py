@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from services.chassis.nameko import settle
+from chassis.nameko import settle
 
 
 class Consumer:

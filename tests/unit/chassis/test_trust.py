@@ -1,8 +1,8 @@
-"""Who is who on the broker (services/chassis/trust.py)."""
+"""Who is who on the broker (chassis/trust.py)."""
 
-from services.chassis.contract import Contract, Method
-from services.chassis.nameko.queues import rpc_topic_permissions
-from services.chassis.trust import callers, part_user, uri_user, user_of
+from chassis.contract import Contract, Method
+from chassis.nameko.queues import rpc_topic_permissions
+from chassis.trust import callers, part_user, uri_user, user_of
 
 CLUSTER = "amqp://admin:pw@a:5672/pustaka;amqp://admin:pw@b:5672/pustaka"
 

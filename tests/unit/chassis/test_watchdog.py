@@ -1,6 +1,6 @@
-"""When a part's process counts as stuck (services/chassis/nameko/watchdog.py)."""
+"""When a part's process counts as stuck (chassis/nameko/watchdog.py)."""
 
-from services.chassis.nameko.watchdog import stuck
+from chassis.nameko.watchdog import stuck
 
 
 def test_busy_workers_are_not_stuck_until_every_one_has_been_busy_too_long():

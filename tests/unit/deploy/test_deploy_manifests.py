@@ -12,9 +12,9 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from chassis.migrations import revisions, upgrade
 from deploy.checks import broker_port, established_to, wait_for_schema
 from pustaka import platform
-from services.chassis.migrations import revisions, upgrade
 from tests.chaos.brokers import CLUSTER_CONF
 
 PARTS = {p.name for p in platform.parts()}

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from marshmallow import ValidationError
 
-from services.chassis.errors import ValidationFailed
+from chassis.errors import ValidationFailed
 from services.events.contract import CHECKIN_CODE, CODE_ALPHABET, RegistrationInput
 from services.events.programmes import _starts
 from services.events.registrations import person_key

@@ -3,7 +3,7 @@ check of answers against a template's questions."""
 
 import pytest
 
-from services.chassis.errors import ValidationFailed
+from chassis.errors import ValidationFailed
 from services.feedback import figures
 from services.feedback.builtin import BUILT_IN
 from services.feedback.templates import check_answers

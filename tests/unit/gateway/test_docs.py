@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from chassis.errors import NotFound
 from gateway.edge import docs
-from services.chassis.errors import NotFound
 
 
 def linked_urls(html: str) -> list[str]:

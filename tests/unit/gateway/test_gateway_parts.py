@@ -5,10 +5,10 @@ import json
 import pytest
 from werkzeug.exceptions import HTTPVersionNotSupported, InternalServerError, RequestURITooLarge
 
+from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gateway.edge.cache import RecordCache
 from gateway.edge.errors import DeadlineExceeded, ServiceUnavailable, error_response
 from gateway.keys import BadKey, create_key, parse_key, revoke_key, verify_key
-from services.chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from chassis.errors import field_error
 from gateway.oai import provider as oai
 from gateway.oai.repository import CatalogRepository
-from services.chassis.errors import field_error
 
 NS = {
     "o": "http://www.openarchives.org/OAI/2.0/",

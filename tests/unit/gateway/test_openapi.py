@@ -1,9 +1,9 @@
 """The OpenAPI document lists, for each route, the errors the contract methods it
 calls may answer: a client reads from it which statuses to handle."""
 
+from chassis.errors import Conflict, Forbidden, NotFound
 from gateway.edge.openapi import build_spec, status_of
 from gateway.service import GatewayService
-from services.chassis.errors import Conflict, Forbidden, NotFound
 
 
 def statuses(path: str, method: str) -> set[int]:

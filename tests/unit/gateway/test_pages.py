@@ -5,10 +5,10 @@ when the service cannot answer, and whatever a path held escaped."""
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from chassis.errors import NotFound
 from gateway.edge.errors import ServiceUnavailable
 from gateway.pages.certificates import verification_page
 from gateway.pages.render import long_date
-from services.chassis.errors import NotFound
 
 VALID = {
     "code": "K7QFM2XH9P",

@@ -6,8 +6,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from chassis.errors import Conflict, Gone, NotFound, ValidationFailed
 from gateway.pages.surveys import survey_page
-from services.chassis.errors import Conflict, Gone, NotFound, ValidationFailed
 from services.feedback.builtin import BUILT_IN
 
 QUESTIONS = [

@@ -3,8 +3,8 @@ every queue that fills while its consumer is away, and nothing else."""
 
 import re
 
+from chassis.nameko.queues import every_event_queue, handler_queue
 from pustaka import broker_policies, platform
-from services.chassis.nameko.queues import every_event_queue, handler_queue
 
 
 def reaching(name: str, policies: dict) -> list[str]:

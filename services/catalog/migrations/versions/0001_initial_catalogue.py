@@ -10,7 +10,7 @@ import sqlalchemy as sa
 revision = '0001'
 down_revision = None
 branch_labels = None
-# The outbox and applied events come from the shared branch (services/chassis).
+# The outbox and applied events come from the shared branch (chassis).
 depends_on = 'r0001'
 
 

@@ -31,8 +31,8 @@ from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
 
-from services.chassis.contract import Consumes, ValidationError, read_event_data
-from services.chassis.envelope import BadEnvelope, check_envelope, major_version
+from chassis.contract import Consumes, ValidationError, read_event_data
+from chassis.envelope import BadEnvelope, check_envelope, major_version
 
 from .deadletters import park
 from .intake import SafeQueueConsumer

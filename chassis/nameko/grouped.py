@@ -19,7 +19,7 @@ import eventlet
 from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 
-from services.chassis.db import DatabaseSession, first_applications
+from chassis.db import DatabaseSession, first_applications
 
 from .database import Database
 

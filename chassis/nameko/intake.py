@@ -28,9 +28,9 @@ from nameko.exceptions import MalformedRequest, UnserializableValueError, serial
 from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcConsumer, get_rpc_exchange
 
-from services.chassis.errors import Forbidden
-from services.chassis.part import load
-from services.chassis.trust import GATEWAY, callers, user_of
+from chassis.errors import Forbidden
+from chassis.part import load
+from chassis.trust import GATEWAY, callers, user_of
 
 from .deadletters import park
 from .settle import BROKER_ERRORS, ack, requeue

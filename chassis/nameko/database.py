@@ -5,10 +5,10 @@ from __future__ import annotations
 from nameko.extensions import DependencyProvider
 from sqlalchemy.engine import Engine
 
-from services.chassis.config import database_url
-from services.chassis.context import KEY as CALLER_KEY
-from services.chassis.context import REQUEST_ID_KEY
-from services.chassis.db import DatabaseSession, make_engine, session_factories
+from chassis.config import database_url
+from chassis.context import KEY as CALLER_KEY
+from chassis.context import REQUEST_ID_KEY
+from chassis.db import DatabaseSession, make_engine, session_factories
 
 
 class Database(DependencyProvider):

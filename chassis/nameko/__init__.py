@@ -2,7 +2,7 @@
 (with kombu beneath): dependency providers, the rpc and event-handler entrypoints,
 the outbox relay, queue declaration, dead letters and the service runner.
 
-Everything nameko-specific lives here, so the core (services/chassis/*.py) and every
+Everything nameko-specific lives here, so the core (chassis/*.py) and every
 service's domain modules stay free of it: replacing the framework means replacing
 this package and each service's thin service.py. A service imports what it uses
 from the modules here: service.py (ServiceBase, rpc), database.py (Database),

@@ -1,7 +1,7 @@
 """The transactional outbox: storing events and claiming them.
 
 `Outbox.emit` stores an event in the same transaction as the change that causes it,
-with the caller of that unit of work. The relay (services/chassis/nameko/relay.py)
+with the caller of that unit of work. The relay (chassis/nameko/relay.py)
 claims committed events in batches, publishes them and marks them sent. Rows are
 claimed with a lease, so replicas share the work and a relay that dies mid-batch
 leaves its rows to be taken again when the lease runs out: delivery is

@@ -1,6 +1,6 @@
 """The outbox relay: publishes what services committed to their outbox.
 
-`Relay` claims a batch (services/chassis/outbox.py), publishes it with publisher
+`Relay` claims a batch (chassis/outbox.py), publishes it with publisher
 confirms, then marks it sent; `OutboxRelay` runs one in every service process
 (ServiceBase declares it, so no service can forget it).
 """
@@ -15,8 +15,8 @@ import uuid
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
-from services.chassis.db import DatabaseSession
-from services.chassis.outbox import claim_batch, mark_sent, purge_sent
+from chassis.db import DatabaseSession
+from chassis.outbox import claim_batch, mark_sent, purge_sent
 
 from .background import Background
 from .publisher import BatchPublisher

@@ -11,10 +11,10 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
 from sqlalchemy import text
 
-from services.chassis.context import KEY as CALLER_KEY
-from services.chassis.context import Caller
-from services.chassis.errors import DomainError, Forbidden
-from services.chassis.trust import GATEWAY, USERS_KEY, user_of
+from chassis.context import KEY as CALLER_KEY
+from chassis.context import Caller
+from chassis.errors import DomainError, Forbidden
+from chassis.trust import GATEWAY, USERS_KEY, user_of
 
 from . import faults
 from .errors import registered

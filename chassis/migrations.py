@@ -1,7 +1,7 @@
 """Alembic, one history per part, run as a step of its own before services start
 (`pustaka migrate`), never by each replica at start-up.
 
-A part's history lives in its own migrations/. The tables every reliable part has
+A part's history lives in its own migrations/versions/. The tables every reliable part has
 beside its own (the outbox, applied events: tables.py) have one shared history in
 reliability_versions/, a branch that each reliable part's database takes as well:
 a change to them is written once, not copied into each service.
@@ -21,11 +21,13 @@ from .db import make_engine
 from .part import Part
 
 SHARED_VERSIONS = Path(__file__).with_name("reliability_versions")
+# One env.py and script.py.mako serve every part: a part's migrations/ holds its versions only.
+SCRIPTS = Path(__file__).with_name("alembic")
 
 
 def alembic_config(part: Part, url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(part.directory / "migrations"))
+    cfg.set_main_option("script_location", str(SCRIPTS))
     locations = [part.directory / "migrations" / "versions"]
     if part.reliable:
         locations.append(SHARED_VERSIONS)

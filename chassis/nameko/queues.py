@@ -13,7 +13,7 @@ import re
 
 from kombu import Exchange, Queue, binding
 
-from services.chassis.trust import callers_of, calls_of
+from chassis.trust import callers_of, calls_of
 
 # An integrator's broker user is `integrator.<its name>` and names its queues
 # `integrator.<its name>.<any>` (it may touch no other): pustaka/integrators.py makes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nameko.exceptions import get_module_path, registry
 
-from services.chassis.errors import DomainError
+from chassis.errors import DomainError
 
 
 def _subclasses(cls: type) -> list[type]:

@@ -14,7 +14,7 @@ import eventlet  # the chassis package silences its deprecation warning first
 def patch_process() -> None:
     eventlet.monkey_patch()
     _green_psycopg2()
-    from services.chassis.runtime import declare_cooperative
+    from chassis.runtime import declare_cooperative
 
     declare_cooperative()
 

@@ -4,7 +4,7 @@ A `DatabaseSession` is what a unit of work sees: each block is one short
 transaction (`transaction()`), or a read-only one (`reading()`: a write there is an
 error, never a silent rollback). The caller travels with it, so every event emitted
 in its transactions carries the caller without each call passing it. Free of any
-messaging framework: the adapter (services/chassis/nameko) builds one per worker,
+messaging framework: the adapter (chassis/nameko) builds one per worker,
 the CLI and tests with `open_database`.
 """
 

@@ -13,8 +13,8 @@ import contextlib
 from amqp import Message
 from kombu import Connection, Exchange
 
-from services.chassis.context import KEY as CALLER_KEY
-from services.chassis.context import on_the_wire
+from chassis.context import KEY as CALLER_KEY
+from chassis.context import on_the_wire
 
 
 class PublishFailed(Exception):

@@ -1,3 +1,0 @@
-from services.chassis.migrations import run_env
-
-run_env()
