@@ -21,6 +21,8 @@ class Part:
     package: str  # holds models.py (its `Base`) and migrations/
     service: str  # "module:Class": the nameko class its processes run
     contract: str | None = None  # module of its public contract (a service's)
+    api: str | None = None  # module of its declared HTTP routes, `API` (chassis/api.py)
+    web: str | None = None  # module of its slice of the gateway's web app: `WEB`, route classes
     demo: str | None = None  # "module:function": loads demo data into an empty database
     cli: str | None = None  # module whose add_commands(subparsers) adds `pustaka NAME ...`
     replicas: int = 1  # processes of it `make up` runs (NAME_REPLICAS overrides)
@@ -39,6 +41,14 @@ class Part:
 
     def contract_module(self):
         return importlib.import_module(self.contract) if self.contract else None
+
+    def declared_api(self):
+        """Its declared HTTP routes (chassis.api.Api), or None."""
+        return importlib.import_module(self.api).API if self.api else None
+
+    def web_routes(self) -> tuple[type, ...]:
+        """The classes of its web slice, whose routes the gateway service takes on."""
+        return importlib.import_module(self.web).WEB if self.web else ()
 
 
 def load(path: str):

@@ -6,7 +6,8 @@ from chassis.part import Part
 PART = Part(
     name="gateway",
     package="gateway",
-    service="gateway.service:GatewayService",
+    service="pustaka.gateway:GatewayService",  # composed from the parts
     cli="gateway.cli",
+    web="gateway.web.shell",
     reliable=False,
 )

@@ -26,10 +26,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request
 
+from chassis.api import BODY, PUBLIC, QUERY
 from chassis.context import KEY as CALLER_KEY
 from chassis.context import PUBLIC as PUBLIC_CALLER
 from chassis.context import REQUEST_ID_KEY
-from chassis.contract import Method
+from chassis.contract import Contract, Method
 from chassis.errors import DomainError, Forbidden, NotFound
 from chassis.ids import PublicId
 
@@ -41,7 +42,6 @@ from .signin import FORM_FIELD, SIGNED_IN, page_form_token
 MAX_BODY_BYTES = 1_000_000  # a JSON body
 MAX_FORM_BYTES = 16_384  # a form: a few short fields (OAI-PMH's arguments, a token)
 MAX_JSON_DEPTH = 32  # every body this API takes nests two or three levels
-PUBLIC = None  # roles=PUBLIC: no key needed
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spaces
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 # The headers of a refusal that its page keeps: when to try again, how to sign in.
@@ -237,8 +237,10 @@ class Route(HttpRequestHandler):
         rule = self.get_url_rule()
         Map([rule], converters=CONVERTERS)  # binding the rule parses its arguments
         function = getattr(self.container.service_cls, self.method_name)
-        takes = list(inspect.signature(function).parameters)[2:]  # after self, request
-        if set(takes) != set(rule.arguments):
+        params = list(inspect.signature(function).parameters.values())[2:]  # after self, request
+        takes = [p.name for p in params if p.kind is not p.VAR_KEYWORD]
+        takes_any = len(takes) < len(params)  # **values: a host's forwarder (host.py)
+        if not takes_any and set(takes) != set(rule.arguments):
             named = ", ".join(sorted(rule.arguments)) or "nothing"
             raise TypeError(f"{self.method_name} takes {takes}; {self.url} names {named}")
         if self.doc["page"]:
@@ -281,6 +283,30 @@ class Route(HttpRequestHandler):
 
 
 route = Route.decorator
+
+
+def contract_route(verb: str, url: str, roles=(), *, calls: tuple[Method, ...], **options):
+    """A route over contract methods: the body or query schema (the first method's
+    `payload` or `params` argument) and the answer's schema are the first method's,
+    unless given."""
+    first = calls[0]
+    options.setdefault("body", first.input if BODY in first.params else None)
+    options.setdefault("query", first.input if QUERY in first.params else None)
+    options.setdefault("response", first.output)
+    return route(verb, url, roles=roles, calls=calls, **options)
+
+
+def routes_over(contract: Contract):
+    """The route decorator of a part's web slice: `calls` names methods of the
+    part's contract (one, or a tuple), the tag is the part's name unless given."""
+
+    def decorate(verb: str, url: str, roles=(), *, calls: str | tuple[str, ...], **options):
+        names = (calls,) if isinstance(calls, str) else calls
+        options.setdefault("tag", contract.service)
+        methods = tuple(map(contract.method, names))
+        return contract_route(verb, url, roles, calls=methods, **options)
+
+    return decorate
 
 
 def _check_form_token(request) -> None:

@@ -11,7 +11,7 @@ from chassis.ids import SEQ_MAX
 from chassis.pagination import Bounds, decode_cursor, page
 from chassis.schemas import load
 
-from . import marc
+from . import dublin_core, marc
 from .contract import MATERIAL_TYPES, HarvestQuery
 from .items import with_held_copies
 from .models import Branch, Item, Title
@@ -57,13 +57,15 @@ def _records(session: Session, titles: list[Title], with_marc: bool = False) -> 
     for t in titles:
         deleted = t.withdrawn_at is not None
         branches = [c["branch"] for c in copies[t.seq]]
+        title = None if deleted else dump_title(t, copies[t.seq])
         out.append(
             {
                 "id": t.id,
                 "datestamp": t.updated_at,
                 "deleted": deleted,
                 "sets": [f"type:{t.material_type}"] + [f"branch:{b}" for b in branches],
-                "title": None if deleted else dump_title(t, copies[t.seq]),
+                "title": title,
+                "dc": None if deleted else dublin_core.elements(title),
             }
         )
     if with_marc:  # with their holdings, which a union catalogue harvests for

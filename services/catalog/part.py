@@ -7,6 +7,8 @@ PART = Part(
     package="services.catalog",
     service="services.catalog.service:CatalogService",
     contract="services.catalog.contract",
+    api="services.catalog.api",
+    web="gateway.web.catalog",
     demo="services.catalog.demo:load_demo",
     cli="services.catalog.cli",
 )

@@ -7,5 +7,7 @@ PART = Part(
     package="services.events",
     service="services.events.service:EventsService",
     contract="services.events.contract",
+    api="services.events.api",
+    web="gateway.web.events",
     demo="services.events.demo:load_demo",
 )

@@ -8,5 +8,7 @@ PART = Part(
     package="services.feedback",
     service="services.feedback.service:FeedbackService",
     contract="services.feedback.contract",
+    api="services.feedback.api",
+    web="gateway.web.feedback",
     demo="services.feedback.demo:load_demo",
 )

@@ -7,5 +7,7 @@ PART = Part(
     package="services.people",
     service="services.people.service:PeopleService",
     contract="services.people.contract",
+    api="services.people.api",
+    web="gateway.web.people",
     demo="services.people.demo:load_demo",
 )

@@ -7,4 +7,5 @@ PART = Part(
     package="services.webhooks",
     service="services.webhooks.service:WebhookService",
     contract="services.webhooks.contract",
+    api="services.webhooks.api",
 )

@@ -8,6 +8,9 @@ institution), integrator, and public (no key). A role not listed for a route get
 403 (public: 401); a listed one gets anything but 401 and 403.
 """
 
+import re
+
+ROLES = ("admin", "branch", "partner", "integrator", "public")
 ANY_KEY = ("admin", "branch", "partner", "integrator")
 EVERYONE = (*ANY_KEY, "public")
 BRANCHES = ("admin", "branch")  # headquarters, and a branch for its own records
@@ -254,3 +257,45 @@ OBJECT_LEVEL = [
     ("GET", "/v1/feedback/campaigns/CMP000001/results", None, 200),
     ("GET", "/v1/feedback/tickets/TKT000001", None, 200),
 ]
+
+
+def role_keys(platform) -> dict[str, str]:
+    """A key of each role (public: none)."""
+    return {
+        "admin": platform.admin_key,
+        "branch": platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN"),
+        # the demo's PTN0003 (SD Negeri 4 Sungai Penuh), a co-host at KMN
+        "partner": platform.new_key("SD Negeri 4 Sungai Penuh", "partner", "--partner", "PTN0003"),
+        "integrator": platform.new_key("Dasbor Kota", "integrator"),
+        "public": "",
+    }
+
+
+def operations(platform) -> set[tuple[str, str]]:
+    """(method, path) of every operation the gateway's OpenAPI document lists."""
+    paths = platform.get("/v1/openapi.json", key="").json()["paths"]
+    return {(method.upper(), path) for path, ops in paths.items() for method in ops}
+
+
+def call(platform, method: str, path: str, key: str, body=None):
+    if method in ("GET", "DELETE"):  # no body
+        return platform.request(method, path, key=key)
+    return platform.request(method, path, key=key, json=body if body is not None else {})
+
+
+def walk(platform, table: dict, keys: dict, values: dict, resolve=lambda path: path) -> list:
+    """Every route of `table` called with every role's key: a line for each answer
+    the table does not allow (a listed role: anything but 401 and 403; another:
+    403, or 401 without a key)."""
+    wrong = []
+    for (method, template), allowed in sorted(table.items()):
+        path = resolve(re.sub(r"{(\w+)}", lambda m: values[m.group(1)], template))
+        for role in ROLES:
+            status = call(platform, method, path, keys[role]).status_code
+            if role in allowed:
+                ok = status not in (401, 403)
+            else:
+                ok = status == (401 if role == "public" else 403)
+            if not ok:
+                wrong.append(f"{role:<10} {method} {path}: {status}")
+    return wrong

@@ -7,28 +7,23 @@ import re
 
 import pytest
 
-from tests.e2e.access import ACCESS, OBJECT_LEVEL, PATH_VALUES
+from tests.e2e.access import (
+    ACCESS,
+    OBJECT_LEVEL,
+    PATH_VALUES,
+    call,
+    operations,
+    role_keys,
+    walk,
+)
 from tests.platform import on_the_shared_platform
 
 platform = on_the_shared_platform()
-ROLES = ("admin", "branch", "partner", "integrator", "public")
 
 
 @pytest.fixture(scope="module")
 def keys(platform) -> dict[str, str]:
-    return {
-        "admin": platform.admin_key,
-        "branch": platform.new_key("Cabang Kumun Debai", "branch", "--branch", "KMN"),
-        # the demo's PTN0003 (SD Negeri 4 Sungai Penuh), a co-host at KMN
-        "partner": platform.new_key("SD Negeri 4 Sungai Penuh", "partner", "--partner", "PTN0003"),
-        "integrator": platform.new_key("Dasbor Kota", "integrator"),
-        "public": "",
-    }
-
-
-def operations(platform) -> set[tuple[str, str]]:
-    paths = platform.get("/v1/openapi.json", key="").json()["paths"]
-    return {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    return role_keys(platform)
 
 
 def resolved(platform, path: str) -> str:
@@ -37,12 +32,6 @@ def resolved(platform, path: str) -> str:
         staff = platform.get("/v1/people/staff", params={"branch": branch}).json()["items"]
         path = path.replace(f"{{{branch} staff}}", staff[0]["id"])
     return path
-
-
-def call(platform, method: str, path: str, key: str, body=None):
-    if method in ("GET", "DELETE"):  # no body
-        return platform.request(method, path, key=key)
-    return platform.request(method, path, key=key, json=body if body is not None else {})
 
 
 def test_every_route_has_a_row_and_every_row_a_route(platform):
@@ -59,17 +48,7 @@ def test_every_route_answers_every_role_as_the_table_says(platform, keys):
         json={"name": "Murid Uji Akses", "contact": "0812-0000-0001", "age_group": "child"},
     ).json()["items"][0]
     values = {**PATH_VALUES, "title_id": title["id"], "registration_id": registered["id"]}
-    wrong = []
-    for (method, template), allowed in sorted(ACCESS.items()):
-        path = resolved(platform, re.sub(r"{(\w+)}", lambda m: values[m.group(1)], template))
-        for role in ROLES:
-            status = call(platform, method, path, keys[role]).status_code
-            if role in allowed:
-                ok = status not in (401, 403)
-            else:
-                ok = status == (401 if role == "public" else 403)
-            if not ok:
-                wrong.append(f"{role:<10} {method} {path}: {status}")
+    wrong = walk(platform, ACCESS, keys, values, lambda path: resolved(platform, path))
     assert wrong == []
 
 

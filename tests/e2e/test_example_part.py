@@ -10,6 +10,8 @@ import requests
 
 from chassis.context import SYSTEM
 from pustaka import platform as composition
+from tests.e2e.access import operations, role_keys, walk
+from tests.example_part.access import ACCESS as EXAMPLE_ACCESS
 from tests.platform import platform_fixture
 from tests.support import Subscriber
 
@@ -49,3 +51,26 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     envelope = json.loads(message.body)
     assert envelope["type"] == "example.note_added" and envelope["data"] == note
     assert envelope["dataschema"] == "example.note_added/v1"
+
+
+def test_its_declared_routes_are_served_documented_and_guarded(with_example):
+    """Its api.py's two lines are routes of the gateway: served over HTTP, in the
+    OpenAPI document with its contract's schemas, and answering each role as its
+    rows of the access table say."""
+    made = with_example.post("/v1/example/notes", json={"text": "Jadwal piket"})
+    assert made.status_code == 201, made.text
+    note = made.json()
+    assert made.headers["Location"] == f"/v1/example/notes/{note['id']}"
+    assert with_example.get(made.headers["Location"]).json() == note
+    refused = with_example.post("/v1/example/notes", json={"text": ""})
+    assert refused.status_code == 400 and refused.json()["details"]["fields"]["text"]
+
+    document = with_example.get("/v1/openapi.json", key="").json()
+    mine = {op for op in operations(with_example) if "/example/" in op[1]}
+    assert mine == set(EXAMPLE_ACCESS)
+    add = document["paths"]["/v1/example/notes"]["post"]
+    assert add["tags"] == ["example"] and "422" in add["responses"]
+    assert "NoteOutput" in document["components"]["schemas"]
+
+    keys = role_keys(with_example)
+    assert walk(with_example, EXAMPLE_ACCESS, keys, {"note_id": str(note["id"])}) == []

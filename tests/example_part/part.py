@@ -5,4 +5,5 @@ PART = Part(
     package="tests.example_part",
     service="tests.example_part.service:ExampleService",
     contract="tests.example_part.contract",
+    api="tests.example_part.api",
 )

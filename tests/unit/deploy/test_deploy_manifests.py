@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
+from chassis.config import ROOT
 from chassis.migrations import revisions, upgrade
 from deploy.checks import broker_port, established_to, wait_for_schema
 from pustaka import platform
@@ -446,3 +448,14 @@ def test_every_deployment_scales_by_cpu_within_its_documented_bounds():
         # CPU is measured against what the containers request: they must request it.
         for container in pod(deployments[name])["containers"]:
             assert container["resources"]["requests"]["cpu"]
+
+
+def test_the_image_holds_every_package_the_project_installs():
+    """A package pyproject.toml installs but the Dockerfile does not copy would be
+    missing from the image only, where an import of it fails at start."""
+    found = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = {name.rstrip("*") for name in found["packages"]["find"]["include"]}
+    copied = {
+        args.split()[0].rstrip("/").split("/")[0] for op, args in dockerfile() if op == "COPY"
+    }
+    assert packages - copied == set(), "packages the Dockerfile does not copy"

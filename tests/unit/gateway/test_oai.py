@@ -12,8 +12,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from chassis.errors import field_error
-from gateway.oai import provider as oai
-from gateway.oai.repository import CatalogRepository
+from gateway.web.catalog import oai_pmh as oai
+from gateway.web.catalog.oai_repository import CatalogRepository
+from services.catalog import dublin_core
 
 NS = {
     "o": "http://www.openarchives.org/OAI/2.0/",
@@ -57,7 +58,15 @@ def title(id_, name, **fields):
 
 
 def record(id_, datestamp, sets, data=None):
-    return {"id": id_, "datestamp": datestamp, "deleted": data is None, "sets": sets, "title": data}
+    dc = None if data is None else dublin_core.elements(data)
+    return {
+        "id": id_,
+        "datestamp": datestamp,
+        "deleted": data is None,
+        "sets": sets,
+        "title": data,
+        "dc": dc,
+    }
 
 
 def catalogue():

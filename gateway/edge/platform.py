@@ -7,14 +7,13 @@ from __future__ import annotations
 import eventlet
 from nameko.dependency_providers import Config
 
-from ..edge.asyncapi import build_asyncapi
-from ..edge.auth import KeyStoreAccess, forgets_revoked_keys
-from ..edge.calls import ServiceCalls
-from ..edge.docs import asset_response, page_response
-from ..edge.errors import json_response
-from ..edge.http import PUBLIC, route
-from ..edge.openapi import build_spec
-from ..pages.event_catalogue import catalogue_page
+from .asyncapi import build_asyncapi
+from .auth import KeyStoreAccess, forgets_revoked_keys
+from .calls import ServiceCalls
+from .docs import asset_response, page_response
+from .errors import json_response
+from .http import PUBLIC, route
+from .openapi import build_spec
 
 
 class PlatformRoutes:
@@ -83,17 +82,6 @@ class PlatformRoutes:
     @route("GET", "/docs", roles=PUBLIC, summary="The API, for people.", tag="platform")
     def docs(self, request):
         return page_response()
-
-    @route(
-        "GET",
-        "/docs/events",
-        roles=PUBLIC,
-        summary="The events, for people: /v1/asyncapi.json as a page.",
-        tag="platform",
-        page=True,
-    )
-    def docs_events(self, request):
-        return catalogue_page(build_asyncapi(tuple(self.config["SERVICES"].items())))
 
     @route(
         "GET",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.errors import ValidationFailed
 
-from .provider import OAIError
+from .oai_pmh import OAIError
 
 
 class CatalogRepository:

@@ -15,7 +15,7 @@ import math
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -445,7 +445,7 @@ def _record(record: dict[str, Any], form: _Format, ctx: _Context) -> ET.Element:
     element = _el(None, "record")
     element.append(_header(record))
     if not record["deleted"]:  # a deleted record is its header alone (spec §2.5.1)
-        _el(element, "metadata").append(form.render(record["title"], ctx))
+        _el(element, "metadata").append(form.render(record, ctx))
     return element
 
 
@@ -458,45 +458,22 @@ def _header(record: dict[str, Any]) -> ET.Element:
     return header
 
 
-def _oai_dc(title: dict[str, Any], ctx: _Context) -> ET.Element:
+def _oai_dc(record: dict[str, Any], ctx: _Context) -> ET.Element:
+    """The catalogue's Dublin Core elements (services/catalog/dublin_core.py), and the
+    record's address here."""
     location = {f"{{{XSI_NS}}}schemaLocation": f"{OAI_DC_NS} {OAI_DC_SCHEMA}"}
     dc = _el(None, "dc", attrs=location, ns=OAI_DC_NS)
-    for name, value in _dc_elements(title, ctx):
+    for name, value in [*record["dc"], ("identifier", ctx.titles_url + record["id"])]:
         _el(dc, name, value, ns=DC_NS)
     return dc
 
 
-def _dc_elements(title: dict[str, Any], ctx: _Context) -> Iterator[tuple[str, str]]:
-    subtitle = title.get("subtitle")
-    yield "title", f"{title['title']}: {subtitle}" if subtitle else title["title"]
-    for author in title.get("authors") or ():
-        yield "creator", author
-    for subject in title.get("subjects") or ():
-        yield "subject", subject
-    if title.get("description"):
-        yield "description", title["description"]
-    if title.get("publisher"):
-        yield "publisher", title["publisher"]
-    if title.get("year") is not None:
-        yield "date", str(title["year"])
-    yield "type", title["material_type"]
-    if title.get("isbn"):
-        yield "identifier", f"urn:isbn:{title['isbn']}"
-    if title.get("issn"):
-        yield "identifier", f"urn:issn:{title['issn']}"
-    if title.get("access_url"):
-        yield "identifier", title["access_url"]
-    yield "identifier", ctx.titles_url + title["id"]
-    if title.get("language"):
-        yield "language", title["language"]
-
-
-def _marc21(title: dict[str, Any], ctx: _Context) -> ET.Element:
-    record = ET.fromstring(ctx.repo.marcxml(title))
-    if record.tag != f"{{{MARC_NS}}}record":
+def _marc21(record: dict[str, Any], ctx: _Context) -> ET.Element:
+    marc = ET.fromstring(ctx.repo.marcxml(record["title"]))
+    if marc.tag != f"{{{MARC_NS}}}record":
         # A MARC module bug should fail loudly, not reach harvesters as bad metadata.
-        raise ValueError(f"marcxml gave <{record.tag}>, not a MARC 21 slim <record>.")
-    return record
+        raise ValueError(f"marcxml gave <{marc.tag}>, not a MARC 21 slim <record>.")
+    return marc
 
 
 # -- XML ------------------------------------------------------------------------------
