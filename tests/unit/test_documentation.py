@@ -336,7 +336,7 @@ def demo_ids(tmp_path_factory) -> set[str]:
 @pytest.fixture(scope="module")
 def routes() -> dict:
     from gateway.edge.openapi import build_spec
-    from gateway.service import GatewayService
+    from pustaka.gateway import GatewayService
 
     return build_spec(GatewayService)["paths"]
 
