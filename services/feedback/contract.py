@@ -645,14 +645,16 @@ CONTRACT = Contract(
     methods=(
         Method("list_templates", (), None, TemplateList),
         Method("get_template", ("code", "version"), None, TemplateOutput, (NotFound,)),
-        Method("put_template", ("payload",), TemplateInput, TemplateOutput, (Forbidden,), True),
+        Method(
+            "put_template", ("payload",), TemplateInput, TemplateOutput, (Forbidden,), writes=True
+        ),
         Method(
             "open_campaign",
             ("payload",),
             CampaignInput,
             CampaignOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("list_campaigns", ("params",), CampaignQuery, CampaignPage, (Forbidden,)),
         Method("get_campaign", CAMPAIGN, None, CampaignOutput, ROW_ERRORS),
@@ -662,11 +664,17 @@ CONTRACT = Contract(
             InvitationsInput,
             InvitationList,
             (*ROW_ERRORS, Gone),
-            True,
+            writes=True,
         ),
         Method("list_invitations", CAMPAIGN, None, InvitationList, ROW_ERRORS),
         Method(
-            "close_campaign", CAMPAIGN, None, CampaignOutput, (*ROW_ERRORS, Conflict), True, 30.0
+            "close_campaign",
+            CAMPAIGN,
+            None,
+            CampaignOutput,
+            (*ROW_ERRORS, Conflict),
+            writes=True,
+            deadline=30.0,
         ),
         Method("survey_form", ("token",), None, SurveyForm, ANSWER_ERRORS),
         Method(
@@ -675,11 +683,11 @@ CONTRACT = Contract(
             ResponseInput,
             ResponseAccepted,
             ANSWER_ERRORS,
-            True,
+            writes=True,
         ),  # fmt: skip
-        Method("results", CAMPAIGN, None, Results, ROW_ERRORS, False, 30.0),
-        Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), False, 30.0),
-        Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), True),
+        Method("results", CAMPAIGN, None, Results, ROW_ERRORS, deadline=30.0),
+        Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), deadline=30.0),
+        Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), writes=True),
         Method("list_tickets", ("params",), TicketQuery, TicketPage, (Forbidden,)),
         Method("get_ticket", ("ticket_id",), None, TicketOutput, ROW_ERRORS),
         Method(
@@ -688,10 +696,15 @@ CONTRACT = Contract(
             TicketTransition,
             TicketOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),
         Method(
-            "submit_suggestion", ("payload",), SuggestionInput, SuggestionOutput, (NotFound,), True
+            "submit_suggestion",
+            ("payload",),
+            SuggestionInput,
+            SuggestionOutput,
+            (NotFound,),
+            writes=True,
         ),
         Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
         Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
@@ -701,7 +714,7 @@ CONTRACT = Contract(
             VoteInput,
             SuggestionOutput,
             (NotFound, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "approve_suggestion",
@@ -709,7 +722,7 @@ CONTRACT = Contract(
             None,
             SuggestionOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "reject_suggestion",
@@ -717,7 +730,7 @@ CONTRACT = Contract(
             DecisionInput,
             SuggestionOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "suggestion_supporters",

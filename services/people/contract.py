@@ -616,15 +616,20 @@ CONTRACT = Contract(
     service="people",
     methods=(
         Method(
-            "register_staff", ("payload",), StaffInput, StaffOutput, (Forbidden, Conflict), True
+            "register_staff",
+            ("payload",),
+            StaffInput,
+            StaffOutput,
+            (Forbidden, Conflict),
+            writes=True,
         ),
         Method(
             "change_staff",
             ("staff_id", "payload"),
             StaffChange,
             StaffOutput,
-            (Forbidden, NotFound, Conflict),  # a NIP that is someone else's
-            True,
+            (Forbidden, NotFound, Conflict),
+            writes=True,
         ),
         Method("get_staff", STAFF, None, StaffOutput, ROW_ERRORS),
         Method("list_staff", ("params",), StaffQuery, StaffPage, (Forbidden,)),
@@ -635,8 +640,8 @@ CONTRACT = Contract(
             None,
             ImportReport,
             (Forbidden,),
-            True,
-            60.0,
+            writes=True,
+            deadline=60.0,
         ),
         Method("get_requirements", ("position",), None, PositionRequirements, (NotFound,)),
         Method(
@@ -645,10 +650,15 @@ CONTRACT = Contract(
             RequirementInput,
             PositionRequirements,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method(
-            "create_programme", ("payload",), ProgrammeInput, ProgrammeOutput, (Forbidden,), True
+            "create_programme",
+            ("payload",),
+            ProgrammeInput,
+            ProgrammeOutput,
+            (Forbidden,),
+            writes=True,
         ),
         Method(
             "replace_programme",
@@ -656,7 +666,7 @@ CONTRACT = Contract(
             ProgrammeInput,
             ProgrammeOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "transition_programme",
@@ -664,8 +674,8 @@ CONTRACT = Contract(
             Transition,
             ProgrammeOutput,
             (Forbidden, NotFound, Conflict),
-            True,
-            30.0,
+            writes=True,
+            deadline=30.0,
         ),
         Method("get_programme", PROGRAMME, None, ProgrammeOutput, (NotFound,)),
         Method("list_programmes", ("params",), ProgrammeQuery, ProgrammePage),
@@ -675,7 +685,7 @@ CONTRACT = Contract(
             EnrolmentInput,
             EnrolmentOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "withdraw",
@@ -683,7 +693,7 @@ CONTRACT = Contract(
             None,
             EnrolmentOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("list_enrolments", PROGRAMME, None, EnrolmentList, ROW_ERRORS),
         Method(
@@ -692,17 +702,17 @@ CONTRACT = Contract(
             AttendanceInput,
             AttendanceResult,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("get_certificate", ("code",), None, CertificateOutput, ROW_ERRORS),
-        Method("certificate_pdf", ("code",), None, CertificatePdf, ROW_ERRORS, False, 30.0),
+        Method("certificate_pdf", ("code",), None, CertificatePdf, ROW_ERRORS, deadline=30.0),
         Method(
             "revoke_certificate",
             ("code", "payload"),
             RevokeInput,
             CertificateOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("verify_certificate", ("code",), None, Verification, (NotFound,)),
         Method(
@@ -711,11 +721,11 @@ CONTRACT = Contract(
             RatingInput,
             DevelopmentRecord,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method("development_record", ("staff_id", "year"), None, DevelopmentRecord, ROW_ERRORS),
         Method(
-            "development_records", ("params",), RecordQuery, RecordList, (Forbidden,), False, 30.0
+            "development_records", ("params",), RecordQuery, RecordList, (Forbidden,), deadline=30.0
         ),
         Method("staff_gaps", STAFF, None, StaffGaps, ROW_ERRORS),
         Method("branch_gaps", ("branch",), None, BranchGaps, ROW_ERRORS),

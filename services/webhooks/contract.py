@@ -179,19 +179,33 @@ CONTRACT = Contract(
     service="webhooks",
     methods=(
         Method(
-            "register_endpoint", ("payload",), EndpointInput, EndpointWithSecret, (Forbidden,), True
+            "register_endpoint",
+            ("payload",),
+            EndpointInput,
+            EndpointWithSecret,
+            (Forbidden,),
+            writes=True,
         ),
         Method("list_endpoints", (), None, EndpointList, (Forbidden,)),
         Method("get_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL),
-        Method("rotate_secret", ENDPOINT, None, EndpointWithSecret, MAY_FAIL, True),
+        Method("rotate_secret", ENDPOINT, None, EndpointWithSecret, MAY_FAIL, writes=True),
         Method(
-            "disable_endpoint", (*ENDPOINT, "payload"), DisableInput, EndpointOutput, MAY_FAIL, True
+            "disable_endpoint",
+            (*ENDPOINT, "payload"),
+            DisableInput,
+            EndpointOutput,
+            MAY_FAIL,
+            writes=True,
         ),
-        Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, True),
+        Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, writes=True),
         Method("list_deliveries", (*ENDPOINT, "params"), DeliveryQuery, DeliveryPage, MAY_FAIL),
         Method("list_attempts", (*ENDPOINT, "delivery_id"), None, AttemptList, MAY_FAIL),
-        Method("replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, GONE, True),
-        Method("replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, True),
+        Method(
+            "replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, GONE, writes=True
+        ),
+        Method(
+            "replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, writes=True
+        ),
         Method("health"),
     ),
     events=(Event("endpoint_disabled", EndpointDisabled),),

@@ -19,7 +19,7 @@ class NoteOutput(Schema):
 CONTRACT = Contract(
     service="example",
     methods=(
-        Method("add_note", ("payload",), NoteInput, NoteOutput, (), True),
+        Method("add_note", ("payload",), NoteInput, NoteOutput, (), writes=True),
         Method("get_note", ("note_id",), None, NoteOutput, (NotFound,)),
         Method("health"),
     ),
