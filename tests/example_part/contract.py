@@ -1,13 +1,11 @@
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from chassis.contract import Contract, Event, Method
 from chassis.errors import NotFound
+from chassis.schemas import Input
 
 
-class NoteInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class NoteInput(Input):
     text = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
