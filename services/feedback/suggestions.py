@@ -23,7 +23,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
 from chassis.errors import Conflict, ValidationFailed
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
@@ -33,7 +33,7 @@ from .models import Suggestion, branches, events
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Suggestion.seq, descending=True)
 
 
 def dump_suggestion(s: Suggestion) -> dict:
@@ -132,11 +132,7 @@ def list_suggestions(session: Session, params: dict) -> dict:
         stmt = stmt.where(Suggestion.kind == query["kind"])
     if query.get("status"):
         stmt = stmt.where(Suggestion.status == query["status"])
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    if after:
-        stmt = stmt.where(Suggestion.seq < after["seq"])
-    rows = list(session.scalars(stmt.order_by(Suggestion.seq.desc()).limit(query["limit"] + 1)))
-    rows, cursor = page(rows, query["limit"], lambda s: {"seq": s.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_suggestion(s) for s in rows], "next_cursor": cursor}
 
 
