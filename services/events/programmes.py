@@ -35,7 +35,7 @@ from .contract import (
     OccurrenceChange,
     ProgrammeTransition,
 )
-from .models import Branch, CoHost, Occurrence, Programme, Registration, branches, events
+from .models import Branch, CoHost, Occurrence, Programme, Registration, branches, outbox
 from .notices import active_registrations, registration_event, schedule_reminders
 from .partners import usable_partner
 from .readmodels import require_presenter
@@ -395,7 +395,7 @@ def transition(session: Session, programme_id: str, payload: dict, caller: Calle
                 {"id": programme.id, "field": "schedule"},
             )
         programme.status = "published"
-        events.emit(
+        outbox.emit(
             session, "programme_published", programme.id, published_data(session, programme)
         )
     elif wanted == "cancelled":
@@ -406,7 +406,7 @@ def transition(session: Session, programme_id: str, payload: dict, caller: Calle
             if occurrence.status == "scheduled":
                 told += cancel_occurrence(session, programme, occurrence, data.get("reason"))
         if was_published:
-            events.emit(
+            outbox.emit(
                 session,
                 "programme_cancelled",
                 programme.id,
@@ -443,7 +443,7 @@ def cancel_occurrence(
     for registration in active:
         registration.status, registration.updated_at = "cancelled", time.time()
     session.flush()
-    events.emit_many(
+    outbox.emit_many(
         session,
         [
             (
@@ -461,7 +461,7 @@ def tell_changed(session: Session, programme: Programme, changed: dict) -> None:
     """programme_changed for a published programme (a draft is nobody's news yet):
     which programme, and what of it changed."""
     if programme.status == "published":
-        events.emit(
+        outbox.emit(
             session,
             "programme_changed",
             programme.id,

@@ -22,7 +22,7 @@ from chassis.schemas import load
 
 from .builtin import POST_EVENT_TEMPLATE, TRAINING_TEMPLATE
 from .contract import CAMPAIGN_ID, CampaignInput, CampaignQuery, InvitationsInput
-from .models import Campaign, Invitation, branches, events
+from .models import Campaign, Invitation, branches, outbox
 from .templates import find_template
 
 campaign_input, campaign_query, invitations_input = (
@@ -86,7 +86,7 @@ def campaign_for(session: Session, campaign_id, caller: Caller, **kw) -> Campaig
 
 
 def _emit_opened(session: Session, c: Campaign) -> None:
-    events.emit(
+    outbox.emit(
         session,
         "survey_opened",
         c.id,

@@ -29,7 +29,7 @@ from chassis.schemas import load
 
 from . import supporters
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
-from .models import Suggestion, branches, events
+from .models import Suggestion, branches, outbox
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
@@ -110,7 +110,7 @@ def submit_suggestion(session: Session, payload: dict, today: dt.date | None = N
     session.add(suggestion)
     session.flush()
     supporters.support(session, suggestion, data["member"], data.get("contact"))
-    events.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
+    outbox.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
 
 
@@ -172,7 +172,7 @@ def approve_suggestion(session: Session, suggestion_id: str, caller: Caller) -> 
     suggestion.status = "approved"
     suggestion.decision = "approved"
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "suggestion_approved",
         suggestion.id,
@@ -202,7 +202,7 @@ def reject_suggestion(session: Session, suggestion_id: str, payload: dict, calle
     suggestion.decision = data["reason"].strip()
     supporters.erase(session, suggestion)
     session.flush()
-    events.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
+    outbox.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
 
 
@@ -239,7 +239,7 @@ def _fulfil(session: Session, suggestion: Suggestion | None, by: str) -> None:
     suggestion.fulfilled_by = by
     session.flush()
     told = supporters.asked_to_be_told(session, suggestion)
-    events.emit(
+    outbox.emit(
         session,
         "suggestion_fulfilled",
         suggestion.id,

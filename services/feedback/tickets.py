@@ -18,7 +18,7 @@ from chassis.schemas import load
 from chassis.times import iso_time, iso_time_or_none
 
 from .contract import TICKET_ID, TicketInput, TicketQuery, TicketTransition
-from .models import Ticket, branches, events
+from .models import Ticket, branches, outbox
 
 ticket_input, ticket_query, ticket_transition = TicketInput(), TicketQuery(), TicketTransition()
 NEWEST = Keyset(Ticket.seq, descending=True)
@@ -56,7 +56,7 @@ def open_ticket(session: Session, payload: dict, now: float | None = None) -> di
     )
     session.add(ticket)
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "ticket_opened",
         ticket.id,
@@ -114,7 +114,7 @@ def transition_ticket(
     ticket.version += 1
     if to in ("resolved", "rejected"):
         ticket.resolved_at = now or time.time()
-        events.emit(
+        outbox.emit(
             session,
             "ticket_resolved",
             ticket.id,

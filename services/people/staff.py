@@ -18,7 +18,7 @@ from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from .contract import STAFF_ID, StaffChange, StaffInput, StaffQuery
-from .models import PositionHistory, Staff, branches, events
+from .models import PositionHistory, Staff, branches, outbox
 from .nip import parse_nip
 
 staff_input, staff_change, staff_query = StaffInput(), StaffChange(), StaffQuery()
@@ -136,7 +136,7 @@ def register_staff(
         )
     )
     session.flush()
-    events.emit(session, "staff_registered", staff.id, event_data(staff))
+    outbox.emit(session, "staff_registered", staff.id, event_data(staff))
     return dump_staff(session, staff)
 
 
@@ -171,7 +171,7 @@ def change_staff(
     staff.version += 1
     staff.updated_at = time.time()
     _flush(session)
-    events.emit(session, "staff_changed", staff.id, event_data(staff))
+    outbox.emit(session, "staff_changed", staff.id, event_data(staff))
     return dump_staff(session, staff)
 
 
