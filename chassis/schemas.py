@@ -32,14 +32,14 @@ class Integer(fields.Integer):
 
 
 class Input(Schema):
-    """The base of every schema a part loads what it is sent with (a body, a query):
-    a field it does not know is left out, not refused."""
+    """The base of the schemas that load what a part is sent (a body, a query): a
+    field they do not know is left out, not refused."""
 
     class Meta:
         unknown = EXCLUDE
 
 
-PAGING = ("limit", "cursor")
+_PAGING = ("limit", "cursor")
 
 
 class _PagingLast(SchemaMeta):
@@ -49,7 +49,7 @@ class _PagingLast(SchemaMeta):
     @classmethod
     def get_declared_fields(mcs, klass, cls_fields, inherited_fields, dict_cls=dict):
         declared = super().get_declared_fields(klass, cls_fields, inherited_fields, dict_cls)
-        paging = {name: declared.pop(name) for name in PAGING if name in declared}
+        paging = {name: declared.pop(name) for name in _PAGING if name in declared}
         return dict_cls({**declared, **paging})
 
 
