@@ -12,7 +12,7 @@ a test checks each such schema against the producer's contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from functools import cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
@@ -27,6 +27,7 @@ class Method:
     input: type[Schema] | None = None  # the schema of its payload argument
     output: type[Schema] | None = None
     errors: tuple[type[DomainError], ...] = ()  # besides bad input (always possible)
+    _: KW_ONLY  # the rest by name: a bare True or 600.0 in a row says nothing
     writes: bool = False  # changes state: the call carries a request id
     deadline: float | None = None  # seconds, where it needs longer than a read
     # The parts that may call it: the broker's table of who calls what (trust.py).

@@ -1,12 +1,16 @@
-"""Loading RPC arguments through marshmallow, with our typed error on failure, and
-the strict integer every JSON body's schema uses."""
+"""The pieces contracts build their schemas from (the base of what a part takes in,
+the paging of a list's query and of its answer, the strict integer of JSON bodies),
+and loading RPC arguments through them, with our typed error on failure."""
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
+from functools import cache
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow.schema import SchemaMeta
 
 from .errors import ValidationFailed
 
@@ -25,6 +29,52 @@ class Integer(fields.Integer):
 
     def __init__(self, **kwargs):
         super().__init__(strict=True, **kwargs)
+
+
+class Input(Schema):
+    """The base of the schemas that load what a part is sent (a body, a query): a
+    field they do not know is left out, not refused."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+_PAGING = ("limit", "cursor")
+
+
+class _PagingLast(SchemaMeta):
+    """Keeps the paging fields after a query's own: the OpenAPI document lists a
+    query's parameters in the order of its fields (inherited ones come first)."""
+
+    @classmethod
+    def get_declared_fields(mcs, klass, cls_fields, inherited_fields, dict_cls=dict):
+        declared = super().get_declared_fields(klass, cls_fields, inherited_fields, dict_cls)
+        paging = {name: declared.pop(name) for name in _PAGING if name in declared}
+        return dict_cls({**declared, **paging})
+
+
+@cache  # one base per part's paging, shared by its lists' queries
+def paged_query(*, default: int, ceiling: int) -> type[Input]:
+    """The base of a list's query (keyset paging, DESIGN.md): `limit`, from 1 to
+    `ceiling`, `default` when not given, and the opaque `cursor` of the page to
+    start from (none: the first)."""
+    limit = fields.Integer(load_default=default, validate=validate.Range(min=1, max=ceiling))
+    cursor = fields.String(load_default=None, allow_none=True)
+    return _PagingLast("PagedQuery", (Input,), {"limit": limit, "cursor": cursor})
+
+
+def page_of(item: type[Schema], name: str | None = None, **more: fields.Field) -> type[Schema]:
+    """The schema of one page of a list of `item`: its `items` and the `next_cursor`
+    to ask for the next page with (null on the last), and `more` fields beside them.
+    Its name, which the OpenAPI document gives its component, is the item's with
+    "Page" for "Output" (TitleOutput's is TitlePage) unless `name` says otherwise."""
+    attributes = {
+        "items": fields.List(fields.Nested(item), required=True),
+        "next_cursor": fields.String(allow_none=True, required=True),
+        **more,
+        "__module__": sys._getframe(1).f_globals["__name__"],  # the contract's, as namedtuple does
+    }
+    return SchemaMeta(name or item.__name__.removesuffix("Output") + "Page", (Schema,), attributes)
 
 
 def unstorable(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from chassis.errors import field_error
 
 from .contract import ACQUISITION_ID, TITLE_ID, AcquisitionOutput
-from .models import Acquisition, events
+from .models import Acquisition, outbox
 
 acquisition_output = AcquisitionOutput()
 
@@ -47,7 +47,7 @@ def order_from_suggestion(session: Session, data: dict) -> dict:
     session.add(acq)
     session.flush()
     dumped = dump_acquisition(acq)
-    events.emit(session, "acquisition_ordered", acq.id, dumped)
+    outbox.emit(session, "acquisition_ordered", acq.id, dumped)
     return dumped
 
 

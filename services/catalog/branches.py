@@ -12,7 +12,7 @@ from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from .contract import CODE, BranchInput, BranchOutput, LocationInput
-from .models import Branch, Location, events
+from .models import Branch, Location, outbox
 
 branch_input, branch_output, location_input = BranchInput(), BranchOutput(), LocationInput()
 
@@ -58,7 +58,7 @@ def put_location(session: Session, branch_code: str, payload: dict, caller: Call
 def _changed(session: Session, branch: Branch) -> dict:
     """The branch as it now is, told to the services that keep branch codes."""
     dumped = _dump(session, branch)
-    events.emit(session, "branch_updated", branch.code, dumped)
+    outbox.emit(session, "branch_updated", branch.code, dumped)
     return dumped
 
 

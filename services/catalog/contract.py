@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.contract import Consumes, Contract, Event, Method
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.ids import PublicId
+from chassis.schemas import Input, page_of, paged_query
 
 # The public ids of titles (T000042) and acquisitions (ACQ000007): what callers may
 # send and cache; any other spelling names no record.
@@ -23,6 +24,7 @@ ELECTRONIC = ("ebook", "database")
 ITEM_STATUSES = ("available", "on_loan", "in_repair", "lost", "withdrawn")
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
+Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
 
 CODE = re.compile(r"[A-Z0-9]{2,10}\Z")  # of a branch or a location; \Z, as $ lets "\n" in
 BARCODE = re.compile(r"[A-Za-z0-9-]{4,32}\Z")
@@ -31,19 +33,13 @@ _code = validate.Regexp(CODE, error="Use 2-10 capital letters or digits.")
 _language = validate.Regexp(LANGUAGE, error="Use a three-letter ISO 639-2 code.")
 
 
-class BranchInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class BranchInput(Input):
     code = fields.String(required=True, validate=_code, metadata={"example": "KMN"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     address = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class LocationInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class LocationInput(Input):
     code = fields.String(required=True, validate=_code, metadata={"example": "REF"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
@@ -64,11 +60,8 @@ class BranchList(Schema):
     items = fields.List(fields.Nested(BranchOutput))
 
 
-class TitleInput(Schema):
+class TitleInput(Input):
     """A title, as a branch or cataloguer sends it (whole, for create and update)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     material_type = fields.String(load_default="book", validate=validate.OneOf(MATERIAL_TYPES))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
@@ -132,10 +125,7 @@ class TitleOutput(Schema):
     version = fields.Integer()
 
 
-class ItemInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class ItemInput(Input):
     barcode = fields.String(
         required=True,
         validate=validate.Regexp(BARCODE, error="4-32 letters, digits or '-'."),
@@ -146,10 +136,7 @@ class ItemInput(Schema):
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class ItemStatusInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class ItemStatusInput(Input):
     status = fields.String(required=True, validate=validate.OneOf(ITEM_STATUSES))
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
@@ -168,12 +155,9 @@ class ItemStatusChanged(ItemOutput):
     previous_status = fields.String()
 
 
-class TitleQuery(Schema):
+class TitleQuery(Paged):
     """Search: words in q match title, authors, subjects and description, with
     Indonesian stemming; the other fields filter."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     q = fields.String(load_default="", validate=validate.Length(max=200))
     type = fields.String(validate=validate.OneOf(MATERIAL_TYPES))
@@ -191,10 +175,6 @@ class TitleQuery(Schema):
             "available copy, decade and the most used subjects"
         },
     )
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
 class FacetCount(Schema):
@@ -202,13 +182,13 @@ class FacetCount(Schema):
     count = fields.Integer()
 
 
-class TitlePage(Schema):
-    items = fields.List(fields.Nested(TitleOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
-    total = fields.Integer(required=True, metadata={"description": "Exact count of matches."})
-    facets = fields.Dict(
+TitlePage = page_of(
+    TitleOutput,
+    total=fields.Integer(required=True, metadata={"description": "Exact count of matches."}),
+    facets=fields.Dict(
         keys=fields.String(), values=fields.List(fields.Nested(FacetCount)), allow_none=True
-    )
+    ),
+)
 
 
 class AcquisitionOutput(Schema):
@@ -222,11 +202,8 @@ class AcquisitionOutput(Schema):
     title_id = fields.String(allow_none=True)
 
 
-class HarvestQuery(Schema):
+class HarvestQuery(Input):
     """What an OAI-PMH harvest asks of the catalogue: changes in a datestamp window."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     since = fields.Float(allow_none=True, metadata={"description": "epoch seconds, inclusive"})
     until = fields.Float(allow_none=True, metadata={"description": "epoch seconds, inclusive"})
@@ -277,16 +254,23 @@ TITLE = ("title_id",)
 CONTRACT = Contract(
     service="catalog",
     methods=(
-        Method("create_title", ("payload",), TitleInput, TitleOutput, (Forbidden, Conflict), True),
+        Method(
+            "create_title",
+            ("payload",),
+            TitleInput,
+            TitleOutput,
+            (Forbidden, Conflict),
+            writes=True,
+        ),
         Method(
             "update_title",
             ("title_id", "payload"),
             TitleInput,
             TitleOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
-        Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), True),
+        Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), writes=True),
         Method("get_title", TITLE, None, TitleOutput, (NotFound,)),
         Method("search_titles", ("params",), TitleQuery, TitlePage),
         Method(
@@ -295,7 +279,7 @@ CONTRACT = Contract(
             ItemInput,
             ItemOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "change_item_status",
@@ -303,25 +287,33 @@ CONTRACT = Contract(
             ItemStatusInput,
             ItemOutput,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method("get_item", ("barcode",), None, ItemOutput, (NotFound,)),
-        Method("put_branch", ("payload",), BranchInput, BranchOutput, (Forbidden,), True),
+        Method("put_branch", ("payload",), BranchInput, BranchOutput, (Forbidden,), writes=True),
         Method(
             "put_location",
             ("branch_code", "payload"),
             LocationInput,
             BranchOutput,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method("list_branches", (), None, BranchList),
         Method("harvest", ("params",), HarvestQuery),
         Method("harvest_record", ("title_id", "with_marc")),
         Method("harvest_info"),
-        Method("import_marc", ("data_base64",), None, ImportResult, (Forbidden,), True, 600.0),
+        Method(
+            "import_marc",
+            ("data_base64",),
+            None,
+            ImportResult,
+            (Forbidden,),
+            writes=True,
+            deadline=600.0,
+        ),
         Method("export_title_marcxml", TITLE, None, None, (NotFound,)),
-        Method("export_search_marcxml", ("params",), TitleQuery, None, (), False, 60.0),
+        Method("export_search_marcxml", ("params",), TitleQuery, None, (), deadline=60.0),
         Method("health"),
     ),
     events=(

@@ -3,12 +3,11 @@ they last changed, so a harvester can take everything once and then only changes
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import field_error
-from chassis.ids import SEQ_MAX
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Bounds, Key, Keyset
 from chassis.schemas import load
 
 from . import dublin_core, marc
@@ -18,9 +17,13 @@ from .models import Branch, Item, Title
 from .titles import availability, dump_title, find_title
 
 harvest_query = HarvestQuery()
-# The datestamp and seq of the last title served: a time a datestamp can show (up to
-# 9999-12-31T23:59:59Z) and a seq its column can hold.
-CURSOR = {"t": Bounds((int, float), 0, 253_402_300_799), "s": Bounds(int, 1, SEQ_MAX)}
+# Titles in the order they last changed. The cursor holds the datestamp and seq of
+# the last title served (t and s, as harvesters hold them): a time a datestamp can
+# show (up to 9999-12-31T23:59:59Z) and a seq its column can hold.
+CHANGES = Keyset(
+    Key(Title.updated_at, Bounds((int, float), 0, 253_402_300_799), name="t"),
+    Key(Title.seq, name="s"),
+)
 TYPE_NAMES = {
     "book": "Books",
     "magazine": "Magazines",
@@ -86,16 +89,9 @@ def harvest(session: Session, params: dict) -> dict:
     if query.get("set"):
         where.append(_set_condition(query["set"]))
     total = session.scalar(select(func.count()).select_from(Title).where(*where))
-    after = decode_cursor(query.get("after"), **CURSOR)
-    if after is not None:
-        stamp, seq = after["t"], after["s"]
-        where.append(
-            or_(Title.updated_at > stamp, and_(Title.updated_at == stamp, Title.seq > seq))
-        )
-    rows = session.scalars(
-        select(Title).where(*where).order_by(Title.updated_at, Title.seq).limit(query["limit"] + 1)
-    ).all()
-    rows, cursor = page(rows, query["limit"], lambda t: {"t": t.updated_at, "s": t.seq})
+    rows, cursor = CHANGES.fetch(
+        session, select(Title).where(*where), query["limit"], query.get("after")
+    )
     return {"records": _records(session, rows, query["marc"]), "next": cursor, "total": total}
 
 

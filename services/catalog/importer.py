@@ -45,7 +45,7 @@ from . import postings
 from .contract import TITLE_ID
 from .items import dump_item, item_input
 from .marc import own_title_id
-from .models import Branch, Item, Location, Title, TitleSubject, events
+from .models import Branch, Item, Location, Title, TitleSubject, outbox
 from .text import availability_tokens, fold
 from .titles import (
     MODELLED,
@@ -325,7 +325,7 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
     created += [("item_added", c["barcode"], dump_item(SimpleNamespace(**c))) for c in copies]
     postings.update_documents(session, documents)
     insert_rows(session, TitleSubject.__table__, subjects)
-    events.emit_many(session, created)
+    outbox.emit_many(session, created)
     report.added += len(seqs)
     report.skipped += [h.skipped(r.position) for r in fresh for h in r.holdings if h.reason]
 

@@ -15,7 +15,7 @@ from chassis.schemas import load
 from chassis.times import iso_time
 
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
-from .models import Branch, Item, Location, Title, events
+from .models import Branch, Item, Location, Title, outbox
 from .titles import find_title, reindex
 
 item_input, item_status_input = ItemInput(), ItemStatusInput()
@@ -70,7 +70,7 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     reindex(session, title)
     dumped = dump_item(item)
-    events.emit(session, "item_added", item.barcode, dumped)
+    outbox.emit(session, "item_added", item.barcode, dumped)
     return dumped
 
 
@@ -126,7 +126,7 @@ def change_status(session: Session, barcode: str, payload: dict, caller: Caller)
         title.updated_at = item.updated_at
     reindex(session, title)
     dumped = dump_item(item)
-    events.emit(
+    outbox.emit(
         session,
         "item_status_changed",
         item.barcode,

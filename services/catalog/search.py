@@ -17,15 +17,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Bounds, Key, Keyset
 
 from . import postings
 from .models import Title, TitleSubject
 from .text import EVERY, Term, facet, facet_prefix, parse_query, year_tokens
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
-# The seq of the last title served: one the index can hold.
-CURSOR = {"seq": Bounds(int, 1, postings.SEQ_MAX)}
+# Newest first, as the index gives them (postings.newest); the cursor holds the seq
+# of the last title served, one the index can hold.
+NEWEST = Keyset(Key(Title.seq, Bounds(int, 1, postings.SEQ_MAX)), descending=True)
 
 
 def _filter_terms(params: dict) -> list[Term]:
@@ -57,10 +58,10 @@ def load_titles(session: Session, seqs: list[int]) -> list[Title]:
 
 def find(session: Session, params: dict) -> tuple[list[Title], str | None, int, dict | None]:
     """(titles of this page, next cursor, exact total, facet counts or None)."""
-    after = decode_cursor(params.get("cursor"), **CURSOR)
+    after = NEWEST.decode(params.get("cursor"))
     matches = matching(session, params)
     seqs = postings.newest(matches, after["seq"] if after else None, params["limit"] + 1)
-    titles, cursor = page(load_titles(session, seqs), params["limit"], lambda t: {"seq": t.seq})
+    titles, cursor = NEWEST.cut(load_titles(session, seqs), params["limit"])
     facets = _facets(session, matches) if params.get("facets") else None
     return titles, cursor, len(matches), facets
 

@@ -19,7 +19,7 @@ from chassis.times import iso_time
 
 from . import acquisitions, postings, search
 from .contract import TITLE_ID, TitleInput, TitleQuery
-from .models import Item, Title, TitleSubject, events
+from .models import Item, Title, TitleSubject, outbox
 from .text import document, facet_tokens, fold
 
 title_input = TitleInput()
@@ -178,7 +178,7 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     if title.acquisition_ref:
         acquisitions.receive(session, title.acquisition_ref, title.seq)
     dumped = dump_title(title, [])
-    events.emit(session, "title_created", title.id, dumped)
+    outbox.emit(session, "title_created", title.id, dumped)
     return dumped
 
 
@@ -219,7 +219,7 @@ def update_title(session: Session, public_id: str, payload: dict, caller: Caller
     title.updated_at = time.time()
     _index(session, title)
     dumped = dump_titles(session, [title])[0]
-    events.emit(session, "title_updated", title.id, dumped)
+    outbox.emit(session, "title_updated", title.id, dumped)
     return dumped
 
 
@@ -257,7 +257,7 @@ def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:
         item.status, item.updated_at = "withdrawn", now
     reindex(session, title)
     dumped = dump_titles(session, [title])[0]
-    events.emit(session, "title_withdrawn", title.id, dumped)
+    outbox.emit(session, "title_withdrawn", title.id, dumped)
     return dumped
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chassis.branches import BRANCH_CODE
 from chassis.errors import NotFound, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Bounds, Key, Keyset
 from chassis.schemas import load
 
 from .contract import CalendarQuery
@@ -26,8 +26,7 @@ from .programmes import counts, dump_occurrence, local_day_bounds
 from .times import WIB, local, today
 
 calendar_query = CalendarQuery()
-START = Bounds((int, float), 0, 2**53)
-SEQ = Bounds(int, 1, 2**63 - 1)
+SOONEST = Keyset(Key(Occurrence.starts_at, Bounds((int, float), 0, 2**53)), Occurrence.seq)
 FEED_DAYS_BEFORE = 31  # a feed holds the last month and what is to come
 FEED_MAX = 2000
 UID_DOMAIN = "pustaka.sungaipenuhkota.go.id"
@@ -53,7 +52,6 @@ def calendar(session: Session, params: dict, now: float | None = None) -> dict:
     if (end - start).days > 366:
         raise field_error("end", "A range of at most 366 days.")
     low, high = local_day_bounds(start, end)
-    after = decode_cursor(query.get("cursor"), starts_at=START, seq=SEQ)
     stmt = _listed(select(Occurrence, Programme), query["include_cancelled"]).where(
         Occurrence.starts_at >= low, Occurrence.starts_at < high
     )
@@ -64,17 +62,7 @@ def calendar(session: Session, params: dict, now: float | None = None) -> dict:
     ):
         if name in query:
             stmt = stmt.where(column == query[name])
-    if after:
-        stmt = stmt.where(
-            (Occurrence.starts_at > after["starts_at"])
-            | ((Occurrence.starts_at == after["starts_at"]) & (Occurrence.seq > after["seq"]))
-        )
-    stmt = stmt.order_by(Occurrence.starts_at, Occurrence.seq).limit(query["limit"] + 1)
-    rows, cursor = page(
-        list(session.execute(stmt)),
-        query["limit"],
-        lambda row: {"starts_at": row[0].starts_at, "seq": row[0].seq},
-    )
+    rows, cursor = SOONEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     counted = counts(session, [o.seq for o, _ in rows])
     return {
         "items": [dump_occurrence(o, p, counted[o.seq], now) for o, p in rows],

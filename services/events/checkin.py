@@ -15,7 +15,7 @@ from chassis.errors import Conflict
 from chassis.schemas import load
 
 from .contract import PARTNER_ID, REGISTRATION_ID, WalkIn
-from .models import Occurrence, Programme, Registration, events
+from .models import Occurrence, Programme, Registration, outbox
 from .programmes import cohosts, find_occurrence
 from .registrations import by_code, dump_registration, new_code
 from .times import iso_local
@@ -67,7 +67,7 @@ def check_in(session: Session, code: str, caller: Caller) -> dict:
     if registration.status == "confirmed" and registration.checked_in_at is None:
         registration.checked_in_at = registration.updated_at = time.time()
         session.flush()
-        events.emit(
+        outbox.emit(
             session,
             "attendance_recorded",
             registration.id,
@@ -105,7 +105,7 @@ def walk_in(session: Session, occurrence_id: str, payload: dict, caller: Caller)
     )
     session.add(registration)
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "attendance_recorded",
         registration.id,
@@ -152,7 +152,7 @@ def complete_occurrence(session: Session, occurrence_id: str, caller: Caller) ->
     occurrence.status, occurrence.updated_at = "completed", time.time()
     session.flush()
     counted = attendance_of(session, occurrence)
-    events.emit(
+    outbox.emit(
         session,
         "event_completed",
         occurrence.id,

@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.branches import branch_code
 from chassis.contacts import Contact
 from chassis.contract import Consumes, Contract, Event, Method
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.ids import PublicId
-from chassis.schemas import Integer
+from chassis.schemas import Input, Integer, page_of, paged_query
 
 # Public ids: programmes (EVT000001), their occurrences (OCC0000001), partner
 # institutions (PTN0001) and registrations (REG0000001). A registration is shown at
@@ -55,6 +55,7 @@ PARTNER_KINDS = ("school", "university", "community", "government", "business")
 PARTNER_STATUSES = ("active", "suspended", "ended")
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
+Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
 MAX_OCCURRENCES = 60  # a series longer than this is a mistake, or two programmes
 
 _branch = branch_code
@@ -70,11 +71,8 @@ _day = validate.Range(
 
 
 # -- partners ----------------------------------------------------------------------------
-class PartnerInput(Schema):
+class PartnerInput(Input):
     """An institution the library runs programmes with, and its agreement (MoU)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     name = fields.String(required=True, validate=_name)
     kind = fields.String(required=True, validate=validate.OneOf(PARTNER_KINDS))
@@ -116,12 +114,9 @@ class PartnerList(Schema):
 
 
 # -- programmes --------------------------------------------------------------------------
-class Presenter(Schema):
+class Presenter(Input):
     """Who leads it: a member of staff (known from the people service's events), or
     someone from outside, by name."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     staff_id = fields.String(allow_none=True, metadata={"example": "S000001"})
     name = fields.String(allow_none=True, validate=_name)
@@ -132,10 +127,7 @@ class Presenter(Schema):
             raise ValidationError("Give staff_id or name, one of them.", field_name="_schema")
 
 
-class CoHost(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CoHost(Input):
     partner_id = fields.String(required=True, metadata={"example": "PTN0001"})
     seats = Integer(
         required=True,
@@ -156,12 +148,9 @@ class CoHosting(Schema):
     )
 
 
-class Schedule(Schema):
+class Schedule(Input):
     """When: the first start (local time at the branch, Asia/Jakarta), how long, and
     for a series its RFC 5545 RRULE (with COUNT or UNTIL)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     starts_at = fields.NaiveDateTime(
         required=True,
@@ -179,11 +168,8 @@ class Schedule(Schema):
     )
 
 
-class CommunityProgrammeInput(Schema):
+class CommunityProgrammeInput(Input):
     """A programme, whole (create, and replace while it is a draft)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     programme_type = fields.String(required=True, validate=validate.OneOf(PROGRAMME_TYPES))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -269,36 +255,21 @@ class CommunityProgramme(Schema):
     version = fields.Integer()
 
 
-class CommunityProgrammeQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CommunityProgrammeQuery(Paged):
     status = fields.String(validate=validate.OneOf(PROGRAMME_STATUSES))
     branch = fields.String(validate=_branch)
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class CommunityProgrammePage(Schema):
-    items = fields.List(fields.Nested(CommunityProgramme), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+CommunityProgrammePage = page_of(CommunityProgramme)
 
 
-class ProgrammeTransition(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class ProgrammeTransition(Input):
     to = fields.String(required=True, validate=validate.OneOf(PROGRAMME_STATUSES[1:]))
     reason = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class OccurrenceChange(Schema):
+class OccurrenceChange(Input):
     """Move one occurrence, or cancel it alone."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     starts_at = fields.NaiveDateTime(validate=_when, metadata={"description": "new start, WIB"})
     duration_minutes = Integer(validate=validate.Range(min=10, max=1440))
@@ -307,11 +278,8 @@ class OccurrenceChange(Schema):
     reason = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class CalendarQuery(Schema):
+class CalendarQuery(Paged):
     """GET /v1/events: occurrences by date range, branch, audience and type."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     start = fields.Date(
         validate=_day, metadata={"description": "from this day (WIB), default today"}
@@ -321,10 +289,6 @@ class CalendarQuery(Schema):
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     programme_type = fields.String(validate=validate.OneOf(PROGRAMME_TYPES))
     include_cancelled = fields.Boolean(load_default=False)
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
     @validates_schema
     def range_(self, data, **_):
@@ -332,9 +296,7 @@ class CalendarQuery(Schema):
             raise ValidationError("Must not be before start.", field_name="end")
 
 
-class CalendarPage(Schema):
-    items = fields.List(fields.Nested(OccurrenceOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+CalendarPage = page_of(OccurrenceOutput, name="CalendarPage")
 
 
 class Feed(Schema):
@@ -342,11 +304,8 @@ class Feed(Schema):
 
 
 # -- registrations -----------------------------------------------------------------------
-class RegistrationInput(Schema):
+class RegistrationInput(Input):
     """A participant. `scope`: this occurrence, or every one still to come of its series."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     name = fields.String(required=True, validate=_name)
     contact = Contact(
@@ -390,10 +349,7 @@ class RegistrationList(Schema):
     items = fields.List(fields.Nested(RegistrationOutput), required=True)
 
 
-class WalkIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class WalkIn(Input):
     name = fields.String(allow_none=True, validate=_name)
     age_group = fields.String(allow_none=True, validate=validate.OneOf(AGE_GROUPS))
 
@@ -415,10 +371,7 @@ class Completion(Schema):
 
 
 # -- figures -----------------------------------------------------------------------------
-class FiguresQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class FiguresQuery(Input):
     month = fields.String(
         required=True,
         validate=validate.Regexp(r"\d{4}-(0[1-9]|1[0-2])\Z", error="Use YYYY-MM."),
@@ -585,14 +538,16 @@ WRITE_ERRORS = (Forbidden, NotFound, Conflict)
 CONTRACT = Contract(
     service="events",
     methods=(
-        Method("create_partner", ("payload",), PartnerInput, PartnerOutput, (Forbidden,), True),
+        Method(
+            "create_partner", ("payload",), PartnerInput, PartnerOutput, (Forbidden,), writes=True
+        ),
         Method(
             "change_partner",
             ("partner_id", "payload"),
             PartnerInput,
             PartnerOutput,
             ROW_ERRORS,
-            True,
+            writes=True,
         ),
         Method("get_partner", ("partner_id",), None, PartnerOutput, ROW_ERRORS),
         Method("list_partners", (), None, PartnerList, (Forbidden,)),
@@ -602,7 +557,7 @@ CONTRACT = Contract(
             CommunityProgrammeInput,
             CommunityProgramme,
             (Forbidden, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "replace_programme",
@@ -610,7 +565,7 @@ CONTRACT = Contract(
             CommunityProgrammeInput,
             CommunityProgramme,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method(
             "transition_programme",
@@ -618,8 +573,8 @@ CONTRACT = Contract(
             ProgrammeTransition,
             CommunityProgramme,
             WRITE_ERRORS,
-            True,
-            30.0,
+            writes=True,
+            deadline=30.0,
         ),
         Method(
             "cohost_programme",
@@ -627,7 +582,7 @@ CONTRACT = Contract(
             CoHosting,
             CommunityProgramme,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method(
             "stop_cohosting",
@@ -635,7 +590,7 @@ CONTRACT = Contract(
             None,
             CommunityProgramme,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method("get_programme", PROGRAMME, None, CommunityProgramme, ROW_ERRORS),
         Method("public_programme", PROGRAMME, None, CommunityProgramme, (NotFound,)),
@@ -652,7 +607,7 @@ CONTRACT = Contract(
             OccurrenceChange,
             OccurrenceOutput,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method("calendar", ("params",), CalendarQuery, CalendarPage),
         Method("calendar_feed", ("branch",), None, Feed, (NotFound,)),
@@ -662,7 +617,7 @@ CONTRACT = Contract(
             RegistrationInput,
             RegistrationResult,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method(
             "cancel_registration",
@@ -670,16 +625,23 @@ CONTRACT = Contract(
             None,
             RegistrationOutput,
             WRITE_ERRORS,
-            True,
+            writes=True,
         ),
         Method("get_registration", ("registration_id",), None, RegistrationOutput, ROW_ERRORS),
         Method("list_registrations", OCCURRENCE, None, RegistrationList, ROW_ERRORS),
         Method("public_registration", ("code",), None, RegistrationOutput, (NotFound,)),
         Method("lookup_code", ("code",), None, RegistrationOutput, ROW_ERRORS),
-        Method("check_in", ("code",), None, CheckInResult, WRITE_ERRORS, True),
-        Method("walk_in", ("occurrence_id", "payload"), WalkIn, CheckInResult, WRITE_ERRORS, True),
-        Method("complete_occurrence", OCCURRENCE, None, Completion, WRITE_ERRORS, True),
-        Method("figures", ("params",), FiguresQuery, Figures, (Forbidden,), False, 30.0),
+        Method("check_in", ("code",), None, CheckInResult, WRITE_ERRORS, writes=True),
+        Method(
+            "walk_in",
+            ("occurrence_id", "payload"),
+            WalkIn,
+            CheckInResult,
+            WRITE_ERRORS,
+            writes=True,
+        ),
+        Method("complete_occurrence", OCCURRENCE, None, Completion, WRITE_ERRORS, writes=True),
+        Method("figures", ("params",), FiguresQuery, Figures, (Forbidden,), deadline=30.0),
         Method("health"),
     ),
     events=(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, NotFound, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
@@ -35,7 +35,7 @@ from .contract import (
     OccurrenceChange,
     ProgrammeTransition,
 )
-from .models import Branch, CoHost, Occurrence, Programme, Registration, branches, events
+from .models import Branch, CoHost, Occurrence, Programme, Registration, branches, outbox
 from .notices import active_registrations, registration_event, schedule_reminders
 from .partners import usable_partner
 from .readmodels import require_presenter
@@ -43,7 +43,7 @@ from .times import WIB, epoch_of, iso_local, month_of
 
 programme_input, programme_query = CommunityProgrammeInput(), CommunityProgrammeQuery()
 transition_input, occurrence_change = ProgrammeTransition(), OccurrenceChange()
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Programme.seq, descending=True)
 MOVES = {"draft": ("published", "cancelled"), "published": ("cancelled", "completed")}
 
 
@@ -395,7 +395,7 @@ def transition(session: Session, programme_id: str, payload: dict, caller: Calle
                 {"id": programme.id, "field": "schedule"},
             )
         programme.status = "published"
-        events.emit(
+        outbox.emit(
             session, "programme_published", programme.id, published_data(session, programme)
         )
     elif wanted == "cancelled":
@@ -406,7 +406,7 @@ def transition(session: Session, programme_id: str, payload: dict, caller: Calle
             if occurrence.status == "scheduled":
                 told += cancel_occurrence(session, programme, occurrence, data.get("reason"))
         if was_published:
-            events.emit(
+            outbox.emit(
                 session,
                 "programme_cancelled",
                 programme.id,
@@ -443,7 +443,7 @@ def cancel_occurrence(
     for registration in active:
         registration.status, registration.updated_at = "cancelled", time.time()
     session.flush()
-    events.emit_many(
+    outbox.emit_many(
         session,
         [
             (
@@ -461,7 +461,7 @@ def tell_changed(session: Session, programme: Programme, changed: dict) -> None:
     """programme_changed for a published programme (a draft is nobody's news yet):
     which programme, and what of it changed."""
     if programme.status == "published":
-        events.emit(
+        outbox.emit(
             session,
             "programme_changed",
             programme.id,
@@ -536,8 +536,7 @@ def list_programmes(session: Session, params: dict, caller: Caller) -> dict:
     """Newest first, a page at a time. A branch key's drafts are its own; other
     keys see no drafts."""
     query = load(programme_query, params)
-    before = decode_cursor(query.get("cursor"), seq=SEQ)
-    stmt = select(Programme).order_by(Programme.seq.desc()).limit(query["limit"] + 1)
+    stmt = select(Programme)
     if "status" in query:
         stmt = stmt.where(Programme.status == query["status"])
     if "branch" in query:
@@ -546,9 +545,7 @@ def list_programmes(session: Session, params: dict, caller: Caller) -> dict:
         stmt = stmt.where((Programme.status != "draft") | (Programme.branch_code == caller.branch))
     elif not caller.is_admin:
         stmt = stmt.where(Programme.status != "draft")
-    if before:
-        stmt = stmt.where(Programme.seq < before["seq"])
-    rows, cursor = page(list(session.scalars(stmt)), query["limit"], lambda p: {"seq": p.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_programme(session, p) for p in rows], "next_cursor": cursor}
 
 

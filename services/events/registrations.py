@@ -33,7 +33,7 @@ from .contract import (
     REGISTRATION_ID,
     RegistrationInput,
 )
-from .models import Occurrence, Programme, Registration, events
+from .models import Occurrence, Programme, Registration, outbox
 from .notices import REMINDER_HOURS, registration_event, reminder_time
 from .programmes import cohosts, find_occurrence, registration_refusal, upcoming_locked
 from .times import iso_local
@@ -192,7 +192,7 @@ def _register_one(
     )
     session.add(registration)
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         f"registration_{status}",
         registration.id,
@@ -374,7 +374,7 @@ def cancel_registration(
     was = registration.status
     registration.status, registration.updated_at = "cancelled", time.time()
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "registration_cancelled",
         registration.id,
@@ -409,7 +409,7 @@ def promote(
         registration.reminder_due_at = reminder_time(occurrence, reminder_hours)
         registration.updated_at = now
         session.flush()
-        events.emit(
+        outbox.emit(
             session,
             "waitlist_promoted",
             registration.id,

@@ -11,7 +11,7 @@ import time
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from .models import Occurrence, Programme, Registration, events
+from .models import Occurrence, Programme, Registration, outbox
 from .notices import registration_event
 from .registrations import promote
 
@@ -43,7 +43,7 @@ def send_due_reminders(session: Session, now: float, batch: int = BATCH) -> int:
         sent.append(("reminder_due", registration.id, {**data, "title": programme.title}))
     session.flush()
     if sent:
-        events.emit_many(session, sent)
+        outbox.emit_many(session, sent)
     return len(due)
 
 

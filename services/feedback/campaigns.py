@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, Gone, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from .builtin import POST_EVENT_TEMPLATE, TRAINING_TEMPLATE
 from .contract import CAMPAIGN_ID, CampaignInput, CampaignQuery, InvitationsInput
-from .models import Campaign, Invitation, branches, events
+from .models import Campaign, Invitation, branches, outbox
 from .templates import find_template
 
 campaign_input, campaign_query, invitations_input = (
@@ -30,7 +30,7 @@ campaign_input, campaign_query, invitations_input = (
     CampaignQuery(),
     InvitationsInput(),
 )
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Campaign.seq, descending=True)
 OPEN_DAYS = 14  # how long a campaign opened by an event stays open
 
 
@@ -86,7 +86,7 @@ def campaign_for(session: Session, campaign_id, caller: Caller, **kw) -> Campaig
 
 
 def _emit_opened(session: Session, c: Campaign) -> None:
-    events.emit(
+    outbox.emit(
         session,
         "survey_opened",
         c.id,
@@ -160,11 +160,7 @@ def list_campaigns(session: Session, params: dict, caller: Caller) -> dict:
     ):
         if query.get(name):
             stmt = stmt.where(column == query[name])
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    if after:
-        stmt = stmt.where(Campaign.seq < after["seq"])
-    rows = list(session.scalars(stmt.order_by(Campaign.seq.desc()).limit(query["limit"] + 1)))
-    rows, cursor = page(rows, query["limit"], lambda c: {"seq": c.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_campaign(c) for c in rows], "next_cursor": cursor}
 
 

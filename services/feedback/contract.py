@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from chassis.branches import branch_code
 from chassis.contacts import Contact
 from chassis.contract import Consumes, Contract, Event, Method
 from chassis.errors import Conflict, Forbidden, Gone, NotFound
 from chassis.ids import PublicId
+from chassis.schemas import Input, page_of, paged_query
 
 # Public ids: campaigns (CMP000001), tickets (TKT000001), suggestions (SUG000001).
 CAMPAIGN_ID = PublicId("CMP", 6)
@@ -48,28 +49,23 @@ PROGRAMME_TYPES = (
 AUDIENCES = ("children", "teens", "adults", "seniors", "families", "general")
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
+Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
 
 _branch = branch_code
 _text = validate.Length(min=1, max=500)
 
 
 # -- templates ------------------------------------------------------------------------
-class Option(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class Option(Input):
     value = fields.String(required=True, validate=validate.Length(min=1, max=40))
     text_id = fields.String(required=True, validate=_text)
     text_en = fields.String(required=True, validate=_text)
 
 
-class Question(Schema):
+class Question(Input):
     """One question: its id within the template, its type, whether it must be
     answered, its text in Indonesian and English; a LibQUAL+ item names its
     dimension, an SKM item its element; choices list their options."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     id = fields.String(
         required=True,
@@ -85,12 +81,9 @@ class Question(Schema):
     options = fields.List(fields.Nested(Option), load_default=list)
 
 
-class TemplateInput(Schema):
+class TemplateInput(Input):
     """A template, whole: a new code, or the next version of an existing one (a
     published version never changes)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     code = fields.String(
         required=True,
@@ -113,12 +106,9 @@ class TemplateList(Schema):
 
 
 # -- campaigns ------------------------------------------------------------------------
-class CampaignInput(Schema):
+class CampaignInput(Input):
     """A template applied to a subject for a while. A branch key opens campaigns
     about its own branch."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     template = fields.String(required=True)
     version = fields.Integer(allow_none=True, metadata={"description": "latest if absent"})
@@ -151,28 +141,16 @@ class CampaignOutput(Schema):
     )
 
 
-class CampaignQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CampaignQuery(Paged):
     branch = fields.String(validate=_branch)
     status = fields.String(validate=validate.OneOf(CAMPAIGN_STATUSES))
     template = fields.String()
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class CampaignPage(Schema):
-    items = fields.List(fields.Nested(CampaignOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+CampaignPage = page_of(CampaignOutput)
 
 
-class InvitationsInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class InvitationsInput(Input):
     respondents = fields.List(
         fields.String(validate=validate.Length(min=1, max=50)),
         required=True,
@@ -265,10 +243,7 @@ class Results(Schema):
     comments = fields.List(fields.String(), metadata={"description": "free-text answers"})
 
 
-class OverviewQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class OverviewQuery(Input):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     branch = fields.String(validate=_branch)
 
@@ -301,10 +276,7 @@ class Overview(Schema):
 
 
 # -- tickets -----------------------------------------------------------------------------
-class TicketInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class TicketInput(Input):
     category = fields.String(required=True, validate=validate.OneOf(TICKET_CATEGORIES))
     branch = fields.String(required=True, validate=_branch)
     message = fields.String(required=True, validate=validate.Length(min=3, max=5000))
@@ -315,10 +287,7 @@ class TicketInput(Schema):
     )
 
 
-class TicketTransition(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class TicketTransition(Input):
     to = fields.String(required=True, validate=validate.OneOf(TICKET_STATUSES[1:]))
     response = fields.String(
         allow_none=True,
@@ -339,21 +308,12 @@ class TicketOutput(Schema):
     resolved_at = fields.DateTime(allow_none=True, format="iso")
 
 
-class TicketQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class TicketQuery(Paged):
     branch = fields.String(validate=_branch)
     status = fields.String(validate=validate.OneOf(TICKET_STATUSES))
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class TicketPage(Schema):
-    items = fields.List(fields.Nested(TicketOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+TicketPage = page_of(TicketOutput)
 
 
 class TicketReceipt(Schema):
@@ -377,14 +337,11 @@ def _contact() -> Contact:
     )
 
 
-class SuggestionInput(Schema):
+class SuggestionInput(Input):
     """A community suggestion: a title for the collection (title, authors, ISBN,
     reason) or an idea for a programme (type, topic, audience, branch). `member`
     is the suggester's library card number: their vote, never published; `contact`
     how they would be told it was fulfilled."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     kind = fields.String(required=True, validate=validate.OneOf(SUGGESTION_KINDS))
     member = fields.String(required=True, validate=validate.Length(min=3, max=40))
@@ -399,20 +356,14 @@ class SuggestionInput(Schema):
     contact = _contact()
 
 
-class VoteInput(Schema):
+class VoteInput(Input):
     """A supporter's vote: their library card number, and how they would be told."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     member = fields.String(required=True, validate=validate.Length(min=3, max=40))
     contact = _contact()
 
 
-class DecisionInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class DecisionInput(Input):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
@@ -435,31 +386,16 @@ class SuggestionOutput(Schema):
     submitted_on = fields.Date()
 
 
-class SuggestionQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class SuggestionQuery(Paged):
     kind = fields.String(validate=validate.OneOf(SUGGESTION_KINDS))
     status = fields.String(validate=validate.OneOf(SUGGESTION_STATUSES))
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class SuggestionPage(Schema):
-    items = fields.List(fields.Nested(SuggestionOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+SuggestionPage = page_of(SuggestionOutput)
 
 
-class SupporterQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
+class SupporterQuery(Paged):
+    """A page of a suggestion's supporters' contacts."""
 
 
 class Supporter(Schema):
@@ -467,17 +403,16 @@ class Supporter(Schema):
     channel = fields.String(required=True, metadata={"description": "email or phone"})
 
 
-class SupporterPage(Schema):
-    """How to tell a fulfilled suggestion's supporters who asked to be told: their
-    contacts, a page at a time (no card number: a notifier needs none)."""
-
-    suggestion_id = fields.String(required=True)
-    title = fields.String(required=True)
-    fulfilled_by = fields.String(required=True)
-    votes = fields.Integer(required=True, metadata={"description": "its supporters"})
-    asked_to_be_told = fields.Integer(required=True)
-    items = fields.List(fields.Nested(Supporter), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+# How to tell a fulfilled suggestion's supporters who asked to be told: their
+# contacts, a page at a time (no card number: a notifier needs none).
+SupporterPage = page_of(
+    Supporter,
+    suggestion_id=fields.String(required=True),
+    title=fields.String(required=True),
+    fulfilled_by=fields.String(required=True),
+    votes=fields.Integer(required=True, metadata={"description": "its supporters"}),
+    asked_to_be_told=fields.Integer(required=True),
+)
 
 
 # -- events ----------------------------------------------------------------------------
@@ -645,14 +580,16 @@ CONTRACT = Contract(
     methods=(
         Method("list_templates", (), None, TemplateList),
         Method("get_template", ("code", "version"), None, TemplateOutput, (NotFound,)),
-        Method("put_template", ("payload",), TemplateInput, TemplateOutput, (Forbidden,), True),
+        Method(
+            "put_template", ("payload",), TemplateInput, TemplateOutput, (Forbidden,), writes=True
+        ),
         Method(
             "open_campaign",
             ("payload",),
             CampaignInput,
             CampaignOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("list_campaigns", ("params",), CampaignQuery, CampaignPage, (Forbidden,)),
         Method("get_campaign", CAMPAIGN, None, CampaignOutput, ROW_ERRORS),
@@ -662,11 +599,17 @@ CONTRACT = Contract(
             InvitationsInput,
             InvitationList,
             (*ROW_ERRORS, Gone),
-            True,
+            writes=True,
         ),
         Method("list_invitations", CAMPAIGN, None, InvitationList, ROW_ERRORS),
         Method(
-            "close_campaign", CAMPAIGN, None, CampaignOutput, (*ROW_ERRORS, Conflict), True, 30.0
+            "close_campaign",
+            CAMPAIGN,
+            None,
+            CampaignOutput,
+            (*ROW_ERRORS, Conflict),
+            writes=True,
+            deadline=30.0,
         ),
         Method("survey_form", ("token",), None, SurveyForm, ANSWER_ERRORS),
         Method(
@@ -675,11 +618,11 @@ CONTRACT = Contract(
             ResponseInput,
             ResponseAccepted,
             ANSWER_ERRORS,
-            True,
+            writes=True,
         ),  # fmt: skip
-        Method("results", CAMPAIGN, None, Results, ROW_ERRORS, False, 30.0),
-        Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), False, 30.0),
-        Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), True),
+        Method("results", CAMPAIGN, None, Results, ROW_ERRORS, deadline=30.0),
+        Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), deadline=30.0),
+        Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), writes=True),
         Method("list_tickets", ("params",), TicketQuery, TicketPage, (Forbidden,)),
         Method("get_ticket", ("ticket_id",), None, TicketOutput, ROW_ERRORS),
         Method(
@@ -688,10 +631,15 @@ CONTRACT = Contract(
             TicketTransition,
             TicketOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),
         Method(
-            "submit_suggestion", ("payload",), SuggestionInput, SuggestionOutput, (NotFound,), True
+            "submit_suggestion",
+            ("payload",),
+            SuggestionInput,
+            SuggestionOutput,
+            (NotFound,),
+            writes=True,
         ),
         Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
         Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
@@ -701,7 +649,7 @@ CONTRACT = Contract(
             VoteInput,
             SuggestionOutput,
             (NotFound, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "approve_suggestion",
@@ -709,7 +657,7 @@ CONTRACT = Contract(
             None,
             SuggestionOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "reject_suggestion",
@@ -717,7 +665,7 @@ CONTRACT = Contract(
             DecisionInput,
             SuggestionOutput,
             (*ROW_ERRORS, Conflict),
-            True,
+            writes=True,
         ),  # fmt: skip
         Method(
             "suggestion_supporters",

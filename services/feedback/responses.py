@@ -22,7 +22,7 @@ from chassis.errors import Conflict, Gone, NotFound
 from chassis.schemas import load
 
 from .contract import TOKEN, ResponseInput
-from .models import Campaign, Invitation, Response, Tally, Template, events
+from .models import Campaign, Invitation, Response, Tally, Template, outbox
 from .templates import check_answers, dump_template, questions_of
 
 response_input = ResponseInput()
@@ -112,7 +112,7 @@ def record(
     ).scalar_one()
     set_committed_value(campaign, "responses", counted)
     if emit:
-        events.emit(
+        outbox.emit(
             session,
             "response_submitted",
             campaign.id,

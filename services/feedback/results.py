@@ -18,7 +18,7 @@ from chassis.schemas import load
 from . import figures
 from .campaigns import campaign_for, dump_campaign
 from .contract import LIBQUAL_PARTS, OverviewQuery
-from .models import Campaign, Response, Tally, Template, Ticket, events
+from .models import Campaign, Response, Tally, Template, Ticket, outbox
 from .responses import RESPONSE_KEY
 
 overview_query = OverviewQuery()
@@ -160,7 +160,7 @@ def close(session: Session, campaign: Campaign) -> dict:
     session.flush()
     summary = summary_of(campaign_results(session, campaign))
     campaign.summary = summary
-    events.emit(session, "evaluation_summarized", campaign.id, summary)
+    outbox.emit(session, "evaluation_summarized", campaign.id, summary)
     return dump_campaign(campaign)
 
 

@@ -23,17 +23,17 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
 from chassis.errors import Conflict, ValidationFailed
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from . import supporters
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
-from .models import Suggestion, branches, events
+from .models import Suggestion, branches, outbox
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Suggestion.seq, descending=True)
 
 
 def dump_suggestion(s: Suggestion) -> dict:
@@ -110,7 +110,7 @@ def submit_suggestion(session: Session, payload: dict, today: dt.date | None = N
     session.add(suggestion)
     session.flush()
     supporters.support(session, suggestion, data["member"], data.get("contact"))
-    events.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
+    outbox.emit(session, "suggestion_submitted", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
 
 
@@ -132,11 +132,7 @@ def list_suggestions(session: Session, params: dict) -> dict:
         stmt = stmt.where(Suggestion.kind == query["kind"])
     if query.get("status"):
         stmt = stmt.where(Suggestion.status == query["status"])
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    if after:
-        stmt = stmt.where(Suggestion.seq < after["seq"])
-    rows = list(session.scalars(stmt.order_by(Suggestion.seq.desc()).limit(query["limit"] + 1)))
-    rows, cursor = page(rows, query["limit"], lambda s: {"seq": s.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_suggestion(s) for s in rows], "next_cursor": cursor}
 
 
@@ -176,7 +172,7 @@ def approve_suggestion(session: Session, suggestion_id: str, caller: Caller) -> 
     suggestion.status = "approved"
     suggestion.decision = "approved"
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "suggestion_approved",
         suggestion.id,
@@ -206,7 +202,7 @@ def reject_suggestion(session: Session, suggestion_id: str, payload: dict, calle
     suggestion.decision = data["reason"].strip()
     supporters.erase(session, suggestion)
     session.flush()
-    events.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
+    outbox.emit(session, "suggestion_rejected", suggestion.id, event_data(suggestion))
     return dump_suggestion(suggestion)
 
 
@@ -243,7 +239,7 @@ def _fulfil(session: Session, suggestion: Suggestion | None, by: str) -> None:
     suggestion.fulfilled_by = by
     session.flush()
     told = supporters.asked_to_be_told(session, suggestion)
-    events.emit(
+    outbox.emit(
         session,
         "suggestion_fulfilled",
         suggestion.id,

@@ -9,14 +9,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.contacts import channel
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.schemas import load
 
 from .contract import SupporterQuery
 from .models import Suggestion, SupporterContact, Vote
 
 supporter_query = SupporterQuery()
-SEQ = Bounds(int, 1, 2**63 - 1)
+IN_ORDER = Keyset(SupporterContact.seq)  # in the order they came
 
 
 def support(session: Session, suggestion: Suggestion, member: str, contact: str | None) -> None:
@@ -50,11 +50,7 @@ def contacts(session: Session, suggestion: Suggestion, params: dict) -> dict:
     """The contacts left for a suggestion, in the order they came, a page at a time."""
     query = load(supporter_query, params)
     stmt = select(SupporterContact).where(SupporterContact.suggestion_seq == suggestion.seq)
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    if after:
-        stmt = stmt.where(SupporterContact.seq > after["seq"])
-    rows = list(session.scalars(stmt.order_by(SupporterContact.seq).limit(query["limit"] + 1)))
-    rows, cursor = page(rows, query["limit"], lambda c: {"seq": c.seq})
+    rows, cursor = IN_ORDER.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {
         "suggestion_id": suggestion.id,
         "title": suggestion.title,

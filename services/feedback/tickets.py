@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time, iso_time_or_none
 
 from .contract import TICKET_ID, TicketInput, TicketQuery, TicketTransition
-from .models import Ticket, branches, events
+from .models import Ticket, branches, outbox
 
 ticket_input, ticket_query, ticket_transition = TicketInput(), TicketQuery(), TicketTransition()
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Ticket.seq, descending=True)
 MOVES = {
     "received": ("in_progress", "resolved", "rejected"),
     "in_progress": ("resolved", "rejected"),
@@ -56,7 +56,7 @@ def open_ticket(session: Session, payload: dict, now: float | None = None) -> di
     )
     session.add(ticket)
     session.flush()
-    events.emit(
+    outbox.emit(
         session,
         "ticket_opened",
         ticket.id,
@@ -92,11 +92,7 @@ def list_tickets(session: Session, params: dict, caller: Caller) -> dict:
         stmt = stmt.where(Ticket.branch_code == query["branch"])
     if query.get("status"):
         stmt = stmt.where(Ticket.status == query["status"])
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    if after:
-        stmt = stmt.where(Ticket.seq < after["seq"])
-    rows = list(session.scalars(stmt.order_by(Ticket.seq.desc()).limit(query["limit"] + 1)))
-    rows, cursor = page(rows, query["limit"], lambda t: {"seq": t.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_ticket(t) for t in rows], "next_cursor": cursor}
 
 
@@ -118,7 +114,7 @@ def transition_ticket(
     ticket.version += 1
     if to in ("resolved", "rejected"):
         ticket.resolved_at = now or time.time()
-        events.emit(
+        outbox.emit(
             session,
             "ticket_resolved",
             ticket.id,

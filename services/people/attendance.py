@@ -13,7 +13,7 @@ from chassis.errors import Conflict, field_error
 from chassis.schemas import load
 
 from .contract import AttendanceInput
-from .models import Attendance, Enrolment, ProgrammeSession, events
+from .models import Attendance, Enrolment, ProgrammeSession, outbox
 from .programmes import find_programme
 from .staff import named_staff
 
@@ -56,7 +56,7 @@ def record_attendance(session: Session, programme_id: str, payload: dict, caller
         row.present, row.recorded_at = present, time.time()
         session.add(row)
     session.flush()
-    events.emit_many(
+    outbox.emit_many(
         session,
         [
             (

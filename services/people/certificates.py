@@ -18,7 +18,7 @@ from chassis.schemas import load
 
 from .certificate_pdf import render_pdf
 from .contract import CERTIFICATE_CODE, PROGRAMME_ID, STAFF_ID, RevokeInput
-from .models import Certificate, Programme, Staff, events
+from .models import Certificate, Programme, Staff, outbox
 from .programmes import days, sessions_of
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # CERTIFICATE_CODE's, no look-alikes
@@ -42,7 +42,7 @@ def issue_certificate(session: Session, programme: Programme, staff: Staff, toda
     )
     session.add(certificate)
     session.flush()
-    events.emit(session, "certificate_issued", staff.id, _event(certificate))
+    outbox.emit(session, "certificate_issued", staff.id, _event(certificate))
     return certificate.code
 
 
@@ -121,7 +121,7 @@ def revoke_certificate(session: Session, code: str, payload: dict, caller: Calle
         raise Conflict(f"Certificate {code} was revoked already.", {"code": code})
     certificate.revoked_at, certificate.revoked_reason = time.time(), reason
     session.flush()
-    events.emit(
+    outbox.emit(
         session, "certificate_revoked", STAFF_ID.format(certificate.staff_seq), _event(certificate)
     )
     return dump_certificate(session, certificate)

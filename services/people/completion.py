@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .certificates import issue_certificate
 from .enrolments import attended
-from .models import Enrolment, Evidence, Programme, Staff, events
+from .models import Enrolment, Evidence, Programme, Staff, outbox
 from .programmes import built, sessions_of
 
 
@@ -46,7 +46,7 @@ def complete_programme(session: Session, programme: Programme, today: dt.date) -
             )
             for c in competencies
         )
-        events.emit(
+        outbox.emit(
             session,
             "training_completed",
             staff.id,
@@ -61,7 +61,7 @@ def complete_programme(session: Session, programme: Programme, today: dt.date) -
             },
         )
         for c in competencies:
-            events.emit(
+            outbox.emit(
                 session,
                 "competency_attained",
                 staff.id,

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.branches import branch_code
 from chassis.contract import Consumes, Contract, Event, Method
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.ids import PublicId
+from chassis.schemas import Input, page_of, paged_query
 
 # Public ids: staff (S000001) and programmes (PRG000001). A certificate is known
 # by its verification code, printed on it and in its QR code.
@@ -36,6 +37,7 @@ PROGRAMME_STATUSES = ("draft", "scheduled", "running", "completed", "cancelled")
 ENROLMENT_STATUSES = ("enrolled", "waitlisted", "withdrawn", "completed", "not_completed")
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
+Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
 
 COMPETENCY_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,39}\Z")  # SKKNI: R.85SPU00.001.2
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
@@ -48,11 +50,8 @@ _name = validate.Length(min=1, max=200)
 
 
 # -- staff ---------------------------------------------------------------------------
-class StaffInput(Schema):
+class StaffInput(Input):
     """A member of staff as headquarters or their branch registers them."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     name = fields.String(required=True, validate=_name)
     nip = fields.String(
@@ -68,12 +67,9 @@ class StaffInput(Schema):
     active = fields.Boolean(load_default=True)
 
 
-class StaffChange(Schema):
+class StaffChange(Input):
     """What may change of a member of staff; fields left out stay as they are. A
     change of position is kept in the history, from `effective` (default today)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     name = fields.String(validate=_name)
     nip = fields.String(allow_none=True)
@@ -112,22 +108,13 @@ class StaffEvent(Schema):
     active = fields.Boolean(required=True)
 
 
-class StaffQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class StaffQuery(Paged):
     branch = fields.String(validate=_branch)
     position = fields.String(validate=validate.OneOf(POSITIONS))
     active = fields.Boolean()
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class StaffPage(Schema):
-    items = fields.List(fields.Nested(StaffOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+StaffPage = page_of(StaffOutput)
 
 
 # -- competency framework --------------------------------------------------------------
@@ -153,12 +140,9 @@ class Framework(Schema):
     areas = fields.List(fields.Nested(AreaOutput))
 
 
-class CompetencyRow(Schema):
+class CompetencyRow(Input):
     """One row of an imported framework (a CSV line or a JSON object): a competency,
     and its area (new areas need their names)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     area = fields.String(required=True, validate=_competency)
     area_name_id = fields.String(validate=_name)
@@ -181,10 +165,7 @@ class ImportReport(Schema):
     updated = fields.Integer()
 
 
-class RequirementInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RequirementInput(Input):
     competency = fields.String(required=True, validate=_competency)
     level = fields.Integer(
         required=True,
@@ -204,19 +185,13 @@ class PositionRequirements(Schema):
 
 
 # -- programmes ----------------------------------------------------------------------
-class CompetencyBuilt(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CompetencyBuilt(Input):
     competency = fields.String(required=True, validate=_competency)
     level = fields.Integer(required=True, validate=validate.Range(min=1, max=9))
 
 
-class Trainer(Schema):
+class Trainer(Input):
     """Who leads it: a member of staff, or someone from outside, by name."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     staff_id = fields.String(allow_none=True)
     name = fields.String(allow_none=True, validate=_name)
@@ -227,10 +202,7 @@ class Trainer(Schema):
             raise ValidationError("Give staff_id or name, one of them.", field_name="_schema")
 
 
-class Venue(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class Venue(Input):
     kind = fields.String(required=True, validate=validate.OneOf(("room", "online")))
     branch = fields.String(allow_none=True, validate=_branch)
     room = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
@@ -244,10 +216,7 @@ class Venue(Schema):
             raise ValidationError("An online session needs its url.", field_name="url")
 
 
-class SessionInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class SessionInput(Input):
     date = fields.Date(required=True)
     start = fields.String(required=True, validate=_time, metadata={"example": "08:00"})
     end = fields.String(required=True, validate=_time, metadata={"example": "12:00"})
@@ -259,11 +228,8 @@ class SessionInput(Schema):
             raise ValidationError("Must be after start.", field_name="end")
 
 
-class ProgrammeInput(Schema):
+class ProgrammeInput(Input):
     """A development programme, whole (create, and replace while it is a draft)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     kind = fields.String(required=True, validate=validate.OneOf(PROGRAMME_KINDS))
     topic = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -313,35 +279,20 @@ class ProgrammeOutput(Schema):
     version = fields.Integer()
 
 
-class ProgrammeQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class ProgrammeQuery(Paged):
     status = fields.String(validate=validate.OneOf(PROGRAMME_STATUSES))
     kind = fields.String(validate=validate.OneOf(PROGRAMME_KINDS))
     competency = fields.String(validate=_competency)
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
-class ProgrammePage(Schema):
-    items = fields.List(fields.Nested(ProgrammeOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+ProgrammePage = page_of(ProgrammeOutput)
 
 
-class Transition(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class Transition(Input):
     to = fields.String(required=True, validate=validate.OneOf(PROGRAMME_STATUSES[1:]))
 
 
-class EnrolmentInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class EnrolmentInput(Input):
     staff_id = fields.String(required=True, metadata={"example": "S000001"})
 
 
@@ -360,18 +311,12 @@ class EnrolmentList(Schema):
     items = fields.List(fields.Nested(EnrolmentOutput))
 
 
-class AttendanceMark(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class AttendanceMark(Input):
     staff_id = fields.String(required=True)
     present = fields.Boolean(required=True)
 
 
-class AttendanceInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class AttendanceInput(Input):
     session = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
     marks = fields.List(fields.Nested(AttendanceMark), required=True, validate=validate.Length(1))
 
@@ -415,10 +360,7 @@ class Verification(Schema):
     revoked_reason = fields.String(allow_none=True)
 
 
-class RevokeInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RevokeInput(Input):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
@@ -431,21 +373,15 @@ class CertificatePdf(Schema):
 RATINGS = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 
 
-class RatingInput(Schema):
+class RatingInput(Input):
     """A year's performance rating (predikat kinerja) of a member of staff, and the
     months of it they held their position (a part of a year earns its part)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
     months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=12))
 
 
-class RecordQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RecordQuery(Input):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     branch = fields.String(validate=_branch)
 
@@ -616,15 +552,20 @@ CONTRACT = Contract(
     service="people",
     methods=(
         Method(
-            "register_staff", ("payload",), StaffInput, StaffOutput, (Forbidden, Conflict), True
+            "register_staff",
+            ("payload",),
+            StaffInput,
+            StaffOutput,
+            (Forbidden, Conflict),
+            writes=True,
         ),
         Method(
             "change_staff",
             ("staff_id", "payload"),
             StaffChange,
             StaffOutput,
-            (Forbidden, NotFound, Conflict),  # a NIP that is someone else's
-            True,
+            (Forbidden, NotFound, Conflict),
+            writes=True,
         ),
         Method("get_staff", STAFF, None, StaffOutput, ROW_ERRORS),
         Method("list_staff", ("params",), StaffQuery, StaffPage, (Forbidden,)),
@@ -635,8 +576,8 @@ CONTRACT = Contract(
             None,
             ImportReport,
             (Forbidden,),
-            True,
-            60.0,
+            writes=True,
+            deadline=60.0,
         ),
         Method("get_requirements", ("position",), None, PositionRequirements, (NotFound,)),
         Method(
@@ -645,10 +586,15 @@ CONTRACT = Contract(
             RequirementInput,
             PositionRequirements,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method(
-            "create_programme", ("payload",), ProgrammeInput, ProgrammeOutput, (Forbidden,), True
+            "create_programme",
+            ("payload",),
+            ProgrammeInput,
+            ProgrammeOutput,
+            (Forbidden,),
+            writes=True,
         ),
         Method(
             "replace_programme",
@@ -656,7 +602,7 @@ CONTRACT = Contract(
             ProgrammeInput,
             ProgrammeOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "transition_programme",
@@ -664,8 +610,8 @@ CONTRACT = Contract(
             Transition,
             ProgrammeOutput,
             (Forbidden, NotFound, Conflict),
-            True,
-            30.0,
+            writes=True,
+            deadline=30.0,
         ),
         Method("get_programme", PROGRAMME, None, ProgrammeOutput, (NotFound,)),
         Method("list_programmes", ("params",), ProgrammeQuery, ProgrammePage),
@@ -675,7 +621,7 @@ CONTRACT = Contract(
             EnrolmentInput,
             EnrolmentOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method(
             "withdraw",
@@ -683,7 +629,7 @@ CONTRACT = Contract(
             None,
             EnrolmentOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("list_enrolments", PROGRAMME, None, EnrolmentList, ROW_ERRORS),
         Method(
@@ -692,17 +638,17 @@ CONTRACT = Contract(
             AttendanceInput,
             AttendanceResult,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("get_certificate", ("code",), None, CertificateOutput, ROW_ERRORS),
-        Method("certificate_pdf", ("code",), None, CertificatePdf, ROW_ERRORS, False, 30.0),
+        Method("certificate_pdf", ("code",), None, CertificatePdf, ROW_ERRORS, deadline=30.0),
         Method(
             "revoke_certificate",
             ("code", "payload"),
             RevokeInput,
             CertificateOutput,
             (Forbidden, NotFound, Conflict),
-            True,
+            writes=True,
         ),
         Method("verify_certificate", ("code",), None, Verification, (NotFound,)),
         Method(
@@ -711,11 +657,11 @@ CONTRACT = Contract(
             RatingInput,
             DevelopmentRecord,
             (Forbidden, NotFound),
-            True,
+            writes=True,
         ),
         Method("development_record", ("staff_id", "year"), None, DevelopmentRecord, ROW_ERRORS),
         Method(
-            "development_records", ("params",), RecordQuery, RecordList, (Forbidden,), False, 30.0
+            "development_records", ("params",), RecordQuery, RecordList, (Forbidden,), deadline=30.0
         ),
         Method("staff_gaps", STAFF, None, StaffGaps, ROW_ERRORS),
         Method("branch_gaps", ("branch",), None, BranchGaps, ROW_ERRORS),

@@ -17,7 +17,7 @@ from chassis.errors import Conflict, NotFound
 from chassis.schemas import load
 
 from .contract import STAFF_ID, EnrolmentInput
-from .models import Attendance, Certificate, Enrolment, Programme, Staff, events
+from .models import Attendance, Certificate, Enrolment, Programme, Staff, outbox
 from .programmes import find_programme
 from .staff import branch_seen_by, named_staff, staff_for
 
@@ -75,7 +75,7 @@ def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) ->
     enrolment = Enrolment(programme_seq=programme.seq, staff_seq=staff.seq, status=status)
     session.add(enrolment)
     session.flush()
-    events.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
+    outbox.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
     return dump_enrolment(session, programme, staff, enrolment)
 
 
@@ -116,7 +116,7 @@ def _promote_next(session: Session, programme: Programme) -> None:
     first.status, first.updated_at = "enrolled", time.time()
     session.flush()
     staff = session.get(Staff, first.staff_seq)
-    events.emit(session, "waitlist_promoted", staff.id, _event(programme, staff, "enrolled"))
+    outbox.emit(session, "waitlist_promoted", staff.id, _event(programme, staff, "enrolled"))
 
 
 def attended(session: Session, programme: Programme, staff_seq: int) -> int:

@@ -15,7 +15,7 @@ from chassis.schemas import load
 
 from .completion import complete_programme
 from .contract import Transition
-from .models import events
+from .models import outbox
 from .programmes import dump_programme, event_data, find_programme, sessions_of
 
 transition_input = Transition()
@@ -47,7 +47,7 @@ def transition(
     programme.updated_at = time.time()
     session.flush()
     if target == "scheduled":
-        events.emit(session, "programme_scheduled", programme.id, event_data(session, programme))
+        outbox.emit(session, "programme_scheduled", programme.id, event_data(session, programme))
     if target == "completed":
         complete_programme(session, programme, today or dt.date.today())
     return dump_programme(session, programme)

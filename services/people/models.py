@@ -31,7 +31,7 @@ class Base(DeclarativeBase):
 
 
 outbox_table, applied_events_table, answered_requests_table = reliability_tables(Base.metadata)
-events = Outbox(CONTRACT, outbox_table)
+outbox = Outbox(CONTRACT, outbox_table)
 
 
 class Branch(BranchColumns, Base):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
@@ -22,7 +22,7 @@ from .models import Enrolment, Programme, ProgrammeCompetency, ProgrammeSession,
 from .staff import named_staff
 
 programme_input, programme_query = ProgrammeInput(), ProgrammeQuery()
-SEQ = Bounds(int, 1, 2**63 - 1)
+NEWEST = Keyset(Programme.seq, descending=True)
 
 
 def find_programme(session: Session, programme_id, for_update: bool = False) -> Programme:
@@ -212,8 +212,7 @@ def get_programme(session: Session, programme_id: str) -> dict:
 def list_programmes(session: Session, params: dict) -> dict:
     """Newest first, a page at a time."""
     query = load(programme_query, params)
-    before = decode_cursor(query.get("cursor"), seq=SEQ)
-    stmt = select(Programme).order_by(Programme.seq.desc()).limit(query["limit"] + 1)
+    stmt = select(Programme)
     if "status" in query:
         stmt = stmt.where(Programme.status == query["status"])
     if "kind" in query:
@@ -226,7 +225,5 @@ def list_programmes(session: Session, params: dict) -> dict:
                 )
             )
         )
-    if before:
-        stmt = stmt.where(Programme.seq < before["seq"])
-    rows, cursor = page(list(session.scalars(stmt)), query["limit"], lambda p: {"seq": p.seq})
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
     return {"items": [dump_programme(session, p) for p in rows], "next_cursor": cursor}

@@ -13,16 +13,16 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, field_error
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from .contract import STAFF_ID, StaffChange, StaffInput, StaffQuery
-from .models import PositionHistory, Staff, branches, events
+from .models import PositionHistory, Staff, branches, outbox
 from .nip import parse_nip
 
 staff_input, staff_change, staff_query = StaffInput(), StaffChange(), StaffQuery()
-SEQ = Bounds(int, 1, 2**63 - 1)
+IN_ID_ORDER = Keyset(Staff.seq)
 
 
 def event_data(staff: Staff) -> dict:
@@ -136,7 +136,7 @@ def register_staff(
         )
     )
     session.flush()
-    events.emit(session, "staff_registered", staff.id, event_data(staff))
+    outbox.emit(session, "staff_registered", staff.id, event_data(staff))
     return dump_staff(session, staff)
 
 
@@ -171,7 +171,7 @@ def change_staff(
     staff.version += 1
     staff.updated_at = time.time()
     _flush(session)
-    events.emit(session, "staff_changed", staff.id, event_data(staff))
+    outbox.emit(session, "staff_changed", staff.id, event_data(staff))
     return dump_staff(session, staff)
 
 
@@ -199,17 +199,14 @@ def list_staff(session: Session, params: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     query = load(staff_query, params)
     branch = branch_seen_by(caller, query.get("branch"))
-    after = decode_cursor(query.get("cursor"), seq=SEQ)
-    stmt = select(Staff).order_by(Staff.seq).limit(query["limit"] + 1)
+    stmt = select(Staff)
     if branch:
         stmt = stmt.where(Staff.branch_code == branch)
     if "position" in query:
         stmt = stmt.where(Staff.position == query["position"])
     if "active" in query:
         stmt = stmt.where(Staff.active == query["active"])
-    if after:
-        stmt = stmt.where(Staff.seq > after["seq"])
-    rows, cursor = page(list(session.scalars(stmt)), query["limit"], lambda s: {"seq": s.seq})
+    rows, cursor = IN_ID_ORDER.fetch(session, stmt, query["limit"], query.get("cursor"))
     history = histories(session, [s.seq for s in rows])
     return {
         "items": [dump_staff(session, s, history[s.seq]) for s in rows],

@@ -8,11 +8,12 @@ reason (services/webhooks/waiting.py)."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from chassis.contract import Contract, Event, Method
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.ids import PublicId
+from chassis.schemas import Input, page_of, paged_query
 
 ENDPOINT_ID = PublicId("WH", 6)  # WH000001
 DELIVERY_ID = PublicId("WD", 8)  # WD00000001
@@ -32,12 +33,10 @@ WEBHOOK_HEADERS = {
     '{body}">`, one per valid secret of the endpoint (two while a rotated one lasts).',
 }
 LIMIT_DEFAULT, LIMIT_MAX = 20, 100
+Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
 
 
-class EndpointInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class EndpointInput(Input):
     url = fields.String(
         required=True,
         validate=validate.Length(min=1, max=2000),
@@ -92,22 +91,12 @@ class EndpointList(Schema):
     items = fields.List(fields.Nested(EndpointOutput), required=True)
 
 
-class DisableInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class DisableInput(Input):
     reason = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
-class DeliveryQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class DeliveryQuery(Paged):
     status = fields.String(validate=validate.OneOf(DELIVERY_STATES))
-    limit = fields.Integer(
-        load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX)
-    )
-    cursor = fields.String(load_default=None, allow_none=True)
 
 
 class DeliveryOutput(Schema):
@@ -131,9 +120,7 @@ class DeliveryOutput(Schema):
     last_error = fields.String(allow_none=True)
 
 
-class DeliveryPage(Schema):
-    items = fields.List(fields.Nested(DeliveryOutput), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+DeliveryPage = page_of(DeliveryOutput)
 
 
 class AttemptOutput(Schema):
@@ -150,10 +137,7 @@ class AttemptList(Schema):
     items = fields.List(fields.Nested(AttemptOutput), required=True)
 
 
-class ReplayInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class ReplayInput(Input):
     since = fields.AwareDateTime(
         required=True, metadata={"description": "Deliveries made at or after this time."}
     )
@@ -179,19 +163,33 @@ CONTRACT = Contract(
     service="webhooks",
     methods=(
         Method(
-            "register_endpoint", ("payload",), EndpointInput, EndpointWithSecret, (Forbidden,), True
+            "register_endpoint",
+            ("payload",),
+            EndpointInput,
+            EndpointWithSecret,
+            (Forbidden,),
+            writes=True,
         ),
         Method("list_endpoints", (), None, EndpointList, (Forbidden,)),
         Method("get_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL),
-        Method("rotate_secret", ENDPOINT, None, EndpointWithSecret, MAY_FAIL, True),
+        Method("rotate_secret", ENDPOINT, None, EndpointWithSecret, MAY_FAIL, writes=True),
         Method(
-            "disable_endpoint", (*ENDPOINT, "payload"), DisableInput, EndpointOutput, MAY_FAIL, True
+            "disable_endpoint",
+            (*ENDPOINT, "payload"),
+            DisableInput,
+            EndpointOutput,
+            MAY_FAIL,
+            writes=True,
         ),
-        Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, True),
+        Method("enable_endpoint", ENDPOINT, None, EndpointOutput, MAY_FAIL, writes=True),
         Method("list_deliveries", (*ENDPOINT, "params"), DeliveryQuery, DeliveryPage, MAY_FAIL),
         Method("list_attempts", (*ENDPOINT, "delivery_id"), None, AttemptList, MAY_FAIL),
-        Method("replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, GONE, True),
-        Method("replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, True),
+        Method(
+            "replay_delivery", (*ENDPOINT, "delivery_id"), None, DeliveryOutput, GONE, writes=True
+        ),
+        Method(
+            "replay_since", (*ENDPOINT, "payload"), ReplayInput, ReplayResult, MAY_FAIL, writes=True
+        ),
         Method("health"),
     ),
     events=(Event("endpoint_disabled", EndpointDisabled),),

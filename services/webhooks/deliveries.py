@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from chassis.bulk import insert_rows
 from chassis.context import Caller
 from chassis.errors import Conflict, NotFound
-from chassis.ids import SEQ_MAX
-from chassis.pagination import Bounds, decode_cursor, page
+from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time, iso_time_or_none
@@ -26,7 +25,7 @@ from .models import Attempt, Delivery, Endpoint
 from .settings import Settings
 from .waiting import bound, still_disabled
 
-CURSOR = {"seq": Bounds(int, 1, SEQ_MAX)}
+NEWEST = Keyset(Delivery.seq, descending=True)
 
 
 def wants(patterns: list[str], event_type: str) -> bool:
@@ -93,14 +92,10 @@ def list_deliveries(session: Session, endpoint_id: str, params: dict, caller: Ca
     """An endpoint's deliveries, newest first, a page at a time."""
     query = load(DeliveryQuery(), params)
     endpoint = find(session, endpoint_id, caller)
-    after = decode_cursor(query["cursor"], **CURSOR)
     rows = select(Delivery).where(Delivery.endpoint_seq == endpoint.seq)
     if "status" in query:
         rows = rows.where(Delivery.status == query["status"])
-    if after:
-        rows = rows.where(Delivery.seq < after["seq"])
-    found = session.scalars(rows.order_by(Delivery.seq.desc()).limit(query["limit"] + 1)).all()
-    items, cursor = page(found, query["limit"], lambda d: {"seq": d.seq})
+    items, cursor = NEWEST.fetch(session, rows, query["limit"], query["cursor"])
     return {"items": [dump(d, endpoint.id) for d in items], "next_cursor": cursor}
 
 

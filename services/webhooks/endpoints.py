@@ -19,7 +19,7 @@ from . import signing
 from .addresses import check_url
 from .catalogue import check_event_types
 from .contract import ENDPOINT_ID, DisableInput, EndpointInput
-from .models import Endpoint, events
+from .models import Endpoint, outbox
 from .settings import Settings
 from .waiting import bound, hold, release
 
@@ -125,7 +125,7 @@ def disable(session: Session, endpoint: Endpoint, reason: str, now: float) -> No
     endpoint.disabled_reason = reason
     endpoint.disabled_at = endpoint.updated_at = now
     hold(session, endpoint.seq, now)
-    events.emit(
+    outbox.emit(
         session,
         "endpoint_disabled",
         endpoint.id,

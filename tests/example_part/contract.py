@@ -1,13 +1,11 @@
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from chassis.contract import Contract, Event, Method
 from chassis.errors import NotFound
+from chassis.schemas import Input
 
 
-class NoteInput(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class NoteInput(Input):
     text = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -19,7 +17,7 @@ class NoteOutput(Schema):
 CONTRACT = Contract(
     service="example",
     methods=(
-        Method("add_note", ("payload",), NoteInput, NoteOutput, (), True),
+        Method("add_note", ("payload",), NoteInput, NoteOutput, (), writes=True),
         Method("get_note", ("note_id",), None, NoteOutput, (NotFound,)),
         Method("health"),
     ),

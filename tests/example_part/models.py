@@ -12,7 +12,7 @@ class Base(DeclarativeBase):
 
 
 outbox_table = reliability_tables(Base.metadata).outbox
-events = Outbox(CONTRACT, outbox_table)
+outbox = Outbox(CONTRACT, outbox_table)
 
 
 class Note(Base):

@@ -6,7 +6,7 @@ from chassis.records import get_or_not_found
 from chassis.schemas import load
 
 from .contract import NoteInput
-from .models import Note, events
+from .models import Note, outbox
 
 
 def add_note(session: Session, payload: dict) -> dict:
@@ -14,7 +14,7 @@ def add_note(session: Session, payload: dict) -> dict:
     session.add(note)
     session.flush()
     dumped = {"id": note.id, "text": note.text}
-    events.emit(session, "note_added", note.id, dumped)
+    outbox.emit(session, "note_added", note.id, dumped)
     return dumped
 
 

@@ -3,6 +3,7 @@ event the service emits, in it and beyond, in its published contract: its data
 validates against the schema there and names no participant (SQLite)."""
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -14,6 +15,29 @@ from services.events.reminders import send_due_reminders
 from .conftest import KMN, emitted, person, published, read, run
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def every_page(db, fn, params, *args, **kwargs) -> list[str]:
+    """The ids of what `fn` lists, a page at a time, following the cursors."""
+    ids, cursor = [], None
+    while True:
+        answer = read(db, fn, {**params, "cursor": cursor}, *args, **kwargs)
+        ids += [item["id"] for item in answer["items"]]
+        if (cursor := answer["next_cursor"]) is None:
+            return ids
+
+
+def test_the_demo_season_read_a_page_at_a_time_gives_each_once(part_db):
+    db = part_db("events")
+    demo.load_demo(db)
+    now = time.time()  # one clock for every page: the calendar starts today
+    whole = read(db, calendar.calendar, {"limit": 200}, now=now)
+    assert whole["next_cursor"] is None and len(whole["items"]) > 3
+    in_pages = every_page(db, calendar.calendar, {"limit": 3}, now=now)
+    assert in_pages == [o["id"] for o in whole["items"]]
+    newest = read(db, programmes.list_programmes, {"limit": 200}, SYSTEM)["items"]
+    in_pages = every_page(db, programmes.list_programmes, {"limit": 2}, SYSTEM)
+    assert in_pages == [p["id"] for p in newest] and len(newest) > 2
 
 
 def test_the_demo_season_and_every_event_in_the_contract(part_db):
