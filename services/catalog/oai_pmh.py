@@ -1,7 +1,8 @@
 """OAI-PMH 2.0 data provider: the catalogue for harvesters (union catalogues, partner
 universities' discovery systems). A pure module: `handle` takes a request's arguments
-and a `Repository` (the gateway's adapter over the catalogue's RPC) and gives the
-HTTP status and the XML body, so every protocol rule is tested without a broker.
+and a `Repository` (oai_repository.py: the catalogue's harvest over a session) and
+gives the HTTP status and the XML body, so every protocol rule is tested without a
+database. The gateway carries requests to it (the catalogue's `oai` method).
 
 Spec: https://www.openarchives.org/OAI/openarchivesprotocol.html (cited as "spec §").
 """
@@ -36,7 +37,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 REPOSITORY_NAME = "Perpustakaan Kota Sungai Penuh"
 REPOSITORY_ID = "pustaka.sungaipenuh"
 ID_PREFIX = f"oai:{REPOSITORY_ID}:"
-# The default of handle(admin_email=...); the gateway passes OAI_ADMIN_EMAIL from its
+# The default of handle(admin_email=...); the service passes OAI_ADMIN_EMAIL from its
 # configuration.
 ADMIN_EMAIL = "pustaka-admin@example.org"
 PAGE_SIZE = 100

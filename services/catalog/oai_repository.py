@@ -1,26 +1,30 @@
-"""The catalogue, as the OAI-PMH module asks for it, over RPC."""
+"""The catalogue as the OAI-PMH provider (oai_pmh.py) asks for it: its harvest
+(harvest.py) over one read session, for one request."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from chassis.errors import ValidationFailed
 
+from . import harvest
 from .oai_pmh import OAIError
 
 
 class CatalogRepository:
-    """One per request. MARCXML comes from the catalogue with the records (it owns
-    the MARC mapping), and is kept here until the page is written."""
+    """MARCXML comes with the records (the catalogue owns the MARC mapping) and is
+    kept here until the page is written."""
 
-    def __init__(self, catalog):
-        self.catalog = catalog  # the catalogue's client (gateway.edge.calls.ServiceClient)
+    def __init__(self, session: Session):
+        self.session = session
         self._marc: dict[str, bytes] = {}
 
     def earliest_datestamp(self) -> float:
         # An empty catalogue has no datestamp yet; the epoch is a true lower bound.
-        return self.catalog.harvest_info()["earliest_datestamp"] or 0.0
+        return harvest.earliest_datestamp(self.session) or 0.0
 
     def sets(self) -> list[tuple[str, str]]:
-        return [tuple(s) for s in self.catalog.harvest_info()["sets"]]
+        return [tuple(s) for s in harvest.sets(self.session)]
 
     def _keep(self, record: dict | None) -> dict | None:
         if record and record.get("marcxml"):
@@ -30,21 +34,21 @@ class CatalogRepository:
     def harvest(self, since, until, set, after, limit, marc=False) -> dict:
         params = {"since": since, "until": until, "set": set, "after": after, "limit": limit}
         try:
-            page = self.catalog.harvest({**params, "marc": marc})
+            page = harvest.harvest(self.session, {**params, "marc": marc})
         except ValidationFailed as exc:
-            raise _protocol_error(exc) from exc
+            raise protocol_error(exc) from exc
         for record in page["records"]:
             self._keep(record)
         return page
 
     def get(self, id: str, marc: bool = False) -> dict | None:
-        return self._keep(self.catalog.harvest_record(id, marc))
+        return self._keep(harvest.get_record(self.session, id, marc))
 
     def marcxml(self, title: dict) -> bytes:
         return self._marc[title["id"]]
 
 
-def _protocol_error(exc: ValidationFailed) -> OAIError:
+def protocol_error(exc: ValidationFailed) -> OAIError:
     """What the catalogue refuses, in the protocol's words: a set it does not know has
     no records; a cursor it did not give out is a bad resumption token."""
     fields = exc.details.get("fields") or {}
