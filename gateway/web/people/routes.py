@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from gateway.edge.http import PUBLIC, route
-from gateway.web.shell.render import PageQuery
+from gateway.edge.http import PUBLIC
+from gateway.web.shell.render import pages_over
 from services.people.contract import CONTRACT
 
 from .verification import verification_page
 
+page_route = pages_over(CONTRACT)
+
 
 class PeoplePages:
-    @route(
+    @page_route(
         "GET",
         "/verify/<path:code>",
-        roles=PUBLIC,
+        PUBLIC,
+        calls="verify_certificate",
         summary="The certificate check for people, as an HTML page (?lang=en for English); "
         "an unknown code is a 404 page.",
-        query=PageQuery,
-        tag="people",
-        page=True,
-        calls=(CONTRACT.method("verify_certificate"),),
     )
     def verify_page(self, request, code):
         # Read through the slice's cache of verifications (certificates.py), as the

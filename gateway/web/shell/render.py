@@ -12,6 +12,7 @@ from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined, sele
 from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
+from gateway.edge.http import routes_over
 from gateway.edge.signin import FORM_FIELD, page_form_token
 
 from .i18n import DEFAULT, LANGUAGES, NAMES, translations
@@ -33,6 +34,19 @@ class PageQuery(Schema):
     lang = fields.String(
         metadata={"enum": list(LANGUAGES), "description": "en for English; Indonesian else"}
     )
+
+
+def pages_over(contract):
+    """The route decorator of a slice's pages: a route of routes_over(contract)
+    answering with a page (its errors too), taking ?lang= unless another query is
+    given, and no JSON body or answer."""
+    route = routes_over(contract)
+
+    def decorate(verb: str, url: str, roles=(), **options):
+        options.setdefault("query", PageQuery)
+        return route(verb, url, roles, page=True, body=None, response=None, **options)
+
+    return decorate
 
 
 def language(request) -> str:
