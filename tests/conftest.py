@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from chassis.db import normalise_url  # noqa: E402
 from pustaka import platform  # noqa: E402
 from tests.platform import platform_fixture  # noqa: E402
+from tests.receiver import Receiver  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -86,31 +87,11 @@ def base_config(tmp_path):
 
 
 @pytest.fixture
-def config(base_config, rabbit_config):
-    """base_config on a fresh vhost of the real broker."""
-    return {**base_config, "AMQP_URI": rabbit_config["AMQP_URI"]}
-
-
-@pytest.fixture
-def part_db(base_config, database_url):
-    """A part's database, migrated (SQLite, then PostgreSQL): part_db("catalog")."""
-    opened = []
-
-    def open_part(name: str):
-        config = {**base_config, name: {**base_config[name], "DATABASE_URL": database_url}}
-        list(platform.migrate(config, [name]))
-        opened.append(db := platform.database(config, platform.part(name)))
-        return db
-
-    yield open_part
-    for db in opened:
-        db.engine.dispose()
-
-
-@pytest.fixture
-def catalog_db(part_db):
-    """The catalogue's logic layer on a migrated database (SQLite, then PostgreSQL)."""
-    return part_db("catalog")
+def receiver():
+    """A webhook receiver on 127.0.0.1 (tests/receiver.py), stopped after the test."""
+    server = Receiver()
+    yield server
+    server.stop()
 
 
 # The whole platform on SQLite, once per session, for the tests of pages and routes

@@ -140,6 +140,11 @@ def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
     )
 
 
+def cli_env(tmp_path: Path, amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/") -> dict:
+    """An operator's environment for `pustaka(...)`: data under `tmp_path`."""
+    return {**os.environ, "DATA_DIR": str(tmp_path / "data"), "AMQP_URI": amqp_uri}
+
+
 def bodies(messages) -> list[dict]:
     return [json.loads(m.body) for m in messages]
 
