@@ -7,13 +7,13 @@ from pustaka import platform
 
 
 @pytest.fixture
-def part_db(base_config, database_url):
+def part_db(base_config, migrated_url):
     """A part's database, migrated (SQLite, then PostgreSQL): part_db("catalog")."""
     opened = []
 
     def open_part(name: str):
-        config = {**base_config, name: {**base_config[name], "DATABASE_URL": database_url}}
-        list(platform.migrate(config, [name]))
+        url = migrated_url(name)
+        config = {**base_config, name: {**base_config[name], "DATABASE_URL": url}}
         opened.append(db := platform.database(config, platform.part(name)))
         return db
 

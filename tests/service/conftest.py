@@ -4,7 +4,6 @@ plain AMQP subscriber (kombu, not nameko) to see what reaches the broker."""
 
 import pytest
 
-from pustaka import platform
 from tests.support import Subscriber
 
 
@@ -15,11 +14,9 @@ def config(base_config, rabbit_config):
 
 
 @pytest.fixture
-def catalog_config(config, database_url):
+def catalog_config(config, migrated_url):
     """Config whose catalogue database is migrated to head (SQLite, then PostgreSQL)."""
-    config = {**config, "catalog": {"DATABASE_URL": database_url}}
-    list(platform.migrate(config, ["catalog"]))
-    return config
+    return {**config, "catalog": {"DATABASE_URL": migrated_url("catalog")}}
 
 
 @pytest.fixture

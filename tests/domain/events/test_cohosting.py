@@ -23,7 +23,7 @@ from .helpers import (
     run,
 )
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"])
 
 
 def statuses(db, occurrence: str) -> dict[str, str]:

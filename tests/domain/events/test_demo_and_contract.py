@@ -13,7 +13,7 @@ from services.events.reminders import send_due_reminders
 
 from .helpers import KMN, emitted, person, published, read, run
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"])
 
 
 def test_the_demo_season_and_every_event_in_the_contract(part_db):

@@ -29,7 +29,7 @@ from .helpers import (
     run,
 )
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"])
 
 
 def test_a_series_until_a_utc_time_as_calendar_apps_write_it(events_db):

@@ -24,7 +24,7 @@ IDEA = {
     "branch": "SPN",
 }
 # For tests where the database makes no difference: SQLite only (CI time).
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+sqlite_only = pytest.mark.parametrize("database_kind", ["sqlite"])
 
 
 def completed_event(occurrence="OCC000001", attendees=("REG000001", "REG000002", "REG000003")):

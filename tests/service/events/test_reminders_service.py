@@ -12,14 +12,17 @@ from services.events.service import EventsService
 from tests.domain.events.helpers import KMN, person, published, run
 from tests.support import ClusterRpcProxy, Subscriber
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"])
 
 
-def test_a_reminder_is_published_once_across_a_restart(config, database_url, container_factory):
+def test_a_reminder_is_published_once_across_a_restart(config, migrated_url, container_factory):
     # Reminders fall due 1,000 hours ahead: at once for an occurrence a week away.
-    section = {"DATABASE_URL": database_url, "REMINDER_HOURS": 1000, "REMINDER_POLL_SECONDS": 0.2}
+    section = {
+        "DATABASE_URL": migrated_url("events"),
+        "REMINDER_HOURS": 1000,
+        "REMINDER_POLL_SECONDS": 0.2,
+    }
     config = {**config, "events": section}
-    list(platform.migrate(config, ["events"]))
     db = platform.database(config, platform.part("events"))
     subscriber = Subscriber(config["AMQP_URI"])
     try:

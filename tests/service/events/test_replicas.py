@@ -15,11 +15,10 @@ from tests.support import ClusterRpcProxy
 
 
 @pytest.fixture
-def two_replicas(config, database_url, container_factory):
+def two_replicas(config, migrated_url, container_factory):
     """Two processes' worth of the service (two containers) on one database and one
     queue, as `make up` runs replicas."""
-    config = {**config, "events": {"DATABASE_URL": database_url}}
-    list(platform.migrate(config, ["events"]))
+    config = {**config, "events": {"DATABASE_URL": migrated_url("events")}}
     for _ in range(2):
         container_factory(EventsService, config).start()
     return config

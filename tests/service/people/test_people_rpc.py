@@ -19,9 +19,8 @@ ADMIN = Caller("k-hq", "admin")
 
 
 @pytest.fixture
-def people(config, database_url, container_factory):
-    config = {**config, "people": {"DATABASE_URL": database_url}}
-    list(platform.migrate(config, ["people"]))
+def people(config, migrated_url, container_factory):
+    config = {**config, "people": {"DATABASE_URL": migrated_url("people")}}
     container_factory(PeopleService, config).start()
     return config
 

@@ -18,10 +18,10 @@ from tests.support import ClusterRpcProxy, bodies, wait_for
 
 
 @pytest.fixture
-def webhooks(config, database_url, container_factory):
+def webhooks(config, migrated_url, container_factory):
     section = {
         **config["webhooks"],
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": migrated_url("webhooks"),
         "ALLOW_PRIVATE_URLS": True,
         "RETRY_BASE_SECONDS": 0.01,
         "RETRY_CAP_SECONDS": 0.05,
@@ -29,9 +29,6 @@ def webhooks(config, database_url, container_factory):
     }
     services = {name: f"services.{name}.contract" for name in ("catalog", "webhooks")}
     config = {**config, "webhooks": section, "SERVICES": services}
-    from pustaka import platform
-
-    list(platform.migrate(config, ["webhooks"]))
     declare_all(config, [WebhookService])
     container_factory(WebhookService, config).start()
     return config
