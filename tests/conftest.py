@@ -68,6 +68,21 @@ def make_postgres_db(postgres_admin):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def postgres_demo(make_postgres_db) -> dict[str, str]:
+    """Each part's PostgreSQL database as the runner leaves it before its processes
+    start (migrated, its demo loaded), by name, made once a session: a platform on
+    PostgreSQL starts on copies of them, as one on SQLite starts on copies of
+    tests/support.py's demo_data()."""
+    config = platform.load_config(environ={})
+    urls = {part.name: make_postgres_db() for part in platform.parts()}
+    for name, url in urls.items():
+        config[name] = {**config[name], "DATABASE_URL": url}
+    list(platform.migrate(config))
+    list(platform.load_demos(config))
+    return {name: url.rsplit("/", 1)[-1] for name, url in urls.items()}
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_kind(request) -> str:
     """The database a test runs on: SQLite, and (as a second run) PostgreSQL.
