@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
 # The tiers `make test` also runs on every other supported Python found here; CI runs
-# more (.ci/run). `make test-pythons` runs unit and integration on all of them.
+# more (.ci/run). `make test-pythons` runs unit, domain and service on all of them.
 PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=

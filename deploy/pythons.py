@@ -2,7 +2,7 @@
 
   python -m deploy.pythons install VENV     make VENV with this interpreter (refused
                                             unless it is a supported version)
-  python -m deploy.pythons test [--tiers unit,integration] [--others] [-- PYTEST_ARGS]
+  python -m deploy.pythons test [--tiers unit,domain,service] [--others] [-- PYTEST_ARGS]
 
 `make` runs `install` for .venv, and `test` for `make test-pythons` and `make test`.
 Each supported interpreter found here gets a venv of its own, .venv-3.12 and so on,
@@ -38,8 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Keep in step with pyproject.toml's requires-python (a unit test checks).
 SUPPORTED = ("3.11", "3.12", "3.13")
-# The tiers that need no running platform: the broker and databases are enough.
-TIERS = {"unit": "tests/unit", "integration": "tests/integration"}
+# The tiers that need no running platform: the broker and databases are enough
+# (domain: a database only; service: a nameko service or the broker as well).
+TIERS = {"unit": "tests/unit", "domain": "tests/domain", "service": "tests/service"}
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 INSTALLED = Path("bin", ".installed")  # the Makefile's target for .venv, too
 
@@ -277,7 +278,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     make.add_argument("venv", type=Path)
     run = commands.add_parser("test", help="run test tiers on every supported interpreter here")
     run.add_argument(
-        "--tiers", default="unit,integration", help="comma-separated: unit,integration"
+        "--tiers", default="unit,domain,service", help="comma-separated: unit,domain,service"
     )
     run.add_argument("--others", action="store_true", help="leave out this interpreter's version")
     run.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI") or DEFAULT_AMQP_URI)

@@ -38,9 +38,12 @@ MOMENTS = [
 ]
 TESTS = [
     "tests/unit/events",
-    "tests/integration/events",
-    "tests/integration/people",
-    "tests/integration/feedback",
+    "tests/domain/events",
+    "tests/domain/people",
+    "tests/domain/feedback",
+    "tests/service/events",
+    "tests/service/people",
+    "tests/service/feedback",
     "tests/e2e/test_signin.py",
     "tests/e2e/test_events.py",
     "tests/e2e/test_feedback.py",

@@ -218,9 +218,10 @@ def platform_fixture(
         rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
         extra = {**TEST_ENV, **(env or {})}
         if request.param == "postgresql":  # every part on a PostgreSQL database of its own
+            demo = request.getfixturevalue("postgres_demo")
             for part in composition.parts():
                 name = f"{part.name.upper()}__DATABASE_URL"
-                extra[name] = request.getfixturevalue("make_postgres_db")()
+                extra[name] = request.getfixturevalue("make_postgres_db")(demo[part.name])
         uri = f"amqp://{amqp.netloc}/{vhost}"
         try:
             with running_platform(var, uri, extra) as (url, run_env):

@@ -1,16 +1,20 @@
 """Helpers for tests and benchmarks: watching the broker, waiting for something to
 happen, running the whole platform."""
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -140,6 +144,11 @@ def pustaka(env: dict, *args) -> subprocess.CompletedProcess:
     )
 
 
+def cli_env(tmp_path: Path, amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/") -> dict:
+    """An operator's environment for `pustaka(...)`: data under `tmp_path`."""
+    return {**os.environ, "DATA_DIR": str(tmp_path / "data"), "AMQP_URI": amqp_uri}
+
+
 def bodies(messages) -> list[dict]:
     return [json.loads(m.body) for m in messages]
 
@@ -224,6 +233,76 @@ def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
         proc.kill()
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """An SQLite database copied whole, whatever its WAL holds (SQLite's backup)."""
+    origin, copied = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        origin.backup(copied)
+    finally:
+        origin.close()
+        copied.close()
+
+
+_demo_data: list[Path] = []  # the folder below, once made in this process
+
+
+def demo_data() -> Path:
+    """A DATA_DIR of SQLite files as `make up` leaves them before its processes start:
+    every part migrated and its demo loaded. Made once a process: the loading takes
+    longer than anything else in a platform's start."""
+    if not _demo_data:
+        from pustaka import platform
+
+        folder = Path(tempfile.mkdtemp(prefix="pustaka-demo-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        config = platform.load_config(environ={"DATA_DIR": str(folder)})
+        list(platform.migrate(config))
+        list(platform.load_demos(config))
+        _demo_data.append(folder)
+    return _demo_data[0]
+
+
+def seed_demo_data(data_dir: Path, env: dict) -> None:
+    """A copy of demo_data() in a platform's new DATA_DIR, for each part whose
+    database is its SQLite file there (`make up` then finds them migrated and loaded,
+    as on any run after its first)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for source in demo_data().glob("*.db"):
+        if f"{source.stem.upper()}__DATABASE_URL" not in env:
+            copy_sqlite(source, data_dir / source.name)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def stop_platform(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop `pustaka up` (supervisord, which it becomes) and every process it runs,
+    all at once. Left to itself supervisord stops its programs one after another,
+    each when the one before has exited: more than ten seconds a platform, for no
+    test's sake. Once it has its TERM it starts none again, so each process gets the
+    TERM supervisord would send it, only not in turn."""
+    running = children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    for pid in running:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @contextmanager
 def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
     """The whole platform, started by the same runner as `make up`, in `var` (data,
@@ -239,6 +318,8 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
         **(extra_env or {}),
     }
     url = f"http://127.0.0.1:{port}"
+    if not Path(env["DATA_DIR"]).exists():  # a first run, as `make up`'s first
+        seed_demo_data(Path(env["DATA_DIR"]), env)
     with open(var / "platform.log", "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "pustaka", "up"],
@@ -254,7 +335,7 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
             wait_services(url)
             yield url, env
         finally:
-            stop_process(proc)
+            stop_platform(proc)
 
 
 def services_ok(url: str) -> bool:

@@ -1,5 +1,5 @@
 """Community programmes over HTTP, on the whole platform (SQLite: the database's part
-is tested in tests/integration/events): the demo's season and its feeds, a programme
+is tested in tests/domain/events): the demo's season and its feeds, a programme
 from plan to completion with a partner's seats, retries and duplicates, who sees whose
 people, and a community idea from feedback drafted once and published."""
 

@@ -13,7 +13,12 @@ from kombu import Connection
 from chassis.envelope import make_envelope
 from pustaka import platform as composition
 from pustaka.broker_users import Broker, as_user, part_user
+from tests.platform import platform_fixture
 from tests.support import wait_for
+
+# Its own (SQLite, then PostgreSQL): it kills and stops processes, and counts the
+# titles a search finds, which another module's records would change.
+platform = platform_fixture()
 
 
 def test_health_ready_and_the_api_documents(platform):

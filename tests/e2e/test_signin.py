@@ -10,9 +10,9 @@ import time
 import pytest
 
 from services.events.times import WIB
-from tests.platform import platform_fixture
+from tests.platform import on_the_shared_platform
 
-platform = platform_fixture(databases=("sqlite",))
+platform = on_the_shared_platform()
 COOKIE = "pustaka_masuk"
 YEAR = time.gmtime().tm_year
 

@@ -64,14 +64,14 @@ def test_outcomes_are_counted_per_tier(tmp_path):
         """<testsuites><testsuite>
         <testcase classname="tests.unit.test_a" name="one"/>
         <testcase classname="tests.unit.test_a" name="two"><failure/></testcase>
-        <testcase classname="tests.integration.test_b.TestB" name="three"><skipped/></testcase>
-        <testcase classname="tests.integration.test_b" name="four"><error/></testcase>
-        <testcase classname="tests.integration.test_b" name="five"/>
+        <testcase classname="tests.service.test_b.TestB" name="three"><skipped/></testcase>
+        <testcase classname="tests.service.test_b" name="four"><error/></testcase>
+        <testcase classname="tests.service.test_b" name="five"/>
         </testsuite></testsuites>"""
     )
     counts = pythons.tally(report)
     assert pythons.describe(counts["unit"]) == "1 passed, 1 failed"
-    assert pythons.describe(counts["integration"]) == "1 passed, 1 errors, 1 skipped"
+    assert pythons.describe(counts["service"]) == "1 passed, 1 errors, 1 skipped"
 
 
 def test_an_unsupported_interpreter_is_refused_before_any_venv_is_made(
@@ -86,6 +86,6 @@ def test_an_unsupported_interpreter_is_refused_before_any_venv_is_made(
 def test_only_the_tiers_that_need_no_platform_can_be_asked_for(capsys):
     with pytest.raises(SystemExit):
         pythons.parse(["test", "--tiers", "unit,e2e"])
-    assert "--tiers takes unit, integration, not e2e" in capsys.readouterr().err
+    assert "--tiers takes unit, domain, service, not e2e" in capsys.readouterr().err
     args = pythons.parse(["test", "--tiers", "unit", "--", "-x", "-k", "marc"])
     assert args.tiers == ["unit"] and args.pytest_args == ["-x", "-k", "marc"]

@@ -1,5 +1,5 @@
 """deploy/redis.py's decisions alone: what it does when no Redis answers, and the
-server it would start. The real Redis is what the integration and e2e tiers use."""
+server it would start. The real Redis is what the domain and e2e tiers use."""
 
 from deploy import redis
 

@@ -1,7 +1,7 @@
 """The one mechanism of the gateway's limits (gateway/edge/ratelimits.py), in memory:
 a moving window per bucket and name, rates in whole requests and seconds, and names
 whose windows are over forgotten. The shared store is tested on a real Redis
-(tests/integration/gateway/test_ratelimits_redis.py)."""
+(tests/domain/gateway/test_ratelimits_redis.py)."""
 
 import time
 

@@ -1,0 +1,20 @@
+"""Community programmes' domain on a migrated database (SQLite, then PostgreSQL),
+with the read models of branches and staff filled as the other services' events
+would fill them."""
+
+import pytest
+
+from services.events import readmodels
+from services.events.models import branches
+
+
+@pytest.fixture
+def events_db(part_db):
+    db = part_db("events")
+    with db.transaction() as session:
+        for code in ("SPN", "KMN", "PDT"):
+            branches.seen(session, {"code": code, "name": f"Cabang {code}"})
+        readmodels.staff_seen(
+            session, {"id": "S000003", "name": "Rina Marlina", "branch": "SPN", "active": True}
+        )
+    return db
