@@ -73,7 +73,7 @@ def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write)
     return count
 
 
-def rebuild(db: DatabaseSession, call: Call, size: int = 200) -> dict:
+def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     counts = {}
     found = call("catalog", "list_branches")  # a list, every branch (a handful)
     with db.transaction() as session:

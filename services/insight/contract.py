@@ -25,6 +25,7 @@ MONTH = r"\d{4}-(0[1-9]|1[0-2])\Z"
 MAX_DAYS = 366  # a read of visits spans at most a year of days
 MAX_CSV_ROWS = 5000
 MAX_MONTHS = 36  # a dashboard read spans at most three years of months
+BRANCH_LIST = r"[A-Z0-9]{2,10}(,[A-Z0-9]{2,10}){0,49}\Z"  # SPN,KMN
 
 _month = validate.Regexp(MONTH, error="Use YYYY-MM.")
 _card = validate.Length(min=3, max=40)
@@ -128,7 +129,10 @@ class MembersList(Schema):
 class DashboardQuery(Input):
     start = fields.String(required=True, data_key="from", validate=_month)
     end = fields.String(required=True, data_key="to", validate=_month)
-    branches = fields.List(fields.String(validate=branch_code), load_default=None)
+    branches = fields.String(
+        validate=validate.Regexp(BRANCH_LIST, error="Branch codes, separated by commas."),
+        metadata={"description": "SPN,KMN: these branches only (a branch key: its own)"},
+    )
 
 
 class BranchMonth(Schema):

@@ -38,6 +38,7 @@ def _branch(session: Session, code: str, caller: Caller) -> str:
 
 
 def record_visit(session: Session, payload: dict, caller: Caller, now: float | None = None):
+    caller.require_role("branch")
     visit = load(visit_input, payload)
     branch = _branch(session, visit["branch"], caller)
     day = _checked_day(visit.get("day"), now)
@@ -66,6 +67,7 @@ def _entries(session: Session, branch: str, day: dt.date) -> int:
 
 def record_headcount(session: Session, payload: dict, caller: Caller, now: float | None = None):
     """The day's count by hand, replacing the branch's earlier one of that day."""
+    caller.require_role("branch")
     count = load(headcount_input, payload)
     branch = _branch(session, count["branch"], caller)
     day = _checked_day(count["day"], now)
@@ -87,6 +89,7 @@ def record_headcount(session: Session, payload: dict, caller: Caller, now: float
 
 def visits(session: Session, params: dict, caller: Caller) -> dict:
     """Each day's visits of a branch (a branch key: its own) or of every branch."""
+    readers(caller)
     query = load(visit_query, params)
     start, end = query["start"], query["end"]
     if end < start:
@@ -95,12 +98,16 @@ def visits(session: Session, params: dict, caller: Caller) -> dict:
         raise field_error("to", f"At most {MAX_DAYS} days from from.")
     branch = query.get("branch")
     if caller.role == "branch":
-        if branch not in (None, caller.branch):
-            caller.require_branch(branch)
+        caller.require_branch(branch or caller.branch)
         branch = caller.branch
-    else:
-        caller.require_role("integrator")
     return {"items": visit_days(session, branch, start, end)}
+
+
+def readers(caller: Caller) -> None:
+    """Who reads the book and the figures: headquarters, an integrator (the city's
+    dashboard) and a branch (its own): asked before the query is read, so any other
+    key is refused as such whatever it sent."""
+    caller.require_role("branch", "integrator")
 
 
 def visit_days(session: Session, branch: str | None, start: dt.date, end: dt.date) -> list:
