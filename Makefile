@@ -22,11 +22,15 @@ up: $(BIN)/.installed
 down:
 	$(BIN)/pustaka down
 
-# ruff for style; import-linter for the layers (pyproject.toml: [tool.importlinter]).
+# ruff for style; import-linter for the layers (pyproject.toml: [tool.importlinter]);
+# the pages' texts extracted (babel.cfg) and each found in every message catalogue.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	@pot=$$(mktemp --suffix=.pot) && trap 'rm -f "$$pot"' EXIT && \
+	  $(BIN)/pybabel -q extract -F babel.cfg -o "$$pot" gateway/web && \
+	  $(BIN)/python -W ignore -m gateway.web.catalogues "$$pot"
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

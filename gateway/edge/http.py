@@ -244,7 +244,7 @@ class Route(HttpRequestHandler):
             named = ", ".join(sorted(rule.arguments)) or "nothing"
             raise TypeError(f"{self.method_name} takes {takes}; {self.url} names {named}")
         if self.doc["page"]:
-            # refused_page(request, exc, status) -> the page; gateway/routes/signin.py
+            # refused_page(request, exc, status) -> the page; gateway/web/shell/routes.py
             self.refused_page = self.container.service_cls.refused_page
         super().setup()
 

@@ -303,9 +303,9 @@ CONTRACT = Contract(
             writes=True,
         ),
         Method("list_branches", (), None, BranchList, callers=BACKFILLED),
-        Method("harvest", ("params",), HarvestQuery),
-        Method("harvest_record", ("title_id", "with_marc")),
-        Method("harvest_info"),
+        # OAI-PMH 2.0: a request's arguments ({name: [values]}) and the endpoint's URL,
+        # answered as the protocol's XML (oai_pmh.py).
+        Method("oai", ("args", "base_url")),
         Method(
             "import_marc",
             ("data_base64",),

@@ -10,9 +10,10 @@ from chassis.nameko.database import Database
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 
-from . import acquisitions, branches, exchange, harvest, items, titles
+from . import acquisitions, branches, exchange, items, oai_pmh, titles
 from .contract import CONTRACT
 from .models import Base
+from .oai_repository import CatalogRepository
 
 
 class CatalogService(ServiceBase):
@@ -66,21 +67,14 @@ class CatalogService(ServiceBase):
     def list_branches(self, session) -> list:
         return branches.list_branches(session)
 
-    # -- harvesting (OAI-PMH at the gateway) -------------------------------------------
+    # -- harvesting -------------------------------------------------------------------
     @read
-    def harvest(self, session, params: dict) -> dict:
-        return harvest.harvest(session, params)
-
-    @read
-    def harvest_record(self, session, title_id: str, with_marc: bool = False) -> dict | None:
-        return harvest.get_record(session, title_id, with_marc)
-
-    @read
-    def harvest_info(self, session) -> dict:
-        return {
-            "earliest_datestamp": harvest.earliest_datestamp(session),
-            "sets": harvest.sets(session),
-        }
+    def oai(self, session, args: dict, base_url: str) -> str:
+        """One OAI-PMH request (its arguments, {name: [values]}) answered as XML:
+        the protocol is the catalogue's, the gateway only carries it."""
+        repository = CatalogRepository(session)
+        admin = self.config["OAI_ADMIN_EMAIL"]
+        return oai_pmh.handle(args, repository, base_url, admin_email=admin)[1].decode()
 
     # -- MARC -----------------------------------------------------------------------------
     @rpc

@@ -500,6 +500,18 @@ class EventCompleted(Schema):
     )
 
 
+# -- branches ---------------------------------------------------------------------------
+class BranchOutput(Schema):
+    code = fields.String(required=True, metadata={"example": "KMN"})
+    name = fields.String(required=True, metadata={"example": "Cabang Kumun Debai"})
+
+
+class BranchList(Schema):
+    """The branches programmes may be held at: the catalogue's, as events keeps them."""
+
+    items = fields.List(fields.Nested(BranchOutput), required=True)
+
+
 # -- what events reads of others -----------------------------------------------------------
 class BranchSeen(Schema):
     """What events reads of the catalogue's branch_updated: the branch codes
@@ -611,6 +623,7 @@ CONTRACT = Contract(
         ),
         Method("calendar", ("params",), CalendarQuery, CalendarPage),
         Method("calendar_feed", ("branch",), None, Feed, (NotFound,)),
+        Method("list_branches", (), None, BranchList),
         Method(
             "register",
             ("occurrence_id", "payload"),

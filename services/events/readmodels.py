@@ -1,17 +1,19 @@
-"""The read model of the people service's staff, kept from its events
-(staff_registered, staff_changed). Programmes name a presenter that is in it,
-checked here, never by a call to another service; the branches are the chassis'
-read model (models.branches)."""
+"""The read models of others' records: the people service's staff, kept from its
+events (staff_registered, staff_changed), and the catalogue's branches (kept by the
+chassis' read model, models.branches, from branch_updated). Programmes name a
+presenter and a branch that are in them, checked here, never by a call to another
+service; the pages list the branches from here, never from a copied list."""
 
 from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.errors import field_error
 
-from .models import Staff
+from .models import Branch, Staff
 
 
 def staff_seen(session: Session, data: dict) -> None:
@@ -29,3 +31,9 @@ def require_presenter(session: Session, staff_id: str, field: str) -> Staff:
     if not staff.active:
         raise field_error(field, f"{staff_id} is no longer active.")
     return staff
+
+
+def list_branches(session: Session) -> dict:
+    """Every branch the catalogue has told of, by code: where programmes may be held."""
+    found = session.scalars(select(Branch).order_by(Branch.code))
+    return {"items": [{"code": b.code, "name": b.name} for b in found]}

@@ -102,6 +102,10 @@ class EventsService(ServiceBase):
     def calendar_feed(self, session, branch: str | None) -> dict:
         return calendar.calendar_feed(session, branch, self.config["PUBLIC_BASE_URL"])
 
+    @read
+    def list_branches(self, session) -> dict:
+        return readmodels.list_branches(session)
+
     # -- registrations and the door ----------------------------------------------------
     @write
     def register(self, session, occurrence_id: str, payload: dict) -> dict:

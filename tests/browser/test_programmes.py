@@ -47,6 +47,10 @@ def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_reque
     page.set_viewport_size(PHONE)
     page.goto("/acara?branch=KMN&audience=children")
     expect(page.locator("html")).to_have_attribute("lang", "id")
+    # the branches are the events service's read model of the catalogue's, by name
+    branch = page.get_by_label("Cabang").locator("option", has_text="Cabang Kumun Debai")
+    expect(branch).to_have_attribute("value", "KMN")
+    expect(page.get_by_label("Jenis").locator("option[value=storytime]")).to_have_text("Mendongeng")
     page.get_by_role("link", name=programme["title"]).first.click()
     expect(page.locator("#title")).to_have_text(programme["title"])
     assert fits_the_screen(page)
@@ -71,7 +75,7 @@ def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_reque
     assert "Fajar" not in page.content()
     page.goto(f"/acara/{programme['id']}")
     register(page, "Nadia Safitri", "0812-7455-0101")
-    expect(page.locator("#status")).to_contain_text("Pendaftaran tidak dapat diproses")
+    expect(page.locator("#error-summary")).to_contain_text("sudah terdaftar untuk sesi ini")
     assert page_requests.elsewhere(platform.url) == []
 
     # At the door: the branch's tablet.
@@ -92,7 +96,9 @@ def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_reque
         door.goto(f"/pintu?code={code}")
         expect(door.locator("#status")).to_contain_text("SUDAH HADIR")
         door.goto("/pintu?code=ZZZZZZZZ")
-        expect(door.locator("#status")).to_contain_text("Tidak ditemukan")
+        expect(door.locator("#error-code-input")).to_contain_text(
+            "Tidak ada pendaftaran dengan kode ZZZZZZZZ"
+        )
     finally:
         tablet.close()
     assert page.goto("/pintu").status == 401  # the public's phone has no key

@@ -30,7 +30,8 @@ def test_sign_in_on_a_phone_check_someone_in_and_sign_out(page, page_requests, p
     assert fits_the_screen(page)
 
     sign_in(page, key.replace("_", "-"))
-    expect(page.locator("#status")).to_contain_text("Kunci tidak dikenal")
+    expect(page.locator("#error-key")).to_contain_text("Kunci tidak dikenal")
+    expect(page.locator("#error-summary").get_by_role("link")).to_have_attribute("href", "#key")
     assert page.context.cookies() == []
 
     sign_in(page, key)
@@ -59,4 +60,4 @@ def test_the_sign_in_page_in_english(page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("API key").fill("pk_000000000000_wrong")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#status")).to_contain_text("The key is unknown")
+    expect(page.locator("#error-key")).to_contain_text("The key is unknown")

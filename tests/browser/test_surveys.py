@@ -52,7 +52,9 @@ def test_a_service_quality_survey_is_corrected_and_counted(page, page_requests, 
     assert fits_the_screen(page)
     page.locator("#submit").click()
 
-    expect(page.locator("#errors")).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Ada yang perlu diperbaiki")
+    expect(summary.get_by_role("link")).to_have_count(1)
     expect(page.locator("#error-ic3")).to_contain_text("ketiga tingkat")
     expect(page.locator("#q-ic3")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".error")).to_have_count(1)

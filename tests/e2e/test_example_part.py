@@ -54,10 +54,10 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
     assert envelope["dataschema"] == "example.note_added/v1"
 
 
-def test_its_declared_routes_are_served_documented_and_guarded(with_example):
-    """Its api.py's two lines are routes of the gateway: served over HTTP, in the
-    OpenAPI document with its contract's schemas, and answering each role as its
-    rows of the access table say."""
+def test_its_declared_routes_and_page_are_served_documented_and_guarded(with_example):
+    """Its api.py's two lines are routes of the gateway, and its web.py a page:
+    served over HTTP, in the OpenAPI document with its contract's schemas, and
+    answering each role as its rows of the access table say."""
     made = with_example.post("/v1/example/notes", json={"text": "Jadwal piket"})
     assert made.status_code == 201, made.text
     note = made.json()
@@ -66,12 +66,20 @@ def test_its_declared_routes_are_served_documented_and_guarded(with_example):
     refused = with_example.post("/v1/example/notes", json={"text": ""})
     assert refused.status_code == 400 and refused.json()["details"]["fields"]["text"]
 
+    page = with_example.get(f"/catatan/{note['id']}", key="")
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "Jadwal piket" in page.text and 'lang="id"' in page.text
+    missing = with_example.get("/catatan/999999", key="")
+    assert missing.status_code == 404 and "text/html" in missing.headers["Content-Type"]
+
     document = with_example.get("/v1/openapi.json", key="").json()
-    mine = {op for op in operations(with_example) if "/example/" in op[1]}
+    mine = {op for op in operations(with_example) if op[1].startswith(("/v1/example", "/catatan"))}
     assert mine == set(EXAMPLE_ACCESS)
     add = document["paths"]["/v1/example/notes"]["post"]
     assert add["tags"] == ["example"] and "422" in add["responses"]
     assert "NoteOutput" in document["components"]["schemas"]
+    shown = document["paths"]["/catatan/{note_id}"]["get"]["responses"]["200"]["content"]
+    assert list(shown) == ["text/html"]
 
     keys = role_keys(with_example)
     assert walk(with_example, EXAMPLE_ACCESS, keys, {"note_id": str(note["id"])}) == []

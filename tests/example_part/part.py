@@ -6,4 +6,5 @@ PART = Part(
     service="tests.example_part.service:ExampleService",
     contract="tests.example_part.contract",
     api="tests.example_part.api",
+    web="tests.example_part.web",
 )

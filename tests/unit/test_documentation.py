@@ -32,9 +32,6 @@ from pustaka import broker_users, platform
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-# Written by the engineer who lands the declared routes; until then the one page that
-# may be linked before it exists.
-NOT_YET = {"docs/adding-a-service.md"}
 LOCAL_GATEWAY = re.compile(r"https?://(?:127\.0\.0\.1|localhost):8000(/[^\s'\"`)<>]*)?")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Absolute paths that are a machine's files, not the gateway's routes.
@@ -115,8 +112,7 @@ def link_problems(doc: Page) -> list[str]:
         if re.match(r"[a-z]+:", target) or target.startswith("#"):
             continue  # a web address or an anchor on the same page
         path = (doc.path.parent / target.split("#")[0]).resolve()
-        relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else None
-        if not path.exists() and relative not in NOT_YET:
+        if not path.exists():
             found.append(f"{doc.name}:{n}: the link {target} leads nowhere")
     return found
 

@@ -1,7 +1,17 @@
-"""The feedback slice of the web app: what does more than forward a call."""
+"""The feedback slice of the web app: what does more than forward a call. Its CSV
+exports (exports.py), and its pages (routes.py): the survey form a link opens
+(/s/<token>), and the results reports for headquarters and the branches."""
 
-from gateway.routes.feedback import FeedbackRoutes
+from services.feedback.contract import LIBQUAL_PARTS, SCALES
 
 from .exports import FeedbackExports
+from .routes import FeedbackPages
 
-WEB = (FeedbackExports, FeedbackRoutes)
+WEB = (FeedbackExports, FeedbackPages)
+# The contract's values the pages label, by message context: each needs a
+# translation in every catalogue (gateway/web/catalogues.py checks).
+VOCABULARY = {
+    "libqual_part": LIBQUAL_PARTS,
+    "scale_low": tuple(SCALES),
+    "scale_high": tuple(SCALES),
+}

@@ -6,7 +6,7 @@ from nameko.dependency_providers import Config
 
 from ...edge.asyncapi import build_asyncapi
 from ...edge.http import PUBLIC, route
-from ...pages.event_catalogue import catalogue_page
+from .event_catalogue import catalogue_page
 
 
 class EventCatalogue:

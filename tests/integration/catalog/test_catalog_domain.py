@@ -8,7 +8,8 @@ import pytest
 from chassis.context import SYSTEM, Caller
 from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chassis.pagination import encode_cursor
-from services.catalog import acquisitions, branches, demo, exchange, harvest, items, titles
+from services.catalog import acquisitions, branches, demo, exchange, harvest, items, oai_pmh, titles
+from services.catalog.oai_repository import CatalogRepository
 from tests.support import emitted, id_aliases, run
 
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -304,3 +305,26 @@ def test_demo_collection_loads_once(catalog_db):
         assert len(branches.list_branches(session)) == len(demo.BRANCHES)
         laskar = titles.search_titles(session, {"q": "laskar pelangi"})["items"][0]
     assert sum(a["total"] for a in laskar["availability"]) == 5
+
+
+def test_oai_pmh_answers_from_the_catalogue_and_in_the_protocols_words(db):
+    made = new_title(db, title="Hikayat Raja Pasai", subjects=["Sastra Melayu"])
+    base = "https://perpustakaan.example/oai"
+    with db.reading() as session:
+        found = oai_pmh.handle(
+            {"verb": ["GetRecord"], "identifier": [f"oai:pustaka.sungaipenuh:{made['id']}"],
+             "metadataPrefix": ["oai_dc"]},
+            CatalogRepository(session),
+            base,
+        )[1]  # fmt: skip
+        refused = oai_pmh.handle(
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "colour:blue"},
+            CatalogRepository(session),
+            base,
+        )[1]
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    record = ET.fromstring(found)
+    assert [e.text for e in record.iter(f"{dc}title")] == ["Hikayat Raja Pasai"]
+    assert [e.text for e in record.iter(f"{dc}subject")] == ["Sastra Melayu"]
+    error = ET.fromstring(refused).find("{http://www.openarchives.org/OAI/2.0/}error")
+    assert error.get("code") == "noRecordsMatch"

@@ -3,7 +3,7 @@ of tolerance coloured by where the perceived level falls, gaps in a line left op
 
 import xml.etree.ElementTree as ET
 
-from gateway.pages import charts
+from gateway.web.shell import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,7 +5,7 @@ webhook form of each, with the headers the webhook service signs."""
 import re
 
 from gateway.edge.asyncapi import build_asyncapi
-from gateway.pages.event_catalogue import catalogue_page, catalogue_view
+from gateway.web.shell.event_catalogue import catalogue_page, catalogue_view
 from pustaka import platform
 from services.webhooks.contract import WEBHOOK_HEADERS
 

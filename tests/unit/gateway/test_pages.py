@@ -7,8 +7,8 @@ from werkzeug.wrappers import Request
 
 from chassis.errors import NotFound
 from gateway.edge.errors import ServiceUnavailable
-from gateway.pages.certificates import verification_page
-from gateway.pages.render import long_date
+from gateway.web.people.verification import verification_page
+from gateway.web.shell.render import long_date
 
 VALID = {
     "code": "K7QFM2XH9P",

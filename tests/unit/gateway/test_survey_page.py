@@ -7,7 +7,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from chassis.errors import Conflict, Gone, NotFound, ValidationFailed
-from gateway.pages.surveys import survey_page
+from gateway.web.feedback.survey import survey_page
 from services.feedback.builtin import BUILT_IN
 
 QUESTIONS = [
