@@ -23,8 +23,6 @@ not know. Every answer shows the raw counts beside the scores.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -241,23 +239,3 @@ def ktak(session: Session, params: dict, caller: Caller) -> dict:
         for b in codes
     ]
     return {"year": year, "items": rows}
-
-
-KTAK_COLUMNS = (
-    "branch",
-    "titles",
-    "copies",
-    "staff_librarians",
-    "staff_other",
-    "members",
-    "visits",
-)
-
-
-def ktak_csv(answer: dict) -> str:
-    """The KTAK answer as CSV, a row per branch: the file the census form takes."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, KTAK_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(answer["items"])
-    return out.getvalue()

@@ -9,5 +9,6 @@ PART = Part(
     service="services.insight.service:InsightService",
     contract="services.insight.contract",
     api="services.insight.api",
+    web="gateway.web.insight",
     demo="services.insight.demo:load_demo",
 )

@@ -168,6 +168,7 @@ ACCESS = {
     ("GET", "/v1/insight/dashboard"): FIGURES,
     ("GET", "/v1/insight/iplm"): HEADQUARTERS,
     ("GET", "/v1/insight/ktak"): HEADQUARTERS,
+    ("GET", "/v1/insight/ktak.csv"): HEADQUARTERS,
     ("POST", "/v1/insight/rebuild"): HEADQUARTERS,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint

@@ -90,3 +90,8 @@ def test_the_iplm_and_ktak_figures(platform):
     ktak = platform.get("/v1/insight/ktak", params={"year": year}).json()["items"]
     assert {row["branch"] for row in ktak} >= {"SPN", "KMN", "PDT", "HRW", "PSB"}
     assert all(row["visits"] > 0 and row["members"] > 0 for row in ktak)
+    csv = platform.get("/v1/insight/ktak.csv", params={"year": year})
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "branch,titles,copies,staff_librarians,staff_other,members,visits"
+    assert len(lines) == len(ktak) + 1
