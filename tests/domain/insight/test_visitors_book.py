@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from chassis.errors import Forbidden, ValidationFailed
 from services.insight import members, visits
 from services.insight.models import MemberCount, VisitCard, VisitTally
-
-from .conftest import ADMIN, INTEGRATOR, KMN, NOW, PARTNER, SPN, TODAY, read, run
+from tests.domain.insight.helpers import ADMIN, INTEGRATOR, KMN, NOW, PARTNER, SPN, TODAY, read, run
 
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
