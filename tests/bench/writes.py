@@ -1,0 +1,541 @@
+"""Figures for writes: `make bench-writes` (or `python tests/bench/writes.py`).
+
+Prints, on this machine, one table per database (SQLite, then PostgreSQL): each
+write route of the platform at 20 connections (wrk, BENCH_SECONDS each), with
+req/s, p50, p99, non-2xx answers and its throughput as a multiple of the peer's
+write: nameko-examples' `POST /orders` (tests/bench/peer.py) on the same kind of
+database, run beside the platform in the same session. The peer's write is
+measured before the first route and again after every few, and the multiples are
+of its mean (its spread is printed). Then the uncached reads (the gateway's caches
+off: an RPC and a database read every time) beside the peer's `GET /orders/<id>`.
+
+Every write request is one of its own (a new title, a new copy, a copy's status
+flipped...), made up front into a file that tests/bench/requests.lua sends; a
+route's records come from the routes before it (copies to change, staff to enrol,
+codes to check in), read from the part's database.
+
+  BENCH_SECONDS=10  BENCH_WRITES_DATABASES=sqlite,postgresql
+  PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
+  on which each part, and the peer, get a database of their own, dropped after)
+Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from statistics import mean
+
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from chassis.db import normalise_url  # noqa: E402
+from deploy.wrk import ensure as ensure_wrk  # noqa: E402
+from pustaka import platform  # noqa: E402
+from services.people.contract import STAFF_ID  # noqa: E402
+from tests.bench import cpu  # noqa: E402
+from tests.bench.foundation import (  # noqa: E402
+    CACHES_OFF,
+    SECONDS,
+    WRK_THREADS,
+    Vhost,
+    admin_key,
+    bearer,
+    wrk,
+)
+from tests.support import free_port, running_platform, stop_process  # noqa: E402
+
+DATABASES = os.environ.get("BENCH_WRITES_DATABASES", "sqlite,postgresql").split(",")
+POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Requests made per route: more than the fastest route sends in BENCH_SECONDS.
+LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
+REQUESTS = Path(__file__).with_name("requests.lua")
+PEER_EVERY = 4  # platform routes between two runs of the peer's write
+ORDER = {"order_details": [{"product_id": 7, "price": "99.50", "quantity": 2}]}
+BRANCHES = ("SPN", "PDT", "KMN", "HRW", "PSB")
+Line = tuple[str, str, dict | None]  # method, path, body
+
+
+# -- databases ---------------------------------------------------------------------
+
+
+@contextmanager
+def databases(kind: str) -> Iterator[tuple[dict, str]]:
+    """(the platform's environment for `kind`, the peer's database URL)."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield {}, f"sqlite:///{tmp}/orders.db"
+        return
+    admin = create_engine(normalise_url(POSTGRES), isolation_level="AUTOCOMMIT")
+    made = []
+
+    def new() -> str:
+        name = f"pustaka_bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return admin.url.set(database=name).render_as_string(hide_password=False)
+
+    try:
+        env = {f"{p.name.upper()}__DATABASE_URL": new() for p in platform.parts()}
+        yield env, new()
+    finally:
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def part_url(env: dict, var: Path, part: str) -> str:
+    return env.get(f"{part.upper()}__DATABASE_URL") or f"sqlite:///{var / 'data' / part}.db"
+
+
+def query(url: str, sql: str, **params) -> list:
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            return [row[0] for row in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+# -- the peer ----------------------------------------------------------------------
+
+
+@contextmanager
+def running_peer(database_url: str) -> Iterator[str]:
+    """nameko-examples' orders service and gateway, each a process, on a vhost of
+    their own; yields the gateway's base URL once an order can be made."""
+    peer = [sys.executable, "-m", "tests.bench.peer"]
+    subprocess.run([*peer, "schema", "", database_url], cwd=ROOT, check=True)
+    port = free_port()
+    with Vhost() as vhost, ExitStack() as stack:
+        for role in ("orders", "gateway"):
+            proc = subprocess.Popen(
+                [*peer, role, vhost.uri, database_url, f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            stack.callback(stop_process, proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.post(f"{base}/orders", json=ORDER, timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("the peer did not take an order within 60 s")
+            time.sleep(0.3)
+        yield base
+
+
+# -- what each route sends ---------------------------------------------------------
+
+
+def write_lines(path: Path, lines: list[Line]) -> Path:
+    with open(path, "w") as out:
+        for method, url_path, body in lines:
+            out.write(f"{method}\t{url_path}\t{json.dumps(body) if body else ''}\n")
+    return path
+
+
+class Setting:
+    """The records the routes write to, made through the API before the first run."""
+
+    def __init__(self, base: str, key: str, env: dict, var: Path):
+        self.base, self.env, self.var = base, env, var
+        self.http = requests.Session()
+        self.http.headers.update(bearer(key))
+        today = dt.date.today()
+        self.titles = [
+            self.post("/v1/catalog/titles", {"title": f"Buku stok {n}", "authors": ["Penulis"]})[
+                "id"
+            ]
+            for n in range(20)
+        ]
+        self.barcodes = [f"BW{n:07d}" for n in range(LINES)]
+        self.staff_before = max(query(self.url("people"), "SELECT max(seq) FROM staff"))
+        self.training = self.post("/v1/people/programmes", _training(today))["id"]
+        self.move(f"/v1/people/programmes/{self.training}/transitions", "scheduled")
+        self.occurrences = [self.occurrence(today, n) for n in range(4)]
+        nps = self.post("/v1/feedback/campaigns", _campaign(today))
+        self.survey = nps["public_link"].removeprefix("/s/")
+        self.suggestions = [
+            self.post(
+                "/v1/feedback/suggestions",
+                {"kind": "collection", "member": f"KTA-S{n}", "title": f"Usulan buku {n}"},
+            )["id"]
+            for n in range(20)
+        ]
+
+    def url(self, part: str) -> str:
+        return part_url(self.env, self.var, part)
+
+    def post(self, path: str, body: dict) -> dict:
+        answer = self.http.post(self.base + path, json=body, timeout=60)
+        if not answer.ok:
+            raise AssertionError(f"{path}: {answer.status_code} {answer.text}")
+        return answer.json()
+
+    def move(self, path: str, to: str) -> dict:
+        return self.post(path, {"to": to})
+
+    def occurrence(self, today: dt.date, n: int) -> str:
+        start = dt.datetime.combine(today + dt.timedelta(days=30 + n), dt.time(9))
+        plan = {
+            "programme_type": "seminar",
+            "title": f"Seminar literasi {n}",
+            "audience": "all_ages",
+            "branch": BRANCHES[n % len(BRANCHES)],
+            "room": "Aula Utama",
+            "capacity": 5000,
+            "presenter": {"name": "Penulis tamu"},
+            "schedule": {"starts_at": start.isoformat(), "duration_minutes": 120},
+        }
+        made = self.post("/v1/events/programmes", plan)
+        published = self.move(f"/v1/events/programmes/{made['id']}/transitions", "published")
+        return published["occurrences"][0]["id"]
+
+
+def _training(today: dt.date) -> dict:
+    day = today + dt.timedelta(days=7)
+    return {
+        "kind": "training",
+        "topic": "Pelatihan layanan referensi",
+        "hours": 16,
+        "trainer": {"name": "Perpustakaan Nasional RI"},
+        "capacity": 1000,
+        "sessions": [
+            {
+                "date": (day + dt.timedelta(days=n)).isoformat(),
+                "start": "08:00",
+                "end": "16:00",
+                "venue": {"kind": "room", "branch": "SPN", "room": "Aula"},
+            }
+            for n in range(3)
+        ],
+    }
+
+
+def _campaign(today: dt.date) -> dict:
+    return {
+        "template": "nps",
+        "subject_type": "branch",
+        "subject_id": f"KMN-nps-bench-{uuid.uuid4().hex[:6]}",
+        "title": "Layanan KMN",
+        "branch": "KMN",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + dt.timedelta(days=365)).isoformat(),
+    }
+
+
+def _tag() -> str:
+    return uuid.uuid4().hex[:6]  # a run's records differ from an earlier run's
+
+
+def new_titles(s: Setting) -> list[Line]:
+    tag = _tag()
+    return [
+        ("POST", "/v1/catalog/titles", {"title": f"Judul uji {tag} {n}", "authors": ["Penulis"]})
+        for n in range(LINES)
+    ]
+
+
+def new_copies(s: Setting) -> list[Line]:
+    return [
+        (
+            "POST",
+            f"/v1/catalog/titles/{s.titles[n % len(s.titles)]}/items",
+            {"barcode": barcode, "branch": BRANCHES[n % len(BRANCHES)]},
+        )
+        for n, barcode in enumerate(s.barcodes)
+    ]
+
+
+def copy_statuses(s: Setting) -> list[Line]:
+    made = query(s.url("catalog"), "SELECT barcode FROM items WHERE barcode LIKE 'BW%'")
+    # each copy goes to repair and comes back: every request is a change
+    return [
+        ("PATCH", f"/v1/catalog/items/{barcode}", {"status": status})
+        for status in ("in_repair", "available")
+        for barcode in made
+    ][:LINES]
+
+
+def new_staff(s: Setting) -> list[Line]:
+    tag = _tag()
+    return [
+        (
+            "POST",
+            "/v1/people/staff",
+            {"name": f"Pegawai {tag} {n}", "branch": BRANCHES[n % 5], "position": "mahir"},
+        )
+        for n in range(LINES)
+    ]
+
+
+def enrolments(s: Setting) -> list[Line]:
+    made = query(
+        s.url("people"), "SELECT seq FROM staff WHERE seq > :n ORDER BY seq", n=s.staff_before
+    )
+    path = f"/v1/people/programmes/{s.training}/enrolments"
+    return [("POST", path, {"staff_id": STAFF_ID.format(seq)}) for seq in made]
+
+
+def attendance(s: Setting) -> list[Line]:
+    s.move(f"/v1/people/programmes/{s.training}/transitions", "running")
+    enrolled = query(
+        s.url("people"),
+        "SELECT staff_seq FROM enrolments WHERE status = 'enrolled' ORDER BY seq",
+    )
+    path = f"/v1/people/programmes/{s.training}/attendance"
+    marks = [
+        {"session": session, "marks": [{"staff_id": STAFF_ID.format(seq), "present": present}]}
+        for present in (True, False)
+        for session in (1, 2, 3)
+        for seq in enrolled
+    ]
+    return [("POST", path, body) for body in marks][:LINES]
+
+
+def registrations(s: Setting) -> list[Line]:
+    tag = _tag()
+    return [
+        (
+            "POST",
+            f"/v1/events/occurrences/{s.occurrences[n % len(s.occurrences)]}/registrations",
+            {"name": f"Peserta {tag} {n}", "contact": f"0813{n:08d}"},
+        )
+        for n in range(LINES)
+    ]
+
+
+def check_ins(s: Setting) -> list[Line]:
+    codes = query(
+        s.url("events"),
+        "SELECT code FROM registrations WHERE status = 'confirmed' AND checked_in_at IS NULL",
+    )
+    return [("POST", f"/v1/events/check-ins/{code}", None) for code in codes][:LINES]
+
+
+def survey_answers(s: Setting) -> list[Line]:
+    path = f"/v1/feedback/surveys/{s.survey}/responses"
+    return [("POST", path, {"answers": {"rekomendasi": n % 11}}) for n in range(LINES)]
+
+
+def tickets(s: Setting) -> list[Line]:
+    return [
+        (
+            "POST",
+            "/v1/feedback/tickets",
+            {"category": "facility", "branch": BRANCHES[n % 5], "message": f"AC ruang baca {n}"},
+        )
+        for n in range(LINES)
+    ]
+
+
+def suggestions(s: Setting) -> list[Line]:
+    tag = _tag()
+    return [
+        (
+            "POST",
+            "/v1/feedback/suggestions",
+            {"kind": "collection", "member": f"KTA-{tag}-{n}", "title": f"Buku usulan {n}"},
+        )
+        for n in range(LINES)
+    ]
+
+
+def votes(s: Setting) -> list[Line]:
+    tag = _tag()
+    return [
+        (
+            "POST",
+            f"/v1/feedback/suggestions/{s.suggestions[n % len(s.suggestions)]}/votes",
+            {"member": f"KTA-V{tag}-{n}"},
+        )
+        for n in range(LINES)
+    ]
+
+
+# In this order: a route's records come from the ones before it.
+WRITES: list[tuple[str, Callable[[Setting], list[Line]]]] = [
+    ("POST /v1/catalog/titles", new_titles),
+    ("POST /v1/catalog/titles/{id}/items", new_copies),
+    ("PATCH /v1/catalog/items/{barcode}", copy_statuses),
+    ("POST /v1/people/staff", new_staff),
+    ("POST /v1/people/programmes/{id}/enrolments", enrolments),
+    ("POST /v1/people/programmes/{id}/attendance", attendance),
+    ("POST /v1/events/occurrences/{id}/registrations", registrations),
+    ("POST /v1/events/check-ins/{code}", check_ins),
+    ("POST /v1/feedback/surveys/{token}/responses", survey_answers),
+    ("POST /v1/feedback/tickets", tickets),
+    ("POST /v1/feedback/suggestions", suggestions),
+    ("POST /v1/feedback/suggestions/{id}/votes", votes),
+]
+
+
+# -- the runs ----------------------------------------------------------------------
+
+
+def measured(run: Callable[[], dict]) -> dict:
+    """wrk's figures, and the CPU each process spent per request meanwhile."""
+    before = cpu.snapshot()
+    figures = run()
+    figures["cpu"] = cpu.per_request(before, cpu.snapshot(), figures["requests"])
+    return figures
+
+
+def send(base: str, key: str | None, lines: list[Line], tmp: Path) -> dict:
+    name = tmp / f"requests-{uuid.uuid4().hex[:6]}.tsv"
+    script_file = write_lines(name, lines)
+    args = (str(script_file), str(WRK_THREADS))
+    return measured(lambda: wrk(base, key, REQUESTS, script_args=args))
+
+
+def read(url: str, key: str | None = None) -> dict:
+    return measured(lambda: wrk(url, key, REQUESTS))
+
+
+def bench(kind: str, tmp: Path) -> tuple[list, list, list, list]:
+    """(platform writes, peer writes, platform reads, peer reads) for one database."""
+    var = tmp / kind
+    var.mkdir()
+    env = {**CACHES_OFF, "GATEWAY_ANONYMOUS_RATE_LIMIT": "0"}
+    with databases(kind) as (database_env, peer_url):
+        env.update(database_env)
+        with (
+            running_peer(peer_url) as peer,
+            Vhost() as vhost,
+            running_platform(var, vhost.uri, env) as (base, _),
+        ):
+            key = admin_key(var)
+            setting = Setting(base, key, env, var)
+            order = [("POST", "/orders", ORDER)] * WRK_THREADS
+            peer_writes, writes = [], []
+            for n, (label, make) in enumerate(WRITES):
+                if n % PEER_EVERY == 0:
+                    peer_writes.append(send(peer, None, order, tmp))
+                lines = make(setting)
+                writes.append((label, send(base, key, lines, tmp), len(lines)))
+                print(f"   {kind}: {label} done", file=sys.stderr, flush=True)
+            peer_writes.append(send(peer, None, order, tmp))
+            reads = uncached_reads(setting, key)
+            peer_reads = [read(f"{peer}/orders/1")]
+            rows = []
+            for n, (label, url) in enumerate(reads):
+                rows.append((label, read(url, key)))
+                if n == len(reads) // 2:
+                    peer_reads.append(read(f"{peer}/orders/1"))
+    return writes, peer_writes, rows, peer_reads
+
+
+def uncached_reads(s: Setting, key: str) -> list[tuple[str, str]]:
+    code = query(s.url("events"), "SELECT code FROM registrations LIMIT 1")[0]
+    return [
+        ("GET /v1/catalog/titles/{id}", f"{s.base}/v1/catalog/titles/{s.titles[0]}"),
+        ("GET /v1/catalog/branches", f"{s.base}/v1/catalog/branches"),
+        ("GET /v1/catalog/titles?q=perpustakaan", f"{s.base}/v1/catalog/titles?q=perpustakaan"),
+        ("GET /v1/catalog/items/{barcode}", f"{s.base}/v1/catalog/items/{s.barcodes[0]}"),
+        ("GET /v1/events/check-ins/{code}", f"{s.base}/v1/events/check-ins/{code}"),
+    ]
+
+
+def table(title: str, peer_label: str, peer_runs: list[dict], rows: list) -> None:
+    peer = mean(r["rps"] for r in peer_runs)
+    spread = ", ".join(f"{r['rps']:.0f}" for r in peer_runs)
+    print(f"\n{title}")
+    print(f"   {'route':<50} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8} {'x peer':>7}")
+    p = peer_runs[0]
+    print(
+        f"   {peer_label:<50} {peer:>7.0f} {p['p50']:>7.1f} {p['p99']:>7.1f} {p['non2xx']:>8}"
+        f" {1:>7.2f}   (runs: {spread})"
+    )
+    for label, r, *more in rows:
+        print(
+            f"   {label:<50} {r['rps']:>7.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} {r['non2xx']:>8}"
+            f" {r['rps'] / peer:>7.2f}" + (f"   ({more[0]:,} requests made)" if more else "")
+        )
+        if r["answered"]:
+            codes = ", ".join(f"{n} x {status}" for status, n in sorted(r["answered"].items()))
+            print(f"   {'':<50} non-2xx: {codes}")
+        if r["socket_errors"]:
+            print(f"   {'':<50} {r['socket_errors']} requests had no answer (socket errors)")
+
+
+def cpu_table(title: str, peer_runs: list[dict], rows: list) -> None:
+    """Where each route's time goes: CPU ms per request, by process."""
+    print(f"\n{title}")
+    print(
+        f"   {'route':<50} {'gateway':>7} {'part':>7} {'others':>7} {'broker':>7}"
+        f" {'pg':>7} {'total':>7}"
+    )
+    peer = mean_cpu(r["cpu"] for r in peer_runs)
+    named = [("peer (part: orders)", {**peer, "gateway": peer.get("peer gateway", 0.0)}, "orders")]
+    for label, r, *_ in rows:
+        named.append((label, r["cpu"], label.split("/")[2]))
+    for label, spent, part in named:
+        own = spent.get(part, spent.get(f"peer {part}", 0.0))
+        gateway = spent.get("gateway", 0.0)
+        others = sum(
+            v
+            for g, v in spent.items()
+            if g not in {"gateway", part, "broker", "postgres"} and not g.startswith("peer")
+        )
+        broker, pg = spent.get("broker", 0.0), spent.get("postgres", 0.0)
+        total = gateway + own + others + broker + pg
+        print(
+            f"   {label:<50} {gateway:>7.2f} {own:>7.2f} {others:>7.2f} {broker:>7.2f}"
+            f" {pg:>7.2f} {total:>7.2f}"
+        )
+
+
+def mean_cpu(runs) -> dict[str, float]:
+    runs = list(runs)
+    groups = {g for r in runs for g in r}
+    return {g: mean(r.get(g, 0.0) for r in runs) for g in groups}
+
+
+def main() -> None:
+    if not ensure_wrk():
+        sys.exit(1)
+    load = os.getloadavg()
+    print(
+        f"Pustaka writes benchmark, {os.cpu_count()} cores, load {load[0]:.2f} at the start;"
+        f" 20 connections, {SECONDS} s each (wrk)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in DATABASES:
+            writes, peer_writes, reads, peer_reads = bench(kind, Path(tmp))
+            table(
+                f"Writes, {kind}",
+                "peer: POST /orders (nameko-examples)",
+                peer_writes,
+                writes,
+            )
+            cpu_table(f"CPU ms per write, {kind}, by process", peer_writes, writes)
+            table(
+                f"Uncached reads, {kind}",
+                "peer: GET /orders/<id> (nameko-examples)",
+                peer_reads,
+                reads,
+            )
+    print(f"\nload {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()
