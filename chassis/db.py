@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bulk import insert_missing
+from .bulk import WROTE, insert_missing, note_written
 from .errors import Unprocessable
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,16 @@ class _ReadingSession(Session):
         if self.new or self.dirty or self.deleted:
             raise ReadOnlySession("a reading() session cannot write; use transaction()")
         super().flush(objects)
+
+
+def _flushed(session: Session, _context) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        note_written(session, instance.__table__.name)
+
+
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        note_written(state.session, state.statement.table.name)
 
 
 def normalise_url(url: str) -> str:
@@ -109,8 +119,11 @@ def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
     if engine.dialect.name == "postgresql":
         options["postgresql_readonly"] = True  # reset when the connection goes back
     reader = engine.execution_options(**options)
+    writer = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(writer, "after_flush", _flushed)
+    event.listen(writer, "do_orm_execute", _executed)
     return (
-        sessionmaker(bind=engine, expire_on_commit=False),
+        writer,
         sessionmaker(bind=reader, expire_on_commit=False, class_=_ReadingSession),
     )
 
@@ -147,7 +160,7 @@ class DatabaseSession:
         self,
         factories: tuple[sessionmaker, sessionmaker],
         metadata,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[frozenset], None] = lambda wrote: None,
         consumer: str = "",
         context: dict | None = None,
         request_id: str | None = None,
@@ -176,11 +189,14 @@ class DatabaseSession:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A read-write transaction: committed at the end of the block, or rolled back."""
-        with self._write() as session, session.begin():
-            session.info[CONTEXT] = self.context
-            yield session
-        self._on_commit()
+        """A read-write transaction: committed at the end of the block, or rolled back.
+        `on_commit` then hears which tables it wrote."""
+        with self._write() as session:
+            with session.begin():
+                session.info[CONTEXT] = self.context
+                yield session
+            wrote = frozenset(session.info.pop(WROTE, ()))
+        self._on_commit(wrote)
 
     def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:
         """Apply `event` once: `effect(session, *args)` runs in one transaction with

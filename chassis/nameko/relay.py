@@ -99,6 +99,7 @@ class OutboxRelay(Background):
     its relay ran."""
 
     identifier = "outbox-relay"
+    wakes_on = frozenset({"outbox"})  # not a handler's commit that emitted nothing
 
     def build(self, config: dict, database: DatabaseSession) -> Relay:
         return Relay(
