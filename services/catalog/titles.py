@@ -153,7 +153,7 @@ def reindex(session: Session, title: Title) -> None:
         fields = {name: getattr(title, name) for name in MODELLED}
         new = search_document(fields, list(available))
     title.search_doc = new
-    postings.update_documents(session, [(title.seq, old, new)])
+    postings.defer_documents(session, [(title.seq, old, new)])
 
 
 def _index(session: Session, title: Title) -> None:
