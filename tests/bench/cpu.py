@@ -25,17 +25,29 @@ def _group(command: str) -> str | None:
 
 
 def snapshot() -> Counter:
-    """CPU seconds so far of each process of interest, by (group, pid)."""
-    seen: Counter = Counter()
+    """CPU seconds so far of each process of interest, by (group, pid): the processes
+    this benchmark started (not another platform on the machine), and the broker and
+    the database server, whoever else they serve."""
+    processes = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # gone meanwhile, or not ours to read
+        seconds = (int(fields[11]) + int(fields[12])) / TICK
+        processes[int(proc.name)] = (int(fields[1]), command, seconds)
+    ours = {os.getpid()}
+    grew = True
+    while grew:
+        found = {pid for pid, (parent, _, _) in processes.items() if parent in ours}
+        grew = not found <= ours
+        ours |= found
+    seen: Counter = Counter()
+    for pid, (_, command, seconds) in processes.items():
         group = _group(command)
-        if group:
-            seen[group, proc.name] += (int(fields[11]) + int(fields[12])) / TICK
+        if group and (pid in ours or group in ("broker", "postgres")):
+            seen[group, pid] += seconds
     return seen
 
 
