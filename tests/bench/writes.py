@@ -4,15 +4,23 @@ Prints, on this machine, one table per database (SQLite, then PostgreSQL): each
 write route of the platform at 20 connections (wrk, BENCH_SECONDS each), with
 req/s, p50, p99, non-2xx answers and its throughput as a multiple of the peer's
 write: nameko-examples' `POST /orders` (tests/bench/peer.py) on the same kind of
-database, run beside the platform in the same session. The peer's write is
-measured before the first route and again after every few, and the multiples are
-of its mean (its spread is printed). Then the uncached reads (the gateway's caches
-off: an RPC and a database read every time) beside the peer's `GET /orders/<id>`.
+database, run beside the platform in the same session: every route's run comes
+between two of the peer's, and its multiple is of their mean, so that what else
+the machine is doing weighs on both alike. A second multiple is by CPU: the CPU
+every process spent per request (gateway, parts, broker, database server), the
+peer's over the route's, with a table of where it went. Then the uncached reads
+(the gateway's caches off: an RPC and a database read every time) beside the
+peer's `GET /orders/<id>`.
 
 Every write request is one of its own (a new title, a new copy, a copy's status
 flipped...), made up front into a file that tests/bench/requests.lua sends; a
 route's records come from the routes before it (copies to change, staff to enrol,
 codes to check in), read from the part's database.
+
+Last, the title write again on a platform whose catalogue holds
+BENCH_WRITES_LARGE_TITLES (default 200,000; 0 skips it) synthetic titles (SQLite, a
+copy of the catalogue tests/bench/large_catalogue.py builds once and keeps), beside
+the peer: a write must cost no more as the catalogue grows.
 
   BENCH_SECONDS=10  BENCH_WRITES_DATABASES=sqlite,postgresql
   PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
@@ -25,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,14 +63,17 @@ from tests.bench.foundation import (  # noqa: E402
     bearer,
     wrk,
 )
+from tests.bench.large_catalogue import cached_catalogue  # noqa: E402
 from tests.support import free_port, running_platform, stop_process  # noqa: E402
 
 DATABASES = os.environ.get("BENCH_WRITES_DATABASES", "sqlite,postgresql").split(",")
+LARGE = int(os.environ.get("BENCH_WRITES_LARGE_TITLES", "200000"))
 POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Requests made per route: more than the fastest route sends in BENCH_SECONDS.
 LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
 REQUESTS = Path(__file__).with_name("requests.lua")
-PEER_EVERY = 4  # platform routes between two runs of the peer's write
+PEER_WRITE = "the peer's POST /orders"
+PEER_READ = "the peer's GET /orders/<id>"
 ORDER = {"order_details": [{"product_id": 7, "price": "99.50", "quantity": 2}]}
 BRANCHES = ("SPN", "PDT", "KMN", "HRW", "PSB")
 Line = tuple[str, str, dict | None]  # method, path, body
@@ -422,8 +434,8 @@ def read(url: str, key: str | None = None) -> dict:
     return measured(lambda: wrk(url, key, REQUESTS))
 
 
-def bench(kind: str, tmp: Path) -> tuple[list, list, list, list]:
-    """(platform writes, peer writes, platform reads, peer reads) for one database."""
+def bench(kind: str, tmp: Path) -> tuple[list, list]:
+    """(writes, uncached reads), each beside the peer's, on one database."""
     var = tmp / kind
     var.mkdir()
     env = {**CACHES_OFF, "GATEWAY_ANONYMOUS_RATE_LIMIT": "0"}
@@ -437,25 +449,56 @@ def bench(kind: str, tmp: Path) -> tuple[list, list, list, list]:
             key = admin_key(var)
             setting = Setting(base, key, env, var)
             order = [("POST", "/orders", ORDER)] * WRK_THREADS
-            peer_writes, writes = [], []
-            for n, (label, make) in enumerate(WRITES):
-                if n % PEER_EVERY == 0:
-                    peer_writes.append(send(peer, None, order, tmp))
-                lines = make(setting)
-                writes.append((label, send(base, key, lines, tmp), len(lines)))
-                print(f"   {kind}: {label} done", file=sys.stderr, flush=True)
-            peer_writes.append(send(peer, None, order, tmp))
-            reads = uncached_reads(setting, key)
-            peer_reads = [read(f"{peer}/orders/1")]
-            rows = []
-            for n, (label, url) in enumerate(reads):
-                rows.append((label, read(url, key)))
-                if n == len(reads) // 2:
-                    peer_reads.append(read(f"{peer}/orders/1"))
-    return writes, peer_writes, rows, peer_reads
+            writes = alternate(
+                [
+                    (label, lambda make=make: send(base, key, make(setting), tmp))
+                    for label, make in WRITES
+                ],
+                lambda: send(peer, None, order, tmp),
+            )
+            reads = alternate(
+                [(label, lambda url=url: read(url, key)) for label, url in uncached_reads(setting)],
+                lambda: read(f"{peer}/orders/1"),
+            )
+    return writes, reads
 
 
-def uncached_reads(s: Setting, key: str) -> list[tuple[str, str]]:
+def alternate(runs: list[tuple[str, Callable[[], dict]]], peer: Callable[[], dict]) -> list:
+    """Each run between two of the peer's, on the same machine in the same minute:
+    [(label, figures, (peer's figures before, after))]."""
+    rows, before = [], peer()
+    for label, run in runs:
+        figures = run()
+        after = peer()
+        rows.append((label, figures, (before, after)))
+        print(f"   {label}: {figures['rps']:.0f} req/s", file=sys.stderr, flush=True)
+        before = after
+    return rows
+
+
+def large_catalogue(catalogue: Path, tmp: Path) -> list:
+    """The title write on a copy of the large catalogue, beside the peer's."""
+    var = tmp / "large"
+    (var / "data").mkdir(parents=True)
+    copy = var / "data" / "catalog.db"
+    shutil.copyfile(catalogue, copy)
+    env = {**CACHES_OFF, "CATALOG__DATABASE_URL": f"sqlite:///{copy}"}
+    order = [("POST", "/orders", ORDER)] * WRK_THREADS
+    with (
+        databases("sqlite") as (_, peer_url),
+        running_peer(peer_url) as peer,
+        Vhost() as vhost,
+        running_platform(var, vhost.uri, env) as (base, _),
+    ):
+        key = admin_key(var)
+        label = f"POST /v1/catalog/titles, {LARGE:,} titles"
+        return alternate(
+            [(label, lambda: send(base, key, new_titles(None), tmp))],
+            lambda: send(peer, None, order, tmp),
+        )
+
+
+def uncached_reads(s: Setting) -> list[tuple[str, str]]:
     code = query(s.url("events"), "SELECT code FROM registrations LIMIT 1")[0]
     barcode = query(s.url("catalog"), "SELECT barcode FROM items WHERE barcode LIKE 'BW%' LIMIT 1")[
         0
@@ -469,39 +512,51 @@ def uncached_reads(s: Setting, key: str) -> list[tuple[str, str]]:
     ]
 
 
-def table(title: str, peer_label: str, peer_runs: list[dict], rows: list) -> None:
-    peer = mean(r["rps"] for r in peer_runs)
-    spread = ", ".join(f"{r['rps']:.0f}" for r in peer_runs)
+def table(title: str, rows: list) -> None:
+    """Each route's figures, and its throughput as a multiple of the peer's in the
+    runs just before and after it; and as a multiple by CPU: the peer's CPU per
+    request (every process: gateway, part, broker, database) over the route's."""
     print(f"\n{title}")
-    print(f"   {'route':<50} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8} {'x peer':>7}")
-    p = peer_runs[0]
     print(
-        f"   {peer_label:<50} {peer:>7.0f} {p['p50']:>7.1f} {p['p99']:>7.1f} {p['non2xx']:>8}"
-        f" {1:>7.2f}   (runs: {spread})"
+        f"   {'route':<48} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
+        f" {'peer':>5} {'x peer':>6} {'by CPU':>6}"
     )
-    for label, r, *more in rows:
+    for label, r, (before, after) in rows:
+        peer = (before["rps"] + after["rps"]) / 2
+        by_cpu = mean(_cpu_total(p) for p in (before, after)) / max(_cpu_total(r), 1e-9)
         print(
-            f"   {label:<50} {r['rps']:>7.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} {r['non2xx']:>8}"
-            f" {r['rps'] / peer:>7.2f}" + (f"   ({more[0]:,} requests made)" if more else "")
+            f"   {label:<48} {r['rps']:>6.0f} {r['p50']:>7.1f} {r['p99']:>7.1f}"
+            f" {r['non2xx']:>7} {peer:>5.0f} {r['rps'] / peer:>6.2f} {by_cpu:>6.2f}"
         )
         if r["answered"]:
             codes = ", ".join(f"{n} x {status}" for status, n in sorted(r["answered"].items()))
-            print(f"   {'':<50} non-2xx: {codes}")
+            print(f"   {'':<48} non-2xx: {codes}")
         if r["socket_errors"]:
-            print(f"   {'':<50} {r['socket_errors']} requests had no answer (socket errors)")
+            print(f"   {'':<48} {r['socket_errors']} requests had no answer (socket errors)")
+    peers = [p for _, _, pair in rows for p in pair]
+    print(
+        f"   the peer: p50 {mean(p['p50'] for p in peers):.1f} ms, p99"
+        f" {mean(p['p99'] for p in peers):.1f} ms (means of its runs)"
+    )
 
 
-def cpu_table(title: str, peer_runs: list[dict], rows: list) -> None:
-    """Where each route's time goes: CPU ms per request, by process."""
+def _cpu_total(figures: dict) -> float:
+    return sum(figures["cpu"].values())
+
+
+def cpu_table(title: str, rows: list) -> None:
+    """Where each route's time goes: CPU ms per request, by process (the broker and
+    the database server: all they did meanwhile, for whoever asked)."""
     print(f"\n{title}")
     print(
-        f"   {'route':<50} {'gateway':>7} {'part':>7} {'others':>7} {'broker':>7}"
+        f"   {'route':<48} {'gateway':>7} {'part':>7} {'others':>7} {'broker':>7}"
         f" {'pg':>7} {'total':>7}"
     )
-    peer = mean_cpu(r["cpu"] for r in peer_runs)
-    named = [("peer (part: orders)", {**peer, "gateway": peer.get("peer gateway", 0.0)}, "orders")]
-    for label, r, *_ in rows:
-        named.append((label, r["cpu"], label.split("/")[2]))
+    peer = mean_cpu(p["cpu"] for _, _, pair in rows for p in pair)
+    named = [
+        ("the peer (part: orders)", {**peer, "gateway": peer.get("peer gateway", 0.0)}, "orders")
+    ]
+    named += [(label, r["cpu"], label.split("/")[2]) for label, r, _ in rows]
     for label, spent, part in named:
         own = spent.get(part, spent.get(f"peer {part}", 0.0))
         gateway = spent.get("gateway", 0.0)
@@ -513,7 +568,7 @@ def cpu_table(title: str, peer_runs: list[dict], rows: list) -> None:
         broker, pg = spent.get("broker", 0.0), spent.get("postgres", 0.0)
         total = gateway + own + others + broker + pg
         print(
-            f"   {label:<50} {gateway:>7.2f} {own:>7.2f} {others:>7.2f} {broker:>7.2f}"
+            f"   {label:<48} {gateway:>7.2f} {own:>7.2f} {others:>7.2f} {broker:>7.2f}"
             f" {pg:>7.2f} {total:>7.2f}"
         )
 
@@ -532,22 +587,19 @@ def main() -> None:
         f"Pustaka writes benchmark, {os.cpu_count()} cores, load {load[0]:.2f} at the start;"
         f" 20 connections, {SECONDS} s each (wrk)"
     )
+    if LARGE:  # built before any platform starts: it takes every core a while
+        print(f"   the synthetic catalogue of {LARGE:,} titles", file=sys.stderr, flush=True)
+        catalogue = cached_catalogue(LARGE)
     with tempfile.TemporaryDirectory() as tmp:
         for kind in DATABASES:
-            writes, peer_writes, reads, peer_reads = bench(kind, Path(tmp))
-            table(
-                f"Writes, {kind}",
-                "peer: POST /orders (nameko-examples)",
-                peer_writes,
-                writes,
-            )
-            cpu_table(f"CPU ms per write, {kind}, by process", peer_writes, writes)
-            table(
-                f"Uncached reads, {kind}",
-                "peer: GET /orders/<id> (nameko-examples)",
-                peer_reads,
-                reads,
-            )
+            writes, reads = bench(kind, Path(tmp))
+            table(f"Writes, {kind}, beside {PEER_WRITE}", writes)
+            cpu_table(f"CPU ms per write, {kind}, by process", writes)
+            table(f"Uncached reads, {kind}, beside {PEER_READ}", reads)
+        if LARGE:
+            writes = large_catalogue(catalogue, Path(tmp))
+            table(f"The title write on {LARGE:,} titles, sqlite, beside {PEER_WRITE}", writes)
+            cpu_table("CPU ms per write, by process", writes)
     print(f"\nload {os.getloadavg()[0]:.2f} at the end")
 
 
