@@ -10,6 +10,7 @@ the CLI and tests with `open_database`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, select
+from sqlalchemy import Table, bindparam, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -141,6 +142,20 @@ def first_applications(session: Session, applied: Table, consumer: str, ids: lis
     return {event_id for _, event_id in insert_missing(session, applied, rows)}
 
 
+# Built once per table: a statement's cache key, which SQLAlchemy computes on every
+# execution of a new one, is kept on the statement (every write runs both).
+@functools.cache
+def _answer_lookup(table: Table):
+    return select(table.c.fingerprint, table.c.result).where(
+        table.c.request_id == bindparam("request_id"), table.c.method == bindparam("method")
+    )
+
+
+@functools.cache
+def _answer_insert(table: Table):
+    return table.insert()
+
+
 class Repeat:
     """What `apply_once` answers for an event this consumer had applied already."""
 
@@ -228,7 +243,7 @@ class DatabaseSession:
                     return answered
                 result = effect(session)
                 session.execute(
-                    self.metadata.tables["answered_requests"].insert(),
+                    _answer_insert(self.metadata.tables["answered_requests"]),
                     {
                         "request_id": self.request_id,
                         "method": method,
@@ -247,12 +262,8 @@ class DatabaseSession:
             return answered
 
     def _answered(self, session: Session, method: str, fingerprint: str):
-        table = self.metadata.tables["answered_requests"]
-        row = session.execute(
-            select(table.c.fingerprint, table.c.result).where(
-                table.c.request_id == self.request_id, table.c.method == method
-            )
-        ).first()
+        lookup = _answer_lookup(self.metadata.tables["answered_requests"])
+        row = session.execute(lookup, {"request_id": self.request_id, "method": method}).first()
         if row is None:
             return None
         if row.fingerprint != fingerprint:
