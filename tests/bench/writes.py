@@ -596,6 +596,7 @@ def main() -> None:
             table(f"Writes, {kind}, beside {PEER_WRITE}", writes)
             cpu_table(f"CPU ms per write, {kind}, by process", writes)
             table(f"Uncached reads, {kind}, beside {PEER_READ}", reads)
+            cpu_table(f"CPU ms per read, {kind}, by process", reads)
         if LARGE:
             writes = large_catalogue(catalogue, Path(tmp))
             table(f"The title write on {LARGE:,} titles, sqlite, beside {PEER_WRITE}", writes)
