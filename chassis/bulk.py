@@ -24,6 +24,15 @@ from sqlalchemy.orm import Session
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Bound values per SQLite statement: well inside its limit of 32,766.
 _SQLITE_VALUES = 30_000
+# What a session's `info` holds of the tables its transaction wrote: a commit wakes
+# only the workers whose work they hold (chassis/db.py, chassis/nameko/background.py).
+WROTE = "wrote"
+
+
+def note_written(session: Session, table: str) -> None:
+    """Record that the session's transaction wrote `table`: the writes here say so
+    themselves, the ORM's are seen by chassis/db.py's session events."""
+    session.info.setdefault(WROTE, set()).add(table)
 
 
 def reserve_ids(session: Session, column: Column, count: int) -> list[int]:
@@ -45,6 +54,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     """Insert every row."""
     if not rows:
         return
+    note_written(session, table.name)
     names, values = _tuples(table, rows)
     with _cursor(session) as cursor:
         if not _postgresql(session):
@@ -67,6 +77,7 @@ def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tupl
     A row that another transaction is inserting makes this wait for its outcome."""
     if not rows:
         return set()
+    note_written(session, table.name)
     names, values = _tuples(table, rows)
     keys = ", ".join(c.name for c in table.primary_key)
     tail = f"ON CONFLICT DO NOTHING RETURNING {keys}"
@@ -85,10 +96,33 @@ def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tupl
     return inserted
 
 
+def upsert_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert each row, or, where its primary key is taken, set its other columns.
+    No two rows may have the same key."""
+    if not rows:
+        return
+    note_written(session, table.name)
+    names, values = _tuples(table, rows)
+    keys = [c.name for c in table.primary_key]
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keys)
+    tail = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    with _cursor(session) as cursor:
+        if _postgresql(session):
+            statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s {tail}"
+            _execute_values(cursor, statement, values)
+        else:
+            per_statement = _SQLITE_VALUES // len(names)
+            for start in range(0, len(values), per_statement):
+                page = values[start : start + per_statement]
+                flat = [value for row in page for value in row]
+                cursor.execute(f"{_sqlite_insert(table, names, len(page))} {tail}", flat)
+
+
 def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
     """Set each row's other columns where its primary key matches."""
     if not rows:
         return
+    note_written(session, table.name)
     keys = [c.name for c in table.primary_key]
     changed = [name for name in rows[0] if name not in keys]
     names, values = _tuples(

@@ -10,6 +10,7 @@ the CLI and tests with `open_database`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,12 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, select
+from sqlalchemy import Table, bindparam, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bulk import insert_missing
+from .bulk import WROTE, insert_missing, note_written
 from .errors import Unprocessable
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,16 @@ class _ReadingSession(Session):
         if self.new or self.dirty or self.deleted:
             raise ReadOnlySession("a reading() session cannot write; use transaction()")
         super().flush(objects)
+
+
+def _flushed(session: Session, _context) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        note_written(session, instance.__table__.name)
+
+
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        note_written(state.session, state.statement.table.name)
 
 
 def normalise_url(url: str) -> str:
@@ -109,8 +120,11 @@ def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
     if engine.dialect.name == "postgresql":
         options["postgresql_readonly"] = True  # reset when the connection goes back
     reader = engine.execution_options(**options)
+    writer = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(writer, "after_flush", _flushed)
+    event.listen(writer, "do_orm_execute", _executed)
     return (
-        sessionmaker(bind=engine, expire_on_commit=False),
+        writer,
         sessionmaker(bind=reader, expire_on_commit=False, class_=_ReadingSession),
     )
 
@@ -126,6 +140,20 @@ def first_applications(session: Session, applied: Table, consumer: str, ids: lis
     now = time.time()
     rows = [{"consumer": consumer, "event_id": i, "applied_at": now} for i in ids]
     return {event_id for _, event_id in insert_missing(session, applied, rows)}
+
+
+# Built once per table: a statement's cache key, which SQLAlchemy computes on every
+# execution of a new one, is kept on the statement (every write runs both).
+@functools.cache
+def _answer_lookup(table: Table):
+    return select(table.c.fingerprint, table.c.result).where(
+        table.c.request_id == bindparam("request_id"), table.c.method == bindparam("method")
+    )
+
+
+@functools.cache
+def _answer_insert(table: Table):
+    return table.insert()
 
 
 class Repeat:
@@ -147,7 +175,7 @@ class DatabaseSession:
         self,
         factories: tuple[sessionmaker, sessionmaker],
         metadata,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[frozenset], None] = lambda wrote: None,
         consumer: str = "",
         context: dict | None = None,
         request_id: str | None = None,
@@ -176,11 +204,14 @@ class DatabaseSession:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A read-write transaction: committed at the end of the block, or rolled back."""
-        with self._write() as session, session.begin():
-            session.info[CONTEXT] = self.context
-            yield session
-        self._on_commit()
+        """A read-write transaction: committed at the end of the block, or rolled back.
+        `on_commit` then hears which tables it wrote."""
+        with self._write() as session:
+            with session.begin():
+                session.info[CONTEXT] = self.context
+                yield session
+            wrote = frozenset(session.info.pop(WROTE, ()))
+        self._on_commit(wrote)
 
     def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:
         """Apply `event` once: `effect(session, *args)` runs in one transaction with
@@ -212,7 +243,7 @@ class DatabaseSession:
                     return answered
                 result = effect(session)
                 session.execute(
-                    self.metadata.tables["answered_requests"].insert(),
+                    _answer_insert(self.metadata.tables["answered_requests"]),
                     {
                         "request_id": self.request_id,
                         "method": method,
@@ -231,12 +262,8 @@ class DatabaseSession:
             return answered
 
     def _answered(self, session: Session, method: str, fingerprint: str):
-        table = self.metadata.tables["answered_requests"]
-        row = session.execute(
-            select(table.c.fingerprint, table.c.result).where(
-                table.c.request_id == self.request_id, table.c.method == method
-            )
-        ).first()
+        lookup = _answer_lookup(self.metadata.tables["answered_requests"])
+        row = session.execute(lookup, {"request_id": self.request_id, "method": method}).first()
         if row is None:
             return None
         if row.fingerprint != fingerprint:

@@ -30,7 +30,8 @@ from sqlalchemy import select
 from chassis.config import ROOT
 from chassis.nameko.queues import events_exchange
 from chassis.trust import uri_user
-from services.catalog.models import SearchPosting, Title
+from services.catalog import postings
+from services.catalog.models import Title
 
 
 class Subscriber:
@@ -154,11 +155,9 @@ def bodies(messages) -> list[dict]:
 
 
 def stored_index(session) -> dict[str, BitMap]:
-    """The catalogue's search index as stored: each word's titles."""
-    index: dict[str, BitMap] = defaultdict(BitMap)
-    for term, bits in session.execute(select(SearchPosting.term, SearchPosting.bits)):
-        index[term] |= BitMap.deserialize(bits)
-    return dict(index)
+    """The catalogue's search index as stored: each word's titles, in its bitmaps
+    with what is pending over them, as a search reads them."""
+    return {t: bits for t, bits in postings.bitmaps_with_prefix(session, "").items() if bits}
 
 
 def index_of_documents(session) -> dict[str, BitMap]:

@@ -4,8 +4,9 @@ worker (the webhook service's deliveries).
 
 The loop is the same for each: do all there is (`worker.run_once()`, a batch at a
 time, until it answers 0), then wait until a commit through the service's
-`Database` wakes it, or at most the worker's `poll_seconds` (which catches work
-that another process committed, or that becomes due with time). A failure is
+`Database` wakes it (one that wrote its tables, `wakes_on`), or at most the
+worker's `poll_seconds` (which catches work that another process committed, or
+that becomes due with time). A failure is
 logged, the worker told to `reset()` (drop its connections), and the loop goes on
 after a growing pause: the thread never dies with the work left undone.
 """
@@ -43,6 +44,9 @@ class Background(DependencyProvider):
     the other workers."""
 
     identifier = "background"
+    # The tables that hold this worker's work: a commit that wrote none of them does
+    # not wake it (its poll still looks). None: every commit wakes it.
+    wakes_on: frozenset[str] | None = None
 
     def __init__(self, build: Callable | None = None):
         self._build = build
@@ -74,14 +78,17 @@ class Background(DependencyProvider):
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier=self.identifier)
 
-    def _wake_others(self) -> None:
+    def _wake_others(self, wrote: frozenset | None = None) -> None:
         """What the worker's own commits do: wake the others (the relay, for an event
         it emitted), never itself, or a claim that found nothing would loop."""
         for listener in self.database.committed_listeners:
             if listener != self.wake:
-                listener()
+                listener(wrote)
 
-    def wake(self) -> None:
+    def wake(self, wrote: frozenset | None = None) -> None:
+        """After a commit that wrote `wrote` (None: unknown, so any)."""
+        if self.wakes_on is not None and wrote is not None and not self.wakes_on & wrote:
+            return
         if not self._wake.ready():
             self._wake.send(True)
 

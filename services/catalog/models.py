@@ -6,6 +6,7 @@ import time
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
@@ -113,6 +114,20 @@ class SearchPosting(Base):
     )
     chunk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     bits: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class PendingPosting(Base):
+    """A change of the search index not yet folded into its bitmaps: the title `seq`
+    holds `term` (present) or no longer does. A write adds these rows, which no other
+    write shares; a search reads them over the bitmaps (see postings.py)."""
+
+    __tablename__ = "search_pending"
+
+    term: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    present: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
 class Item(Base):

@@ -6,20 +6,32 @@ from __future__ import annotations
 import base64
 
 from chassis.errors import field_error
+from chassis.nameko.background import Background
 from chassis.nameko.database import Database
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 
-from . import acquisitions, branches, exchange, items, oai_pmh, titles
+from . import acquisitions, branches, exchange, items, oai_pmh, postings, titles
 from .contract import CONTRACT
 from .models import Base
 from .oai_repository import CatalogRepository
+
+
+class PendingPostings(Background):
+    identifier = "search-pending"
+    wakes_on = frozenset({"search_pending"})
+
+
+def folder(config: dict, database) -> postings.Folder:
+    return postings.Folder(database.transaction)
 
 
 class CatalogService(ServiceBase):
     name = "catalog"
 
     db = Database(Base)
+    # Folds the search index's pending rows into its bitmaps (postings.py).
+    folding = PendingPostings(folder)
 
     # -- titles -----------------------------------------------------------------
     @write

@@ -153,7 +153,7 @@ def reindex(session: Session, title: Title) -> None:
         fields = {name: getattr(title, name) for name in MODELLED}
         new = search_document(fields, list(available))
     title.search_doc = new
-    postings.update_documents(session, [(title.seq, old, new)])
+    postings.defer_documents(session, [(title.seq, old, new)])
 
 
 def _index(session: Session, title: Title) -> None:
@@ -171,10 +171,18 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     data = _clean(session, payload)
     now = time.time()
-    title = Title(**data, created_by=caller.client_id, created_at=now, updated_at=now)
+    # A new title has no copies and no subject rows yet: its search document is its
+    # fields' alone, written with it, and its subjects are only added.
+    document = search_document(data, [])
+    title = Title(
+        **data, search_doc=document, created_by=caller.client_id, created_at=now, updated_at=now
+    )
     session.add(title)
     session.flush()
-    _index(session, title)
+    postings.defer_documents(session, [(title.seq, "", document)])
+    rows = subject_rows(title.seq, folded_subjects(title.subjects))
+    if rows:
+        session.execute(TitleSubject.__table__.insert(), rows)
     if title.acquisition_ref:
         acquisitions.receive(session, title.acquisition_ref, title.seq)
     dumped = dump_title(title, [])

@@ -141,7 +141,9 @@ class FeedbackService(ServiceBase):
 
     @event_handler(CONTRACT.consumed("catalog", "title_created"))
     def on_title_created(self, event: dict) -> None:
-        self.db.apply_once(event, suggestions.title_created, event["data"])
+        # Most titles fulfil no suggestion: nothing to apply, nor to record as applied.
+        if event["data"].get("acquisition_ref"):
+            self.db.apply_once(event, suggestions.title_created, event["data"])
 
     @event_handler(CONTRACT.consumed("events", "programme_published"))
     def on_programme_published(self, event: dict) -> None:

@@ -27,6 +27,8 @@ def fan_in(config: dict):
 
 class Deliveries(Background):
     identifier = "webhook-deliveries"
+    # Most events want no endpoint: their fan-in commits make no delivery to claim.
+    wakes_on = frozenset({"deliveries"})
 
 
 class WebhookService(ServiceBase):

@@ -57,6 +57,7 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
 SEARCH_TITLES = int(os.environ.get("BENCH_SEARCH_TITLES", "1000000"))
 SEARCH_PATH = "/v1/catalog/titles?q=perpustakaan"
 ITEM_PATH = "/v1/catalog/items/KMN-0001-1"  # a copy of the demo collection
+WRK_THREADS = 2
 CACHES_OFF = {"GATEWAY_CACHE_SECONDS": "0", "GATEWAY_SEARCH_CACHE_SECONDS": "0"}
 NEW_TITLE = Path(__file__).with_name("new_title.lua")
 Row = tuple[str, dict]  # a route's label and its wrk figures
@@ -89,27 +90,36 @@ class Vhost:
 
 
 def wrk(
-    url: str, key: str | None = None, script: Path | None = None, connections: int = 20
+    url: str,
+    key: str | None = None,
+    script: Path | None = None,
+    connections: int = 20,
+    script_args: tuple[str, ...] = (),
 ) -> dict:
     """wrk's figures for `url`: req/s, p50/p90/p99 in ms, non-2xx answers, and socket
     errors (requests that got no answer at all, wrk's 2 s timeout among them)."""
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
+    cmd = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
     if key:
         cmd += ["-H", f"Authorization: Bearer {key}"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    tail = ["--", *script_args] if script_args else []
+    out = subprocess.run([*cmd, url, *tail], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: _ms(v) for p, v in re.findall(r"\s(50|90|99)%\s+([\d.]+\w+)", out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
+    sent = re.search(r"(\d+) requests in", out)
     return {
         "rps": rate,
+        "requests": int(sent.group(1)) if sent else 0,
         **{f"p{p}": v for p, v in pct.items()},
         "non2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
+        # what a script that counts them (requests.lua) says of the non-2xx answers
+        "answered": {int(s): int(n) for s, n in re.findall(r"answered (\d+): (\d+)", out)},
     }
 
 

@@ -4,7 +4,7 @@ equals what the titles' search documents say, whatever writes it has seen."""
 import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from chassis.context import SYSTEM
 from chassis.db import open_database
@@ -12,7 +12,7 @@ from chassis.errors import ValidationFailed
 from chassis.migrations import upgrade
 from services.catalog import branches, items, postings, titles
 from services.catalog.contract import TITLE_ID
-from services.catalog.models import Base, SearchPosting
+from services.catalog.models import Base, PendingPosting, SearchPosting
 from services.catalog.part import PART as CATALOG
 from services.catalog.text import Term
 from tests.support import index_of_documents, stored_index
@@ -106,6 +106,45 @@ def test_concurrent_writers_sharing_words_lose_nothing(catalog_db):
     assert errors == []
     with catalog_db.reading() as session:
         assert titles.search_titles(session, {"q": "danau kerinci"})["total"] == 32
+        assert stored_index(session) == index_of_documents(session)
+
+
+def test_a_write_leaves_its_words_pending_and_folding_them_changes_no_answer(catalog_db):
+    with catalog_db.transaction() as session:
+        made = [
+            titles.create_title(session, {"title": f"Tenun Siulak {i}"}, SYSTEM) for i in (1, 2)
+        ]
+        titles.update_title(session, made[1]["id"], {"title": "Tenun Songket"}, SYSTEM)
+    with catalog_db.reading() as session:
+        before = titles.search_titles(session, {"q": "tenun", "facets": True})
+        assert session.scalar(select(func.count()).select_from(PendingPosting)) > 0
+        assert [t["id"] for t in titles.search_titles(session, {"q": "siulak"})["items"]] == [
+            made[0]["id"]
+        ]
+    with catalog_db.transaction() as session:
+        assert postings.merge_pending(session, limit=3) == 3  # a batch at a time
+    with catalog_db.transaction() as session:
+        while postings.merge_pending(session, limit=3):
+            pass
+    with catalog_db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(PendingPosting)) == 0
+        assert titles.search_titles(session, {"q": "tenun", "facets": True}) == before
+        assert stored_index(session) == index_of_documents(session)
+
+
+def test_a_word_gained_and_lost_before_it_is_folded_is_not_found(catalog_db):
+    with catalog_db.transaction() as session:
+        made = titles.create_title(session, {"title": "Pantun Kerinci"}, SYSTEM)
+        titles.update_title(session, made["id"], {"title": "Syair Kerinci"}, SYSTEM)
+        titles.update_title(session, made["id"], {"title": "Pantun Kerinci"}, SYSTEM)
+        titles.withdraw_title(session, made["id"], SYSTEM)
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "pantun"})["total"] == 0
+        assert titles.search_titles(session, {"q": "syair"})["total"] == 0
+    with catalog_db.transaction() as session:
+        postings.merge_pending(session)
+    with catalog_db.reading() as session:
+        assert titles.search_titles(session, {"q": "pantun"})["total"] == 0
         assert stored_index(session) == index_of_documents(session)
 
 
