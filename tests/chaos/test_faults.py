@@ -12,6 +12,7 @@ from pustaka import platform as composition
 from tests.chaos.brokers import Nodes
 from tests.chaos.conftest import LONG, VHOST, databases, platform_on
 from tests.chaos.faults import KillAfterCommit, KillOneReplica, Poison, RestartBroker, StopPart
+from tests.chaos.load import WRITERS
 from tests.chaos.suite import report, run_fault
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900 if LONG else 300)]
@@ -23,7 +24,9 @@ def faults() -> list:
     services = tuple(p.name for p in composition.services())
     return [
         KillOneReplica(tuple(p.name for p in composition.parts())),
-        KillAfterCommit(services),
+        # The parts the load writes to: a write of each is killed between its commit
+        # and its answer (a part that only follows events takes no write to kill).
+        KillAfterCommit(tuple(writer().part for writer in WRITERS)),
         Poison(services, rounds=40 if LONG else 8),
         # The long form's only: a node's restart alone is most of a minute, and CI meets
         # the broker going away in tests/e2e/test_broker_outage.py.
