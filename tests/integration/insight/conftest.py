@@ -2,12 +2,25 @@
 read model filled as the catalogue's events would fill it; and, for the read models,
 the producing parts each on a database of its own."""
 
+import datetime as dt
+
 import pytest
 
+from chassis.context import Caller
 from pustaka import platform
 from services.insight.models import branches
+from tests.support import read, run  # noqa: F401 (the tests import them from here)
 
-from .helpers import BRANCHES
+ADMIN = Caller("k-hq", "admin")
+KMN = Caller("k-kmn", "branch", branch="KMN")
+SPN = Caller("k-spn", "branch", branch="SPN")
+PARTNER = Caller("k-unja", "partner", partner="UNJA")
+INTEGRATOR = Caller("k-dash", "integrator")
+BRANCHES = ("SPN", "KMN", "PDT")
+# The tests' own clock: a fixed moment (14:00 WIB on 20 November 2026), passed in.
+NOW = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC).timestamp()
+TODAY = dt.date(2026, 11, 20)
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ from services.insight.contract import CONTRACT
 from services.insight.models import READ_MODELS, Branch, Holding, Staff, Suggestion, Ticket, Title
 from services.people import staff
 from services.people.models import branches as people_branches
-from tests.domain.insight.helpers import ADMIN, BRANCHES, KMN, read
 from tests.support import emitted
+
+from .conftest import ADMIN, BRANCHES, KMN, read
 
 REBUILT = (Branch, Title, Holding, Staff, Ticket, Suggestion)
 

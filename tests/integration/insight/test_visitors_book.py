@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from chassis.errors import Forbidden, ValidationFailed
 from services.insight import members, visits
 from services.insight.models import MemberCount, VisitCard, VisitTally
-from tests.domain.insight.helpers import ADMIN, INTEGRATOR, KMN, NOW, PARTNER, SPN, TODAY, read, run
+
+from .conftest import ADMIN, INTEGRATOR, KMN, NOW, PARTNER, SPN, TODAY, read, run
 
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
