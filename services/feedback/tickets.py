@@ -60,12 +60,7 @@ def open_ticket(session: Session, payload: dict, now: float | None = None) -> di
         session,
         "ticket_opened",
         ticket.id,
-        {
-            "ticket_id": ticket.id,
-            "category": ticket.category,
-            "branch": ticket.branch_code,
-            "opened_at": iso_time(ticket.opened_at),
-        },
+        {"ticket_id": ticket.id, "category": ticket.category, "branch": ticket.branch_code},
     )
     return {"id": ticket.id, "status": ticket.status}
 
@@ -129,7 +124,6 @@ def transition_ticket(
                 "branch": ticket.branch_code,
                 "status": to,
                 "days": round((ticket.resolved_at - ticket.opened_at) / 86400, 2),
-                "resolved_at": iso_time(ticket.resolved_at),
             },
         )
     session.flush()

@@ -1,2 +1,0 @@
-"""Insight: headquarters' view across the services, the visitors' book and the city's
-literacy figures (IPLM)."""
