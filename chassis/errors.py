@@ -60,3 +60,10 @@ class Unprocessable(DomainError):
     """Well formed, but not to be done: a request id used again for other arguments."""
 
     code = "UNPROCESSABLE"
+
+
+class NotYet(Exception):
+    """An event names a record whose own event this part has not applied yet (two
+    events travel apart and may be handled out of order): the handler fails, so it
+    is retried with backoff (chassis/nameko/handlers.py), and the event is parked if
+    that record never comes."""

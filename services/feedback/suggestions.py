@@ -22,7 +22,7 @@ from stdnum import isbn as isbn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
-from chassis.errors import Conflict, ValidationFailed
+from chassis.errors import Conflict, NotYet, ValidationFailed
 from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
@@ -252,7 +252,12 @@ def title_created(session: Session, data: dict) -> None:
     if not ref:
         return
     stmt = select(Suggestion).where(Suggestion.acquisition_ref == ref).with_for_update()
-    _fulfil(session, session.scalar(stmt), data["id"])
+    suggestion = session.scalar(stmt)
+    if suggestion is None:
+        # The catalogue orders only what a suggestion asked for: its acquisition_ordered
+        # is on its way (the two events are handled apart), so this one waits for it.
+        raise NotYet(f"No suggestion is on order as {ref} yet.")
+    _fulfil(session, suggestion, data["id"])
 
 
 def programme_published(session: Session, data: dict) -> None:
