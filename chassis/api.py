@@ -23,8 +23,14 @@ from .contract import Contract, Method
 from .ids import PublicId
 
 PUBLIC = None  # roles=PUBLIC: no key needed; () any valid key; else the roles allowed
+# The roles a route names most (admin, headquarters, is always allowed): the service
+# checks each record against the caller (a branch's own, a partner's own).
+HEADQUARTERS = ("admin",)
+BRANCH_KEYS = ("admin", "branch")
+PARTNER_KEYS = ("admin", "branch", "partner")
+ANY_KEY = ("admin", "branch", "partner", "integrator")
 BODY, QUERY = "payload", "params"  # a method's argument taking the JSON body, the query
-_PATH_VALUE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+PATH_VALUE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # werkzeug's <kind:name>, its name
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Route:
     @property
     def path_values(self) -> list[str]:
         """The path's values in the order they appear: the method's first arguments."""
-        return _PATH_VALUE.findall(self.path)
+        return PATH_VALUE.findall(self.path)
 
 
 def get(path: str, method: str, roles=(), **options) -> Route:

@@ -11,6 +11,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
+from chassis.api import PATH_VALUE
+
 from .errors import ERROR_TABLE
 from .http import PUBLIC, UPLOAD, Route
 from .signin import COOKIE
@@ -137,7 +139,7 @@ def status_of(error: type[Exception]) -> int:
 
 def _path(route: Route) -> str:
     """werkzeug's /titles/<title_id> as OpenAPI's /titles/{title_id}."""
-    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", route.url)
+    return PATH_VALUE.sub(r"{\1}", route.url)
 
 
 def _path_params(path: str) -> list[str]:

@@ -5,26 +5,34 @@ own people in its kept seats and sees them; the calendar and registration need n
 key. A participant's contact is answered to the programme's branch and headquarters
 only. The feeds and pages are the events slice of the web app (gateway/web/events)."""
 
-from chassis.api import PUBLIC, Api, delete, get, patch, post, put
+from chassis.api import (
+    BRANCH_KEYS,
+    HEADQUARTERS,
+    PARTNER_KEYS,
+    PUBLIC,
+    Api,
+    delete,
+    get,
+    patch,
+    post,
+    put,
+)
 
 from .contract import CONTRACT, OCCURRENCE_ID, PARTNER_ID, PROGRAMME_ID, REGISTRATION_ID
 
-ADMIN = ("admin",)
-BRANCH_KEYS = ("admin", "branch")
-PARTNER_KEYS = ("admin", "branch", "partner")  # a partner: its own institution, its people
 OCCURRENCE = "/v1/events/occurrences/<occurrence:occurrence_id>"
 PROGRAMME = "/v1/events/programmes/<event:event_id>"
 REGISTRATION = "/v1/events/registrations/<registration:registration_id>"
 
 # fmt: off
 ROUTES = (
-    post("/v1/events/partners", "create_partner", ADMIN, created=("partner_id", "id"),
+    post("/v1/events/partners", "create_partner", HEADQUARTERS, created=("partner_id", "id"),
          summary="Add a partner institution with its agreement (MoU) period."),
     get("/v1/events/partners", "list_partners", PARTNER_KEYS,
         summary="Partner institutions (a partner key: its own)."),
     get("/v1/events/partners/<partner:partner_id>", "get_partner", PARTNER_KEYS,
         summary="One partner institution (a partner key: its own only)."),
-    put("/v1/events/partners/<partner:partner_id>", "change_partner", ADMIN,
+    put("/v1/events/partners/<partner:partner_id>", "change_partner", HEADQUARTERS,
         summary="Change a partner whole (its agreement, its status). An agreement out of force "
                 "stops new co-hosting."),
     post("/v1/events/programmes", "create_programme", BRANCH_KEYS,

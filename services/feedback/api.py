@@ -6,14 +6,11 @@ campaigns (the service checks each record against the caller, by id too); a part
 key reads the results of the programmes it co-hosted. A template by version, CSV, the
 reports and the survey form are the feedback slice of the web app (gateway/web/feedback)."""
 
-from chassis.api import PUBLIC, Api, get, post
+from chassis.api import ANY_KEY, BRANCH_KEYS, HEADQUARTERS, PARTNER_KEYS, PUBLIC, Api, get, post
 
 from .contract import CAMPAIGN_ID, CONTRACT, SUGGESTION_ID, TICKET_ID
 
-ADMIN = ("admin",)
-BRANCH_KEYS = ("admin", "branch")
-RESULTS = ("admin", "branch", "partner")  # a partner: of the programmes it co-hosted
-ANY_KEY = ("admin", "branch", "partner", "integrator")
+RESULTS = PARTNER_KEYS  # a partner: of the programmes it co-hosted
 CAMPAIGN = "/v1/feedback/campaigns/<campaign:campaign_id>"
 SUGGESTION = "/v1/feedback/suggestions/<suggestion:suggestion_id>"
 
@@ -21,7 +18,7 @@ SUGGESTION = "/v1/feedback/suggestions/<suggestion:suggestion_id>"
 ROUTES = (
     get("/v1/feedback/templates", "list_templates", ANY_KEY,
         summary="Survey templates, each at its latest version."),
-    post("/v1/feedback/templates", "put_template", ADMIN, status=201,
+    post("/v1/feedback/templates", "put_template", HEADQUARTERS, status=201,
          summary="A new template, or the next version of one (its code again)."),
     post("/v1/feedback/campaigns", "open_campaign", BRANCH_KEYS,
          status=201, link=("campaign_id", "id"),
@@ -71,12 +68,12 @@ ROUTES = (
     post(f"{SUGGESTION}/votes", "vote", PUBLIC,
          summary="Back a suggestion: one vote per library card, with a contact if given (consent "
                  "to be told when it is fulfilled); a second vote is a 409 and changes nothing."),
-    post(f"{SUGGESTION}/approve", "approve_suggestion", ADMIN,
+    post(f"{SUGGESTION}/approve", "approve_suggestion", HEADQUARTERS,
          summary="Approve a suggestion: the catalogue orders a title, the events service drafts a"
                  " programme (suggestion_approved)."),
-    post(f"{SUGGESTION}/reject", "reject_suggestion", ADMIN,
+    post(f"{SUGGESTION}/reject", "reject_suggestion", HEADQUARTERS,
          summary="Reject a suggestion, with the reason its supporters will read."),
-    get(f"{SUGGESTION}/supporters", "suggestion_supporters", ADMIN,
+    get(f"{SUGGESTION}/supporters", "suggestion_supporters", HEADQUARTERS,
         summary="For headquarters' notifier: the contacts of a fulfilled suggestion's supporters "
                 "who asked to be told, a page at a time (no card numbers). Before fulfilment a "
                 "409; a rejection erases them."),

@@ -4,12 +4,11 @@ the caller); partner and integrator keys read the programmes and the competency
 framework, nothing about a person. CSV, PDF, imports and the certificate check are
 the people slice of the web app (gateway/web/people)."""
 
-from chassis.api import Api, get, patch, post, put
+from chassis.api import BRANCH_KEYS, HEADQUARTERS, Api, get, patch, post, put
 
 from .contract import CONTRACT, PROGRAMME_ID, STAFF_ID
 
-ADMIN = ("admin",)
-STAFF_KEYS = ("admin", "branch")  # who may see and act for a person
+STAFF_KEYS = BRANCH_KEYS  # who may see and act for a person
 PROGRAMME = "/v1/people/programmes/<programme:programme_id>"
 STAFF = "/v1/people/staff/<staff:staff_id>"
 
@@ -24,7 +23,7 @@ ROUTES = (
         summary="One member of staff, with the history of their positions."),
     patch(STAFF, "change_staff", STAFF_KEYS,
           summary="Change a member of staff: the fields sent; a new position joins the history."),
-    post(f"{STAFF}/ratings/<int:year>", "rate_staff", ADMIN,
+    post(f"{STAFF}/ratings/<int:year>", "rate_staff", HEADQUARTERS,
          summary="Record a year's performance rating (predikat kinerja), from which the year's "
                  "credit points (angka kredit) are counted."),
     get(f"{STAFF}/records/<int:year>", "development_record", STAFF_KEYS,
@@ -42,18 +41,18 @@ ROUTES = (
         summary="The competency framework: areas, competencies and their scales."),
     get("/v1/people/positions/<position>/requirements", "get_requirements",
         summary="The level a position of the jabatan fungsional requires per competency."),
-    post("/v1/people/positions/<position>/requirements", "put_requirement", ADMIN,
+    post("/v1/people/positions/<position>/requirements", "put_requirement", HEADQUARTERS,
          summary="Set the level a position requires of one competency (0: none)."),
-    post("/v1/people/programmes", "create_programme", ADMIN, created=("programme_id", "id"),
+    post("/v1/people/programmes", "create_programme", HEADQUARTERS, created=("programme_id", "id"),
          summary="Plan a programme (a draft): training, workshop or seminar, with its sessions, "
                  "learning hours (JP), capacity and the competencies it builds."),
     get("/v1/people/programmes", "list_programmes",
         summary="Programmes, newest first, a page at a time."),
     get(PROGRAMME, "get_programme",
         summary="One programme, with its sessions and the number enrolled and waiting."),
-    put(PROGRAMME, "replace_programme", ADMIN,
+    put(PROGRAMME, "replace_programme", HEADQUARTERS,
         summary="Replace a draft programme whole (once scheduled: 409)."),
-    post(f"{PROGRAMME}/transitions", "transition_programme", ADMIN,
+    post(f"{PROGRAMME}/transitions", "transition_programme", HEADQUARTERS,
          summary="Move a programme on: draft -> scheduled -> running -> completed, or cancelled; "
                  "any other move is a 409. Completing it settles every participant (attendance "
                  "against its completion_percent), records competencies and issues certificates."),

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from nameko.dependency_providers import Config
 
+from chassis.api import BRANCH_KEYS
 from services.catalog.contract import CONTRACT
 
 from ...edge.cache import Cache, Freshness, kept_fresh
@@ -16,7 +17,6 @@ from ...edge.errors import json_response
 from ...edge.http import json_body, routes_over
 
 route = routes_over(CONTRACT)
-WRITERS = ("admin", "branch")
 
 # A title is served from the cache: its own events put it there afresh, and a change
 # of one of its copies (its availability) makes it stale.
@@ -55,7 +55,7 @@ class CatalogRecords:
         self.cache.drop(TITLES.kind, title_id)
         self.cache.clear(SEARCHES.kind)
 
-    @route("POST", "/v1/catalog/titles", WRITERS, calls="create_title", status=201,
+    @route("POST", "/v1/catalog/titles", BRANCH_KEYS, calls="create_title", status=201,
            link=("title_id", "id"), summary="Add a title to the catalogue.")  # fmt: skip
     def create_title(self, request):
         title = self.catalog.create_title(json_body(request))
@@ -82,7 +82,7 @@ class CatalogRecords:
             self.cache.put(SEARCHES.kind, key, page, ttl=ttl)
         return json_response(page)
 
-    @route("PUT", "/v1/catalog/titles/<title:title_id>", WRITERS, calls="update_title",
+    @route("PUT", "/v1/catalog/titles/<title:title_id>", BRANCH_KEYS, calls="update_title",
            summary="Replace a title's fields; send the version you read to avoid lost "
                    "updates.")  # fmt: skip
     def update_title(self, request, title_id):
@@ -98,7 +98,7 @@ class CatalogRecords:
         self._changed(title)
         return json_response(title)
 
-    @route("POST", "/v1/catalog/titles/<title:title_id>/items", WRITERS, calls="add_item",
+    @route("POST", "/v1/catalog/titles/<title:title_id>/items", BRANCH_KEYS, calls="add_item",
            status=201, link=("barcode", "barcode"),
            summary="Add a copy at a branch (a branch key: its own branch only).")  # fmt: skip
     def add_item(self, request, title_id):
@@ -106,7 +106,7 @@ class CatalogRecords:
         self._changed_copies_of(title_id)
         return json_response(item, 201, {"Location": f"/v1/catalog/items/{item['barcode']}"})
 
-    @route("PATCH", "/v1/catalog/items/<barcode>", WRITERS, calls="change_item_status",
+    @route("PATCH", "/v1/catalog/items/<barcode>", BRANCH_KEYS, calls="change_item_status",
            summary="Change a copy's status (available, on_loan, in_repair, lost, "
                    "withdrawn).")  # fmt: skip
     def change_item_status(self, request, barcode):
@@ -130,7 +130,7 @@ class CatalogRecords:
         self.cache.clear(BRANCHES.kind)  # read at once, as _changed
         return json_response(branch)
 
-    @route("POST", "/v1/catalog/branches/<code>/locations", WRITERS, calls="put_location",
+    @route("POST", "/v1/catalog/branches/<code>/locations", BRANCH_KEYS, calls="put_location",
            summary="Create or rename a shelving location.")  # fmt: skip
     def put_location(self, request, code):
         branch = self.catalog.put_location(code, json_body(request))

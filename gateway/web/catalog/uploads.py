@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from chassis.api import BRANCH_KEYS
 from services.catalog.contract import CONTRACT
 
 from ...edge.calls import ServiceClient
@@ -20,7 +21,7 @@ class CatalogUploads:
     @route(
         "POST",
         "/v1/catalog/imports",
-        ("admin", "branch"),
+        BRANCH_KEYS,
         calls="import_marc",
         body=UPLOAD,
         summary="Import a MARC21 (binary) or MARCXML file: the body, or form field 'file'. "

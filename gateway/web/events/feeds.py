@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
+from chassis.api import BRANCH_KEYS
 from services.events.contract import CONTRACT
 
 from ...edge.calls import ServiceClient
@@ -53,7 +54,7 @@ class EventFeeds:
     def branch_calendar_feed(self, request, code):
         return calendar_response(self.events.calendar_feed(code), f"pustaka-agenda-{code}.ics")
 
-    @route("GET", "/v1/events/figures.csv", ("admin", "branch"), calls="figures",
+    @route("GET", "/v1/events/figures.csv", BRANCH_KEYS, calls="figures",
            response=None, summary="The month's figures as CSV, a row per branch.")  # fmt: skip
     def figures_csv(self, request):
         found = self.events.figures(request.args.to_dict())

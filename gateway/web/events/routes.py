@@ -3,15 +3,13 @@ registration form, a registration's ticket, and the door (a branch key's)."""
 
 from __future__ import annotations
 
+from chassis.api import BRANCH_KEYS
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC, form_body
 from gateway.web.shell.render import pages_over
 from services.events.contract import CONTRACT
 
 from . import pages
-
-BRANCH_KEYS = ("admin", "branch")
-
 
 page_route = pages_over(CONTRACT)
 

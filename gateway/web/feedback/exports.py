@@ -3,6 +3,7 @@ as CSV, a template at a version the query names."""
 
 from __future__ import annotations
 
+from chassis.api import ANY_KEY, BRANCH_KEYS, PARTNER_KEYS
 from services.feedback.contract import CONTRACT
 
 from ...edge.calls import ServiceClient
@@ -10,9 +11,6 @@ from ...edge.errors import BadRequest, csv_response, json_response
 from ...edge.http import routes_over
 
 route = routes_over(CONTRACT)
-BRANCH_KEYS = ("admin", "branch")
-RESULTS = ("admin", "branch", "partner")  # a partner: of the programmes it co-hosted
-ANY_KEY = ("admin", "branch", "partner", "integrator")
 
 RESULT_COLUMNS = [
     "question", "type", "dimension", "answered", "mean", "nps", "minimum", "desired",
@@ -51,7 +49,7 @@ class FeedbackExports:
     def get_template(self, request, template):
         return json_response(self.feedback.get_template(template, _version(request)))
 
-    @route("GET", "/v1/feedback/campaigns/<campaign:campaign_id>/results.csv", RESULTS,
+    @route("GET", "/v1/feedback/campaigns/<campaign:campaign_id>/results.csv", PARTNER_KEYS,
            calls="results", response=None,
            summary="A campaign's results as CSV: one row per question.")  # fmt: skip
     def results_csv(self, request, campaign_id):

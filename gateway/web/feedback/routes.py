@@ -3,6 +3,7 @@ results reports (a campaign's, and a year across the branches)."""
 
 from __future__ import annotations
 
+from chassis.api import BRANCH_KEYS, PARTNER_KEYS
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC, form_body
 from gateway.web.shell.render import pages_over
@@ -11,8 +12,6 @@ from services.feedback.contract import CONTRACT, OverviewQuery
 from .reports import campaign_report, overview_report
 from .survey import survey_page
 
-BRANCHES = ("admin", "branch")
-RESULTS = ("admin", "branch", "partner")  # a partner: of the programmes it co-hosted
 MAX_SURVEY_FORM_BYTES = 64_000  # a LibQUAL+ form: 66 choices and a comment
 
 
@@ -25,7 +24,7 @@ class FeedbackPages:
     @page_route(
         "GET",
         "/v1/feedback/campaigns/<campaign:campaign_id>/report",
-        RESULTS,
+        PARTNER_KEYS,
         calls="results",
         summary="A campaign's results as a page, with the LibQUAL+ zone of tolerance per "
         "item drawn (SVG).",
@@ -36,7 +35,7 @@ class FeedbackPages:
     @page_route(
         "GET",
         "/v1/feedback/overview/report",
-        BRANCHES,
+        BRANCH_KEYS,
         calls="overview",
         query=OverviewQuery,
         summary="A year across the branches as a page: NPS by month and the satisfaction "

@@ -7,6 +7,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from chassis.api import BRANCH_KEYS, HEADQUARTERS
 from services.people.contract import CONTRACT
 
 from ...edge.cache import Cache, Freshness, kept_fresh
@@ -44,7 +45,7 @@ class Certificates:
     def verify_certificate(self, request, code):
         return json_response(self._verification(code))
 
-    @route("POST", "/v1/people/certificates/<code>/revoke", ("admin",),
+    @route("POST", "/v1/people/certificates/<code>/revoke", HEADQUARTERS,
            calls="revoke_certificate",
            summary="Revoke a certificate, with the reason its public check will show.")  # fmt: skip
     def revoke_certificate(self, request, code):
@@ -52,7 +53,7 @@ class Certificates:
         self.cache.drop(VERIFICATIONS.kind, code)
         return json_response(revoked)
 
-    @route("GET", "/v1/people/certificates/<code>/pdf", ("admin", "branch"),
+    @route("GET", "/v1/people/certificates/<code>/pdf", BRANCH_KEYS,
            calls="certificate_pdf", response=None,
            summary="A certificate as PDF, with the QR code of its public check.")  # fmt: skip
     def certificate_pdf(self, request, code):

@@ -3,6 +3,7 @@ competency framework imported from CSV or JSON."""
 
 from __future__ import annotations
 
+from chassis.api import BRANCH_KEYS, HEADQUARTERS
 from services.people.contract import CONTRACT
 
 from ...edge.calls import ServiceClient
@@ -50,7 +51,7 @@ def _import_format(request) -> str:
 class PeopleFiles:
     people = ServiceClient(CONTRACT)
 
-    @route("GET", "/v1/people/records.csv", ("admin", "branch"), calls="development_records",
+    @route("GET", "/v1/people/records.csv", BRANCH_KEYS, calls="development_records",
            response=None,
            summary="The development records of a year as CSV: one row per member of "
                    "staff.")  # fmt: skip
@@ -63,7 +64,7 @@ class PeopleFiles:
     @route(
         "POST",
         "/v1/people/competencies/imports",
-        ("admin",),
+        HEADQUARTERS,
         calls="import_competencies",
         body=UPLOAD,
         summary="Import competencies from CSV (a header line: area, area_name_id, "
