@@ -17,11 +17,11 @@ publish would fail the publishing service's outbox batch for every subscriber, s
 one subscriber gone would stop a service's events for all.
 
 A policy is the broker's own: it applies to queues declared before or after it
-(integrators declare theirs themselves), and `pustaka declare` (`make up`, compose's
-and Kubernetes' migration step) sets these through the management API, as the
-administrator, beside the exchanges and queues it declares. One policy applies to a
-queue at a time; the patterns here do not overlap, and an operator's own policy of
-higher priority takes precedence over them.
+(an integrator's, which `pustaka integrators subscribe` declares, too), and `pustaka
+declare` (`make up`, compose's and Kubernetes' migration step) sets these through the
+management API, as the administrator, beside the exchanges and queues it declares.
+One policy applies to a queue at a time; the patterns here do not overlap, and an
+operator's own policy of higher priority takes precedence over them.
 """
 
 from __future__ import annotations

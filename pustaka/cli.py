@@ -12,7 +12,9 @@ pustaka check broker              exit 0 if this process' pod holds a broker con
 pustaka events tail [SERVICE] [TYPE] [--count N]
                                   the live stream of events, one line each
 pustaka integrators create|list|remove NAME
-                                  integrators' own broker users (pustaka/integrators.py)
+pustaka integrators subscribe NAME QUEUE PATTERN... | unsubscribe NAME QUEUE
+                                  integrators' own broker users, and the queues they
+                                  read (pustaka/integrators.py)
 pustaka broker-users              each part's own broker user (pustaka/broker_users.py)
 and each part's own: pustaka keys ... (gateway/cli.py), pustaka catalog ... (catalog/cli.py)
 """

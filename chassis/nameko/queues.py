@@ -15,9 +15,9 @@ from kombu import Exchange, Queue, binding
 
 from chassis.trust import callers_of, calls_of
 
-# An integrator's broker user is `integrator.<its name>` and names its queues
-# `integrator.<its name>.<any>` (it may touch no other): pustaka/integrators.py makes
-# the users, the event catalogue says so.
+# An integrator's broker user is `integrator.<its name>` and reads its queues,
+# `integrator.<its name>.<queue>`, which the operator declares and binds for it
+# (pustaka/integrators.py).
 INTEGRATOR = "integrator."
 
 
@@ -71,15 +71,12 @@ def came_through(message) -> str:
     return message.delivery_info.get("exchange") or ""
 
 
-def _events(services: list[str]) -> str:
-    return "|".join(re.escape(f"{s}.events") for s in services)
-
-
-def integrator_permissions(name: str, services: list[str]) -> dict[str, str]:
-    """An integrator's broker user (pustaka/integrators.py): it declares, binds and
-    reads only its own queues, and reads (binds to) the services' events."""
+def integrator_permissions(name: str) -> dict[str, str]:
+    """An integrator's broker user (pustaka/integrators.py) only reads its own queues,
+    which the operator declares and binds for it: with no configure or write right it
+    can declare nothing (no queue, no exchange of its own) and publish nowhere."""
     own = re.escape(integrator_queues(name)) + ".+"
-    return {"configure": f"^{own}$", "write": f"^{own}$", "read": f"^({own}|{_events(services)})$"}
+    return {"configure": "^$", "write": "^$", "read": f"^{own}$"}
 
 
 def part_permissions(part: str) -> dict[str, str]:

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Forbidden
+from chassis.event_catalogue import check_event_types
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time, iso_time_or_none
 
 from . import signing
 from .addresses import check_url
-from .catalogue import check_event_types
 from .contract import ENDPOINT_ID, DisableInput, EndpointInput
 from .models import Endpoint, outbox
 from .settings import Settings

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogue import event_catalogue
+from chassis.event_catalogue import event_catalogue
 
 
 @dataclass(frozen=True)

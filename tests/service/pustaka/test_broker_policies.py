@@ -41,7 +41,7 @@ def test_a_queue_past_its_bound_dead_letters_instead_of_growing(config):
     declared = platform.declare(config)
     assert {f"policy {name}" for name in broker_policies.policies(config)} <= set(declared)
     # A handler of the catalogue's title_created in another service, and an integrator's
-    # queue (which integrators declare themselves: the policy reaches it by its name).
+    # queue (which the operator declares for it: the policy reaches it by its name).
     handler = next(n for n in declared if n.startswith("evt-catalog-title_created--"))
     owner = handler.split("--")[1].split(".")[0]
     integrator = "integrator.dasbor.titles"

@@ -1,5 +1,6 @@
 """`pustaka integrators`: an integrator's own broker user reads the services' events
-through queues of its own, and is refused everything else, by the real broker."""
+through the queues the operator makes for it, and is refused everything else (declaring
+a queue or an exchange, binding, publishing), by the real broker."""
 
 import json
 import os
@@ -39,39 +40,54 @@ def test_an_integrator_reads_events_and_nothing_else(broker_env):
         listed = pustaka(broker_env, "integrators", "list").stdout.split()
         assert {f"integrator.{name}", f"integrator.{other}"} <= set(listed)
 
+        made = pustaka(
+            broker_env, "integrators", "subscribe", name, "titles", "catalog.title_created"
+        )
+        assert made.returncode == 0, made.stderr
+        queue = f"integrator.{name}.titles"
         mine = broker_as(broker_env["AMQP_URI"], f"integrator.{name}", password)
         channel = mine.channel()
-        queue = f"integrator.{name}.titles"
-        channel.queue_declare(queue, durable=True, auto_delete=False)
-        channel.queue_bind(queue, "catalog.events", "title_created")
         with Connection(broker_env["AMQP_URI"]) as admin:
-            body = json.dumps({"type": "catalog.title_created", "subject": "T000001"})
             producer = admin.Producer(exchange=events_exchange("catalog"))
-            producer.publish(body, routing_key="title_created", content_type="application/json")
+            for event_type, subject in (("title_updated", "T000002"), ("title_created", "T000001")):
+                body = json.dumps({"type": f"catalog.{event_type}", "subject": subject})
+                producer.publish(body, routing_key=event_type, content_type="application/json")
         message = None
         for _ in range(50):
             message = channel.basic_get(queue, no_ack=True)
             if message is not None:
                 break
             time.sleep(0.1)
+        # Only the type it subscribed to reached it.
         assert message is not None and json.loads(message.body)["subject"] == "T000001"
+        assert channel.basic_get(queue, no_ack=True) is None
 
         forged = amqp.Message(json.dumps({"type": "catalog.title_updated"}))
         assert refused(mine, lambda ch: ch.basic_publish(forged, "catalog.events", "title_updated"))
         assert refused(mine, lambda ch: ch.basic_get("rpc-catalog"))
+        assert pustaka(broker_env, "integrators", "subscribe", other, "titles", "*").returncode == 0
         theirs = broker_as(broker_env["AMQP_URI"], f"integrator.{other}", other_password)
-        theirs.channel().queue_declare(
-            f"integrator.{other}.titles", durable=True, auto_delete=False
-        )
         assert refused(mine, lambda ch: ch.basic_get(f"integrator.{other}.titles"))
-        assert refused(mine, lambda ch: ch.queue_declare(f"integrator.{other}.mine", durable=True))
+        # Nothing of its own to declare, bind or publish to: not a queue, not an exchange.
+        assert refused(mine, lambda ch: ch.queue_declare(f"integrator.{name}.more", durable=True))
+        assert refused(mine, lambda ch: ch.queue_bind(queue, "catalog.events", "#"))
+        assert refused(
+            mine, lambda ch: ch.exchange_declare(f"integrator.{name}.x", "fanout", durable=True)
+        )
         assert refused(
             mine, lambda ch: ch.exchange_declare("catalog.events", "topic", durable=True)
         )
+        own = amqp.Message("hello")
+        assert refused(mine, lambda ch: ch.basic_publish(own, "", queue))
         theirs.close()
         mine.close()
+        gone = pustaka(broker_env, "integrators", "unsubscribe", name, "titles")
+        assert gone.returncode == 0, gone.stderr
+        with Connection(broker_env["AMQP_URI"]) as admin, pytest.raises(amqp.exceptions.NotFound):
+            admin.channel().queue_declare(queue, passive=True)
     finally:
         for who in (name, other):
+            pustaka(broker_env, "integrators", "unsubscribe", who, "titles")
             pustaka(broker_env, "integrators", "remove", who)
     assert f"integrator.{name}" not in pustaka(broker_env, "integrators", "list").stdout
 
@@ -79,3 +95,9 @@ def test_an_integrator_reads_events_and_nothing_else(broker_env):
 def test_a_bad_name_is_refused(broker_env):
     done = pustaka(broker_env, "integrators", "create", "Bad Name!")
     assert done.returncode == 2 and "lowercase" in done.stderr
+
+
+def test_a_subscription_names_events_the_platform_publishes(broker_env):
+    for pattern, says in (("catalog.nope", "publishes no 'nope'"), ("nonsense.*", "no service")):
+        done = pustaka(broker_env, "integrators", "subscribe", "dasbor", "q", pattern)
+        assert done.returncode == 2 and says in done.stderr, done.stderr

@@ -1,13 +1,12 @@
-"""The event catalogue an endpoint's event_types are checked against: every event
-the platform's services declare in their contracts, the same list the gateway
-documents for integrators (/v1/asyncapi.json, /docs/events).
+"""The event catalogue integrators' subscriptions are checked against (a webhook
+endpoint's event_types, an integrator's broker queue): every event the platform's
+services declare in their contracts, the same list the gateway documents for
+integrators (/v1/asyncapi.json, /docs/events).
 
 Which services, and where their contracts are, the composition root says in the
 configuration (SERVICES: name -> contract module), as it does for the gateway's
-event catalogue and for the queue this service hears every event through. So this
-service names no other, and of another reads only its contract, the one module a
-service may import of another; a service added to the platform is known here
-without a change here."""
+event catalogue. So nothing here names a service: a service added to the platform
+is known without a change here. A pattern is `*`, `service.*` or `service.type`."""
 
 from __future__ import annotations
 
@@ -32,22 +31,24 @@ def event_catalogue(services: Mapping[str, str]) -> dict[str, frozenset[str]]:
     return {name: _declared(module) for name, module in services.items()}
 
 
-def check_event_types(patterns: Iterable[str], catalogue: Mapping[str, frozenset[str]]):
-    """A field error on event_types for the first pattern that names no event of the
-    catalogue (its shape, *, service.* or service.type, the contract has checked)."""
+def check_event_types(
+    patterns: Iterable[str], catalogue: Mapping[str, frozenset[str]], field: str = "event_types"
+):
+    """A field error on `field` for the first pattern that names no event of the
+    catalogue (its shape, *, service.* or service.type, the caller has checked)."""
     for pattern in patterns:
         if pattern == "*":
             continue
         service, _, event_type = pattern.partition(".")
         if service not in catalogue:
             raise field_error(
-                "event_types",
+                field,
                 f"{pattern!r}: no service {service!r} publishes events; the services "
                 f"are {', '.join(sorted(catalogue))}.",
             )
         if event_type != "*" and event_type not in catalogue[service]:
             known = ", ".join(sorted(catalogue[service])) or "none"
             raise field_error(
-                "event_types",
+                field,
                 f"{pattern!r}: {service} publishes no {event_type!r}; its events are {known}.",
             )
