@@ -1,5 +1,6 @@
 """Checks the container manifests run inside a pod (deploy/k8s, deploy/compose.yaml),
-as `pustaka check schema PART` and `pustaka check broker`.
+as `pustaka check schema PART`, `pustaka check broker` and `pustaka check ready|alive
+PART`.
 
 schema: Kubernetes cannot start a Deployment after a Job has finished (compose can,
 with `service_completed_successfully`), so each service's init container runs this.
@@ -10,6 +11,12 @@ broker: a nameko service has no HTTP port; what shows it is at work is its consu
 connection to RabbitMQ, which nameko keeps open (and opens again after a broker
 restart). The check reads the pod's TCP table instead of connecting, so a probe
 costs the broker nothing and proves this process, not some other replica, is there.
+
+ready, alive: what the part's processes here wrote of themselves (chassis/probes.py),
+with the broker connection besides. Ready is Kubernetes' readiness probe: a process
+whose workers have all been busy past the deadline is not. Alive is its liveness
+probe: a process that has written nothing for ALIVE_SECONDS is frozen whole (a stuck
+one ends itself first, through its watchdog).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from chassis import probes
 from chassis.config import broker_nodes
 
 TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
@@ -47,6 +55,16 @@ def broker_connected(amqp_uri: str, tables=TCP_TABLES) -> bool:
     ports = {broker_port(node) for node in broker_nodes(amqp_uri)}
     read = [Path(t).read_text() for t in tables if Path(t).exists()]
     return any(established_to(port, table) for port in ports for table in read)
+
+
+def process_state(part: str, want: str, config: dict, tables=TCP_TABLES) -> bool:
+    """`want` ("ready" or "alive") of `part`'s processes here, printed; and connected."""
+    ok, said = probes.verdict(probes.read(probes.probe_dir(config), part), want)
+    print(said, flush=True)
+    if not broker_connected(config["AMQP_URI"], tables):
+        print(f"{part}: no connection to the broker", flush=True)
+        return False
+    return ok
 
 
 def wait_for_schema(

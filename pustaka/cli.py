@@ -9,6 +9,8 @@ pustaka down                      stop it, and wait until it has stopped
 pustaka run PART                  one process of a part (what supervisord and pods run)
 pustaka check schema PART         wait until PART's database has the newest schema
 pustaka check broker              exit 0 if this process' pod holds a broker connection
+pustaka check ready|alive PART    exit 0 if PART's processes here are ready (would answer
+                                  within the deadline) or alive (deploy/checks.py)
 pustaka events tail [SERVICE] [TYPE] [--count N]
                                   the live stream of events, one line each
 pustaka integrators create|list|remove NAME
@@ -76,10 +78,12 @@ def cmd_run(args, config) -> None:
 
 
 def cmd_check(args, config) -> None:
-    from deploy.checks import broker_connected, wait_for_schema
+    from deploy.checks import broker_connected, process_state, wait_for_schema
 
     if args.check_cmd == "broker":
         ok = broker_connected(config["AMQP_URI"])
+    elif args.check_cmd in ("ready", "alive"):
+        ok = process_state(args.part, args.check_cmd, config)
     else:
         from chassis.migrations import revisions
 
@@ -131,9 +135,10 @@ def parser() -> argparse.ArgumentParser:
         dest="check_cmd", required=True
     )
     c.add_parser("broker").set_defaults(run=cmd_check)
-    cs = c.add_parser("schema")
-    cs.add_argument("part", choices=names)
-    cs.set_defaults(run=cmd_check)
+    for check in ("schema", "ready", "alive"):
+        cs = c.add_parser(check)
+        cs.add_argument("part", choices=names)
+        cs.set_defaults(run=cmd_check)
     ev = sub.add_parser("events", help="the platform's events").add_subparsers(
         dest="events_cmd", required=True
     )

@@ -6,6 +6,10 @@ It is stuck when every worker has been busy for longer than STUCK_SECONDS (each
 waits on something that will not come), or when its green threads have not run for
 that long (one blocked the whole process). A native thread watches, since a blocked
 hub runs no green thread.
+
+Each second it also writes what its probes read (chassis/probes.py): not ready once
+every worker has been busy, or the green threads stalled, for longer than a caller
+waits (RPC_TIMEOUT_SECONDS); and alive as long as it writes at all.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import time
 import eventlet
 from eventlet import patcher
 from nameko.extensions import DependencyProvider
+
+from chassis import probes
 
 native = patcher.original("threading")
 EXIT_CODE = 70  # EX_SOFTWARE
@@ -39,14 +45,22 @@ class Watchdog(DependencyProvider):
         self._on = False
 
     def start(self) -> None:
-        self.limit = float(self.container.config.get("STUCK_SECONDS", 120))
+        config = self.container.config
+        self.limit = float(config.get("STUCK_SECONDS", 120))
+        self.deadline = float(config.get("RPC_TIMEOUT_SECONDS", 5))
+        self.probes = probes.probe_dir(config)
         self.workers = int(self.container.max_workers)
         self._on = True
         self.container.spawn_managed_thread(self._beat, identifier="watchdog-beat")
         native.Thread(target=self._watch, name="watchdog", daemon=True).start()
 
+    @property
+    def _tick(self) -> float:
+        return min(1.0, self.limit / 4, self.deadline / 4)
+
     def stop(self) -> None:
         self._on = False
+        probes.remove(self.probes, self.container.service_name, os.getpid())
 
     kill = stop
 
@@ -60,16 +74,27 @@ class Watchdog(DependencyProvider):
         # Often enough that a late beat is a stalled process, not a beat's own wait.
         while self._on:
             self.beat = time.monotonic()
-            eventlet.sleep(min(1.0, self.limit / 4))
+            eventlet.sleep(self._tick)
 
     def _watch(self) -> None:
+        name = self.container.service_name
         while self._on:
-            native.Event().wait(min(1.0, self.limit / 4))
-            started = list(self.running.values())
-            why = stuck(started, self.workers, self.beat, time.monotonic(), self.limit)
+            native.Event().wait(self._tick)
+            started, now = list(self.running.values()), time.monotonic()
+            why = stuck(started, self.workers, self.beat, now, self.limit)
             if self._on and why:
-                self.on_stuck(f"{self.container.service_name} is stuck: {why}; exiting")
+                self.on_stuck(f"{name} is stuck: {why}; exiting")
                 return
+            busy = stuck(started, self.workers, self.beat, now, self.deadline)
+            if self._on:
+                self._tell_probes(name, busy)
+
+    def _tell_probes(self, name: str, busy: str) -> None:
+        probe = probes.Probe(name, os.getpid(), time.time(), ready=not busy, why=busy)
+        try:
+            probes.write(self.probes, probe)
+        except OSError as exc:  # a full or read-only disk must not end the watch
+            os.write(2, f"{name}: cannot write its probe: {exc}\n".encode())
 
 
 def _exit(why: str) -> None:

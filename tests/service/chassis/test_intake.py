@@ -9,15 +9,18 @@ import uuid
 
 import amqp
 import eventlet
+import eventlet.event
 import pytest
 from nameko.exceptions import IncorrectSignature, MalformedRequest, MethodNotFound
 
+from chassis import probes
 from chassis.context import SYSTEM
 from chassis.errors import Forbidden
 from chassis.nameko.deadletters import list_parked
 from chassis.nameko.service import rpc
 from chassis.nameko.watchdog import Watchdog
 from chassis.trust import uri_user
+from deploy.checks import process_state
 from tests.support import ClusterRpcProxy, broker_as, wait_for
 
 CALLER = {"nameko.caller": SYSTEM.as_context()}
@@ -156,3 +159,41 @@ def test_a_process_whose_workers_are_all_stuck_ends_itself(config, container_fac
             proxy.stuck.wait.call_async()
         assert wait_for(lambda: Stuck.told, timeout=20)
     assert "all 2 workers have been busy" in Stuck.told[0]
+
+
+class Busy:
+    name = "busy"
+    watchdog = Watchdog()  # as ServiceBase brings it to every part
+    release = eventlet.event.Event()
+
+    @rpc
+    def work(self):
+        Busy.release.wait()
+
+
+def test_a_process_whose_workers_are_all_busy_past_the_deadline_is_not_ready(
+    config, container_factory, tmp_path
+):
+    settings = {"max_workers": 2, "RPC_TIMEOUT_SECONDS": 1, "PROBE_DIR": str(tmp_path)}
+    container = container_factory(Busy, {**config, **settings})
+    container.start()
+    config = {**config, **settings}
+
+    def ready() -> bool:
+        return all(p.ready for p in probes.read(tmp_path, "busy"))
+
+    assert wait_for(lambda: probes.read(tmp_path, "busy") and ready(), timeout=10)
+    assert process_state("busy", "ready", config) and process_state("busy", "alive", config)
+    with ClusterRpcProxy(config, context_data={"caller": SYSTEM.as_context()}) as proxy:
+        calls = [proxy.busy.work.call_async() for _ in range(2)]
+        assert wait_for(lambda: not ready(), timeout=10)
+        (probe,) = probes.read(tmp_path, "busy")
+        assert "all 2 workers have been busy" in probe.why
+        assert not process_state("busy", "ready", config)
+        assert process_state("busy", "alive", config)  # busy is not dead
+        Busy.release.send()
+        for call in calls:
+            call.result()
+    assert wait_for(ready, timeout=10)
+    container.stop()
+    assert probes.read(tmp_path, "busy") == []

@@ -201,6 +201,11 @@ def test_deployments_probe_readiness_and_liveness_over_http_where_they_serve_it(
                     port = container[probe]["httpGet"]["port"]
                     assert port in ports or port in ports.values()
                     assert ports.get(port, port) == int(address.rsplit(":", 1)[1])
+            if not ports and ours(container):  # a part: its processes' own probes
+                part = workload["metadata"]["name"]
+                for probe, check in (("readinessProbe", "ready"), ("livenessProbe", "alive")):
+                    command = container[probe]["exec"]["command"]
+                    assert command == ["pustaka", "check", check, part], (part, probe)
     gateway = pod(named("Deployment", "gateway"))["containers"][0]
     assert gateway["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert gateway["livenessProbe"]["httpGet"]["path"] == "/health"
