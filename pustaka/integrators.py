@@ -132,8 +132,17 @@ def run(args, config) -> None:
         unsubscribe(config, args.name, args.queue)
         print(f"removed queue {USER_PREFIX}{args.name}.{args.queue}")
     elif args.integrators_cmd == "list":
-        for user in broker(config).users(TAGS):
-            print(user["name"])
+        for user in names(config):
+            print(user)
     else:
-        broker(config).delete_user(USER_PREFIX + args.name)
+        remove(config, args.name)
         print(f"removed {USER_PREFIX}{args.name}")
+
+
+def names(config: dict) -> list[str]:
+    """The integrators' broker users."""
+    return [user["name"] for user in broker(config).users(TAGS)]
+
+
+def remove(config: dict, name: str) -> None:
+    broker(config).delete_user(USER_PREFIX + name)
