@@ -262,7 +262,7 @@ def run_everywhere(tiers: list[str], others: bool, amqp_uri: str, pytest_args: l
         outcomes = list(pool.map(test, ready))
     for index, version in enumerate(ready):
         lines[version] = outcomes[index]
-    besides = f" (besides {this_version()}, tested above)" if others else ""
+    besides = f" (besides {this_version()}, tested beside it)" if others else ""
     log(f"{', '.join(tiers)} on Python {', '.join(versions)}{besides}:")
     for version in versions:
         log("  " + lines[version][1])
