@@ -43,6 +43,10 @@ TICKET_CATEGORIES = ("collection", "service", "facility", "programme", "other")
 TICKET_STATUSES = ("received", "in_progress", "resolved", "rejected")
 SUGGESTION_KINDS = ("collection", "programme")
 SUGGESTION_STATUSES = ("submitted", "approved", "rejected", "fulfilled")
+# A suggestion's way to the shelf, as people follow it: submitted (open for votes),
+# approved, ordered (a title the catalogue has on order), fulfilled (catalogued, or
+# the programme published), or rejected (with the reason).
+SUGGESTION_STAGES = ("submitted", "approved", "ordered", "fulfilled", "rejected")
 PROGRAMME_TYPES = (
     "book_discussion", "creative_class", "literacy_workshop", "seminar", "storytime", "other",
 )  # fmt: skip
@@ -384,6 +388,19 @@ class SuggestionOutput(Schema):
         allow_none=True, metadata={"description": "the title (T...) or programme it became"}
     )
     submitted_on = fields.Date()
+    stage = fields.String(
+        required=True,
+        validate=validate.OneOf(SUGGESTION_STAGES),
+        metadata={"description": "its way to the shelf: " + ", ".join(SUGGESTION_STAGES)},
+    )
+    acquisition_id = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the catalogue's acquisition (ACQ...) it became once ordered: "
+            "the acquisition_ref of the title catalogued for it",
+            "example": "ACQ000007",
+        },
+    )
 
 
 class SuggestionQuery(Paged):
@@ -392,6 +409,17 @@ class SuggestionQuery(Paged):
 
 
 SuggestionPage = page_of(SuggestionOutput)
+
+
+class BranchOutput(Schema):
+    code = fields.String(required=True, metadata={"example": "KMN"})
+    name = fields.String(required=True, metadata={"example": "Cabang Kumun Debai"})
+
+
+class BranchList(Schema):
+    """The branches a suggestion may name: the catalogue's, as feedback keeps them."""
+
+    items = fields.List(fields.Nested(BranchOutput), required=True)
 
 
 class SupporterQuery(Paged):
@@ -643,6 +671,7 @@ CONTRACT = Contract(
         ),
         Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
         Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
+        Method("list_branches", (), None, BranchList),
         Method(
             "vote",
             ("suggestion_id", "payload"),

@@ -52,7 +52,16 @@ def dump_suggestion(s: Suggestion) -> dict:
         "decision": s.decision,
         "fulfilled_by": s.fulfilled_by,
         "submitted_on": s.submitted_on.isoformat(),
+        "stage": stage(s),
+        "acquisition_id": s.acquisition_ref,
     }
+
+
+def stage(s: Suggestion) -> str:
+    """Its way to the shelf: an approved title is ordered once the catalogue says so."""
+    if s.status == "approved" and s.acquisition_ref:
+        return "ordered"
+    return s.status
 
 
 def event_data(s: Suggestion) -> dict:

@@ -43,6 +43,7 @@ ACCESS = {
     ("GET", "/v1/catalog/marcxml"): ANY_KEY,
     ("GET", "/v1/catalog/items/{barcode}"): ANY_KEY,
     ("GET", "/v1/catalog/branches"): ANY_KEY,
+    ("GET", "/v1/catalog/acquisitions"): BRANCHES,
     ("POST", "/v1/catalog/titles"): BRANCHES,
     ("PUT", "/v1/catalog/titles/{title_id}"): BRANCHES,
     ("POST", "/v1/catalog/titles/{title_id}/items"): BRANCHES,
