@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.branches import branch_code
 from chassis.contacts import Contact
@@ -42,6 +42,10 @@ CAMPAIGN_STATUSES = ("open", "closed")
 TICKET_CATEGORIES = ("collection", "service", "facility", "programme", "other")
 TICKET_STATUSES = ("received", "in_progress", "resolved", "rejected")
 SUGGESTION_KINDS = ("collection", "programme")
+SUGGESTION_NEEDS = {
+    "collection": ("title",),
+    "programme": ("topic", "programme_type", "audience", "branch"),
+}
 SUGGESTION_STATUSES = ("submitted", "approved", "rejected", "fulfilled")
 # A suggestion's way to the shelf, as people follow it: submitted (open for votes),
 # approved, ordered (a title the catalogue has on order), fulfilled (catalogued, or
@@ -358,6 +362,16 @@ class SuggestionInput(Input):
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     branch = fields.String(allow_none=True, validate=_branch)
     contact = _contact()
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def what_its_kind_needs(self, data, original, **_):
+        """A title needs its title, an idea its topic, type, audience and branch: said
+        with the other fields' errors, so a form shows every one at once."""
+        kind = data.get("kind")
+        needs = SUGGESTION_NEEDS.get(kind, ()) if isinstance(original, dict) else ()
+        missing = {n: [f"Required for a {kind} suggestion."] for n in needs if not original.get(n)}
+        if missing:
+            raise ValidationError(missing)
 
 
 class VoteInput(Input):

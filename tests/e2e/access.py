@@ -152,6 +152,11 @@ ACCESS = {
     ("GET", "/v1/feedback/suggestions"): EVERYONE,
     ("GET", "/v1/feedback/suggestions/{suggestion_id}"): EVERYONE,
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/votes"): EVERYONE,
+    ("GET", "/usulan"): EVERYONE,
+    ("GET", "/usulan/baru"): EVERYONE,
+    ("POST", "/usulan/baru"): EVERYONE,
+    ("GET", "/usulan/{suggestion_id}"): EVERYONE,
+    ("POST", "/usulan/{suggestion_id}"): EVERYONE,
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/approve"): HEADQUARTERS,
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/reject"): HEADQUARTERS,
     # supporters' contacts: headquarters' notifier only (SUG000001 is open: a 409)

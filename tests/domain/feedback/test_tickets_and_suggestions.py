@@ -75,6 +75,10 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     with pytest.raises(ValidationFailed) as err:
         run(feedback_db, suggestions.submit_suggestion, {**BOOK, "isbn": "979-97312-3-3"})
     assert "isbn" in err.value.details["fields"]
+    with pytest.raises(ValidationFailed) as err:  # every field to correct at once
+        run(feedback_db, suggestions.submit_suggestion,
+            {"kind": "collection", "member": "", "contact": "0748 21234"})  # fmt: skip
+    assert set(err.value.details["fields"]) == {"title", "member", "contact"}
     with pytest.raises(Forbidden):
         run(feedback_db, suggestions.approve_suggestion, sid, KMN)
     run(feedback_db, suggestions.approve_suggestion, sid, ADMIN)
