@@ -42,11 +42,7 @@ def list_acquisitions(session: Session, params: dict, caller: Caller) -> dict:
     headquarters sees all, or one branch's."""
     caller.require_role("branch")
     query = load(acquisition_query, params)
-    branch = query.get("branch")
-    if caller.role == "branch":
-        if branch and branch != caller.branch:
-            caller.require_branch(branch)
-        branch = caller.branch
+    branch = caller.branch_seen(query.get("branch"))
     stmt = select(Acquisition)
     if branch:
         stmt = stmt.where(Acquisition.branch_code == branch)
