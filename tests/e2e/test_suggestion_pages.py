@@ -146,6 +146,17 @@ def test_bad_input_gets_a_page_saying_what_next_and_changes_nothing(platform):
         assert "Tidak ada usulan" in page and 'href="/usulan?lang=id"' in page
     page = html(platform.post("/usulan/SUG999999?lang=en", key="", data={"member": "K-77"}), 404)
     assert "There is no suggestion SUG999999" in page
+    # a vote for a decided suggestion (the demo's SUG000003 is rejected), a bad contact,
+    # a form too large to read
+    page = html(platform.post("/usulan/SUG000003", key="", data={"member": "KMN-2026-4401"}), 409)
+    assert "Dukungan sudah ditutup" in page and 'href="/usulan/SUG000003?lang=id"' in page
+    sid = suggestions(platform)[0][0]
+    bad = {"member": "KMN-2026-4402", "contact": "rina.marlina@"}
+    page = html(platform.post(f"/usulan/{sid}", key="", data=bad), 400)
+    assert 'href="#contact"' in page and form_value(page, "contact") == "rina.marlina@"
+    huge = {"title": "x", "member": "KMN-2026-4403", "reason": "x" * 2_000_000}
+    page = html(platform.post("/usulan/baru", key="", data=huge), 413)
+    assert "Formulir tidak dapat dibaca" in page
     # a list page past the end, a cursor never given out, a state that is none
     past = encode_cursor({"seq": 1})
     page = html(platform.get("/usulan", key="", params={"cursor": past}), 404)

@@ -185,7 +185,8 @@ def vote_page(request, suggestion_id: str, vote, get, list_branches, read_form) 
     _ = translator(context["lang"])
     try:
         names = _branch_names(list_branches)
-        typed = {field: read_form().get(field, "").strip() for field in VOTE_FIELDS}
+        form = read_form()
+        typed = {field: form.get(field, "").strip() for field in VOTE_FIELDS}
         backed = vote(suggestion_id, {k: v for k, v in typed.items() if v})
     except (ValidationFailed, Conflict) as exc:
         errors = refusal(exc, typed, context["lang"])
