@@ -27,6 +27,9 @@ def test_suggest_a_title_on_a_phone_and_see_its_way(page, page_requests, platfor
     page.goto("/usulan")
     expect(page.get_by_role("heading", level=1)).to_have_text("Usulan warga")
     assert fits_the_screen(page) and small_controls(page) == []
+    page.get_by_label("Status").select_option("rejected")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator(".suggestions .stage").first).to_have_text("Tidak diterima")
 
     page.get_by_role("link", name="Usulkan judul").click()
     page.get_by_label("Pengarang (boleh kosong)").fill("Ahmad Tohari")

@@ -96,6 +96,7 @@ def list_page(request, list_suggestions, list_branches) -> Response:
     filters = {k: v for k, v in wanted.items() if k != "cursor"}
     return page(
         "feedback/suggestions.html",
+        form=True,  # its filter
         suggestions=found["items"],
         next_cursor=found["next_cursor"],
         filters=filters,
