@@ -116,6 +116,8 @@ def test_suggest_from_a_prefilled_link_then_vote_once_per_card(platform):
             "audience": "teens", "branch": "KMN", "member": "KMN-2026-4203"}  # fmt: skip
     made = html(platform.post("/usulan/baru?jenis=acara&lang=en", key="", data=idea), 201)
     assert "Programme idea" in made and "Kelas menulis cerpen" in made
+    ideas = html(platform.get("/usulan", key="", params={"kind": "programme"}), 200)
+    assert "Kelas menulis cerpen" in ideas and "Cantik Itu Luka" not in ideas
 
 
 def test_bad_input_gets_a_page_saying_what_next_and_changes_nothing(platform):

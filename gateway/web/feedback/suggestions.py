@@ -20,7 +20,12 @@ from chassis.errors import Conflict, DomainError, NotFound, ValidationFailed
 from gateway.edge.errors import status_of
 from gateway.web.shell.i18n import translator
 from gateway.web.shell.render import common, message, page
-from services.feedback.contract import AUDIENCES, PROGRAMME_TYPES, SUGGESTION_STATUSES
+from services.feedback.contract import (
+    AUDIENCES,
+    PROGRAMME_TYPES,
+    SUGGESTION_KINDS,
+    SUGGESTION_STATUSES,
+)
 
 from .suggestion_refusals import FORM, refusal
 
@@ -50,6 +55,7 @@ def _context(request) -> dict:
         "programme_types": PROGRAMME_TYPES,
         "audiences": AUDIENCES,
         "statuses": SUGGESTION_STATUSES,
+        "kinds": SUGGESTION_KINDS,
         "home": f"/usulan?lang={lang['lang']}",
     }
 
