@@ -193,11 +193,14 @@ def vote_page(request, suggestion_id: str, vote, get, list_branches, read_form) 
     try:
         names = _branch_names(list_branches)
         form = read_form()
-        typed = {field: form.get(field, "").strip() for field in VOTE_FIELDS}
+    except DomainError as exc:
+        return _failure(exc, context, suggestion_id)
+    typed = {field: form.get(field, "").strip() for field in VOTE_FIELDS}
+    try:
         backed = vote(suggestion_id, {k: v for k, v in typed.items() if v})
     except (ValidationFailed, Conflict) as exc:
         errors = refusal(exc, typed, context["lang"])
-        if FORM in errors:  # decided meanwhile: the form is gone, its reason stays
+        if isinstance(exc, Conflict) and FORM in errors:  # decided: no form, its reason stays
             back = {"href": f"/usulan/{suggestion_id}?lang={context['lang']}",
                     "text": _("See the suggestion")}  # fmt: skip
             return message(context, 409, _("Votes are closed"), errors[FORM], back=back)
