@@ -42,6 +42,7 @@ CAMPAIGN_STATUSES = ("open", "closed")
 TICKET_CATEGORIES = ("collection", "service", "facility", "programme", "other")
 TICKET_STATUSES = ("received", "in_progress", "resolved", "rejected")
 SUGGESTION_KINDS = ("collection", "programme")
+# What each kind of suggestion needs besides the card (SuggestionInput checks it).
 SUGGESTION_NEEDS = {
     "collection": ("title",),
     "programme": ("topic", "programme_type", "audience", "branch"),
