@@ -9,7 +9,7 @@ import re
 import time
 
 from marshmallow import validate
-from sqlalchemy import Float, String
+from sqlalchemy import Float, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .errors import field_error
@@ -39,6 +39,12 @@ class BranchReadModel:
         branch = session.get(self.model, data["code"]) or self.model(code=data["code"])
         branch.name, branch.updated_at = data["name"], time.time()
         session.add(branch)
+
+    def listed(self, session: Session) -> dict:
+        """Every branch told of, by code, as {"items": [{code, name}]}: what a page
+        offers to choose from and names a code by."""
+        found = session.scalars(select(self.model).order_by(self.model.code))
+        return {"items": [{"code": b.code, "name": b.name} for b in found]}
 
     def find(self, session: Session, code) -> BranchColumns | None:
         fits = isinstance(code, str) and BRANCH_CODE.match(code)

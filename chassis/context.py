@@ -50,6 +50,15 @@ class Caller:
         """Branch keys act only at their own branch; admins anywhere."""
         return self.is_admin or (self.role == "branch" and self.branch == branch)
 
+    def branch_seen(self, wanted: str | None) -> str | None:
+        """The branch a list is limited to: a branch key's own (naming another is a
+        403), else the one `wanted` (None: every branch)."""
+        if self.role == "branch":
+            if wanted and wanted != self.branch:
+                self.require_branch(wanted)
+            return self.branch
+        return wanted
+
     def require_branch(self, branch: str) -> None:
         if not self.may_act_at(branch):
             raise Forbidden(

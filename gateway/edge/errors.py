@@ -102,16 +102,20 @@ def xml_response(xml: str, status: int = 200) -> Response:
     return Response(xml, status=status, mimetype="application/xml")
 
 
+def status_of(exc: Exception) -> int | None:
+    """The status the table gives an error (by its class or a base), None if none."""
+    return next((ERROR_TABLE[cls] for cls in type(exc).__mro__ if cls in ERROR_TABLE), None)
+
+
 def error_response(exc: Exception) -> Response:
-    for cls in type(exc).__mro__:
-        if cls in ERROR_TABLE:
-            status = ERROR_TABLE[cls]
-            body = {"error": exc.code, "message": str(exc), "details": exc.details}
-            retry = getattr(exc, "retry_after", 1)
-            headers = {"Retry-After": str(retry)} if status in (429, 503) else None
-            if status == 401:
-                headers = {"WWW-Authenticate": 'Bearer realm="pustaka"'}
-            return json_response(body, status, headers)
+    status = status_of(exc)
+    if status is not None:
+        body = {"error": exc.code, "message": str(exc), "details": exc.details}
+        retry = getattr(exc, "retry_after", 1)
+        headers = {"Retry-After": str(retry)} if status in (429, 503) else None
+        if status == 401:
+            headers = {"WWW-Authenticate": 'Bearer realm="pustaka"'}
+        return json_response(body, status, headers)
     if isinstance(exc, HTTPException) and exc.code and not isinstance(exc, InternalServerError):
         code = exc.name.upper().replace(" ", "_")
         body = {"error": code, "message": exc.description, "details": {}}

@@ -1,32 +1,55 @@
 """Acquisitions: titles on order because readers suggested them (feedback's
-`suggestion_approved`), until the title arrives and is catalogued."""
+`suggestion_approved`), until the title arrives and is catalogued. A branch lists its
+own (list_acquisitions) to find the id the title it received must cite."""
 
 from __future__ import annotations
+
+import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.context import Caller
 from chassis.errors import field_error
+from chassis.pagination import Keyset
+from chassis.schemas import load
+from chassis.times import iso_time, iso_time_or_none
 
-from .contract import ACQUISITION_ID, TITLE_ID, AcquisitionOutput
+from .contract import ACQUISITION_ID, TITLE_ID, AcquisitionQuery
 from .models import Acquisition, outbox
 
-acquisition_output = AcquisitionOutput()
+acquisition_query = AcquisitionQuery()
+NEWEST = Keyset(Acquisition.seq, descending=True)
 
 
 def dump_acquisition(acq: Acquisition) -> dict:
-    return acquisition_output.dump(
-        {
-            "id": acq.id,
-            "suggestion_id": acq.suggestion_id,
-            "title": acq.title,
-            "authors": acq.authors,
-            "isbn": acq.isbn,
-            "branch": acq.branch_code,
-            "status": acq.status,
-            "title_id": TITLE_ID.format(acq.title_seq) if acq.title_seq else None,
-        }
-    )
+    return {
+        "id": acq.id,
+        "suggestion_id": acq.suggestion_id,
+        "title": acq.title,
+        "authors": list(acq.authors or []),
+        "isbn": acq.isbn,
+        "branch": acq.branch_code,
+        "status": acq.status,
+        "title_id": TITLE_ID.format(acq.title_seq) if acq.title_seq else None,
+        "ordered_at": iso_time(acq.created_at),
+        "received_at": iso_time_or_none(acq.received_at),
+    }
+
+
+def list_acquisitions(session: Session, params: dict, caller: Caller) -> dict:
+    """A branch key sees its own branch's acquisitions, naming another is a 403;
+    headquarters sees all, or one branch's."""
+    caller.require_role("branch")
+    query = load(acquisition_query, params)
+    branch = caller.branch_seen(query.get("branch"))
+    stmt = select(Acquisition)
+    if branch:
+        stmt = stmt.where(Acquisition.branch_code == branch)
+    if query.get("status"):
+        stmt = stmt.where(Acquisition.status == query["status"])
+    rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))
+    return {"items": [dump_acquisition(a) for a in rows], "next_cursor": cursor}
 
 
 def order_from_suggestion(session: Session, data: dict) -> dict:
@@ -64,4 +87,4 @@ def check_ref(session: Session, ref: str) -> None:
 
 def receive(session: Session, ref: str, seq: int) -> None:
     acq = _find(session, ref)
-    acq.status, acq.title_seq = "received", seq
+    acq.status, acq.title_seq, acq.received_at = "received", seq, time.time()

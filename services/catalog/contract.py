@@ -22,6 +22,7 @@ ACQUISITION_ID = PublicId("ACQ", 6)
 MATERIAL_TYPES = ("book", "magazine", "journal", "ebook", "database", "audiovisual")
 ELECTRONIC = ("ebook", "database")
 ITEM_STATUSES = ("available", "on_loan", "in_repair", "lost", "withdrawn")
+ACQUISITION_STATUSES = ("on_order", "received")
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
 Paged = paged_query(default=LIMIT_DEFAULT, ceiling=LIMIT_MAX)  # its lists' base query
@@ -200,6 +201,23 @@ class AcquisitionOutput(Schema):
     branch = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "on_order or received"})
     title_id = fields.String(allow_none=True)
+    # Added within v1 (additive): absent from acquisition_ordered published before them.
+    ordered_at = fields.DateTime(format="iso")
+    received_at = fields.DateTime(
+        allow_none=True, format="iso", metadata={"description": "when its title was catalogued"}
+    )
+
+
+class AcquisitionQuery(Paged):
+    """A branch's acquisitions, newest first: what its readers' suggestions became, with
+    the id a title catalogued for one must cite (acquisition_ref). A branch key sees
+    its own branch's; headquarters every branch's, and those wanted at none."""
+
+    branch = fields.String(validate=_code)
+    status = fields.String(validate=validate.OneOf(ACQUISITION_STATUSES))
+
+
+AcquisitionPage = page_of(AcquisitionOutput)
 
 
 class HarvestQuery(Input):
@@ -300,6 +318,7 @@ CONTRACT = Contract(
             writes=True,
         ),
         Method("list_branches", (), None, BranchList),
+        Method("list_acquisitions", ("params",), AcquisitionQuery, AcquisitionPage, (Forbidden,)),
         # OAI-PMH 2.0: a request's arguments ({name: [values]}) and the endpoint's URL,
         # answered as the protocol's XML (oai_pmh.py).
         Method("oai", ("args", "base_url")),

@@ -166,6 +166,7 @@ class Acquisition(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="on_order")
     title_seq: Mapped[int | None] = mapped_column(ForeignKey("titles.seq"))
     created_at: Mapped[float] = mapped_column(Float, nullable=False, default=time.time)
+    received_at: Mapped[float | None] = mapped_column(Float)  # its title catalogued
 
     @property
     def id(self) -> str:

@@ -79,6 +79,11 @@ class CatalogService(ServiceBase):
     def list_branches(self, session) -> list:
         return branches.list_branches(session)
 
+    # -- acquisitions -------------------------------------------------------------------
+    @read
+    def list_acquisitions(self, session, params: dict) -> dict:
+        return acquisitions.list_acquisitions(session, params, self.caller)
+
     # -- harvesting -------------------------------------------------------------------
     @read
     def oai(self, session, args: dict, base_url: str) -> str:

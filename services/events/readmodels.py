@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.errors import field_error
 
-from .models import Branch, Staff
+from .models import Staff, branches
 
 
 def staff_seen(session: Session, data: dict) -> None:
@@ -35,5 +34,4 @@ def require_presenter(session: Session, staff_id: str, field: str) -> Staff:
 
 def list_branches(session: Session) -> dict:
     """Every branch the catalogue has told of, by code: where programmes may be held."""
-    found = session.scalars(select(Branch).order_by(Branch.code))
-    return {"items": [{"code": b.code, "name": b.name} for b in found]}
+    return branches.listed(session)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.branches import branch_code
 from chassis.contacts import Contact
@@ -42,7 +42,16 @@ CAMPAIGN_STATUSES = ("open", "closed")
 TICKET_CATEGORIES = ("collection", "service", "facility", "programme", "other")
 TICKET_STATUSES = ("received", "in_progress", "resolved", "rejected")
 SUGGESTION_KINDS = ("collection", "programme")
+# What each kind of suggestion needs besides the card (SuggestionInput checks it).
+SUGGESTION_NEEDS = {
+    "collection": ("title",),
+    "programme": ("topic", "programme_type", "audience", "branch"),
+}
 SUGGESTION_STATUSES = ("submitted", "approved", "rejected", "fulfilled")
+# A suggestion's way to the shelf, as people follow it: submitted (open for votes),
+# approved, ordered (a title the catalogue has on order), fulfilled (catalogued, or
+# the programme published), or rejected (with the reason).
+SUGGESTION_STAGES = ("submitted", "approved", "ordered", "fulfilled", "rejected")
 PROGRAMME_TYPES = (
     "book_discussion", "creative_class", "literacy_workshop", "seminar", "storytime", "other",
 )  # fmt: skip
@@ -355,6 +364,16 @@ class SuggestionInput(Input):
     branch = fields.String(allow_none=True, validate=_branch)
     contact = _contact()
 
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def what_its_kind_needs(self, data, original, **_):
+        """A title needs its title, an idea its topic, type, audience and branch: said
+        with the other fields' errors, so a form shows every one at once."""
+        kind = data.get("kind")
+        needs = SUGGESTION_NEEDS.get(kind, ()) if isinstance(original, dict) else ()
+        missing = {n: [f"Required for a {kind} suggestion."] for n in needs if not original.get(n)}
+        if missing:
+            raise ValidationError(missing)
+
 
 class VoteInput(Input):
     """A supporter's vote: their library card number, and how they would be told."""
@@ -384,6 +403,19 @@ class SuggestionOutput(Schema):
         allow_none=True, metadata={"description": "the title (T...) or programme it became"}
     )
     submitted_on = fields.Date()
+    stage = fields.String(
+        required=True,
+        validate=validate.OneOf(SUGGESTION_STAGES),
+        metadata={"description": "its way to the shelf: " + ", ".join(SUGGESTION_STAGES)},
+    )
+    acquisition_id = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the catalogue's acquisition (ACQ...) it became once ordered: "
+            "the acquisition_ref of the title catalogued for it",
+            "example": "ACQ000007",
+        },
+    )
 
 
 class SuggestionQuery(Paged):
@@ -392,6 +424,17 @@ class SuggestionQuery(Paged):
 
 
 SuggestionPage = page_of(SuggestionOutput)
+
+
+class BranchOutput(Schema):
+    code = fields.String(required=True, metadata={"example": "KMN"})
+    name = fields.String(required=True, metadata={"example": "Cabang Kumun Debai"})
+
+
+class BranchList(Schema):
+    """The branches a suggestion may name: the catalogue's, as feedback keeps them."""
+
+    items = fields.List(fields.Nested(BranchOutput), required=True)
 
 
 class SupporterQuery(Paged):
@@ -643,6 +686,7 @@ CONTRACT = Contract(
         ),
         Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
         Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
+        Method("list_branches", (), None, BranchList),
         Method(
             "vote",
             ("suggestion_id", "payload"),

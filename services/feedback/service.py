@@ -114,6 +114,10 @@ class FeedbackService(ServiceBase):
     def get_suggestion(self, session, suggestion_id: str) -> dict:
         return suggestions.get_suggestion(session, suggestion_id)
 
+    @read
+    def list_branches(self, session) -> dict:
+        return branches.listed(session)
+
     @write
     def vote(self, session, suggestion_id: str, payload: dict) -> dict:
         return suggestions.vote(session, suggestion_id, payload)

@@ -84,12 +84,9 @@ def list_tickets(session: Session, params: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     query = load(ticket_query, params)
     stmt = select(Ticket)
-    if caller.role == "branch":
-        if query.get("branch") and query["branch"] != caller.branch:
-            caller.require_branch(query["branch"])
-        stmt = stmt.where(Ticket.branch_code == caller.branch)
-    elif query.get("branch"):
-        stmt = stmt.where(Ticket.branch_code == query["branch"])
+    branch = caller.branch_seen(query.get("branch"))
+    if branch:
+        stmt = stmt.where(Ticket.branch_code == branch)
     if query.get("status"):
         stmt = stmt.where(Ticket.status == query["status"])
     rows, cursor = NEWEST.fetch(session, stmt, query["limit"], query.get("cursor"))

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from chassis.errors import DomainError, NotFound
-from gateway.edge.errors import ERROR_TABLE
+from gateway.edge.errors import status_of
 from gateway.web.shell.i18n import translator
 from gateway.web.shell.render import common, message, page
 from services.events.contract import AGE_GROUPS, AUDIENCES, PROGRAMME_TYPES
@@ -29,10 +29,7 @@ from .refusals import door_refusal, registration_refusal
 
 def _status(exc: DomainError) -> int:
     """The status the gateway's one error table gives the error."""
-    for cls in type(exc).__mro__:
-        if cls in ERROR_TABLE:
-            return ERROR_TABLE[cls]
-    return 500
+    return status_of(exc) or 500
 
 
 def _context(request) -> dict:

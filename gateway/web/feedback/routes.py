@@ -1,5 +1,7 @@
-"""The feedback slice's page routes: the survey form a link opens, and the two
-results reports (a campaign's, and a year across the branches)."""
+"""The feedback slice's page routes: the survey form a link opens, the two results
+reports (a campaign's, and a year across the branches), and the community's
+suggestions in public (the list, a suggestion with its vote form, the form to
+suggest)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from gateway.edge.http import PUBLIC, form_body
 from gateway.web.shell.render import pages_over
 from services.feedback.contract import CONTRACT, OverviewQuery
 
+from . import suggestions
 from .reports import campaign_report, overview_report
 from .survey import survey_page
 
@@ -59,4 +62,55 @@ class FeedbackPages:
             self.feedback.survey_form,
             self.feedback.submit_response,
             lambda r: form_body(r, MAX_SURVEY_FORM_BYTES),
+        )
+
+    @page_route(
+        "GET",
+        "/usulan",
+        PUBLIC,
+        calls=("list_suggestions", "list_branches"),
+        summary="The community's suggestions for people, as an HTML page, newest first, with "
+        "their votes and their way to the shelf (?status=, ?kind=, ?lang=en).",
+    )
+    def suggestions_page(self, request):
+        return suggestions.list_page(
+            request, self.feedback.list_suggestions, self.feedback.list_branches
+        )
+
+    @page_route(
+        "GET,POST",
+        "/usulan/baru",
+        PUBLIC,
+        calls=("submit_suggestion", "list_branches"),
+        summary="The form to suggest a title (?judul=, ?pengarang=, ?isbn= fill it in) or, "
+        "with ?jenis=acara, a programme idea; the reasons next to the fields to correct.",
+    )
+    def suggest_page(self, request):
+        return suggestions.new_page(
+            request,
+            self.feedback.submit_suggestion,
+            self.feedback.list_branches,
+            lambda: form_body(request),
+        )
+
+    @page_route(
+        "GET,POST",
+        "/usulan/<suggestion_id>",
+        PUBLIC,
+        calls=("get_suggestion", "vote", "list_branches"),
+        summary="A suggestion's page: its votes, its way to the shelf (approved, ordered, on "
+        "the shelf, or why not), and while open a form to back it with a library card.",
+    )
+    def suggestion_page(self, request, suggestion_id):
+        if request.method == "GET":
+            return suggestions.suggestion_page(
+                request, suggestion_id, self.feedback.get_suggestion, self.feedback.list_branches
+            )
+        return suggestions.vote_page(
+            request,
+            suggestion_id,
+            self.feedback.vote,
+            self.feedback.get_suggestion,
+            self.feedback.list_branches,
+            lambda: form_body(request),
         )

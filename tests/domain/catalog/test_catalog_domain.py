@@ -298,6 +298,39 @@ def test_an_approved_suggestion_becomes_one_acquisition_and_its_title_carries_th
         new_title(db, title="x", acquisition_ref="ACQ999999")
 
 
+def test_a_branch_lists_its_own_acquisitions_and_headquarters_every_one(db):
+    ordered = {
+        code: run(db, acquisitions.order_from_suggestion,
+                  {"suggestion_id": f"SUG-{code}", "title": f"Buku {code}", "branch": code})
+        for code in ("KMN", "SPN", None)
+    }  # fmt: skip
+    new_title(db, title="Buku KMN", acquisition_ref=ordered["KMN"]["id"])
+
+    def listed(caller, **params):
+        with db.reading() as session:
+            return acquisitions.list_acquisitions(session, params, caller)
+
+    (own,) = listed(KMN)["items"]
+    assert (own["id"], own["suggestion_id"], own["status"]) == (
+        ordered["KMN"]["id"], "SUG-KMN", "received"
+    )  # fmt: skip
+    assert own["title_id"] and own["ordered_at"] and own["received_at"]
+    assert listed(KMN, status="on_order")["items"] == []
+    with pytest.raises(Forbidden):
+        listed(KMN, branch="SPN")
+    with pytest.raises(Forbidden):
+        listed(PARTNER)
+    everything = [a["suggestion_id"] for a in listed(SYSTEM, limit=2)["items"]]
+    assert everything == ["SUG-None", "SUG-SPN"]  # newest first, a page at a time
+    second = listed(SYSTEM, limit=2, cursor=listed(SYSTEM, limit=2)["next_cursor"])
+    assert [a["suggestion_id"] for a in second["items"]] == ["SUG-KMN"]
+    assert second["next_cursor"] is None
+    spn = listed(SYSTEM, branch="SPN", status="on_order")["items"]
+    assert [(a["branch"], a["received_at"]) for a in spn] == [("SPN", None)]
+    with pytest.raises(ValidationFailed):
+        listed(SYSTEM, status="lost")
+
+
 def test_demo_collection_loads_once(catalog_db):
     assert demo.load_demo(catalog_db) == len(demo.TITLES)
     assert demo.load_demo(catalog_db) == 0

@@ -75,6 +75,10 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     with pytest.raises(ValidationFailed) as err:
         run(feedback_db, suggestions.submit_suggestion, {**BOOK, "isbn": "979-97312-3-3"})
     assert "isbn" in err.value.details["fields"]
+    with pytest.raises(ValidationFailed) as err:  # every field to correct at once
+        run(feedback_db, suggestions.submit_suggestion,
+            {"kind": "collection", "member": "", "contact": "0748 21234"})  # fmt: skip
+    assert set(err.value.details["fields"]) == {"title", "member", "contact"}
     with pytest.raises(Forbidden):
         run(feedback_db, suggestions.approve_suggestion, sid, KMN)
     run(feedback_db, suggestions.approve_suggestion, sid, ADMIN)
@@ -92,13 +96,22 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
             suggestions.title_created,
             {"id": "T000077", "acquisition_ref": "ACQ000003"},
         )
-    assert read(feedback_db, suggestions.get_suggestion, sid)["status"] == "approved"
-    # the catalogue orders it, then catalogues the title with that acquisition
+    waiting = read(feedback_db, suggestions.get_suggestion, sid)
+    assert (waiting["status"], waiting["stage"], waiting["acquisition_id"]) == (
+        "approved", "approved", None
+    )  # fmt: skip
+    # the catalogue orders it (its answer now names the order), then catalogues the
+    # title with that acquisition
     run(feedback_db, suggestions.acquisition_ordered, {"id": "ACQ000003", "suggestion_id": sid})
+    ordered = read(feedback_db, suggestions.get_suggestion, sid)
+    assert (ordered["status"], ordered["stage"], ordered["acquisition_id"]) == (
+        "approved", "ordered", "ACQ000003"
+    )  # fmt: skip
     run(feedback_db, suggestions.title_created, {"id": "T000077", "acquisition_ref": "ACQ000003"})
     run(feedback_db, suggestions.title_created, {"id": "T000077", "acquisition_ref": "ACQ000003"})
     done = read(feedback_db, suggestions.get_suggestion, sid)
     assert (done["status"], done["fulfilled_by"]) == ("fulfilled", "T000077")
+    assert (done["stage"], done["acquisition_id"]) == ("fulfilled", "ACQ000003")
     assert len(emitted(feedback_db, "suggestion_fulfilled")) == 1
     assert "KMN-2023-0456" not in json.dumps(emitted(feedback_db))
 
