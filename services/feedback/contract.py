@@ -548,6 +548,8 @@ class EventCompleted(Schema):
     ends_at = fields.DateTime(required=True, format="iso")
     partners = fields.List(fields.String(), required=True)
     attendees = fields.List(fields.String(), required=True)
+    # added in v1 (additive): an event published before it invites every attendee
+    invitable = fields.List(fields.String(), load_default=None)
 
 
 class ProgrammePublished(Schema):
