@@ -232,6 +232,10 @@ class SatisfactionIndex(Schema):
 
 class Results(Schema):
     campaign = fields.Nested(CampaignOutput)
+    branch_name = fields.String(
+        allow_none=True,
+        metadata={"description": "the campaign's branch, as the catalogue names it"},
+    )
     responses = fields.Integer()
     invited = fields.Integer()
     response_rate = fields.Float(allow_none=True, metadata={"description": "of the invited"})
@@ -250,6 +254,7 @@ class OverviewQuery(Input):
 
 class BranchFigures(Schema):
     branch = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "as the catalogue names it"})
     responses = fields.Integer()
     satisfaction = fields.Nested(SatisfactionIndex, allow_none=True)
     nps = fields.Float(allow_none=True)

@@ -78,23 +78,46 @@ def calendar_page(request, calendar, list_branches) -> Response:
     )
 
 
-def programme_page(request, programme_id: str, get) -> Response:
+def _branch_names(list_branches) -> dict:
+    """{code: name} of the branches the service knows ({} while it cannot say)."""
+    try:
+        return {b["code"]: b["name"] for b in list_branches()["items"]}
+    except DomainError:
+        return {}
+
+
+def programme_page(request, programme_id: str, get, list_branches) -> Response:
+    """A programme and its sessions; ?sesi= chooses the one whose form is shown (one
+    taking registrations, as the service says)."""
     context = _context(request)
     try:
         programme = get(programme_id)
     except DomainError as exc:
         return _failure(exc, context, programme_id)
-    return _programme(context, programme)
+    asked = request.args.get("sesi")
+    chosen = next(
+        (o["id"] for o in programme["occurrences"] if o["id"] == asked and o["registration_open"]),
+        None,
+    )
+    return _programme(context, programme, list_branches, occurrence_id=chosen)
 
 
-def _programme(context: dict, programme: dict, status: int = 200, **refused) -> Response:
-    """A programme's page; `refused`: the occurrence whose form the service refused
+def _programme(
+    context: dict, programme: dict, list_branches, status: int = 200, **refused
+) -> Response:
+    """A programme's page; `refused`: the occurrence whose form is shown again
     (`occurrence_id`), the reasons by field (`errors`) and what was typed (`typed`)."""
     refused.setdefault("occurrence_id", None)
     refused.setdefault("errors", {})
     refused.setdefault("typed", {})
     return page(
-        "events/programme.html", status, form=True, programme=programme, **refused, **context
+        "events/programme.html",
+        status,
+        form=True,
+        programme=programme,
+        branch_names=_branch_names(list_branches),
+        **refused,
+        **context,
     )
 
 
@@ -103,7 +126,9 @@ def _qr(text: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=5, border=2))
 
 
-def registered_page(request, occurrence_id: str, read_form, register, get) -> Response:
+def registered_page(
+    request, occurrence_id: str, read_form, register, get, list_branches
+) -> Response:
     """`read_form()`: the form's fields (or the gateway's refusal of the body);
     `get(programme_id)`: the programme, to show its form again when refused."""
     context = _context(request)
@@ -132,6 +157,7 @@ def registered_page(request, occurrence_id: str, read_form, register, get) -> Re
         return _programme(
             context,
             programme,
+            list_branches,
             _status(exc),
             occurrence_id=occurrence_id,
             errors=errors,
@@ -204,9 +230,5 @@ def _door_failure(exc: DomainError, context: dict, code: str, list_branches) -> 
     status = _status(exc)
     if status >= 500:
         return _failure(exc, context, code)
-    try:
-        names = {b["code"]: b["name"] for b in list_branches()["items"]}
-    except DomainError:
-        names = {}
-    reason = door_refusal(exc, code, names, context["lang"])
+    reason = door_refusal(exc, code, _branch_names(list_branches), context["lang"])
     return _door(context, status, code=code, errors={"code-input": reason})

@@ -2,7 +2,7 @@
 exports (exports.py), and its pages (routes.py): the survey form a link opens
 (/s/<token>), and the results reports for headquarters and the branches."""
 
-from services.feedback.contract import LIBQUAL_PARTS, SCALES
+from services.feedback.contract import CAMPAIGN_STATUSES, LIBQUAL_PARTS, SCALES
 
 from .exports import FeedbackExports
 from .routes import FeedbackPages
@@ -12,6 +12,7 @@ WEB = (FeedbackExports, FeedbackPages)
 # translation in every catalogue (gateway/web/catalogues.py checks).
 VOCABULARY = {
     "libqual_part": LIBQUAL_PARTS,
+    "campaign_status": CAMPAIGN_STATUSES,
     "scale_low": tuple(SCALES),
     "scale_high": tuple(SCALES),
 }

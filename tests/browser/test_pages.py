@@ -1,0 +1,58 @@
+"""Every page of pages.PAGES, at a phone's width and a desk's, passes the same checks
+(axe-core, no sideways scroll, thumb-sized controls, nothing from elsewhere), and
+leaves its screenshots in tests/browser/screenshots/."""
+
+import datetime as dt
+
+import pytest
+
+from tests.browser import pages
+from tests.browser.test_certificates import certificate
+from tests.browser.test_programmes import storytime
+from tests.browser.test_surveys import campaign
+
+
+@pytest.fixture(scope="module")
+def sample(platform) -> dict:
+    """The records the pages' paths name, made once for the module."""
+    programme = storytime(platform, capacity=50, title="Dongeng Si Kancil Cerdik")
+    occurrence = programme["occurrences"][0]["id"]
+    person = {"name": "Dewi Lestari", "contact": "0812-7600-9999", "age_group": "adult"}
+    made = platform.post(f"/v1/events/occurrences/{occurrence}/registrations", key="", json=person)
+    assert made.status_code == 201, made.text
+    pages.SCREENSHOTS.mkdir(exist_ok=True)
+    return {
+        "programme": programme["id"],
+        "ticket": made.json()["items"][0]["code"],
+        "libqual_survey": campaign(platform, "layanan_perpustakaan", "KMN-LQ-PAGES")[1],
+        "nps_survey": campaign(platform, "nps", "KMN-NPS-PAGES")[1],
+        "certificate": certificate(platform, "Rina Marlina"),
+        "libqual_campaign": platform.get(
+            "/v1/feedback/campaigns", params={"template": "layanan_perpustakaan", "limit": 1}
+        ).json()["items"][0]["id"],
+        "year": dt.date.today().year,
+        "keys": {
+            "admin": platform.admin_key,
+            "branch": platform.new_key("Tablet Pintu Kumun Debai", "branch", "--branch", "KMN"),
+        },
+    }
+
+
+@pytest.mark.parametrize("checked", pages.PAGES, ids=lambda c: c.name)
+def test_the_page_at_a_phones_and_a_desks_width(browser, platform, sample, checked):
+    headers = {"Authorization": f"Bearer {sample['keys'][checked.key]}"} if checked.key else {}
+    found = {}
+    for size in pages.SIZES:
+        context = browser.new_context(
+            base_url=platform.url, viewport=size, extra_http_headers=headers
+        )
+        context.set_default_timeout(15_000)
+        requests = []
+        context.on("request", lambda r, log=requests: log.append(r.url))
+        try:
+            finding = pages.check(context.new_page(), checked, sample, platform.url, requests)
+        finally:
+            context.close()
+        if finding:
+            found[size["width"]] = finding
+    assert not found, f"{checked.name}: {found}"
