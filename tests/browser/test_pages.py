@@ -27,9 +27,12 @@ def sample(platform) -> dict:
         "libqual_survey": campaign(platform, "layanan_perpustakaan", "KMN-LQ-PAGES")[1],
         "nps_survey": campaign(platform, "nps", "KMN-NPS-PAGES")[1],
         "certificate": certificate(platform, "Rina Marlina"),
-        "libqual_campaign": platform.get(
-            "/v1/feedback/campaigns", params={"template": "layanan_perpustakaan", "limit": 1}
-        ).json()["items"][0]["id"],
+        "libqual_campaign": max(  # the demo's, answered, not one a test opened
+            platform.get(
+                "/v1/feedback/campaigns", params={"template": "layanan_perpustakaan", "limit": 200}
+            ).json()["items"],
+            key=lambda c: c["responses"],
+        )["id"],
         "year": dt.date.today().year,
         "keys": {
             "admin": platform.admin_key,
