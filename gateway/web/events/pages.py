@@ -164,7 +164,8 @@ def registered_page(
             typed=typed,
         )
     _ = translator(context["lang"])
-    return _registrations_page(request, made["items"], 201, _("You are registered"), context)
+    heading = _("You are registered")
+    return _registrations_page(request, made["items"], 201, heading, context, list_branches)
 
 
 def _refused_alone(context: dict, status: int, errors: dict) -> Response:
@@ -176,7 +177,7 @@ def _refused_alone(context: dict, status: int, errors: dict) -> Response:
     return message(context, status, heading, note, tone="revoked", back=back)
 
 
-def ticket_page(request, code: str, get) -> Response:
+def ticket_page(request, code: str, get, list_branches) -> Response:
     """A registration by its code, for its holder to open again (no name or contact)."""
     context = _context(request)
     try:
@@ -184,14 +185,24 @@ def ticket_page(request, code: str, get) -> Response:
     except DomainError as exc:
         return _failure(exc, context, code)
     _ = translator(context["lang"])
-    return _registrations_page(request, [found], 200, _("Your registration"), context)
+    heading = _("Your registration")
+    return _registrations_page(request, [found], 200, heading, context, list_branches)
 
 
-def _registrations_page(request, found: list, status: int, heading: str, context) -> Response:
+def _registrations_page(
+    request, found: list, status: int, heading: str, context: dict, list_branches
+) -> Response:
     """Each registration's state, code and QR (the door page's link with the code)."""
     door = request.host_url.rstrip("/") + "/pintu?code="
     items = [{**r, "qr": _qr(door + r["code"])} for r in found]
-    return page("events/registered.html", status, heading=heading, registrations=items, **context)
+    return page(
+        "events/registered.html",
+        status,
+        heading=heading,
+        registrations=items,
+        branch_names=_branch_names(list_branches),
+        **context,
+    )
 
 
 def door_page(request, lookup, list_branches) -> Response:

@@ -69,12 +69,14 @@ class EventsPages:
         "GET",
         "/acara/tiket/<code>",
         PUBLIC,
-        calls="public_registration",
+        calls=("public_registration", "list_branches"),
         summary="A participant's registration by its check-in code, to open again: its "
         "state, place in the waitlist and QR code (no name or contact).",
     )
     def ticket_page(self, request, code):
-        return pages.ticket_page(request, code, self.events.public_registration)
+        return pages.ticket_page(
+            request, code, self.events.public_registration, self.events.list_branches
+        )
 
     @page_route(
         "GET",

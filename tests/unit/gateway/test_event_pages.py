@@ -154,3 +154,10 @@ def test_the_door_names_the_branches_of_a_code_from_elsewhere():
         "hanya mencatat kehadiran di Perpustakaan Cabang Kumun Debai." in text
     )
     assert 'value="ABCD2345" autofocus' in text
+
+
+def test_a_ticket_names_its_branch():
+    found = {**OCCURRENCE, "code": "ABCD2345", "status": "confirmed", "waitlist_position": None}
+    ticket = pages.ticket_page(request("/acara/tiket/ABCD2345"), "ABCD2345", lambda c: found,
+                               lambda: BRANCHES)  # fmt: skip
+    assert "WIB &middot; Perpustakaan Cabang Kumun Debai" in html(ticket)
