@@ -141,6 +141,12 @@ def check(page, checked: Checked, sample: dict, origin: str, requests: list) -> 
         checked.then(page, sample)
     width = page.viewport_size["width"]
     page.screenshot(path=SCREENSHOTS / f"{checked.name}-{width}.png", full_page=True)
+    return findings(page, requests, origin)
+
+
+def findings(page, requests: list, origin: str) -> Finding:
+    """What is wrong with the page as it is shown now."""
+    width = page.viewport_size["width"]
     results = Axe().run(page).response
     violations = [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"

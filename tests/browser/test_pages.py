@@ -59,3 +59,29 @@ def test_the_page_at_a_phones_and_a_desks_width(browser, platform, sample, check
         if finding:
             found[size["width"]] = finding
     assert not found, f"{checked.name}: {found}"
+
+
+def test_the_check_finds_what_it_looks_for(browser, platform):
+    """The harness itself, on a page made to fail: a small button, an input with a
+    small font and no label, a picture without words, a block wider than the phone; a
+    link in a sentence is fine."""
+    context = browser.new_context(base_url=platform.url, viewport=pages.SIZES[0])
+    try:
+        page = context.new_page()
+        page.goto("/masuk")  # a real page of the gateway, then made wrong
+        page.evaluate(
+            """() => { document.querySelector("main").insertAdjacentHTML("beforeend",
+            '<button style="min-height:0;min-width:0;padding:0">x</button>'
+            + '<input name="tiny" style="font-size:12px">'
+            + '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+            + '<p>See <a href="#x">this</a>.</p><div style="width:600px">wide</div>') }"""
+        )
+        found = pages.findings(page, [], platform.url)
+    finally:
+        context.close()
+    assert [v.split(" ")[0] for v in found.violations] == ["image-alt", "label"]
+    assert found.too_wide > 0
+    assert [s.split(":")[0].split(" ")[0:2] for s in found.small] == [
+        ["button", '"x"'],
+        ["input", '"tiny"'],
+    ]
