@@ -103,6 +103,8 @@ PAGES = [
     Checked("calendar", "/acara"),
     Checked("programme", "/acara/{programme}"),
     Checked("programme-refused", "/acara/{programme}", then=send_empty),
+    Checked("sessions", "/acara/{series}"),
+    Checked("session-chosen", "/acara/{series}?sesi={second_session}"),
     Checked("registered", "/acara/{programme}", then=register),
     Checked("ticket", "/acara/tiket/{ticket}"),
     Checked("door", "/pintu?code={ticket}", key="branch"),

@@ -20,9 +20,12 @@ def sample(platform) -> dict:
     person = {"name": "Dewi Lestari", "contact": "0812-7600-9999", "age_group": "adult"}
     made = platform.post(f"/v1/events/occurrences/{occurrence}/registrations", key="", json=person)
     assert made.status_code == 201, made.text
+    series = storytime(platform, 50, "Kelas Menggambar Sabtu", "FREQ=WEEKLY;COUNT=3")
     pages.SCREENSHOTS.mkdir(exist_ok=True)
     return {
         "programme": programme["id"],
+        "series": series["id"],
+        "second_session": series["occurrences"][1]["id"],
         "ticket": made.json()["items"][0]["code"],
         "libqual_survey": campaign(platform, "layanan_perpustakaan", "KMN-LQ-PAGES")[1],
         "nps_survey": campaign(platform, "nps", "KMN-NPS-PAGES")[1],

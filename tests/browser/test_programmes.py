@@ -14,7 +14,9 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def storytime(platform, capacity: int = 1, title: str = "Dongeng Kancil dan Buaya") -> dict:
+def storytime(
+    platform, capacity: int = 1, title: str = "Dongeng Kancil dan Buaya", rrule: str | None = None
+) -> dict:
     start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10))
     plan = {
         "programme_type": "storytime",
@@ -25,7 +27,7 @@ def storytime(platform, capacity: int = 1, title: str = "Dongeng Kancil dan Buay
         "room": "Ruang Baca Anak",
         "capacity": capacity,
         "presenter": {"name": "Kak Dewi"},
-        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 60},
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 60, "rrule": rrule},
     }
     made = platform.post("/v1/events/programmes", json=plan).json()
     moved = platform.post(
