@@ -102,6 +102,7 @@ class Checked:
 PAGES = [
     Checked("calendar", "/acara"),
     Checked("programme", "/acara/{programme}"),
+    Checked("programme-en", "/acara/{programme}?lang=en"),
     Checked("programme-refused", "/acara/{programme}", then=send_empty),
     Checked("sessions", "/acara/{series}"),
     Checked("session-chosen", "/acara/{series}?sesi={second_session}"),
