@@ -1,7 +1,8 @@
 """At the door: a librarian of the programme's branch enters or scans a code and
 sees at once who it is and where they stand; walk-ins are recorded too. Completing
 an occurrence closes its attendance and tells feedback (event_completed), which
-opens a survey for those who came."""
+opens a survey for those who came and can be asked: so an occurrence is completed
+only once it has started, never before it has happened."""
 
 from __future__ import annotations
 
@@ -119,7 +120,9 @@ def walk_in(session: Session, occurrence_id: str, payload: dict, caller: Caller)
 
 def attendance_of(session: Session, occurrence: Occurrence) -> dict:
     rows = session.execute(
-        select(Registration.seq, Registration.status, Registration.checked_in_at).where(
+        select(
+            Registration.seq, Registration.status, Registration.checked_in_at, Registration.contact
+        ).where(
             Registration.occurrence_seq == occurrence.seq,
             Registration.status.in_(("confirmed", "walk_in")),
         )
@@ -133,12 +136,18 @@ def attendance_of(session: Session, occurrence: Occurrence) -> dict:
         "walk_ins": walk_ins,
         "no_shows": sum(1 for r in registered if r.checked_in_at is None),
         "attendees": [REGISTRATION_ID.format(r.seq) for r in sorted(came)],
+        # a walk-in leaves no contact: nobody could send them a survey
+        "invitable": [REGISTRATION_ID.format(r.seq) for r in sorted(came) if r.contact],
     }
 
 
-def complete_occurrence(session: Session, occurrence_id: str, caller: Caller) -> dict:
-    """Close an occurrence's attendance: event_completed carries the counts and the
-    registrations of those who came (ids only)."""
+def complete_occurrence(
+    session: Session, occurrence_id: str, caller: Caller, now: float | None = None
+) -> dict:
+    """Close an occurrence's attendance once it has started (at `now`, default the
+    clock's): event_completed carries the counts and the registrations of those who
+    came (ids only)."""
+    now = time.time() if now is None else now
     occurrence = find_occurrence(session, occurrence_id, for_update=True)
     programme = session.get(Programme, occurrence.programme_seq)
     caller.require_role("branch")
@@ -149,7 +158,13 @@ def complete_occurrence(session: Session, occurrence_id: str, caller: Caller) ->
             "scheduled occurrence of a published programme is completed.",
             {"id": occurrence.id, "status": occurrence.status},
         )
-    occurrence.status, occurrence.updated_at = "completed", time.time()
+    if now < occurrence.starts_at:
+        raise Conflict(
+            f"{occurrence.id} starts at {iso_local(occurrence.starts_at)}; it is completed "
+            "once it has started.",
+            {"id": occurrence.id, "starts_at": iso_local(occurrence.starts_at)},
+        )
+    occurrence.status, occurrence.updated_at = "completed", now
     session.flush()
     counted = attendance_of(session, occurrence)
     outbox.emit(
@@ -171,5 +186,5 @@ def complete_occurrence(session: Session, occurrence_id: str, caller: Caller) ->
     )
     return {
         "occurrence_id": occurrence.id,
-        **{k: v for k, v in counted.items() if k != "attendees"},
+        **{k: v for k, v in counted.items() if k not in ("attendees", "invitable")},
     }

@@ -498,6 +498,14 @@ class EventCompleted(Schema):
         required=True,
         metadata={"description": "registration ids of those who checked in"},
     )
+    invitable = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "the attendees who left a contact, so can be asked for their "
+            "feedback (walk-ins leave none)"
+        },
+    )
 
 
 # -- branches ---------------------------------------------------------------------------

@@ -232,7 +232,8 @@ def _opened_once(session: Session, template_code: str, subject_type: str, subjec
 
 def event_completed(session: Session, data: dict, today: dt.date | None = None) -> Campaign:
     """An occurrence of a community programme ended: its post-event survey,
-    inviting those who checked in (by their registration ids)."""
+    inviting those who checked in and can be reached (by their registration ids),
+    so that the response rate counts only those who could answer."""
     day = today or data["ends_at"].date()
 
     def make(template):
@@ -251,7 +252,8 @@ def event_completed(session: Session, data: dict, today: dt.date | None = None) 
 
     campaign, new = _opened_once(session, POST_EVENT_TEMPLATE, "event", data["occurrence_id"], make)
     if new:
-        _invite(session, campaign, list(data["attendees"]))
+        reachable = data.get("invitable")
+        _invite(session, campaign, list(data["attendees"] if reachable is None else reachable))
         _emit_opened(session, campaign)
     return campaign
 

@@ -241,6 +241,10 @@ class SatisfactionIndex(Schema):
 
 class Results(Schema):
     campaign = fields.Nested(CampaignOutput)
+    branch_name = fields.String(
+        allow_none=True,
+        metadata={"description": "the campaign's branch, as the catalogue names it"},
+    )
     responses = fields.Integer()
     invited = fields.Integer()
     response_rate = fields.Float(allow_none=True, metadata={"description": "of the invited"})
@@ -259,6 +263,7 @@ class OverviewQuery(Input):
 
 class BranchFigures(Schema):
     branch = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "as the catalogue names it"})
     responses = fields.Integer()
     satisfaction = fields.Nested(SatisfactionIndex, allow_none=True)
     nps = fields.Float(allow_none=True)
@@ -591,6 +596,8 @@ class EventCompleted(Schema):
     ends_at = fields.DateTime(required=True, format="iso")
     partners = fields.List(fields.String(), required=True)
     attendees = fields.List(fields.String(), required=True)
+    # added in v1 (additive): an event published before it invites every attendee
+    invitable = fields.List(fields.String(), load_default=None)
 
 
 class ProgrammePublished(Schema):

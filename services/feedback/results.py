@@ -18,7 +18,7 @@ from chassis.schemas import load
 from . import figures
 from .campaigns import campaign_for, dump_campaign
 from .contract import LIBQUAL_PARTS, OverviewQuery
-from .models import Campaign, Response, Tally, Template, Ticket, outbox
+from .models import Branch, Campaign, Response, Tally, Template, Ticket, branches, outbox
 from .responses import RESPONSE_KEY
 
 overview_query = OverviewQuery()
@@ -114,8 +114,10 @@ def campaign_results(session: Session, campaign: Campaign) -> dict:
         )
         comments = [a[t] for a in rows for t in text_ids if a.get(t)][:MAX_COMMENTS]
     rate = campaign.responses / campaign.invited if campaign.invited else None
+    branch = branches.find(session, campaign.branch_code)
     return {
         "campaign": dump_campaign(campaign),
+        "branch_name": branch.name if branch else None,
         "responses": campaign.responses,
         "invited": campaign.invited,
         "response_rate": None if rate is None else round(min(rate, 1.0), 3),
@@ -230,11 +232,14 @@ def overview(session: Session, params: dict, caller: Caller) -> dict:
     responses = _responses(session, year, branch)
     tickets = _tickets(session, year, branch)
     codes = sorted(set(per_branch) | {b for b, _ in responses} | set(tickets))
+    found = session.execute(select(Branch.code, Branch.name).where(Branch.code.in_(codes)))
+    names = {code: name for code, name in found}
     return {
         "year": year,
         "branches": [
             {
                 "branch": code,
+                "name": names.get(code),
                 "responses": sum(n for (b, _), n in responses.items() if b == code),
                 "satisfaction": _skm(per_branch[code]["skm"]) if code in per_branch else None,
                 "nps": figures.nps(per_branch[code]["nps"]) if code in per_branch else None,

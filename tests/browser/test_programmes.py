@@ -14,18 +14,20 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def storytime(platform) -> dict:
+def storytime(
+    platform, capacity: int = 1, title: str = "Dongeng Kancil dan Buaya", rrule: str | None = None
+) -> dict:
     start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10))
     plan = {
         "programme_type": "storytime",
-        "title": "Dongeng Kancil dan Buaya",
+        "title": title,
         "description": "Mendongeng untuk anak-anak usia 4-8 tahun bersama orang tua.",
         "audience": "children",
         "branch": "KMN",
         "room": "Ruang Baca Anak",
-        "capacity": 1,
+        "capacity": capacity,
         "presenter": {"name": "Kak Dewi"},
-        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 60},
+        "schedule": {"starts_at": start.isoformat(), "duration_minutes": 60, "rrule": rrule},
     }
     made = platform.post("/v1/events/programmes", json=plan).json()
     moved = platform.post(

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from chassis.envelope import make_envelope
 from chassis.nameko.publisher import BatchPublisher
+from services.events.times import WIB
 from tests.platform import on_the_shared_platform
 from tests.support import Subscriber, client_at, wait_for
 
@@ -140,12 +141,30 @@ def test_a_programme_from_plan_to_completion(platform, keys, subscriber):
     )
     walk_in = platform.post(f"/v1/events/occurrences/{occurrence}/walk-ins", key=keys["kmn"])
     assert walk_in.status_code == 201
-    done = platform.post(f"/v1/events/occurrences/{occurrence}/complete", key=keys["kmn"])
-    assert done.json()["attended"] == 2 and done.json()["no_shows"] == 1
+    # not yet begun: it cannot be completed (no survey for what has not happened)
+    early = platform.post(f"/v1/events/occurrences/{occurrence}/complete", key=keys["kmn"])
+    assert early.status_code == 409 and early.json()["details"]["id"] == occurrence
+
+    # One that began an hour ago: completed, and its survey goes to those who can be asked.
+    begun = dt.datetime.now(WIB).replace(tzinfo=None, microsecond=0) - dt.timedelta(hours=1)
+    held = {
+        **plan,
+        "partners": [],
+        "schedule": {"starts_at": begun.isoformat(), "duration_minutes": 30},
+    }
+    pid = platform.post("/v1/events/programmes", key=keys["kmn"], json=held).json()["id"]
+    moved = platform.post(
+        f"/v1/events/programmes/{pid}/transitions", key=keys["kmn"], json={"to": "published"}
+    )
+    held_occurrence = moved.json()["occurrences"][0]["id"]
+    came = platform.post(f"/v1/events/occurrences/{held_occurrence}/walk-ins", key=keys["kmn"])
+    done = platform.post(f"/v1/events/occurrences/{held_occurrence}/complete", key=keys["kmn"])
+    assert done.json()["attended"] == 1 and done.json()["walk_ins"] == 1
     (message,) = subscriber.drain(completed, 1)
     event = json.loads(message.body)
     assert event["dataschema"] == "events.event_completed/v1"
-    assert event["data"]["attendees"][0] == public_one
+    assert event["data"]["attendees"] == [came.json()["registration"]["id"]]
+    assert event["data"]["invitable"] == []  # a walk-in leaves no contact
     assert "Aisyah" not in json.dumps(event) and "0812" not in json.dumps(event)
 
 

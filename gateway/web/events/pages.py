@@ -75,23 +75,46 @@ def calendar_page(request, calendar, list_branches) -> Response:
     )
 
 
-def programme_page(request, programme_id: str, get) -> Response:
+def _branch_names(list_branches) -> dict:
+    """{code: name} of the branches the service knows ({} while it cannot say)."""
+    try:
+        return {b["code"]: b["name"] for b in list_branches()["items"]}
+    except DomainError:
+        return {}
+
+
+def programme_page(request, programme_id: str, get, list_branches) -> Response:
+    """A programme and its sessions; ?sesi= chooses the one whose form is shown (one
+    taking registrations, as the service says)."""
     context = _context(request)
     try:
         programme = get(programme_id)
     except DomainError as exc:
         return _failure(exc, context, programme_id)
-    return _programme(context, programme)
+    asked = request.args.get("sesi")
+    chosen = next(
+        (o["id"] for o in programme["occurrences"] if o["id"] == asked and o["registration_open"]),
+        None,
+    )
+    return _programme(context, programme, list_branches, occurrence_id=chosen)
 
 
-def _programme(context: dict, programme: dict, status: int = 200, **refused) -> Response:
-    """A programme's page; `refused`: the occurrence whose form the service refused
+def _programme(
+    context: dict, programme: dict, list_branches, status: int = 200, **refused
+) -> Response:
+    """A programme's page; `refused`: the occurrence whose form is shown again
     (`occurrence_id`), the reasons by field (`errors`) and what was typed (`typed`)."""
     refused.setdefault("occurrence_id", None)
     refused.setdefault("errors", {})
     refused.setdefault("typed", {})
     return page(
-        "events/programme.html", status, form=True, programme=programme, **refused, **context
+        "events/programme.html",
+        status,
+        form=True,
+        programme=programme,
+        branch_names=_branch_names(list_branches),
+        **refused,
+        **context,
     )
 
 
@@ -100,7 +123,9 @@ def _qr(text: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=5, border=2))
 
 
-def registered_page(request, occurrence_id: str, read_form, register, get) -> Response:
+def registered_page(
+    request, occurrence_id: str, read_form, register, get, list_branches
+) -> Response:
     """`read_form()`: the form's fields (or the gateway's refusal of the body);
     `get(programme_id)`: the programme, to show its form again when refused."""
     context = _context(request)
@@ -129,13 +154,15 @@ def registered_page(request, occurrence_id: str, read_form, register, get) -> Re
         return _programme(
             context,
             programme,
+            list_branches,
             _status(exc),
             occurrence_id=occurrence_id,
             errors=errors,
             typed=typed,
         )
     _ = translator(context["lang"])
-    return _registrations_page(request, made["items"], 201, _("You are registered"), context)
+    heading = _("You are registered")
+    return _registrations_page(request, made["items"], 201, heading, context, list_branches)
 
 
 def _refused_alone(context: dict, status: int, errors: dict) -> Response:
@@ -147,7 +174,7 @@ def _refused_alone(context: dict, status: int, errors: dict) -> Response:
     return message(context, status, heading, note, tone="revoked", back=back)
 
 
-def ticket_page(request, code: str, get) -> Response:
+def ticket_page(request, code: str, get, list_branches) -> Response:
     """A registration by its code, for its holder to open again (no name or contact)."""
     context = _context(request)
     try:
@@ -155,14 +182,24 @@ def ticket_page(request, code: str, get) -> Response:
     except DomainError as exc:
         return _failure(exc, context, code)
     _ = translator(context["lang"])
-    return _registrations_page(request, [found], 200, _("Your registration"), context)
+    heading = _("Your registration")
+    return _registrations_page(request, [found], 200, heading, context, list_branches)
 
 
-def _registrations_page(request, found: list, status: int, heading: str, context) -> Response:
+def _registrations_page(
+    request, found: list, status: int, heading: str, context: dict, list_branches
+) -> Response:
     """Each registration's state, code and QR (the door page's link with the code)."""
     door = request.host_url.rstrip("/") + "/pintu?code="
     items = [{**r, "qr": _qr(door + r["code"])} for r in found]
-    return page("events/registered.html", status, heading=heading, registrations=items, **context)
+    return page(
+        "events/registered.html",
+        status,
+        heading=heading,
+        registrations=items,
+        branch_names=_branch_names(list_branches),
+        **context,
+    )
 
 
 def door_page(request, lookup, list_branches) -> Response:
@@ -201,9 +238,5 @@ def _door_failure(exc: DomainError, context: dict, code: str, list_branches) -> 
     status = _status(exc)
     if status >= 500:
         return _failure(exc, context, code)
-    try:
-        names = {b["code"]: b["name"] for b in list_branches()["items"]}
-    except DomainError:
-        names = {}
-    reason = door_refusal(exc, code, names, context["lang"])
+    reason = door_refusal(exc, code, _branch_names(list_branches), context["lang"])
     return _door(context, status, code=code, errors={"code-input": reason})

@@ -3,15 +3,21 @@ registration form, a registration's ticket, and the door (a branch key's)."""
 
 from __future__ import annotations
 
+from marshmallow import fields
+
 from chassis.api import BRANCH_KEYS
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC, form_body
-from gateway.web.shell.render import pages_over
+from gateway.web.shell.render import PageQuery, pages_over
 from services.events.contract import CONTRACT
 
 from . import pages
 
 page_route = pages_over(CONTRACT)
+
+
+class ProgrammePageQuery(PageQuery):
+    sesi = fields.String(metadata={"description": "the occurrence whose form is shown"})
 
 
 class EventsPages:
@@ -32,17 +38,21 @@ class EventsPages:
         "GET",
         "/acara/<event_id>",
         PUBLIC,
-        calls="public_programme",
-        summary="A programme's page, with a registration form per occurrence (no script).",
+        calls=("public_programme", "list_branches"),
+        query=ProgrammePageQuery,
+        summary="A programme's page: its sessions, and the registration form of the one "
+        "chosen (?sesi=, or the only one open) (no script).",
     )
     def programme_page(self, request, event_id):
-        return pages.programme_page(request, event_id, self.events.public_programme)
+        return pages.programme_page(
+            request, event_id, self.events.public_programme, self.events.list_branches
+        )
 
     @page_route(
         "POST",
         "/acara/daftar/<occurrence_id>",
         PUBLIC,
-        calls=("register", "public_programme"),
+        calls=("register", "public_programme", "list_branches"),
         summary="The registration form's answer: the participant's check-in code and its QR.",
     )
     def register_page(self, request, occurrence_id):
@@ -52,18 +62,21 @@ class EventsPages:
             lambda: form_body(request),
             self.events.register,
             self.events.public_programme,
+            self.events.list_branches,
         )
 
     @page_route(
         "GET",
         "/acara/tiket/<code>",
         PUBLIC,
-        calls="public_registration",
+        calls=("public_registration", "list_branches"),
         summary="A participant's registration by its check-in code, to open again: its "
         "state, place in the waitlist and QR code (no name or contact).",
     )
     def ticket_page(self, request, code):
-        return pages.ticket_page(request, code, self.events.public_registration)
+        return pages.ticket_page(
+            request, code, self.events.public_registration, self.events.list_branches
+        )
 
     @page_route(
         "GET",

@@ -5,6 +5,7 @@ community's suggestions in public (/usulan, suggestions.py)."""
 
 from services.feedback.contract import (
     AUDIENCES,
+    CAMPAIGN_STATUSES,
     LIBQUAL_PARTS,
     PROGRAMME_TYPES,
     SCALES,
@@ -21,6 +22,7 @@ WEB = (FeedbackExports, FeedbackPages)
 # translation in every catalogue (gateway/web/catalogues.py checks).
 VOCABULARY = {
     "libqual_part": LIBQUAL_PARTS,
+    "campaign_status": CAMPAIGN_STATUSES,
     "scale_low": tuple(SCALES),
     "scale_high": tuple(SCALES),
     "programme_type": PROGRAMME_TYPES,

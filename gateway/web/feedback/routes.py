@@ -28,12 +28,15 @@ class FeedbackPages:
         "GET",
         "/v1/feedback/campaigns/<campaign:campaign_id>/report",
         PARTNER_KEYS,
-        calls="results",
+        calls=("results", "get_template"),
         summary="A campaign's results as a page, with the LibQUAL+ zone of tolerance per "
         "item drawn (SVG).",
     )
     def results_page(self, request, campaign_id):
-        return campaign_report(request, self.feedback.results(campaign_id))
+        found = self.feedback.results(campaign_id)
+        campaign = found["campaign"]
+        template = self.feedback.get_template(campaign["template"], campaign["version"])
+        return campaign_report(request, found, template)
 
     @page_route(
         "GET",

@@ -4,6 +4,8 @@ none doubled, in one process (across two replicas of the service:
 tests/service/events/test_replicas.py); and the month's figures, counted by the
 database's grouping."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -75,7 +77,12 @@ def test_the_door_walk_ins_completion_and_the_months_figures(events_db):
     assert len(emitted(events_db, "attendance_recorded")) == 3
     with pytest.raises(Forbidden):
         run(events_db, checkin.complete_occurrence, occurrence, SPN)
-    done = run(events_db, checkin.complete_occurrence, occurrence, KMN)
+    # before it has started it cannot be completed: no survey for what has not happened
+    starts = dt.datetime.fromisoformat(programme["occurrences"][0]["starts_at"]).timestamp()
+    with pytest.raises(Conflict, match="once it has started"):
+        run(events_db, checkin.complete_occurrence, occurrence, KMN, starts - 60)
+    assert emitted(events_db, "event_completed") == []
+    done = run(events_db, checkin.complete_occurrence, occurrence, KMN, starts + 60)
     assert done == {
         "occurrence_id": occurrence,
         "registered": 3,
@@ -85,6 +92,8 @@ def test_the_door_walk_ins_completion_and_the_months_figures(events_db):
     }
     (completed,) = emitted(events_db, "event_completed")
     assert completed["data"]["attendees"][:2] == [a["items"][0]["id"], b["items"][0]["id"]]
+    # the walk-in came but left no contact: not one to send a survey to
+    assert completed["data"]["invitable"] == completed["data"]["attendees"][:2]
     assert completed["data"]["partners"] == [school]
     with pytest.raises(Conflict):
         run(events_db, checkin.check_in, code_d, KMN)

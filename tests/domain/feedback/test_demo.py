@@ -30,7 +30,12 @@ def test_the_demo_spans_a_year_every_template_and_every_state(part_db):
             "evaluasi_pelatihan", "pasca_kegiatan",
         }  # fmt: skip
         year = results.overview(session, {"year": TODAY.year}, ADMIN)
-        assert {b["branch"] for b in year["branches"]} == {code for code, _ in demo.BRANCHES}
+        # by name, as the catalogue tells them: a page shows names, not codes
+        assert {(b["branch"], b["name"]) for b in year["branches"]} == set(demo.BRANCHES)
+        assert (
+            results.results(session, "CMP000001", ADMIN)["branch_name"]
+            == dict(demo.BRANCHES)["KMN"]
+        )
         assert all(b["satisfaction"]["index"] for b in year["branches"])
         grades = {b["branch"]: b["satisfaction"]["grade"] for b in year["branches"]}
         assert len(set(grades.values())) > 1, grades  # branches differ

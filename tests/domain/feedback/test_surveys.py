@@ -111,6 +111,17 @@ def test_an_event_completed_opens_one_survey_and_invites_who_checked_in(feedback
 
 
 @sqlite_only
+def test_a_post_event_survey_counts_only_who_could_be_asked(feedback_db):
+    """A walk-in left no contact: not invited, so everyone reachable answering is 100%."""
+    event = {**completed_event(), "invitable": ["REG000001", "REG000002"]}
+    campaign = run(feedback_db, campaigns.event_completed, event)
+    for token in _tokens(feedback_db, campaign.id):
+        run(feedback_db, responses.submit_response, token, {"answers": POST_EVENT}, today=DAY)
+    found = read(feedback_db, results.results, campaign.id, KMN)
+    assert (found["invited"], found["responses"], found["response_rate"]) == (2, 2, 1.0)
+
+
+@sqlite_only
 def test_training_completed_opens_the_programmes_evaluation_once(feedback_db):
     for staff in ("S000001", "S000002", "S000002"):
         data = {

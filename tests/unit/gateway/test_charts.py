@@ -33,3 +33,12 @@ def test_bars_per_branch():
     rows = [("SPN", 90.5, "A"), ("HRW", None, "")]
     svg = ET.fromstring(str(charts.bars(rows, 25, 100, "IKM")))
     assert [r.get("fill") for r in svg.iter(f"{SVG}rect")] == [charts.HIGH]
+
+
+def test_columns_of_a_scale_are_as_tall_as_their_counts():
+    svg = ET.fromstring(str(charts.columns([("1", 0), ("2", 3), ("3", 6)], "Isi")))
+    heights = [float(r.get("height")) for r in svg.iter(f"{SVG}rect")]
+    assert heights[0] == 0 and heights[2] == 2 * heights[1] > 0
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts == ["0", "1", "3", "2", "6", "3"]  # each count above its value
+    assert float(svg.get("viewBox").split()[2]) == charts.WIDTH

@@ -59,6 +59,40 @@ def test_the_filters_are_the_contracts_values_and_the_services_branches():
     assert '<option value="storytime">Storytime</option>' in english
 
 
+def test_a_calendar_shows_what_the_service_says_of_each_occurrence():
+    begun = {**OCCURRENCE, "seats_left": 0, "registration_open": False}
+    held = {**begun, "id": "OCC0000002", "status": "completed"}
+    listed = {"items": [begun, held], "next_cursor": None}
+    text = html(pages.calendar_page(request(), lambda wanted: listed, lambda: BRANCHES))
+    assert "daftar tunggu" not in text  # neither is offered for a waitlist
+    assert "Pendaftaran ditutup" in text and "Sudah berlangsung" in text
+
+
+def test_a_programme_of_many_sessions_has_one_form_for_the_session_chosen():
+    sessions = [
+        {**OCCURRENCE, "id": f"OCC000000{n}", "starts_at": f"2026-03-0{n}T19:00:00+07:00"}
+        for n in (1, 2, 3)
+    ]
+    sessions[2]["registration_open"] = False  # begun: the service says it is closed
+    programme = {**PROGRAMME, "occurrences": sessions}
+
+    def shown(query=""):
+        answer = pages.programme_page(
+            request("/acara/EVT000001", query=query), "EVT000001", lambda p: programme,
+            lambda: BRANCHES,
+        )  # fmt: skip
+        return html(answer)
+
+    text = shown()
+    assert 'class="register"' not in text
+    assert text.count("Pilih sesi ini") == 2 and "Pendaftaran ditutup" in text
+    assert "Perpustakaan Cabang Kumun Debai, Aula" in text  # the branch by name
+    chosen = shown("sesi=OCC0000002")
+    assert chosen.count('class="register"') == 1 and 'id="form-OCC0000002"' in chosen
+    assert chosen.count("Pilih sesi ini") == 1
+    assert 'class="register"' not in shown("sesi=OCC0000003")  # closed: no form for it
+
+
 def refused_registration(exc, lang="id", programme="EVT000001"):
     def register(occurrence_id, typed):
         assert typed["contact"] == "12345"
@@ -73,6 +107,7 @@ def refused_registration(exc, lang="id", programme="EVT000001"):
         lambda: form,
         register,
         lambda programme_id: PROGRAMME,
+        lambda: BRANCHES,
     )
 
 
@@ -119,3 +154,10 @@ def test_the_door_names_the_branches_of_a_code_from_elsewhere():
         "hanya mencatat kehadiran di Perpustakaan Cabang Kumun Debai." in text
     )
     assert 'value="ABCD2345" autofocus' in text
+
+
+def test_a_ticket_names_its_branch():
+    found = {**OCCURRENCE, "code": "ABCD2345", "status": "confirmed", "waitlist_position": None}
+    ticket = pages.ticket_page(request("/acara/tiket/ABCD2345"), "ABCD2345", lambda c: found,
+                               lambda: BRANCHES)  # fmt: skip
+    assert "WIB &middot; Perpustakaan Cabang Kumun Debai" in html(ticket)
