@@ -120,6 +120,10 @@ PAGES = [
     Checked("report-event", "/v1/feedback/campaigns/CMP000001/report", key="admin"),
     Checked("report-libqual", "/v1/feedback/campaigns/{libqual_campaign}/report", key="admin"),
     Checked("overview", "/v1/feedback/overview/report?year={year}", key="admin"),
+    Checked("suggestions", "/usulan"),
+    Checked("suggestion", "/usulan/{suggestion}"),
+    Checked("suggest", "/usulan/baru?judul=Laskar+Pelangi&pengarang=Andrea+Hirata"),
+    Checked("suggest-refused", "/usulan/baru?jenis=acara", then=send_empty),
 ]
 
 

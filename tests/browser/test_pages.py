@@ -37,6 +37,7 @@ def sample(platform) -> dict:
             key=lambda c: c["responses"],
         )["id"],
         "year": dt.date.today().year,
+        "suggestion": platform.get("/v1/feedback/suggestions").json()["items"][0]["id"],
         "keys": {
             "admin": platform.admin_key,
             "branch": platform.new_key("Tablet Pintu Kumun Debai", "branch", "--branch", "KMN"),
