@@ -4,6 +4,7 @@ the door a librarian's tablet (a branch key) enters the code, sees who it is, an
 lets them in."""
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
@@ -47,11 +48,21 @@ def register(page, name: str, contact: str) -> None:
 def test_register_on_a_phone_then_check_in_at_the_door(browser, page, page_requests, platform):
     programme = storytime(platform)
     page.set_viewport_size(PHONE)
-    page.goto("/acara?branch=KMN&audience=children")
+    page.goto("/acara")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     # the branches are the events service's read model of the catalogue's, by name
     branch = page.get_by_label("Cabang").locator("option", has_text="Cabang Kumun Debai")
     expect(branch).to_have_attribute("value", "KMN")
+    # The filter is a form the page's own policy lets it send; the other language's
+    # link keeps what it asked for.
+    page.get_by_label("Cabang").select_option("KMN")
+    page.get_by_label("Untuk").select_option("children")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page).to_have_url(re.compile(r"branch=KMN.*audience=children"))
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(r"branch=KMN.*audience=children.*lang=en"))
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.get_by_label("Jenis").locator("option[value=storytime]")).to_have_text("Mendongeng")
     page.get_by_role("link", name=programme["title"]).first.click()
     expect(page.locator("#title")).to_have_text(programme["title"])

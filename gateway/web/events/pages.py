@@ -66,6 +66,7 @@ def calendar_page(request, calendar, list_branches) -> Response:
         return _failure(exc, context)
     return page(
         "events/calendar.html",
+        form=True,  # its filter
         occurrences=found["items"],
         next_cursor=found["next_cursor"],
         wanted=wanted,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -57,14 +58,16 @@ def language(request) -> str:
 
 def common(request) -> dict:
     """What every page's template is given: its language, the other language's
-    link, and the form token of a page signed in by cookie ("" else)."""
+    link (this page with what its address asked for, in that language), and the form
+    token of a page signed in by cookie ("" else)."""
     lang = language(request)
     other = next(code for code in LANGUAGES if code != lang)
+    asked = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     return {
         "lang": lang,
         "other_lang": other,
         "other_name": NAMES[other],
-        "path": request.path,
+        "other_url": f"{request.path}?{urlencode([*asked, ('lang', other)])}",
         "csrf": page_form_token(request),
     }
 
