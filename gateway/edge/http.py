@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import inspect
 import json
+import logging
 import re
 import uuid
 from functools import partial
@@ -38,6 +39,8 @@ from .auth import KeyStore
 from .errors import BadRequest, PayloadTooLarge, error_response
 from .proxies import PEER, TrustedProxies, networks
 from .signin import FORM_FIELD, SIGNED_IN, page_form_token
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # a JSON body
 MAX_FORM_BYTES = 16_384  # a form: a few short fields (OAI-PMH's arguments, a token)
@@ -92,8 +95,42 @@ class _App(WsgiApp):
         try:
             route, request.path_values = self.url_map.bind_to_environ(environ).match()
         except (HTTPException, DomainError) as exc:
-            return error_response(exc)(environ, start_response)
+            refusal = error_response(exc)
+            if refusal.status_code == 404 and _wants_a_page(request):
+                # a mistyped page address (an id of no record's spelling): a page
+                gone = NotFound("There is nothing at this address.", {"path": request.path})
+                refusal = _page_or(refusal, self.refused_page, request, gone)
+            return refusal(environ, start_response)
         return route.handle_request(request)(environ, start_response)
+
+    @property
+    def refused_page(self):
+        return getattr(self.server.container.service_cls, "refused_page", None)
+
+
+def _wants_a_page(request) -> bool:
+    """A browser's visit (HTML before JSON in its Accept), not an API client's."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def _page_or(refusal, refused_page, request, exc: Exception):
+    """The page a refusal of a page is shown as (refused_page, the shell's), with the
+    refusal's headers that say what next; the refusal itself if there is no page, or
+    the page cannot be drawn."""
+    if refused_page is None:
+        return refusal
+    try:
+        answer = refused_page(request, exc, refusal.status_code)
+    except Exception:
+        log.exception("the refusal's page could not be drawn")
+        return refusal
+    for name in _REFUSAL_HEADERS:
+        if name in refusal.headers:
+            answer.headers[name] = refusal.headers[name]
+    return answer
 
 
 class _Protocol(HttpOnlyProtocol):
@@ -273,13 +310,9 @@ class Route(HttpRequestHandler):
             return self.response_from_result(done.wait())
         except Exception as exc:
             refusal = error_response(exc)
-            if not self.doc["page"] or not isinstance(exc, DomainError):
+            if not self.doc["page"]:
                 return refusal
-            answer = self.refused_page(request, exc, refusal.status_code)
-            for name in _REFUSAL_HEADERS:
-                if name in refusal.headers:
-                    answer.headers[name] = refusal.headers[name]
-            return answer
+            return _page_or(refusal, self.refused_page, request, exc)
 
 
 route = Route.decorator

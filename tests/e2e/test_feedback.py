@@ -47,6 +47,13 @@ def test_the_demo_year_and_its_results_as_json_csv_and_pages(platform, keys):
     assert "Zone of tolerance" in page.text and "<svg" in page.text
     rows = platform.get(f"/v1/feedback/campaigns/{lq['id']}/results.csv").text.splitlines()
     assert len(rows) == 1 + 22
+    # A mistyped report address (no campaign id's spelling): a browser gets a page that
+    # says so, an API client the error body.
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    mistyped = platform.get("/v1/feedback/campaigns/xx/report", headers=browser)
+    assert mistyped.status_code == 404 and "text/html" in mistyped.headers["content-type"]
+    assert "Tidak ditemukan" in mistyped.text
+    assert platform.get("/v1/feedback/campaigns/xx/report").json()["error"] == "NOT_FOUND"
     # a partner reads what it co-hosted (the demo's CMP000001 with PTN0003), nothing else
     assert platform.get("/v1/feedback/campaigns/CMP000001/results", key=keys["partner"]).ok
     other = platform.get(f"/v1/feedback/campaigns/{lq['id']}/results", key=keys["partner"])
