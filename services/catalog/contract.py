@@ -251,6 +251,9 @@ class SuggestionApproved(Schema):
 
 TITLE = ("title_id",)
 
+# Lists insight reads a page at a time to rebuild its read models (services/insight).
+BACKFILLED = ("gateway", "insight")
+
 CONTRACT = Contract(
     service="catalog",
     methods=(
@@ -272,7 +275,7 @@ CONTRACT = Contract(
         ),
         Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), writes=True),
         Method("get_title", TITLE, None, TitleOutput, (NotFound,)),
-        Method("search_titles", ("params",), TitleQuery, TitlePage),
+        Method("search_titles", ("params",), TitleQuery, TitlePage, callers=BACKFILLED),
         Method(
             "add_item",
             ("title_id", "payload"),
@@ -299,7 +302,7 @@ CONTRACT = Contract(
             (Forbidden, NotFound),
             writes=True,
         ),
-        Method("list_branches", (), None, BranchList),
+        Method("list_branches", (), None, BranchList, callers=BACKFILLED),
         # OAI-PMH 2.0: a request's arguments ({name: [values]}) and the endpoint's URL,
         # answered as the protocol's XML (oai_pmh.py).
         Method("oai", ("args", "base_url")),

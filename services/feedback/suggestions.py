@@ -65,6 +65,7 @@ def event_data(s: Suggestion) -> dict:
         "votes": s.votes,
         "decision": s.decision,
         "fulfilled_by": s.fulfilled_by,
+        "submitted_on": s.submitted_on.isoformat(),
     }
 
 

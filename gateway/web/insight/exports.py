@@ -1,0 +1,26 @@
+"""Insight's answers as files: the year's KTAK data (Koleksi, Tenaga, Anggota,
+Kunjungan) as CSV, a row per branch, in the columns of the contract's KtakRow."""
+
+from __future__ import annotations
+
+from services.insight.contract import CONTRACT, KtakRow
+
+from ...edge.calls import ServiceClient
+from ...edge.errors import csv_response
+from ...edge.http import routes_over
+
+route = routes_over(CONTRACT)
+ADMIN = ("admin",)
+KTAK_COLUMNS = list(KtakRow().fields)
+
+
+class InsightExports:
+    insight = ServiceClient(CONTRACT)
+
+    @route("GET", "/v1/insight/ktak.csv", ADMIN, calls="ktak", response=None,
+           summary="The year's KTAK data as CSV: a row per branch (titles, copies, staff, "
+                   "members, visits), as the national census of libraries asks.")  # fmt: skip
+    def ktak_csv(self, request):
+        found = self.insight.ktak(request.args.to_dict())
+        rows = [KTAK_COLUMNS] + [[row[c] for c in KTAK_COLUMNS] for row in found["items"]]
+        return csv_response(rows, f"ktak-{found['year']}.csv")
