@@ -4,13 +4,11 @@ the IPLM and the KTAK data included; an integrator (the city's dashboard) reads 
 figures. The pages (the visitors' book at the entrance, the dashboard, the year's
 report) are the insight slice of the web app, to come."""
 
-from chassis.api import Api, get, post
+from chassis.api import BRANCH_KEYS, HEADQUARTERS, Api, get, post
 
 from .contract import CONTRACT
 
-ADMIN = ("admin",)
-BRANCH_KEYS = ("admin", "branch")
-READERS = ("admin", "branch", "integrator")
+READERS = BRANCH_KEYS + ("integrator",)  # a partner reads none of it
 
 # fmt: off
 ROUTES = (
@@ -23,9 +21,9 @@ ROUTES = (
     get("/v1/insight/visits", "visits", READERS,
         summary="Visits per branch and day (from, to: at most a year), by purpose and age "
                 "group (a branch key: its own)."),
-    post("/v1/insight/members", "put_members", ADMIN,
+    post("/v1/insight/members", "put_members", HEADQUARTERS,
          summary="A branch's members at the end of a month."),
-    post("/v1/insight/members/imports", "import_members", ADMIN,
+    post("/v1/insight/members/imports", "import_members", HEADQUARTERS,
          summary="Members of many branches and months as CSV (branch,month,members"
                  "[,new_members]): all or nothing, a refusal names each bad row, field and "
                  "reason."),
@@ -35,12 +33,12 @@ ROUTES = (
         summary="Per branch and month (from, to; branches): collection, staff development, "
                 "community programmes, service quality and visits, with how fresh each "
                 "service's model is and what no event lets it count."),
-    get("/v1/insight/iplm", "iplm", ADMIN,
+    get("/v1/insight/iplm", "iplm", HEADQUARTERS,
         summary="The year's literacy development index (IPLM): each element's count, base, "
                 "ratio, standard and score, the index and its category, and the method."),
-    get("/v1/insight/ktak", "ktak", ADMIN,
+    get("/v1/insight/ktak", "ktak", HEADQUARTERS,
         summary="The year's KTAK data per branch: titles and copies, staff, members, visits."),
-    post("/v1/insight/rebuild", "rebuild", ADMIN, optional_body=True,
+    post("/v1/insight/rebuild", "rebuild", HEADQUARTERS, optional_body=True,
          summary="Rebuild the read models from the services' current state (a paged "
                  "backfill), then follow their events."),
 )

@@ -37,3 +37,12 @@ def months(start: str, end: str) -> list[str]:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def first_day(month: str) -> dt.date:
+    return dt.date.fromisoformat(month + "-01")
+
+
+def last_day(month: str) -> dt.date:
+    year, number = map(int, month.split("-"))
+    return dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1)

@@ -21,13 +21,17 @@ from chassis.schemas import Input, Integer
 PURPOSES = ("reading", "borrowing", "studying", "internet", "programme", "other")
 # The events service's age groups, and "unknown" for a visitor nobody asked.
 AGE_GROUPS = ("child", "teen", "adult", "senior", "unknown")
-MONTH = r"\d{4}-(0[1-9]|1[0-2])\Z"
+# The years a figure is kept and asked for. A month is one of theirs: the pattern alone
+# let through 0000-01 and 9999-12, whose first or last day no calendar date can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MONTH = r"(20\d\d|2100)-(0[1-9]|1[0-2])\Z"
 MAX_DAYS = 366  # a read of visits spans at most a year of days
 MAX_CSV_ROWS = 5000
 MAX_MONTHS = 36  # a dashboard read spans at most three years of months
 BRANCH_LIST = r"[A-Z0-9]{2,10}(,[A-Z0-9]{2,10}){0,49}\Z"  # SPN,KMN
 
-_month = validate.Regexp(MONTH, error="Use YYYY-MM.")
+_month = validate.Regexp(MONTH, error=f"Use YYYY-MM, from {FIRST_YEAR}-01 to {LAST_YEAR}-12.")
+_year = validate.Range(min=FIRST_YEAR, max=LAST_YEAR)
 _card = validate.Length(min=3, max=40)
 
 
@@ -117,7 +121,7 @@ class MembersImported(Schema):
 
 
 class MembersQuery(Input):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True, validate=_year)
     branch = fields.String(validate=branch_code)
 
 
@@ -170,7 +174,7 @@ class Dashboard(Schema):
 
 # -- the city's literacy figures ----------------------------------------------------------
 class YearQuery(Input):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True, validate=_year)
 
 
 class Element(Schema):

@@ -6,7 +6,6 @@ month's own. A figure the issue asks for that no event carries is named under
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import and_, func, select
@@ -17,6 +16,7 @@ from chassis.errors import field_error
 from chassis.schemas import load
 from chassis.times import iso_time_or_none
 
+from .calendar import first_day, last_day
 from .calendar import months as month_range
 from .contract import MAX_MONTHS, DashboardQuery
 from .models import (
@@ -81,8 +81,8 @@ def dashboard(session: Session, params: dict, caller: Caller) -> dict:
     marks = {m.source: m for m in session.scalars(select(SourceMark))}
     rebuilt = [m.rebuilt_at for m in marks.values() if m.rebuilt_at]
     return {
-        "start": start,
-        "end": end,
+        "from": start,  # the answer's names, as the query's (Dashboard's data_key)
+        "to": end,
         "items": items,
         "city": figures.city(),
         "freshness": [
@@ -209,7 +209,7 @@ class Figures:
         )
         # visits and members
         self.visits = defaultdict(list)
-        days = visit_days(s, None, dt.date.fromisoformat(first + "-01"), _month_end(last))
+        days = visit_days(s, None, first_day(first), last_day(last))
         for day in days:
             self.visits[(day["branch"], day["day"][:7])].append(day)
         self.members = {
@@ -324,9 +324,3 @@ def _weighted(campaigns: list, field: str) -> float | None:
     pairs = [(v, n) for v, n in pairs if v is not None and n]
     total = sum(n for _, n in pairs)
     return round(sum(v * n for v, n in pairs) / total, 2) if total else None
-
-
-def _month_end(month: str) -> dt.date:
-    year, number = map(int, month.split("-"))
-    first_of_next = dt.date(year + (number == 12), number % 12 + 1, 1)
-    return first_of_next - dt.timedelta(days=1)

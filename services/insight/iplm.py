@@ -32,8 +32,8 @@ from chassis.context import Caller
 from chassis.errors import field_error
 from chassis.schemas import load
 
+from .calendar import first_day, last_day
 from .contract import YearQuery
-from .figures import _month_end
 from .models import Branch, Holding, MemberCount, Occurrence, Staff, Title
 from .visits import visit_days
 
@@ -143,7 +143,7 @@ def compute(counts: Counts, settings: dict) -> dict:
 
 def year_counts(session: Session, year: int, settings: dict) -> Counts:
     first, last = f"{year}-01", f"{year}-12"
-    days = visit_days(session, None, _month_end(first).replace(day=1), _month_end(last))
+    days = visit_days(session, None, first_day(first), last_day(last))
     visits = sum(d["visits"] for d in days)
     open_days = len({d["day"] for d in days})
     return Counts(
@@ -224,7 +224,7 @@ def ktak(session: Session, params: dict, caller: Caller) -> dict:
         target[branch] = target.get(branch, 0) + n
     members = _last_members(session, year)
     visits: dict[str, int] = {}
-    for day in visit_days(session, None, _month_end(first).replace(day=1), _month_end(last)):
+    for day in visit_days(session, None, first_day(first), last_day(last)):
         visits[day["branch"]] = visits.get(day["branch"], 0) + day["visits"]
     rows = [
         {

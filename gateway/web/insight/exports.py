@@ -3,6 +3,7 @@ Kunjungan) as CSV, a row per branch, in the columns of the contract's KtakRow.""
 
 from __future__ import annotations
 
+from chassis.api import HEADQUARTERS
 from services.insight.contract import CONTRACT, KtakRow
 
 from ...edge.calls import ServiceClient
@@ -10,14 +11,13 @@ from ...edge.errors import csv_response
 from ...edge.http import routes_over
 
 route = routes_over(CONTRACT)
-ADMIN = ("admin",)
 KTAK_COLUMNS = list(KtakRow().fields)
 
 
 class InsightExports:
     insight = ServiceClient(CONTRACT)
 
-    @route("GET", "/v1/insight/ktak.csv", ADMIN, calls="ktak", response=None,
+    @route("GET", "/v1/insight/ktak.csv", HEADQUARTERS, calls="ktak", response=None,
            summary="The year's KTAK data as CSV: a row per branch (titles, copies, staff, "
                    "members, visits), as the national census of libraries asks.")  # fmt: skip
     def ktak_csv(self, request):

@@ -170,6 +170,7 @@ def test_each_figure_is_counted_from_the_events_and_an_event_applied_twice_count
 
     this_month = month_of(json_time(events[-1][2]))
     answer = read(insight, figures.dashboard, {"from": this_month, "to": this_month}, ADMIN)
+    assert (answer["from"], answer["to"]) == (this_month, this_month)
     kmn = next(i for i in answer["items"] if i["branch"] == "KMN")
     spn = next(i for i in answer["items"] if i["branch"] == "SPN")
     assert kmn["collection"]["copies_by_type"] == {"book": 2, "magazine": 1}
