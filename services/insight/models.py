@@ -218,7 +218,7 @@ class SourceMark(Base):
     source: Mapped[str] = mapped_column(String(20), primary_key=True)
     events: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_event_at: Mapped[float | None] = mapped_column(Float)
-    rebuilt_at: Mapped[float | None] = mapped_column(Float)
+    rebuilt_at: Mapped[float | None] = mapped_column(Float)  # the state its rebuild read
 
 
 # The read models a rebuild replaces, in the order it clears them.
