@@ -172,6 +172,18 @@ class Dashboard(Schema):
     )
 
 
+class BranchOutput(Schema):
+    code = fields.String(required=True, metadata={"example": "KMN"})
+    name = fields.String(required=True, metadata={"example": "Cabang Kumun Debai"})
+
+
+class BranchList(Schema):
+    """The branches a caller reads the figures of (a branch key: its own), by name,
+    as the catalogue's events told them: what the pages offer to choose from."""
+
+    items = fields.List(fields.Nested(BranchOutput), required=True)
+
+
 # -- the city's literacy figures ----------------------------------------------------------
 class YearQuery(Input):
     year = fields.Integer(required=True, validate=_year)
@@ -381,6 +393,7 @@ CONTRACT = Contract(
             deadline=30.0,
         ),
         Method("members", ("params",), MembersQuery, MembersList, (Forbidden,)),
+        Method("branches", (), None, BranchList, (Forbidden,)),
         Method("dashboard", ("params",), DashboardQuery, Dashboard, (Forbidden,), deadline=30.0),
         Method("iplm", ("params",), YearQuery, Iplm, ADMIN_ERRORS, deadline=30.0),
         Method("ktak", ("params",), YearQuery, Ktak, ADMIN_ERRORS, deadline=30.0),

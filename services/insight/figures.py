@@ -61,6 +61,15 @@ def skm_grade(index: float | None) -> str | None:
     return next((grade for low, grade in SKM_GRADES if index >= low), "D")
 
 
+def branches_read(session: Session, caller: Caller) -> dict:
+    """The branches whose figures the caller reads: a branch key its own, else all."""
+    readers(caller)
+    stmt = select(Branch).order_by(Branch.code)
+    if caller.role == "branch":
+        stmt = stmt.where(Branch.code == caller.branch)
+    return {"items": [{"code": b.code, "name": b.name} for b in session.scalars(stmt)]}
+
+
 def dashboard(session: Session, params: dict, caller: Caller) -> dict:
     readers(caller)
     query = load(dashboard_query, params)

@@ -77,6 +77,10 @@ class InsightService(ServiceBase):
 
     # -- figures ---------------------------------------------------------------------------
     @read
+    def branches(self, session) -> dict:
+        return figures.branches_read(session, self.caller)
+
+    @read
     def dashboard(self, session, params: dict) -> dict:
         return figures.dashboard(session, params, self.caller)
 

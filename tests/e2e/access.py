@@ -170,6 +170,13 @@ ACCESS = {
     ("GET", "/v1/insight/ktak"): HEADQUARTERS,
     ("GET", "/v1/insight/ktak.csv"): HEADQUARTERS,
     ("POST", "/v1/insight/rebuild"): HEADQUARTERS,
+    # insight's pages: the visitors' book at a branch's entrance, the dashboard
+    ("GET", "/buku-tamu"): BRANCHES,
+    ("POST", "/buku-tamu"): BRANCHES,
+    ("GET", "/buku-tamu/hitungan"): BRANCHES,
+    ("POST", "/buku-tamu/hitungan"): BRANCHES,
+    ("GET", "/dasbor"): BRANCHES,
+    ("GET", "/dasbor/{view}.csv"): BRANCHES,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,

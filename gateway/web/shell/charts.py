@@ -27,10 +27,12 @@ def _svg(height: int, label: str, body: list[str]) -> Markup:
     )
 
 
-def _axis(low: float, high: float, ticks: list[float], top: int, bottom: int) -> list[str]:
+def _axis(
+    low: float, high: float, ticks: list[float], top: int, bottom: int, left: int = LEFT
+) -> list[str]:
     out = []
     for t in ticks:
-        x = _x(t, low, high)
+        x = _x(t, low, high, left)
         out.append(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{GRID}"/>')
         out.append(
             f'<text x="{x}" y="{bottom + 14}" font-size="11" text-anchor="middle" '
@@ -81,27 +83,34 @@ def line_over_time(points: list[tuple[str, float | None]], low: float, high: flo
     return _svg(height, label, body)
 
 
-def bars(rows: list[tuple[str, float | None, str]], low: float, high: float, label: str):
-    """One bar per row (label, value, note shown after it), on low..high."""
+def bars(
+    rows: list[tuple[str, float | None, str]],
+    low: float,
+    high: float,
+    label: str,
+    left: int = LEFT,
+):
+    """One bar per row (label, value, note shown after it), on low..high; `left`:
+    the room for the labels (branch names need more than codes)."""
     top = 8
     height = top + ROW * len(rows) + 28
     bottom = top + ROW * len(rows)
-    body = _axis(low, high, _ticks(low, high), top, bottom)
+    body = _axis(low, high, _ticks(low, high), top, bottom, left)
     for i, (name, value, note) in enumerate(rows):
         y = top + i * ROW
         body.append(
-            f'<text x="{LEFT - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
+            f'<text x="{left - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
             f"{escape(name)}</text>"
         )
         if value is None:
             continue
-        width = max(_x(value, low, high) - LEFT, 1)
+        width = max(_x(value, low, high, left) - left, 1)
         body.append(
-            f'<rect x="{LEFT}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{HIGH}">'
+            f'<rect x="{left}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{HIGH}">'
             f"<title>{escape(name)}: {value:g}</title></rect>"
         )
         body.append(
-            f'<text x="{LEFT + width + 4}" y="{y + 15}" font-size="11">'
+            f'<text x="{left + width + 4}" y="{y + 15}" font-size="11">'
             f"{value:g} {escape(note)}</text>"
         )
     return _svg(height, label, body)
