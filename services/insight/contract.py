@@ -228,6 +228,13 @@ class Ktak(Schema):
     items = fields.List(fields.Nested(KtakRow), required=True)
 
 
+class ReportPdf(Schema):
+    """The year's report as a PDF, its bytes in base64 (the gateway sends them as they are)."""
+
+    filename = fields.String(required=True)
+    pdf_base64 = fields.String(required=True)
+
+
 class RebuildResult(Schema):
     records = fields.Dict(keys=fields.String(), values=fields.Integer())
     rebuilt_at = fields.DateTime(format="iso")
@@ -397,6 +404,7 @@ CONTRACT = Contract(
         Method("dashboard", ("params",), DashboardQuery, Dashboard, (Forbidden,), deadline=30.0),
         Method("iplm", ("params",), YearQuery, Iplm, ADMIN_ERRORS, deadline=30.0),
         Method("ktak", ("params",), YearQuery, Ktak, ADMIN_ERRORS, deadline=30.0),
+        Method("year_report", ("params",), YearQuery, ReportPdf, ADMIN_ERRORS, deadline=30.0),
         Method("rebuild", (), None, RebuildResult, ADMIN_ERRORS, writes=True, deadline=600.0),
         Method("health"),
     ),

@@ -11,7 +11,7 @@ from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 from chassis.trust import user_of
 
-from . import backfill, figures, iplm, members, readmodel, visits
+from . import backfill, figures, iplm, members, readmodel, report, visits
 from .contract import CONTRACT
 from .models import Base
 from .rebuilding import FirstRebuild
@@ -91,6 +91,10 @@ class InsightService(ServiceBase):
     @read
     def ktak(self, session, params: dict) -> dict:
         return iplm.ktak(session, params, self.caller)
+
+    @read
+    def year_report(self, session, params: dict) -> dict:
+        return report.year_report(session, params, self.caller, self.config["insight"]["IPLM"])
 
     @rpc
     def rebuild(self) -> dict:

@@ -169,6 +169,7 @@ ACCESS = {
     ("GET", "/v1/insight/iplm"): HEADQUARTERS,
     ("GET", "/v1/insight/ktak"): HEADQUARTERS,
     ("GET", "/v1/insight/ktak.csv"): HEADQUARTERS,
+    ("GET", "/v1/insight/report.pdf"): HEADQUARTERS,
     ("POST", "/v1/insight/rebuild"): HEADQUARTERS,
     # insight's pages: the visitors' book at a branch's entrance, the dashboard
     ("GET", "/buku-tamu"): BRANCHES,
@@ -176,7 +177,7 @@ ACCESS = {
     ("GET", "/buku-tamu/hitungan"): BRANCHES,
     ("POST", "/buku-tamu/hitungan"): BRANCHES,
     ("GET", "/dasbor"): BRANCHES,
-    ("GET", "/dasbor/{view}.csv"): BRANCHES,
+    ("GET", "/dasbor/csv/{view}"): BRANCHES,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,
@@ -204,6 +205,7 @@ PATH_VALUES = {
     "year": "2026",
     "endpoint_id": "WH000001",
     "delivery_id": "WD00000001",
+    "view": "visits",  # a table of the dashboard as CSV
     # the demo's season: EVT000002 is a KMN series co-hosted by PTN0003 (the partner
     # key's), whose occurrence OCC0000014 is weeks ahead; the registration is one the
     # walk makes with the partner key

@@ -100,3 +100,6 @@ def test_the_iplm_and_ktak_figures(platform):
     lines = csv.text.lstrip("\ufeff").splitlines()
     assert lines[0] == "branch,titles,copies,staff_librarians,staff_other,members,visits"
     assert len(lines) == len(ktak) + 1
+    made = platform.get("/v1/insight/report.pdf", params={"year": year})
+    assert made.status_code == 200 and made.headers["Content-Type"] == "application/pdf"
+    assert made.content.startswith(b"%PDF-")

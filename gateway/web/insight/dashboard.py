@@ -1,7 +1,7 @@
 """Headquarters' dashboard as a page (/dasbor): a period of months and the branches
 to show (headquarters: any; a branch key: its own), and four views of the service's
 figures, each a chart drawn on the server (gateway/web/shell/charts.py), its table,
-and the same table as CSV (/dasbor/<view>.csv): training hours (JP) beside the
+and the same table as CSV (/dasbor/csv/<view>): training hours (JP) beside the
 service-quality index, community programmes' attendance and partners' share, the
 collection's growth and its share from suggestions, and visits by month.
 

@@ -90,7 +90,7 @@ class InsightPages:
 
     @page_route(
         "GET",
-        "/dasbor/<view>.csv",
+        "/dasbor/csv/<view>",
         BRANCH_KEYS,
         calls=("dashboard", "branches"),
         query=DashboardPageQuery,

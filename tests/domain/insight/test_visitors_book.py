@@ -9,8 +9,20 @@ from sqlalchemy import func, select
 
 from chassis.errors import Forbidden, ValidationFailed
 from services.insight import members, visits
+from services.insight.figures import branches_read
 from services.insight.models import MemberCount, VisitCard, VisitTally
-from tests.domain.insight.helpers import ADMIN, INTEGRATOR, KMN, NOW, PARTNER, SPN, TODAY, read, run
+from tests.domain.insight.helpers import (
+    ADMIN,
+    BRANCHES,
+    INTEGRATOR,
+    KMN,
+    NOW,
+    PARTNER,
+    SPN,
+    TODAY,
+    read,
+    run,
+)
 
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
@@ -194,3 +206,12 @@ def test_a_members_csv_with_a_bad_row_is_refused_whole_naming_each_bad_row(insig
     with pytest.raises(ValidationFailed) as header:
         run(insight_db, members.import_members, {"csv": "cabang;bulan\nSPN;2026-09\n"}, ADMIN)
     assert "csv" in header.value.details["fields"]
+
+
+def test_the_branches_a_caller_reads_are_its_own_or_all_by_name(insight_db):
+    every = read(insight_db, branches_read, ADMIN)["items"]
+    assert [b["code"] for b in every] == sorted(BRANCHES)
+    assert read(insight_db, branches_read, INTEGRATOR)["items"] == every
+    assert read(insight_db, branches_read, KMN)["items"] == [{"code": "KMN", "name": "Cabang KMN"}]
+    with pytest.raises(Forbidden):
+        read(insight_db, branches_read, PARTNER)
