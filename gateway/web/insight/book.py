@@ -45,7 +45,7 @@ def _branch(wanted: str | None, branches: list) -> dict | None:
     return next((b for b in branches if b["code"] == wanted), None)
 
 
-def _choose_branch(request, branches: list, context: dict) -> Response:
+def _choose_branch(context: dict, branches: list) -> Response:
     _ = translator(context["lang"])
     if not branches:
         note = _("No branch is known yet. Try again in a minute.")
@@ -53,74 +53,72 @@ def _choose_branch(request, branches: list, context: dict) -> Response:
     return page("insight/choose_branch.html", branches=branches, **context)
 
 
-def book_page(request, list_branches, status: int = 200, **shown) -> Response:
+def _form(template: str, context: dict, branch: dict, status: int = 200, **shown) -> Response:
+    """The book's or the count's form, for `branch`; `shown`: what was counted
+    (`done`), the reasons by field (`errors`) and what was typed (`typed`)."""
+    shown.setdefault("errors", {})
+    shown.setdefault("typed", {})
+    shown.setdefault("done", None)
+    ages = AGE_GROUPS if template == "insight/headcount.html" else OFFERED_AGES
+    return page(
+        template, status, form=True, branch=branch, purposes=PURPOSES, ages=ages,
+        **shown, **context,
+    )  # fmt: skip
+
+
+def _open(template: str, request, list_branches, **shown) -> Response:
+    """A form opened: for the caller's one branch, or the one it chose."""
     context = common(request)
     branches = list_branches()["items"]
     branch = _branch(request.args.get("branch"), branches)
     if branch is None:
-        return _choose_branch(request, branches, context)
-    shown.setdefault("errors", {})
-    shown.setdefault("typed", {})
-    shown.setdefault("done", None)
-    return page(
-        "insight/book.html",
-        status,
-        form=True,
-        branch=branch,
-        purposes=PURPOSES,
-        ages=OFFERED_AGES,
-        **shown,
-        **context,
-    )
+        return _choose_branch(context, branches)
+    return _form(template, context, branch, **shown)
 
 
-def record_visit_page(request, read_form, record_visit, list_branches) -> Response:
+def _sent(request, read_form, list_branches, template: str, send) -> Response:
+    """A form sent: `send(branch, form)` the service's answer, shown above the form
+    again; a field refused: the form again with the reasons, what was typed kept."""
+    context = common(request)
     form = read_form()
     branches = list_branches()["items"]
     branch = _branch(form.get("branch") or request.args.get("branch"), branches)
     if branch is None:
-        return _choose_branch(request, branches, common(request))
-    typed = {
-        "branch": branch["code"],
-        "purpose": form.get("purpose", ""),
-        "age_group": form.get("age_group") or "unknown",
-        "card": form.get("card", "").strip() or None,
-    }
+        return _choose_branch(context, branches)
     try:
-        done = record_visit(typed)
+        done = send(branch, form)
     except ValidationFailed as exc:
-        errors = _reasons(exc, common(request)["lang"])
-        return book_page(request, lambda: {"items": [branch]}, 400, errors=errors, typed=typed)
-    return book_page(request, lambda: {"items": [branch]}, done=done)
+        errors = _reasons(exc, context["lang"])
+        return _form(template, context, branch, 400, errors=errors, typed=dict(form.items()))
+    return _form(template, context, branch, done=done)
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(WIB).date()
+def book_page(request, list_branches) -> Response:
+    return _open("insight/book.html", request, list_branches)
 
 
-def headcount_page(request, list_branches, status: int = 200, **shown) -> Response:
-    context = common(request)
-    branches = list_branches()["items"]
-    branch = _branch(request.args.get("branch"), branches)
-    if branch is None:
-        return _choose_branch(request, branches, context)
-    shown.setdefault("errors", {})
-    shown.setdefault("typed", {"day": _today().isoformat()})
-    shown.setdefault("done", None)
-    return page(
-        "insight/headcount.html",
-        status,
-        form=True,
-        branch=branch,
-        purposes=PURPOSES,
-        ages=AGE_GROUPS,
-        **shown,
-        **context,
-    )
+def record_visit_page(request, read_form, record_visit, list_branches) -> Response:
+    def send(branch: dict, form) -> dict:
+        return record_visit(
+            {
+                "branch": branch["code"],
+                "purpose": form.get("purpose", ""),
+                "age_group": form.get("age_group") or "unknown",
+                "card": form.get("card", "").strip() or None,
+            }
+        )
+
+    return _sent(request, read_form, list_branches, "insight/book.html", send)
 
 
-def _counts(form) -> list | None:
-    """Each count typed (purpose, age group, number); None if one is no whole number."""
+def headcount_page(request, list_branches) -> Response:
+    today = dt.datetime.now(WIB).date().isoformat()
+    return _open("insight/headcount.html", request, list_branches, typed={"day": today})
+
+
+def _counts(form) -> list:
+    """Each count typed (purpose, age group, number); a refusal if one is no whole
+    number (the service takes numbers only)."""
     counts = []
     for purpose in PURPOSES:
         for age in AGE_GROUPS:
@@ -128,26 +126,15 @@ def _counts(form) -> list | None:
             if not raw:
                 continue
             if not (raw.isascii() and raw.isdigit()):
-                return None
+                raise ValidationFailed("counts", {"fields": {"counts": ["not a whole number"]}})
             counts.append({"purpose": purpose, "age_group": age, "count": int(raw)})
     return counts
 
 
 def record_headcount_page(request, read_form, record_headcount, list_branches) -> Response:
-    form = read_form()
-    branches = list_branches()["items"]
-    branch = _branch(form.get("branch") or request.args.get("branch"), branches)
-    if branch is None:
-        return _choose_branch(request, branches, common(request))
-    typed = dict(form.items())
-    counts = _counts(form)
-    again = lambda: {"items": [branch]}  # noqa: E731 (the branch already read)
-    try:
-        if counts is None:
-            raise ValidationFailed("counts", {"fields": {"counts": ["not a whole number"]}})
-        payload = {"branch": branch["code"], "day": form.get("day"), "counts": counts}
-        done = record_headcount(payload)
-    except ValidationFailed as exc:
-        errors = _reasons(exc, common(request)["lang"])
-        return headcount_page(request, again, 400, errors=errors, typed=typed)
-    return headcount_page(request, again, done=done)
+    def send(branch: dict, form) -> dict:
+        return record_headcount(
+            {"branch": branch["code"], "day": form.get("day"), "counts": _counts(form)}
+        )
+
+    return _sent(request, read_form, list_branches, "insight/headcount.html", send)
