@@ -76,9 +76,10 @@ def _open(template: str, request, list_branches, **shown) -> Response:
     return _form(template, context, branch, **shown)
 
 
-def _sent(request, read_form, list_branches, template: str, send) -> Response:
+def _sent(request, read_form, list_branches, template: str, send, keep=False) -> Response:
     """A form sent: `send(branch, form)` the service's answer, shown above the form
-    again; a field refused: the form again with the reasons, what was typed kept."""
+    again (empty for the next visitor, or as typed where `keep`: a day's count to
+    correct); a field refused: the form again with the reasons, what was typed kept."""
     context = common(request)
     form = read_form()
     branches = list_branches()["items"]
@@ -90,7 +91,7 @@ def _sent(request, read_form, list_branches, template: str, send) -> Response:
     except ValidationFailed as exc:
         errors = _reasons(exc, context["lang"])
         return _form(template, context, branch, 400, errors=errors, typed=dict(form.items()))
-    return _form(template, context, branch, done=done)
+    return _form(template, context, branch, done=done, typed=dict(form.items()) if keep else {})
 
 
 def book_page(request, list_branches) -> Response:
@@ -137,4 +138,4 @@ def record_headcount_page(request, read_form, record_headcount, list_branches) -
             {"branch": branch["code"], "day": form.get("day"), "counts": _counts(form)}
         )
 
-    return _sent(request, read_form, list_branches, "insight/headcount.html", send)
+    return _sent(request, read_form, list_branches, "insight/headcount.html", send, keep=True)
