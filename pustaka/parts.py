@@ -10,7 +10,8 @@ from gateway.part import PART as gateway
 from services.catalog.part import PART as catalog
 from services.events.part import PART as events
 from services.feedback.part import PART as feedback
+from services.insight.part import PART as insight
 from services.people.part import PART as people
 from services.webhooks.part import PART as webhooks
 
-PARTS = (catalog, people, events, feedback, webhooks, gateway)
+PARTS = (catalog, people, events, feedback, webhooks, insight, gateway)

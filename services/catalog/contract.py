@@ -269,6 +269,9 @@ class SuggestionApproved(Schema):
 
 TITLE = ("title_id",)
 
+# Lists insight reads a page at a time to rebuild its read models (services/insight).
+BACKFILLED = ("gateway", "insight")
+
 CONTRACT = Contract(
     service="catalog",
     methods=(
@@ -290,7 +293,7 @@ CONTRACT = Contract(
         ),
         Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), writes=True),
         Method("get_title", TITLE, None, TitleOutput, (NotFound,)),
-        Method("search_titles", ("params",), TitleQuery, TitlePage),
+        Method("search_titles", ("params",), TitleQuery, TitlePage, callers=BACKFILLED),
         Method(
             "add_item",
             ("title_id", "payload"),
@@ -317,7 +320,7 @@ CONTRACT = Contract(
             (Forbidden, NotFound),
             writes=True,
         ),
-        Method("list_branches", (), None, BranchList),
+        Method("list_branches", (), None, BranchList, callers=BACKFILLED),
         Method("list_acquisitions", ("params",), AcquisitionQuery, AcquisitionPage, (Forbidden,)),
         # OAI-PMH 2.0: a request's arguments ({name: [values]}) and the endpoint's URL,
         # answered as the protocol's XML (oai_pmh.py).

@@ -522,6 +522,8 @@ class SuggestionEvent(Schema):
     votes = fields.Integer(required=True)
     decision = fields.String(allow_none=True)
     fulfilled_by = fields.String(allow_none=True)
+    # Added within v1 (additive): absent from events published before it.
+    submitted_on = fields.Date(metadata={"description": "the day it was suggested"})
 
 
 class SuggestionFulfilled(SuggestionEvent):
@@ -558,6 +560,8 @@ class TicketOpened(Schema):
     ticket_id = fields.String(required=True)
     category = fields.String(required=True)
     branch = fields.String(required=True)
+    # Added within v1 (additive): absent from events published before it.
+    opened_at = fields.DateTime(format="iso", metadata={"description": "when it was received"})
 
 
 class TicketResolved(Schema):
@@ -568,6 +572,8 @@ class TicketResolved(Schema):
     branch = fields.String(required=True)
     status = fields.String(required=True)
     days = fields.Float(required=True, metadata={"description": "from received to answered"})
+    # Added within v1 (additive): absent from events published before it.
+    resolved_at = fields.DateTime(format="iso", metadata={"description": "when it was answered"})
 
 
 # -- what feedback reads of others --------------------------------------------------------
@@ -625,6 +631,9 @@ CAMPAIGN = ("campaign_id",)
 ROW_ERRORS = (Forbidden, NotFound)
 ANSWER_ERRORS = (NotFound, Conflict, Gone)
 
+# Lists insight reads a page at a time to rebuild its read models (services/insight).
+BACKFILLED = ("gateway", "insight")
+
 CONTRACT = Contract(
     service="feedback",
     methods=(
@@ -673,7 +682,9 @@ CONTRACT = Contract(
         Method("results", CAMPAIGN, None, Results, ROW_ERRORS, deadline=30.0),
         Method("overview", ("params",), OverviewQuery, Overview, (Forbidden,), deadline=30.0),
         Method("open_ticket", ("payload",), TicketInput, TicketReceipt, (NotFound,), writes=True),
-        Method("list_tickets", ("params",), TicketQuery, TicketPage, (Forbidden,)),
+        Method(
+            "list_tickets", ("params",), TicketQuery, TicketPage, (Forbidden,), callers=BACKFILLED
+        ),
         Method("get_ticket", ("ticket_id",), None, TicketOutput, ROW_ERRORS),
         Method(
             "transition_ticket",
@@ -691,7 +702,13 @@ CONTRACT = Contract(
             (NotFound,),
             writes=True,
         ),
-        Method("list_suggestions", ("params",), SuggestionQuery, SuggestionPage),
+        Method(
+            "list_suggestions",
+            ("params",),
+            SuggestionQuery,
+            SuggestionPage,
+            callers=BACKFILLED,
+        ),
         Method("get_suggestion", ("suggestion_id",), None, SuggestionOutput, (NotFound,)),
         Method("list_branches", (), None, BranchList),
         Method(

@@ -74,6 +74,7 @@ def event_data(s: Suggestion) -> dict:
         "votes": s.votes,
         "decision": s.decision,
         "fulfilled_by": s.fulfilled_by,
+        "submitted_on": s.submitted_on.isoformat(),
     }
 
 

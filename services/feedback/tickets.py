@@ -60,7 +60,12 @@ def open_ticket(session: Session, payload: dict, now: float | None = None) -> di
         session,
         "ticket_opened",
         ticket.id,
-        {"ticket_id": ticket.id, "category": ticket.category, "branch": ticket.branch_code},
+        {
+            "ticket_id": ticket.id,
+            "category": ticket.category,
+            "branch": ticket.branch_code,
+            "opened_at": iso_time(ticket.opened_at),
+        },
     )
     return {"id": ticket.id, "status": ticket.status}
 
@@ -121,6 +126,7 @@ def transition_ticket(
                 "branch": ticket.branch_code,
                 "status": to,
                 "days": round((ticket.resolved_at - ticket.opened_at) / 86400, 2),
+                "resolved_at": iso_time(ticket.resolved_at),
             },
         )
     session.flush()

@@ -548,6 +548,9 @@ STAFF = ("staff_id",)
 PROGRAMME = ("programme_id",)
 ROW_ERRORS = (Forbidden, NotFound)
 
+# Lists insight reads a page at a time to rebuild its read models (services/insight).
+BACKFILLED = ("gateway", "insight")
+
 CONTRACT = Contract(
     service="people",
     methods=(
@@ -568,7 +571,7 @@ CONTRACT = Contract(
             writes=True,
         ),
         Method("get_staff", STAFF, None, StaffOutput, ROW_ERRORS),
-        Method("list_staff", ("params",), StaffQuery, StaffPage, (Forbidden,)),
+        Method("list_staff", ("params",), StaffQuery, StaffPage, (Forbidden,), callers=BACKFILLED),
         Method("get_framework", (), None, Framework),
         Method(
             "import_competencies",

@@ -124,6 +124,12 @@ PAGES = [
     Checked("suggestion", "/usulan/{suggestion}"),
     Checked("suggest", "/usulan/baru?judul=Laskar+Pelangi&pengarang=Andrea+Hirata"),
     Checked("suggest-refused", "/usulan/baru?jenis=acara", then=send_empty),
+    Checked("visitors-book", "/buku-tamu", key="branch"),
+    Checked("visitors-book-refused", "/buku-tamu", key="branch", then=send_empty),
+    Checked("headcount", "/buku-tamu/hitungan", key="branch"),
+    Checked("dashboard", "/dasbor", key="admin"),
+    Checked("dashboard-branch", "/dasbor", key="branch"),
+    Checked("dashboard-refused", "/dasbor?from=1999-12&to=2000-01", key="admin"),
 ]
 
 

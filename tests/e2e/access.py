@@ -17,6 +17,7 @@ BRANCHES = ("admin", "branch")  # headquarters, and a branch for its own records
 RESULTS = ("admin", "branch", "partner")  # and a partner, of a programme it co-hosted
 HEADQUARTERS = ("admin",)
 INTEGRATORS = ("admin", "integrator")
+FIGURES = ("admin", "branch", "integrator")  # a branch: its own
 PARTNERS = ("admin", "branch", "partner")  # a partner: its own institution and people
 
 # (method, path as the OpenAPI document writes it) -> the roles that may call it
@@ -161,6 +162,28 @@ ACCESS = {
     ("POST", "/v1/feedback/suggestions/{suggestion_id}/reject"): HEADQUARTERS,
     # supporters' contacts: headquarters' notifier only (SUG000001 is open: a 409)
     ("GET", "/v1/feedback/suggestions/{suggestion_id}/supporters"): HEADQUARTERS,
+    # insight: a branch writes its own visitors' book and reads its own figures;
+    # headquarters enters the members and reads the IPLM and KTAK; an integrator (the
+    # city's dashboard) reads the figures
+    ("POST", "/v1/insight/visits"): BRANCHES,
+    ("POST", "/v1/insight/headcounts"): BRANCHES,
+    ("GET", "/v1/insight/visits"): FIGURES,
+    ("POST", "/v1/insight/members"): HEADQUARTERS,
+    ("POST", "/v1/insight/members/imports"): HEADQUARTERS,
+    ("GET", "/v1/insight/members"): FIGURES,
+    ("GET", "/v1/insight/dashboard"): FIGURES,
+    ("GET", "/v1/insight/iplm"): HEADQUARTERS,
+    ("GET", "/v1/insight/ktak"): HEADQUARTERS,
+    ("GET", "/v1/insight/ktak.csv"): HEADQUARTERS,
+    ("GET", "/v1/insight/report.pdf"): HEADQUARTERS,
+    ("POST", "/v1/insight/rebuild"): HEADQUARTERS,
+    # insight's pages: the visitors' book at a branch's entrance, the dashboard
+    ("GET", "/buku-tamu"): BRANCHES,
+    ("POST", "/buku-tamu"): BRANCHES,
+    ("GET", "/buku-tamu/hitungan"): BRANCHES,
+    ("POST", "/buku-tamu/hitungan"): BRANCHES,
+    ("GET", "/dasbor"): BRANCHES,
+    ("GET", "/dasbor/csv/{view}"): BRANCHES,
     # webhooks: an integrator's own endpoints (object level: tests/e2e/test_webhooks.py);
     # headquarters sees every endpoint
     ("GET", "/v1/webhooks/endpoints"): INTEGRATORS,
@@ -188,6 +211,7 @@ PATH_VALUES = {
     "year": "2026",
     "endpoint_id": "WH000001",
     "delivery_id": "WD00000001",
+    "view": "visits",  # a table of the dashboard as CSV
     # the demo's season: EVT000002 is a KMN series co-hosted by PTN0003 (the partner
     # key's), whose occurrence OCC0000014 is weeks ahead; the registration is one the
     # walk makes with the partner key

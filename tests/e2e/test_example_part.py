@@ -28,6 +28,7 @@ def test_the_example_part_runs_beside_the_others_and_publishes(with_example, mon
         "events",
         "feedback",
         "webhooks",
+        "insight",
         "gateway",
         "example",
     ]

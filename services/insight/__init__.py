@@ -1,0 +1,2 @@
+"""Insight: headquarters' view across the services, the visitors' book and the city's
+literacy figures (IPLM)."""

@@ -1,0 +1,171 @@
+"""Rebuilding the read models from their owners' current state: a new deployment, or
+a fix to how a figure is counted, reads each service's records a page at a time
+through its contract's RPC methods (each lists insight among its callers), replaces
+the rows of what it read, and then the events keep them, as they keep the rows
+built event by event: both write the same rows, keyed by the records' own ids.
+
+What the services' contracts let a rebuild read: the catalogue's branches, titles
+and their copies per branch; people's staff; feedback's tickets and suggestions.
+What they do not (kept as the events built them, and named in `KEPT`): a
+programme's completions, certificates and competencies (people lists them per
+person and year, not as records), community programmes' attendance (events gives
+sums only), campaigns' results, and the month a suggestion was fulfilled.
+
+No network I/O inside a transaction: each page is read first, then written in a
+transaction of its own; the old rows of a model are cleared in the first page's.
+A page's rows are set, not added to (merge): two rebuilds at once (an admin's and a
+process's first) each clear before their first page and write every page after it,
+so they end on the same rows, and an event applied between the clear and its
+record's page is overwritten by the state that includes it. Left open: a copy added
+between a page's read and its write is counted by its event, then set back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from chassis.db import DatabaseSession
+from chassis.times import iso_time
+
+from .calendar import month_of, month_of_time
+from .models import Holding, SourceMark, Staff, Suggestion, Ticket, Title, branches
+
+Call = Callable[..., dict]  # call(service, method, *args): the result
+KEPT = (
+    "completions",
+    "certificates",
+    "attainments",
+    "occurrences",
+    "attendees",
+    "campaigns",
+    "suggestions.fulfilled_month",
+)
+
+
+def pages(call: Call, service: str, method: str, query: dict, size: int) -> Iterator[list]:
+    """Each page of a keyset-paged list, until its last."""
+    cursor = None
+    while True:
+        page = call(service, method, {**query, "limit": size, "cursor": cursor})
+        yield page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return
+
+
+def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write) -> int:
+    """Clear `models` with the first batch, write each batch in a transaction."""
+    count, first = 0, True
+    for batch in batches:
+        with db.transaction() as session:
+            if first:
+                for model in models:
+                    session.execute(delete(model))
+                first = False
+            for record in batch:
+                write(session, record)
+            count += len(batch)
+    if first:  # the owner has none: the model is empty too
+        with db.transaction() as session:
+            for model in models:
+                session.execute(delete(model))
+    return count
+
+
+def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
+    # The moment of the state read: an event of a change before it is in the rows
+    # (readmodel.read_by_rebuild), so its late delivery counts nothing again.
+    started = time.time()
+    counts = {}
+    found = call("catalog", "list_branches")  # a list, every branch (a handful)
+    with db.transaction() as session:
+        for branch in found:
+            branches.seen(session, {"code": branch["code"], "name": branch["name"]})
+    counts["branches"] = len(found)
+    counts["titles"] = _replace(
+        db, (Title, Holding), pages(call, "catalog", "search_titles", {"q": ""}, size), _title
+    )
+    counts["staff"] = _replace(db, (Staff,), pages(call, "people", "list_staff", {}, size), _staff)
+    counts["tickets"] = _replace(
+        db, (Ticket,), pages(call, "feedback", "list_tickets", {}, size), _ticket
+    )
+    counts["suggestions"] = _suggestions(db, pages(call, "feedback", "list_suggestions", {}, size))
+    with db.transaction() as session:
+        for source in ("catalog", "people", "feedback"):
+            insert = session.get(SourceMark, source) or SourceMark(source=source, events=0)
+            insert.rebuilt_at = started
+            session.add(insert)
+    return {"records": counts, "rebuilt_at": iso_time(started)}
+
+
+def _title(session: Session, title: dict) -> None:
+    if title.get("withdrawn"):
+        return  # as title_withdrawn removes it
+    session.merge(
+        Title(
+            id=title["id"],
+            material_type=title["material_type"],
+            from_suggestion=bool(title.get("acquisition_ref")),
+            month=month_of_time(title["created_at"]),
+        )
+    )
+    for copies in title.get("availability") or []:
+        held = Holding(title_id=title["id"], branch=copies["branch"], copies=copies["total"])
+        session.merge(held)
+
+
+def _staff(session: Session, staff: dict) -> None:
+    session.merge(
+        Staff(
+            id=staff["id"],
+            branch=staff["branch"],
+            position=staff["position"],
+            active=staff["active"],
+        )
+    )
+
+
+def _ticket(session: Session, ticket: dict) -> None:
+    opened = _epoch(ticket["opened_at"])
+    answered = _epoch(ticket["resolved_at"]) if ticket.get("resolved_at") else None
+    session.merge(
+        Ticket(
+            id=ticket["id"],
+            branch=ticket["branch"],
+            category=ticket["category"],
+            month=month_of(opened),
+            status=ticket["status"],
+            # as feedback's ticket_resolved counts them
+            days=round((answered - opened) / 86400, 2) if answered is not None else None,
+            answered_month=month_of(answered) if answered is not None else None,
+        )
+    )
+
+
+def _suggestions(db: DatabaseSession, batches: Iterator[list]) -> int:
+    """Suggestions replaced, each keeping the month it was fulfilled in as its event
+    told it (the contract gives no date of fulfilment)."""
+    with db.reading() as session:
+        fulfilled = dict(session.execute(select(Suggestion.id, Suggestion.fulfilled_month)).all())
+
+    def write(session: Session, s: dict) -> None:
+        session.merge(
+            Suggestion(
+                id=s["id"],
+                kind=s["kind"],
+                branch=s.get("branch"),
+                month=s["submitted_on"][:7],  # its day, YYYY-MM-DD
+                fulfilled_month=fulfilled.get(s["id"]) if s["status"] == "fulfilled" else None,
+            )
+        )
+
+    return _replace(db, (Suggestion,), batches, write)
+
+
+def _epoch(text: str) -> float:
+    return dt.datetime.fromisoformat(text).timestamp()

@@ -1,0 +1,62 @@
+"""The first rebuild, by itself: a `Background` worker of each insight process that,
+on a database never rebuilt, rebuilds the read models from the services' current
+state once they had REBUILD_DELAY_SECONDS to start (backfill.py), then rests. A
+failure (a service not up yet) is retried by the loop with a growing pause."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from chassis.db import DatabaseSession
+
+from .backfill import rebuild
+from .models import SourceMark
+
+log = logging.getLogger(__name__)
+
+
+def never_rebuilt(db: DatabaseSession) -> bool:
+    with db.reading() as session:
+        return (
+            session.scalar(
+                select(SourceMark.rebuilt_at).where(SourceMark.rebuilt_at.is_not(None)).limit(1)
+            )
+            is None
+        )
+
+
+class FirstRebuild:
+    poll_seconds = 60.0
+
+    def __init__(
+        self, db: DatabaseSession, open_calls: Callable, settings: dict, clock=time.monotonic
+    ):
+        self.db, self.open_calls, self.clock = db, open_calls, clock
+        self.enabled = bool(settings["REBUILD_ON_START"])
+        self.not_before = clock() + float(settings["REBUILD_DELAY_SECONDS"])
+        self.page = int(settings["BACKFILL_PAGE"])
+        self.done = False
+
+    def run_once(self) -> int:
+        if self.done or not self.enabled:
+            return 0
+        if self.clock() < self.not_before:
+            self.poll_seconds = max(0.1, self.not_before - self.clock())
+            return 0
+        self.poll_seconds = 60.0
+        if never_rebuilt(self.db):
+            with self.open_calls() as call:
+                result = rebuild(self.db, call, self.page)
+            log.info("rebuilt the read models: %s", result["records"])
+        self.done = True
+        return 0
+
+    def reset(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,54 @@
+"""The year's report: the figures headquarters files for a year (the IPLM, the KTAK
+data, and each branch's year of activity, from the dashboard's months), by branch
+name, as a PDF (report_pdf.py)."""
+
+from __future__ import annotations
+
+import base64
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chassis.context import Caller
+from chassis.schemas import load
+
+from .contract import YearQuery
+from .figures import dashboard
+from .iplm import iplm, ktak
+from .models import Branch
+from .report_pdf import render_pdf
+
+year_query = YearQuery()
+
+
+def _activity(months: list, names: dict) -> list[dict]:
+    """Each branch's months added up: training hours, attendance, new titles, visits."""
+    rows: dict[str, dict] = {}
+    for m in months:
+        row = rows.setdefault(
+            m["branch"],
+            {"name": names.get(m["branch"], m["branch"]), "jp": 0, "attendance": 0,
+             "new_titles": 0, "visits": 0},
+        )  # fmt: skip
+        row["jp"] += m["staff"]["training_hours_jp"]
+        row["attendance"] += m["programmes"]["attendance"]
+        row["new_titles"] += m["collection"]["new_titles"]
+        row["visits"] += m["visits"]["visits"]
+    return list(rows.values())
+
+
+def year_report(session: Session, params: dict, caller: Caller, settings: dict) -> dict:
+    caller.require_role()  # headquarters'
+    year = load(year_query, params)["year"]
+    names = {b.code: b.name for b in session.scalars(select(Branch))}
+    literacy = iplm(session, {"year": year}, caller, settings)
+    census = [
+        {**row, "name": names.get(row["branch"], row["branch"])}
+        for row in ktak(session, {"year": year}, caller)["items"]
+    ]
+    months = dashboard(session, {"from": f"{year}-01", "to": f"{year}-12"}, caller)["items"]
+    pdf = render_pdf(year, literacy, census, _activity(months, names))
+    return {
+        "filename": f"laporan-tahunan-{year}.pdf",
+        "pdf_base64": base64.b64encode(pdf).decode("ascii"),
+    }

@@ -1,0 +1,107 @@
+"""The year's report as a PDF (A4 portrait), for headquarters to file and print: the
+literacy index (IPLM) with its elements, the KTAK data per branch, and the year's
+activity per branch (training hours, programmes' attendance, new titles, visits).
+
+fpdf2's built-in Helvetica, as the people part's certificates: no font file; it
+covers Latin-1, which Indonesian is written in (any other character prints as "?").
+The same figures give the same bytes (no time of making is written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fpdf import FPDF
+
+LIBRARY = "Perpustakaan Kota Sungai Penuh"
+
+
+def _latin(text) -> str:
+    return str(text).encode("latin-1", "replace").decode("latin-1")
+
+
+def _number(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.4g}".replace(",", ".") if value < 1 else f"{value:,.2f}"
+    return f"{int(value):,}".replace(",", ".")  # 12.345, as Indonesian writes it
+
+
+def _table(pdf: FPDF, header: list[str], rows: list[list], widths: tuple) -> None:
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=6) as table:
+        table.row([_latin(h) for h in header])
+        for row in rows:
+            table.row([_latin(cell) for cell in row])
+    pdf.ln(4)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 9, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+
+
+def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes:
+    """`literacy`: the Iplm answer; `census`: KTAK rows with the branch's name;
+    `activity`: a row per branch (name, jp, attendance, new_titles, visits)."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(_latin(f"Laporan Tahunan {year}"))
+    pdf.set_author(LIBRARY)
+    pdf.set_creation_date(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))  # same data, same bytes
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 10, f"LAPORAN TAHUNAN {year}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 12)
+    pdf.cell(0, 8, _latin(LIBRARY), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    _heading(pdf, "Indeks Pembangunan Literasi Masyarakat (IPLM)")
+    index = literacy["index"]
+    summary = (
+        f"Indeks {_number(index)} ({literacy['category']})"
+        if index is not None
+        else "Indeks belum dapat dihitung: ada unsur yang belum lengkap."
+    )
+    pdf.multi_cell(
+        0,
+        6,
+        _latin(f"{summary}. Metode: Pedoman Pengukuran IPLM 2021 (Perpusnas); nilai standar "
+               "dan jumlah penduduk dari pengaturan platform."),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )  # fmt: skip
+    pdf.ln(2)
+    _table(
+        pdf,
+        ["Unsur", "Nama", "Nilai", "Basis", "Rasio", "Standar", "Skor"],
+        [
+            [e["code"], e["name"], *(_number(e[k]) for k in ("value", "base", "ratio")),
+             _number(e["standard"]), _number(e["score"])]
+            for e in literacy["elements"]
+        ],
+        (14, 62, 22, 22, 22, 22, 16),
+    )  # fmt: skip
+
+    _heading(pdf, "Data KTAK per cabang (Koleksi, Tenaga, Anggota, Kunjungan)")
+    _table(
+        pdf,
+        ["Cabang", "Judul", "Eksemplar", "Pustakawan", "Tenaga lain", "Anggota", "Kunjungan"],
+        [
+            [r["name"], *(_number(r[k]) for k in ("titles", "copies", "staff_librarians",
+                                                 "staff_other", "members", "visits"))]
+            for r in census
+        ],
+        (58, 20, 22, 22, 20, 20, 22),
+    )  # fmt: skip
+
+    _heading(pdf, f"Kegiatan sepanjang {year} per cabang")
+    _table(
+        pdf,
+        ["Cabang", "Pelatihan (JP)", "Kehadiran kegiatan", "Judul baru", "Kunjungan"],
+        [
+            [r["name"], *(_number(r[k]) for k in ("jp", "attendance", "new_titles", "visits"))]
+            for r in activity
+        ],
+        (66, 28, 32, 28, 30),
+    )
+    return bytes(pdf.output())
