@@ -1,0 +1,88 @@
+"""The public catalogue's routes, no key needed: the search and record pages, a
+title as a citation file, and the new-arrivals feeds (pages.py, arrivals.py). The
+search page reads the gateway's cache of searches, as the JSON route does."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+from nameko.dependency_providers import Config
+
+from gateway.edge.cache import Cache
+from gateway.edge.calls import ServiceClient
+from gateway.edge.http import PUBLIC
+from gateway.web.shell.i18n import translator
+from gateway.web.shell.render import PageQuery, common, language, message, pages_over
+from services.catalog.contract import CONTRACT
+
+from . import pages
+from .arrivals import atom, atom_response
+from .records import cached_branches, cached_search
+
+page_route = pages_over(CONTRACT)
+
+
+class CatalogueQuery(PageQuery):
+    q = fields.String(metadata={"description": "words; a word ending in * is a prefix"})
+    type = fields.String(metadata={"description": "book, magazine, journal, ebook, ..."})
+    language = fields.String(metadata={"description": "ISO 639-2, e.g. ind"})
+    branch = fields.String(metadata={"description": "a branch code with an available copy"})
+    decade = fields.String(metadata={"example": "1990"})
+    subject = fields.String()
+    cursor = fields.String(metadata={"description": "the next page's, from the page before"})
+
+
+class CataloguePages:
+    catalog = ServiceClient(CONTRACT)
+    cache = Cache()
+    config = Config()
+
+    def _search(self, params: dict) -> dict:
+        return cached_search(self.cache, self.catalog, self.config, params)
+
+    def _branches(self) -> dict:
+        return cached_branches(self.cache, self.catalog)
+
+    @page_route("GET", "/katalog", PUBLIC, calls=("search_titles", "list_branches"),
+                query=CatalogueQuery,
+                summary="The public catalogue's search page: one box (Indonesian roots, word* "
+                        "prefixes), facets as links, pages of results (?lang=en).")  # fmt: skip
+    def catalogue_page(self, request):
+        return pages.search_page(request, self._search, self._branches)
+
+    @page_route("GET", "/katalog/<title_id>", PUBLIC, calls="public_title",
+                summary="A title's public page: its description, each copy's branch, "
+                        "location, call number and status, an e-resource's link; JSON-LD "
+                        "and COinS.")  # fmt: skip
+    def title_page(self, request, title_id):
+        return pages.record_page(request, title_id, self.catalog.public_title)
+
+    @page_route("GET", "/katalog/<title_id>/<format>", PUBLIC, calls="cite_title",
+                summary="A title as a citation file: format ris or bibtex.")  # fmt: skip
+    def title_citation(self, request, title_id, format):
+        return pages.citation(request, title_id, format, self.catalog.cite_title)
+
+    @page_route("GET", "/katalog/terbaru.atom", PUBLIC, calls="new_arrivals",
+                summary="New arrivals at every branch, as an Atom feed.")  # fmt: skip
+    def arrivals_feed(self, request):
+        found = self.catalog.new_arrivals({})
+        return atom_response(atom(_site(request), found["items"], language(request)))
+
+    @page_route("GET", "/katalog/terbaru/<code>.atom", PUBLIC,
+                calls=("new_arrivals", "list_branches"),
+                summary="New arrivals at one branch, as an Atom feed.")  # fmt: skip
+    def branch_arrivals_feed(self, request, code):
+        names = {b["code"]: b["name"] for b in self._branches()["items"]}
+        if code not in names:
+            context = common(request)
+            _ = translator(context["lang"])
+            back = {"href": f"/katalog?lang={context['lang']}", "text": _("Search the catalogue")}
+            note = _("The library has no branch at this address. Its feed of all branches is "
+                     "/katalog/terbaru.atom.")  # fmt: skip
+            return message(context, 404, _("Branch not found"), note, back=back)
+        found = self.catalog.new_arrivals({"branch": code})
+        branch = (code, names[code])
+        return atom_response(atom(_site(request), found["items"], language(request), branch))
+
+
+def _site(request) -> str:
+    return request.host_url.rstrip("/")
