@@ -221,7 +221,7 @@ def test_bad_input_gets_a_page_in_the_readers_language_and_changes_nothing(
                 "or digits, like a word of the title."
             ),
         ),  # fmt: skip
-        ("/katalog", {"q": "kerinci", "cursor": past_the_end}, 404, _("No more results")),
+        ("/katalog", {"q": "kerinci", "cursor": past_the_end}, 400, _("No more results")),
         ("/katalog", {"q": "kerinci", "cursor": "bukan-kursor"}, 400, _("No more results")),
         ("/katalog", {"q": "kerinci", "type": "scroll"}, 400, unknown_filter),
         ("/katalog", {"q": "kerinci", "decade": "19x0"}, 400, unknown_filter),

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from gateway.web.shell.i18n import translations, translator
 
 FEED = "/katalog/terbaru"  # .atom for all branches, /<code>.atom for one
+ATOM = "application/atom+xml"
 
 
 def feed_path(branch: str | None = None) -> str:
@@ -49,6 +50,6 @@ def atom(site: str, items: list[dict], lang: str, branch: tuple[str, str] | None
 def atom_response(body: bytes) -> Response:
     return Response(
         body,
-        mimetype="application/atom+xml",
+        mimetype=ATOM,
         headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
     )

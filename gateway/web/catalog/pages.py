@@ -98,7 +98,7 @@ def search_page(request, search, list_branches) -> Response:
         note = _("There are no more results. Start again from the first page of this search.")
         more = {k: v for k, v in wanted.items() if k != "cursor"}
         back = {"href": _href(context["lang"], **more), "text": _("First page of results")}
-        return message(context, 404, _("No more results"), note, back=back)
+        return message(context, 400, _("No more results"), note, back=back)
     return _search(context, wanted=wanted, found=found, names=names)
 
 
@@ -157,7 +157,7 @@ def _search(context: dict, status: int = 200, *, wanted=None, found=None, names=
             shown["next_href"] = _href(lang, **{**wanted, "cursor": found["next_cursor"]})
         if "cursor" in wanted:
             shown["first_href"] = _href(lang, **{k: v for k, v in wanted.items() if k != "cursor"})
-    return page("catalog/search.html", status, **shown, **context)
+    return page("catalog/search.html", status, form=True, **shown, **context)
 
 
 def _result(title: dict, names: dict) -> dict:

@@ -15,7 +15,7 @@ from gateway.web.shell.render import PageQuery, common, language, message, pages
 from services.catalog.contract import CONTRACT
 
 from . import pages
-from .arrivals import atom, atom_response
+from .arrivals import ATOM, atom, atom_response
 from .records import cached_branches, cached_search
 
 page_route = pages_over(CONTRACT)
@@ -57,18 +57,19 @@ class CataloguePages:
         return pages.record_page(request, title_id, self.catalog.public_title)
 
     @page_route("GET", "/katalog/<title_id>/<format>", PUBLIC, calls="cite_title",
+                media=tuple(media for media, _ in pages.CITATIONS.values()),
                 summary="A title as a citation file: format ris or bibtex.")  # fmt: skip
     def title_citation(self, request, title_id, format):
         return pages.citation(request, title_id, format, self.catalog.cite_title)
 
-    @page_route("GET", "/katalog/terbaru.atom", PUBLIC, calls="new_arrivals",
+    @page_route("GET", "/katalog/terbaru.atom", PUBLIC, calls="new_arrivals", media=(ATOM,),
                 summary="New arrivals at every branch, as an Atom feed.")  # fmt: skip
     def arrivals_feed(self, request):
         found = self.catalog.new_arrivals({})
         return atom_response(atom(_site(request), found["items"], language(request)))
 
     @page_route("GET", "/katalog/terbaru/<code>.atom", PUBLIC,
-                calls=("new_arrivals", "list_branches"),
+                calls=("new_arrivals", "list_branches"), media=(ATOM,),
                 summary="New arrivals at one branch, as an Atom feed.")  # fmt: skip
     def branch_arrivals_feed(self, request, code):
         names = {b["code"]: b["name"] for b in self._branches()["items"]}
