@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import fields
 from nameko.dependency_providers import Config
 
-from gateway.edge.cache import Cache
+from gateway.edge.cache import Cache, Freshness, kept_fresh
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC
 from gateway.web.shell.i18n import translator
@@ -19,6 +19,13 @@ from .arrivals import ATOM, atom, atom_response
 from .records import cached_branches, cached_search
 
 page_route = pages_over(CONTRACT)
+# The arrivals feeds, kept as the search pages are: a copy added or changed, or a
+# title changed, makes them all stale; without events, they live as long as a page.
+ARRIVALS = Freshness(
+    "catalog.arrivals",
+    source="catalog",
+    clear_by=("title_updated", "title_withdrawn", "item_added", "item_status_changed"),
+)
 
 
 class CatalogueQuery(PageQuery):
@@ -41,6 +48,18 @@ class CataloguePages:
 
     def _branches(self) -> dict:
         return cached_branches(self.cache, self.catalog)
+
+    on_arrival_events = kept_fresh(ARRIVALS)
+
+    def _arrivals(self, branch: str | None) -> list[dict]:
+        """The newest arrivals, from the cache or the catalogue: every feed reader
+        polls, and working them out reads every copy."""
+        found = self.cache.get(ARRIVALS.kind, branch or "")
+        if found is None:
+            found = self.catalog.new_arrivals({"branch": branch} if branch else {})["items"]
+            ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
+            self.cache.put(ARRIVALS.kind, branch or "", found, ttl=ttl)
+        return found
 
     @page_route("GET", "/katalog", PUBLIC, calls=("search_titles", "list_branches"),
                 query=CatalogueQuery,
@@ -65,8 +84,7 @@ class CataloguePages:
     @page_route("GET", "/katalog/terbaru.atom", PUBLIC, calls="new_arrivals", media=(ATOM,),
                 summary="New arrivals at every branch, as an Atom feed.")  # fmt: skip
     def arrivals_feed(self, request):
-        found = self.catalog.new_arrivals({})
-        return atom_response(atom(_site(request), found["items"], language(request)))
+        return atom_response(atom(_site(request), self._arrivals(None), language(request)))
 
     @page_route("GET", "/katalog/terbaru/<code>.atom", PUBLIC,
                 calls=("new_arrivals", "list_branches"), media=(ATOM,),
@@ -80,9 +98,8 @@ class CataloguePages:
             note = _("The library has no branch at this address. Its feed of all branches is "
                      "/katalog/terbaru.atom.")  # fmt: skip
             return message(context, 404, _("Branch not found"), note, back=back)
-        found = self.catalog.new_arrivals({"branch": code})
         branch = (code, names[code])
-        return atom_response(atom(_site(request), found["items"], language(request), branch))
+        return atom_response(atom(_site(request), self._arrivals(code), language(request), branch))
 
 
 def _site(request) -> str:
