@@ -42,21 +42,13 @@ def cached_search(cache, catalog, config, params: dict) -> dict:
     """A page of search results, from the cache or the catalogue (the JSON route's
     and the public search page's one way)."""
     key = urlencode(sorted(params.items()))
-    page = cache.get(SEARCHES.kind, key)
-    if page is None:
-        page = catalog.search_titles(params)
-        ttl = float(config["GATEWAY_SEARCH_CACHE_SECONDS"])
-        cache.put(SEARCHES.kind, key, page, ttl=ttl)
-    return page
+    ttl = float(config["GATEWAY_SEARCH_CACHE_SECONDS"])
+    return cache.fetch(SEARCHES.kind, key, lambda: catalog.search_titles(params), ttl)
 
 
 def cached_branches(cache, catalog) -> dict:
     """{"items": the branches with their locations}, from the cache or the catalogue."""
-    branches = cache.get(BRANCHES.kind, "all")
-    if branches is None:
-        branches = {"items": catalog.list_branches()}
-        cache.put(BRANCHES.kind, "all", branches)
-    return branches
+    return cache.fetch(BRANCHES.kind, "all", lambda: {"items": catalog.list_branches()})
 
 
 class CatalogRecords:

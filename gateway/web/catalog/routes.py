@@ -4,6 +4,8 @@ search page reads the gateway's cache of searches, as the JSON route does."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from marshmallow import fields
 from nameko.dependency_providers import Config
 
@@ -11,12 +13,19 @@ from gateway.edge.cache import Cache, Freshness, kept_fresh
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC
 from gateway.web.shell.i18n import translator
-from gateway.web.shell.render import PageQuery, common, language, message, pages_over
+from gateway.web.shell.render import (
+    PageQuery,
+    common,
+    html_response,
+    language,
+    message,
+    pages_over,
+)
 from services.catalog.contract import CONTRACT
 
 from . import pages
 from .arrivals import ATOM, atom, atom_response
-from .records import cached_branches, cached_search
+from .records import SEARCHES, cached_branches, cached_search
 
 page_route = pages_over(CONTRACT)
 # The arrivals feeds, kept as the search pages are: a copy added or changed, or a
@@ -54,19 +63,27 @@ class CataloguePages:
     def _arrivals(self, branch: str | None) -> list[dict]:
         """The newest arrivals, from the cache or the catalogue: every feed reader
         polls, and working them out reads every copy."""
-        found = self.cache.get(ARRIVALS.kind, branch or "")
-        if found is None:
-            found = self.catalog.new_arrivals({"branch": branch} if branch else {})["items"]
-            ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
-            self.cache.put(ARRIVALS.kind, branch or "", found, ttl=ttl)
-        return found
+        ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
+        params = {"branch": branch} if branch else {}
+        load = lambda: self.catalog.new_arrivals(params)["items"]  # noqa: E731
+        return self.cache.fetch(ARRIVALS.kind, branch or "", load, ttl)
 
     @page_route("GET", "/katalog", PUBLIC, calls=("search_titles", "list_branches"),
                 query=CatalogueQuery,
                 summary="The public catalogue's search page: one box (Indonesian roots, word* "
                         "prefixes), facets as links, pages of results (?lang=en).")  # fmt: skip
     def catalogue_page(self, request):
-        return pages.search_page(request, self._search, self._branches)
+        # The page itself is kept, as its search is: rendering it costs several times
+        # the search read from the cache. Not for a signed-in page (its form token).
+        kept = None if common(request)["csrf"] else _page_key(request)
+        html = self.cache.get(SEARCHES.kind, kept) if kept else None
+        if html is not None:
+            return html_response(html, form=True)
+        answer = pages.search_page(request, self._search, self._branches)
+        if kept and answer.status_code == 200:
+            ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
+            self.cache.put(SEARCHES.kind, kept, answer.get_data(as_text=True), ttl=ttl)
+        return answer
 
     @page_route("GET", "/katalog/<title_id>", PUBLIC, calls="public_title",
                 summary="A title's public page: its description, each copy's branch, "
@@ -100,6 +117,10 @@ class CataloguePages:
             return message(context, 404, _("Branch not found"), note, back=back)
         branch = (code, names[code])
         return atom_response(atom(_site(request), self._arrivals(code), language(request), branch))
+
+
+def _page_key(request) -> str:
+    return "page:" + urlencode(sorted(request.args.items(multi=True)))
 
 
 def _site(request) -> str:
