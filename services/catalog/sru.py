@@ -71,8 +71,11 @@ KNOWN = {"operation", "version", "query", "startRecord", "maximumRecords", "reco
 # Diagnostics given here besides cql.py's.
 (GENERAL, UNSUPPORTED_OPERATION, UNSUPPORTED_VERSION, BAD_VALUE, MISSING,
  UNSUPPORTED_PARAMETER, UNSUPPORTED_INDEX, UNSUPPORTED_RELATION, EMPTY_TERM, MASKING,
- MASK_TOO_SHORT, OUT_OF_RANGE, UNKNOWN_SCHEMA, UNSUPPORTED_PACKING, XPATH,
- STYLESHEET) = 1, 4, 5, 6, 7, 8, 16, 19, 27, 28, 29, 61, 66, 71, 72, 110  # fmt: skip
+ MASK_TOO_SHORT, TERM_FORMAT, OUT_OF_RANGE, UNKNOWN_SCHEMA, UNSUPPORTED_PACKING, XPATH,
+ STYLESHEET) = 1, 4, 5, 6, 7, 8, 16, 19, 27, 28, 29, 36, 61, 66, 71, 72, 110  # fmt: skip
+# Clauses in one query at most: each is a search of its own. A term's length at
+# most: the catalogue's search takes no more (TitleQuery's q).
+MAX_CLAUSES, MAX_TERM = 20, 200
 
 
 class Diagnostic(Exception):
@@ -170,7 +173,10 @@ def _search_retrieve(session: Session, params: dict, base_url: str) -> ET.Elemen
     packing = params.get("recordPacking", "xml")
     if packing not in ("xml", "string"):
         raise Diagnostic(UNSUPPORTED_PACKING, "Unsupported record packing.", packing)
-    matches = _matches(session, cql.parse(params["query"]))
+    tree = cql.parse(params["query"])
+    if _clauses(tree) > MAX_CLAUSES:
+        raise Diagnostic(BAD_VALUE, f"A query has at most {MAX_CLAUSES} search clauses.", "query")
+    matches = _matches(session, tree)
     total = len(matches)
     root = _el(None, SRW_NS, "searchRetrieveResponse")
     _el(root, SRW_NS, "version", VERSION)
@@ -221,6 +227,10 @@ def _site(base_url: str) -> str:
 # -- the query ----------------------------------------------------------------------------
 
 
+def _clauses(tree: Clause | Boolean) -> int:
+    return 1 if isinstance(tree, Clause) else _clauses(tree.left) + _clauses(tree.right)
+
+
 def _matches(session: Session, tree: Clause | Boolean) -> BitMap:
     if isinstance(tree, Boolean):
         left, right = _matches(session, tree.left), _matches(session, tree.right)
@@ -238,6 +248,8 @@ def _clause(session: Session, clause: Clause) -> BitMap:
         raise Diagnostic(UNSUPPORTED_RELATION, "Unsupported relation.", relation)
     if not term:
         raise Diagnostic(EMPTY_TERM, "Empty term unsupported.")
+    if len(term) > MAX_TERM:
+        raise Diagnostic(TERM_FORMAT, f"A term has at most {MAX_TERM} characters.", term[:MAX_TERM])
     if index == "bath.isbn":
         return _isbn(session, term)
     if index == "dc.subject" and relation in ("==", "exact"):
@@ -266,8 +278,8 @@ def _search(session: Session, params: dict) -> BitMap:
         if "*" in params.get("q", ""):
             raise Diagnostic(MASK_TOO_SHORT, "Masked words too short: use a longer prefix.",
                              params["q"]) from refused  # fmt: skip
-        raise Diagnostic(EMPTY_TERM, "The term has no words to search for.",
-                         params.get("q", "")) from refused  # fmt: skip
+        raise Diagnostic(TERM_FORMAT, "The term is too long or has no words to search for.",
+                         params.get("q", "")[:200]) from refused  # fmt: skip
 
 
 # -- explain ------------------------------------------------------------------------------

@@ -228,6 +228,9 @@ def test_sru_search_retrieve_pages_newest_first_in_marcxml_and_dublin_core(db):
         ({"operation": "scan", "scanClause": "x"}, 8),
         ({"operation": "scan"}, 4),
         ({"query": "buku", "startRecord": "9"}, 61),
+        ({"query": "!!!"}, 36),
+        ({"query": "a" * 2000}, 36),
+        ({"query": " or ".join(["buku"] * 21)}, 6),
     ],
 )
 def test_sru_refusals_are_diagnostics_in_a_valid_answer(db, args, code):
