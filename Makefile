@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits bench-writes clean down
+.PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-public-catalogue bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits bench-writes clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -82,6 +82,10 @@ bench: $(BIN)/.installed
 
 bench-catalog: $(BIN)/.installed
 	$(BIN)/python tests/bench/catalog_search.py
+
+bench-public-catalogue: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker
+	$(BIN)/python tests/bench/public_catalogue.py
 
 bench-people: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker

@@ -22,6 +22,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from eventlet.event import Event
 from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
@@ -55,6 +56,8 @@ class RecordCache:
             OrderedDict()
         )
         self._generations: dict[str, int] = {}
+        # (kind, key) -> the Event of the owner's answer a request is waiting for
+        self._loading: dict[tuple[str, str], Event] = {}
 
     def _live(self, kind: str, key: str) -> tuple | None:
         hit = self._items.get((kind, key))
@@ -68,6 +71,29 @@ class RecordCache:
     def get(self, kind: str, key: str):
         hit = self._live(kind, key)
         return None if hit is None or hit[2] is _CHANGED else hit[2]
+
+    def fetch(self, kind: str, key: str, load, ttl: float | None = None):
+        """The record kept, else `load()`'s answer, kept (for `ttl`). Requests for a
+        record while it is being loaded wait for that one answer: when a popular
+        entry (a search page) expires under load, its owner gets one call, not one
+        per waiting request."""
+        hit = self.get(kind, key)
+        if hit is not None:
+            return hit
+        loading = self._loading.get((kind, key))
+        if loading is not None:
+            return loading.wait()
+        done = self._loading[(kind, key)] = Event()
+        try:
+            record = load()
+        except Exception as exc:
+            del self._loading[(kind, key)]
+            done.send_exception(exc)
+            raise
+        self.put(kind, key, record, ttl)
+        del self._loading[(kind, key)]
+        done.send(record)
+        return record
 
     def put(self, kind: str, key: str, record, ttl: float | None = None) -> None:
         """Keep `record`, an answer of its owner (for `ttl` seconds, else the cache's

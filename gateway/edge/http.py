@@ -241,6 +241,7 @@ class Route(HttpRequestHandler):
         link: tuple[str, str] | None = None,
         calls: tuple[Method, ...] = (),
         page: bool = False,
+        media: tuple[str, ...] = (),
         **kwargs,
     ):
         """roles: None for a public route, () for any valid key, else the roles
@@ -251,7 +252,9 @@ class Route(HttpRequestHandler):
         it calls, whose errors (and, for a write, a reused Idempotency-Key) it may
         answer with. page: the route answers with an HTML page for people, its
         errors included (the service class's `refused_page`); a keyed page also
-        takes the sign-in cookie (signin.py)."""
+        takes the sign-in cookie (signin.py). media: what a page route answers
+        instead of HTML when it succeeds (a feed, a citation file), its refusals
+        still pages."""
         kwargs.setdefault("expected_exceptions", DomainError)
         self.roles = roles
         self.doc = {
@@ -264,6 +267,7 @@ class Route(HttpRequestHandler):
             "link": link,
             "calls": calls,
             "page": page,
+            "media": media,
         }
         super().__init__(method, url, **kwargs)
 

@@ -111,8 +111,9 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             if method.writes:  # an Idempotency-Key sent again with another body
                 codes.add(422)
         if doc["page"]:  # a page for people: its answers, errors too, are HTML
-            html = {"text/html": {"schema": {"type": "string"}}}
-            operation["responses"][str(doc["status"])]["content"] = html
+            text = {"schema": {"type": "string"}}
+            answers = {media: text for media in doc["media"]} or {"text/html": text}
+            operation["responses"][str(doc["status"])]["content"] = answers
         for code in sorted(codes & set(ERROR_TABLE.values())):
             content = {"application/json": {"schema": "Error"}}
             if doc["page"]:

@@ -178,6 +178,47 @@ class TitleQuery(Paged):
     )
 
 
+class PublicCopy(Schema):
+    """A copy as the public sees it: where it is and whether it is on the shelf (no
+    barcode, no staff note)."""
+
+    branch = fields.String(metadata={"example": "KMN"})
+    branch_name = fields.String()
+    location = fields.String(allow_none=True)
+    location_name = fields.String(allow_none=True)
+    status = fields.String()
+
+
+class PublicTitle(TitleOutput):
+    """A title for its public page: no staff-only field, its copies one by one."""
+
+    class Meta:
+        exclude = ("acquisition_ref",)
+
+    copies = fields.List(fields.Nested(PublicCopy))
+
+
+class ArrivalsQuery(Input):
+    branch = fields.String(validate=_code, metadata={"description": "one branch's arrivals"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class Arrival(PublicTitle):
+    """A title whose copy came in: when its newest did (at the branch asked for)."""
+
+    class Meta:
+        exclude = ("acquisition_ref", "copies")
+
+    arrived_at = fields.DateTime(format="iso")
+
+
+class Arrivals(Schema):
+    items = fields.List(fields.Nested(Arrival))
+
+
+CITATION_FORMATS = ("ris", "bibtex")
+
+
 class FacetCount(Schema):
     value = fields.String()
     count = fields.Integer()
@@ -294,6 +335,11 @@ CONTRACT = Contract(
         Method("withdraw_title", TITLE, None, TitleOutput, (Forbidden, NotFound), writes=True),
         Method("get_title", TITLE, None, TitleOutput, (NotFound,)),
         Method("search_titles", ("params",), TitleQuery, TitlePage, callers=BACKFILLED),
+        # The public catalogue's: a title without staff-only fields, with its copies;
+        # the newest arrivals; a title as a citation (RIS or BibTeX text).
+        Method("public_title", TITLE, None, PublicTitle, (NotFound,)),
+        Method("new_arrivals", ("params",), ArrivalsQuery, Arrivals),
+        Method("cite_title", ("title_id", "format"), None, None, (NotFound,)),
         Method(
             "add_item",
             ("title_id", "payload"),
@@ -325,6 +371,8 @@ CONTRACT = Contract(
         # OAI-PMH 2.0: a request's arguments ({name: [values]}) and the endpoint's URL,
         # answered as the protocol's XML (oai_pmh.py).
         Method("oai", ("args", "base_url")),
+        # SRU 1.2 (searchRetrieve, explain) the same way: sru.py.
+        Method("sru", ("args", "base_url")),
         Method(
             "import_marc",
             ("data_base64",),

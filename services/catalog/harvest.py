@@ -1,5 +1,6 @@
 """What OAI-PMH harvesters see: every title, withdrawn ones included, in the order
-they last changed, so a harvester can take everything once and then only changes."""
+they last changed, so a harvester can take everything once and then only changes.
+Harvesters have no key: they see the public view of a title (public.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from chassis.schemas import load
 
 from . import dublin_core, marc
 from .contract import MATERIAL_TYPES, HarvestQuery
-from .items import with_held_copies
 from .models import Branch, Item, Title
+from .public import public_view, with_public_holdings
 from .titles import availability, dump_title, find_title
 
 harvest_query = HarvestQuery()
@@ -60,7 +61,7 @@ def _records(session: Session, titles: list[Title], with_marc: bool = False) -> 
     for t in titles:
         deleted = t.withdrawn_at is not None
         branches = [c["branch"] for c in copies[t.seq]]
-        title = None if deleted else dump_title(t, copies[t.seq])
+        title = None if deleted else public_view(dump_title(t, copies[t.seq]))
         out.append(
             {
                 "id": t.id,
@@ -73,7 +74,7 @@ def _records(session: Session, titles: list[Title], with_marc: bool = False) -> 
         )
     if with_marc:  # with their holdings, which a union catalogue harvests for
         shown = [r for r in out if not r["deleted"]]
-        held = with_held_copies(session, [r["title"] for r in shown])
+        held = with_public_holdings(session, [r["title"] for r in shown])
         for record, title in zip(shown, held, strict=True):
             record["marcxml"] = marc.title_to_marcxml_record(title).decode()
     return out

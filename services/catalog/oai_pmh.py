@@ -487,18 +487,19 @@ def _el(
     attrs: Mapping[str, str] | None = None,
     ns: str = OAI_NS,
 ) -> ET.Element:
-    attrib = {key: _xml_text(value) for key, value in (attrs or {}).items()}
+    attrib = {key: xml_text(value) for key, value in (attrs or {}).items()}
     # OAI elements stay unqualified and the root declares their namespace as the
     # default (see _envelope): ElementTree's own default_namespace option refuses the
     # unqualified attributes OAI-PMH uses (verb, code, status, ...).
     name = tag if ns == OAI_NS else f"{{{ns}}}{tag}"
     element = ET.Element(name, attrib) if parent is None else ET.SubElement(parent, name, attrib)
     if text is not None:
-        element.text = _xml_text(text)
+        element.text = xml_text(text)
     return element
 
 
-def _xml_text(value: object) -> str:
+def xml_text(value: object) -> str:
+    """The value as XML 1.0 can carry it (SRU's answers too: sru.py)."""
     return _NOT_XML.sub("", str(value))
 
 

@@ -11,7 +11,18 @@ from chassis.nameko.database import Database
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 
-from . import acquisitions, branches, exchange, items, oai_pmh, postings, titles
+from . import (
+    acquisitions,
+    branches,
+    citations,
+    exchange,
+    items,
+    oai_pmh,
+    postings,
+    public,
+    sru,
+    titles,
+)
 from .contract import CONTRACT
 from .models import Base
 from .oai_repository import CatalogRepository
@@ -54,6 +65,19 @@ class CatalogService(ServiceBase):
     def search_titles(self, session, params: dict) -> dict:
         return titles.search_titles(session, params)
 
+    # -- the public catalogue -------------------------------------------------------
+    @read
+    def public_title(self, session, title_id: str) -> dict:
+        return public.public_title(session, title_id)
+
+    @read
+    def new_arrivals(self, session, params: dict) -> dict:
+        return public.new_arrivals(session, params)
+
+    @read
+    def cite_title(self, session, title_id: str, format: str) -> str:
+        return citations.cite_title(session, title_id, format)
+
     # -- copies and branches ------------------------------------------------------
     @write
     def add_item(self, session, title_id: str, payload: dict) -> dict:
@@ -92,6 +116,11 @@ class CatalogService(ServiceBase):
         repository = CatalogRepository(session)
         admin = self.config["OAI_ADMIN_EMAIL"]
         return oai_pmh.handle(args, repository, base_url, admin_email=admin)[1].decode()
+
+    @read
+    def sru(self, session, args: dict, base_url: str) -> str:
+        """One SRU 1.2 request answered as XML (sru.py), as `oai` is."""
+        return sru.handle(session, args, base_url)
 
     # -- MARC -----------------------------------------------------------------------------
     @rpc

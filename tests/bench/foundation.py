@@ -112,6 +112,9 @@ def wrk(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
     sent = re.search(r"(\d+) requests in", out)
+    p95 = re.search(r"^p95 (\d+)$", out, re.M)  # where the script is percentile.lua
+    if p95:
+        pct["95"] = int(p95.group(1)) / 1000
     return {
         "rps": rate,
         "requests": int(sent.group(1)) if sent else 0,

@@ -33,6 +33,7 @@ ACCESS = {
     ("GET", "/docs/assets/{name}"): EVERYONE,
     ("GET", "/oai"): EVERYONE,
     ("POST", "/oai"): EVERYONE,
+    ("GET", "/sru"): EVERYONE,
     # signing in on the pages: the form takes a key, not a header
     ("GET", "/masuk"): EVERYONE,
     ("POST", "/masuk"): EVERYONE,
@@ -92,6 +93,11 @@ ACCESS = {
     ("GET", "/v1/events/calendar.ics"): EVERYONE,
     ("GET", "/v1/events/branches/{code}/calendar.ics"): EVERYONE,
     ("POST", "/v1/events/occurrences/{occurrence_id}/registrations"): EVERYONE,
+    ("GET", "/katalog"): EVERYONE,
+    ("GET", "/katalog/{title_id}"): EVERYONE,
+    ("GET", "/katalog/{title_id}/{format}"): EVERYONE,
+    ("GET", "/katalog/terbaru.atom"): EVERYONE,
+    ("GET", "/katalog/terbaru/{code}.atom"): EVERYONE,
     ("GET", "/acara"): EVERYONE,
     ("GET", "/acara/{event_id}"): EVERYONE,
     ("POST", "/acara/daftar/{occurrence_id}"): EVERYONE,
@@ -204,6 +210,7 @@ ACCESS = {
 PATH_VALUES = {
     "barcode": "KMN-0001-1",
     "code": "KMN",
+    "format": "ris",
     "name": "swagger-ui.css",
     "staff_id": "{KMN staff}",
     "programme_id": "PRG000001",

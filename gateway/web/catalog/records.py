@@ -38,6 +38,19 @@ SEARCHES = Freshness(
 )
 
 
+def cached_search(cache, catalog, config, params: dict) -> dict:
+    """A page of search results, from the cache or the catalogue (the JSON route's
+    and the public search page's one way)."""
+    key = urlencode(sorted(params.items()))
+    ttl = float(config["GATEWAY_SEARCH_CACHE_SECONDS"])
+    return cache.fetch(SEARCHES.kind, key, lambda: catalog.search_titles(params), ttl)
+
+
+def cached_branches(cache, catalog) -> dict:
+    """{"items": the branches with their locations}, from the cache or the catalogue."""
+    return cache.fetch(BRANCHES.kind, "all", lambda: {"items": catalog.list_branches()})
+
+
 class CatalogRecords:
     catalog = ServiceClient(CONTRACT)
     cache = Cache()
@@ -74,13 +87,7 @@ class CatalogRecords:
            summary="Find titles; pages with limit and cursor.")  # fmt: skip
     def search_titles(self, request):
         params = request.args.to_dict()
-        key = urlencode(sorted(params.items()))
-        page = self.cache.get(SEARCHES.kind, key)
-        if page is None:
-            page = self.catalog.search_titles(params)
-            ttl = float(self.config["GATEWAY_SEARCH_CACHE_SECONDS"])
-            self.cache.put(SEARCHES.kind, key, page, ttl=ttl)
-        return json_response(page)
+        return json_response(cached_search(self.cache, self.catalog, self.config, params))
 
     @route("PUT", "/v1/catalog/titles/<title:title_id>", BRANCH_KEYS, calls="update_title",
            summary="Replace a title's fields; send the version you read to avoid lost "
@@ -117,11 +124,7 @@ class CatalogRecords:
     @route("GET", "/v1/catalog/branches", calls="list_branches",
            summary="The library's branches and locations.")  # fmt: skip
     def list_branches(self, request):
-        branches = self.cache.get(BRANCHES.kind, "all")
-        if branches is None:
-            branches = {"items": self.catalog.list_branches()}
-            self.cache.put(BRANCHES.kind, "all", branches)
-        return json_response(branches)
+        return json_response(cached_branches(self.cache, self.catalog))
 
     @route("POST", "/v1/catalog/branches", ("admin",), calls="put_branch",
            summary="Create or rename a branch.")  # fmt: skip

@@ -119,6 +119,12 @@ def page(template: str, status: int = 200, *, form: bool = False, **context) -> 
     button)."""
     form = form or bool(context.get("csrf"))
     html = environment(context["lang"]).get_template(template).render(**context)
+    return html_response(html, status, form=form)
+
+
+def html_response(html: str, status: int = 200, *, form: bool = False) -> Response:
+    """A page's HTML with the headers every page carries (a page kept ready-made,
+    such as a public search's, is answered again through this)."""
     return Response(
         html,
         status=status,

@@ -80,6 +80,31 @@ def test_cache_keys_are_namespaced_by_kind():
     assert cache.get("people.staff", "1") == {"name": "a librarian"}
 
 
+def test_requests_for_a_record_being_loaded_wait_for_the_one_load():
+    import eventlet
+
+    cache, calls = RecordCache(ttl=60), []
+
+    def load():
+        calls.append(1)
+        eventlet.sleep(0)  # the owner's answer is on its way: the others ask meanwhile
+        return {"items": len(calls)}
+
+    asking = [eventlet.spawn(cache.fetch, "catalog.search", "q=a", load) for _ in range(5)]
+    assert [g.wait() for g in asking] == [{"items": 1}] * 5 and len(calls) == 1
+    assert cache.fetch("catalog.search", "q=a", load) == {"items": 1}  # kept
+
+    def refused():
+        eventlet.sleep(0)
+        raise LookupError("the owner is away")
+
+    failing = [eventlet.spawn(cache.fetch, "catalog.search", "q=b", refused) for _ in range(2)]
+    for green in failing:
+        with pytest.raises(LookupError):
+            green.wait()
+    assert cache.get("catalog.search", "q=b") is None
+
+
 def test_freshness_reads_afresh_and_drops_by_the_owners_events():
     from gateway.edge.cache import Freshness
 
