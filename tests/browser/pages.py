@@ -12,7 +12,7 @@ test_pages.py's `sample`, or the demo's), the key it is opened with (sent as a
 bearer header), and what a person does on it first (a form sent, a refusal met)
 where the page to check is what follows, e.g.
 
-    Checked("catalogue-record", "/katalog/TTL000001"),
+    Checked("catalogue-record", "/katalog/T000001"),
 """
 
 from __future__ import annotations
@@ -124,6 +124,11 @@ PAGES = [
     Checked("suggestion", "/usulan/{suggestion}"),
     Checked("suggest", "/usulan/baru?judul=Laskar+Pelangi&pengarang=Andrea+Hirata"),
     Checked("suggest-refused", "/usulan/baru?jenis=acara", then=send_empty),
+    Checked("catalogue", "/katalog"),
+    Checked("catalogue-search", "/katalog?q=perpustakaan"),
+    Checked("catalogue-nothing", "/katalog?q=qwxzqwxz"),
+    Checked("catalogue-record", "/katalog/T000001"),
+    Checked("catalogue-missing", "/katalog/T999999"),
     Checked("visitors-book", "/buku-tamu", key="branch"),
     Checked("visitors-book-refused", "/buku-tamu", key="branch", then=send_empty),
     Checked("headcount", "/buku-tamu/hitungan", key="branch"),
