@@ -79,6 +79,8 @@ class Reminders:
         self.database = database
         self.reminder_hours = reminder_hours
         self.poll_seconds = poll_seconds
+        # A burst of registrations is looked at once, not each on its own.
+        self.gather_seconds = 0.2
 
     def run_once(self) -> int:
         now = time.time()

@@ -26,6 +26,9 @@ def reminder_worker(config: dict, database) -> Reminders:
 
 class DueWork(Background):
     identifier = "events-due-work"
+    # A registration's commit may make work due now (a reminder due at once, someone
+    # waiting where kept seats are released); no other commit does.
+    wakes_on = frozenset({"registrations"})
 
 
 class EventsService(ServiceBase):

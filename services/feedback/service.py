@@ -20,6 +20,7 @@ def closer(config: dict, database) -> Closer:
 
 class DueCampaigns(Background):
     identifier = "feedback-closing"
+    wakes_on = frozenset()  # campaigns fall due with time: no commit makes one due
 
 
 class FeedbackService(ServiceBase):
