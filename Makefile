@@ -36,18 +36,17 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The other Pythons' run goes beside this one's, its output shown after this one's:
-# most of either waits on the broker, the databases and the platforms' start.
+# The browser tier, and the other Pythons' tiers, run beside the rest (deploy/beside.py:
+# their output follows): most of each waits on the broker, the databases and the
+# platforms' start.
 test: lint
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
-	@others=$$(mktemp) && trap 'rm -f "$$others"' EXIT && \
-	  { $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS) > "$$others" 2>&1 & } && \
-	  beside=$$! && \
-	  $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" $(PYTEST_ARGS); this=$$?; \
-	  wait $$beside; that=$$?; cat "$$others"; \
-	  [ $$this -eq 0 ] && [ $$that -eq 0 ]
+	$(BIN)/python -m deploy.beside \
+	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" --ignore=tests/browser $(PYTEST_ARGS) \
+	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/browser $(PYTEST_ARGS) \
+	  ::: $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
 
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management

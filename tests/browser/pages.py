@@ -130,6 +130,7 @@ PAGES = [
     Checked("catalogue-record", "/katalog/T000001"),
     Checked("catalogue-missing", "/katalog/T999999"),
     Checked("visitors-book", "/buku-tamu", key="branch"),
+    Checked("visitors-book-choose", "/buku-tamu", key="admin"),
     Checked("visitors-book-refused", "/buku-tamu", key="branch", then=send_empty),
     Checked("headcount", "/buku-tamu/hitungan", key="branch"),
     Checked("dashboard", "/dasbor", key="admin"),

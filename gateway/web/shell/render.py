@@ -67,6 +67,7 @@ def common(request) -> dict:
         "lang": lang,
         "other_lang": other,
         "other_name": NAMES[other],
+        "path": request.path,
         "other_url": f"{request.path}?{urlencode([*asked, ('lang', other)])}",
         "csrf": page_form_token(request),
     }
