@@ -44,7 +44,7 @@ test: lint
 	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
 	$(BIN)/python -m deploy.beside \
-	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" --ignore=tests/browser $(PYTEST_ARGS) \
+	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" --deselect tests/browser $(PYTEST_ARGS) \
 	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/browser $(PYTEST_ARGS) \
 	  ::: $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
 
