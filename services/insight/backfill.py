@@ -33,7 +33,9 @@ from chassis.db import DatabaseSession
 from chassis.times import iso_time
 
 from .calendar import month_of, month_of_time
+from .counting import add
 from .models import Holding, SourceMark, Staff, Suggestion, Ticket, Title, branches
+from .versions import wrote
 
 Call = Callable[..., dict]  # call(service, method, *args): the result
 KEPT = (
@@ -63,6 +65,7 @@ def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write)
     count, first = 0, True
     for batch in batches:
         with db.transaction() as session:
+            wrote(session)
             if first:
                 for model in models:
                     session.execute(delete(model))
@@ -72,6 +75,7 @@ def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write)
             count += len(batch)
     if first:  # the owner has none: the model is empty too
         with db.transaction() as session:
+            wrote(session)
             for model in models:
                 session.execute(delete(model))
     return count
@@ -84,6 +88,7 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     counts = {}
     found = call("catalog", "list_branches")  # a list, every branch (a handful)
     with db.transaction() as session:
+        wrote(session)
         for branch in found:
             branches.seen(session, {"code": branch["code"], "name": branch["name"]})
     counts["branches"] = len(found)
@@ -97,9 +102,9 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     counts["suggestions"] = _suggestions(db, pages(call, "feedback", "list_suggestions", {}, size))
     with db.transaction() as session:
         for source in ("catalog", "people", "feedback"):
-            insert = session.get(SourceMark, source) or SourceMark(source=source, events=0)
-            insert.rebuilt_at = started
-            session.add(insert)
+            # made if missing as an event's mark makes it, never an insert beside one
+            add(session, SourceMark, {"source": source}, "events", 0)
+            session.get(SourceMark, source).rebuilt_at = started
     return {"records": counts, "rebuilt_at": iso_time(started)}
 
 
