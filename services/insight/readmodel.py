@@ -262,6 +262,10 @@ EFFECTS = {
 
 
 def apply(session: Session, source: str, event_type: str, event: dict) -> None:
-    """One event's effect and its mark of freshness, in the caller's transaction."""
-    EFFECTS[(source, event_type)](session, event["data"], event["time"])
+    """One event's mark of freshness and its effect, in the caller's transaction.
+    The mark first: it holds the source's row until the commit, so two events of one
+    source (two replicas, two handlers) are applied one after the other on PostgreSQL
+    too, and an effect that finds its record missing and makes it never meets another
+    making it (each source writes rows of its own; SQLite's writers wait anyway)."""
     mark(session, source, event["time"])
+    EFFECTS[(source, event_type)](session, event["data"], event["time"])
