@@ -11,7 +11,7 @@ PYTHONS_TIERS ?= unit
 # And what else those runs are given (CI: -m "not postgres", see .ci/run).
 PYTHONS_PYTEST_ARGS ?=
 
-.PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-public-catalogue bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits bench-writes clean down
+.PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-public-catalogue bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits bench-writes bench-insight clean down
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m deploy.pythons install $(VENV)
@@ -118,6 +118,11 @@ bench-limits: $(BIN)/.installed
 bench-writes: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	BENCH_SECONDS=$${BENCH_SECONDS:-6} $(BIN)/python tests/bench/writes.py
+
+# The dashboard over 3 years at 5 branches, 200 events/s to the dashboard, the rebuild.
+bench-insight: $(BIN)/.installed
+	$(BIN)/python -m deploy.broker --management
+	$(BIN)/python tests/bench/insight.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* var .pytest_cache

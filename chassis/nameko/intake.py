@@ -96,16 +96,25 @@ class Replier:
 
     def send(self, message, result, exc_info) -> None:
         error = serialize(exc_info[1]) if exc_info is not None else None
+        # Serialised here, once: a large answer (a dashboard over years) costs its
+        # encoding only once, and one that cannot be encoded becomes an error reply.
         try:
-            kombu.serialization.dumps(result, "json")
+            content_type, encoding, body = _json({"result": result, "error": error})
         except Exception:
-            error, result = serialize(UnserializableValueError(result)), None
+            error = serialize(UnserializableValueError(result))
+            content_type, encoding, body = _json({"result": None, "error": error})
         self.publisher.publish(
-            {"result": result, "error": error},
+            body,
             exchange=self.exchange,
             routing_key=message.properties["reply_to"],
             correlation_id=message.properties.get("correlation_id"),
+            content_type=content_type,
+            content_encoding=encoding,
         )
+
+
+def _json(payload: dict) -> tuple[str, str, str]:
+    return kombu.serialization.dumps(payload, "json")
 
 
 class GuardedRpcConsumer(RpcConsumer):

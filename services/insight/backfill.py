@@ -33,7 +33,9 @@ from chassis.db import DatabaseSession
 from chassis.times import iso_time
 
 from .calendar import month_of, month_of_time
+from .counting import add
 from .models import Holding, SourceMark, Staff, Suggestion, Ticket, Title, branches
+from .versions import wrote
 
 Call = Callable[..., dict]  # call(service, method, *args): the result
 KEPT = (
@@ -58,11 +60,16 @@ def pages(call: Call, service: str, method: str, query: dict, size: int) -> Iter
             return
 
 
-def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write) -> int:
-    """Clear `models` with the first batch, write each batch in a transaction."""
+def _replace(
+    db: DatabaseSession, source: str, models: tuple, batches: Iterator[list], write
+) -> int:
+    """Clear `models` with the first batch, write each batch in a transaction, each
+    after `source`'s events applied at that moment (readmodel.apply)."""
     count, first = 0, True
     for batch in batches:
         with db.transaction() as session:
+            wrote(session)
+            _after_events(session, source)
             if first:
                 for model in models:
                     session.execute(delete(model))
@@ -72,9 +79,17 @@ def _replace(db: DatabaseSession, models: tuple, batches: Iterator[list], write)
             count += len(batch)
     if first:  # the owner has none: the model is empty too
         with db.transaction() as session:
+            wrote(session)
+            _after_events(session, source)
             for model in models:
                 session.execute(delete(model))
     return count
+
+
+def _after_events(session: Session, source: str) -> None:
+    """Hold `source`'s mark until the commit, as an event's transaction does: a page's
+    records are never made beside the same records an event is making."""
+    add(session, SourceMark, {"source": source}, "events", 0)
 
 
 def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
@@ -84,22 +99,29 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     counts = {}
     found = call("catalog", "list_branches")  # a list, every branch (a handful)
     with db.transaction() as session:
+        wrote(session)
+        _after_events(session, "catalog")
         for branch in found:
             branches.seen(session, {"code": branch["code"], "name": branch["name"]})
     counts["branches"] = len(found)
     counts["titles"] = _replace(
-        db, (Title, Holding), pages(call, "catalog", "search_titles", {"q": ""}, size), _title
+        db,
+        "catalog",
+        (Title, Holding),
+        pages(call, "catalog", "search_titles", {"q": ""}, size),
+        _title,
     )
-    counts["staff"] = _replace(db, (Staff,), pages(call, "people", "list_staff", {}, size), _staff)
+    counts["staff"] = _replace(
+        db, "people", (Staff,), pages(call, "people", "list_staff", {}, size), _staff
+    )
     counts["tickets"] = _replace(
-        db, (Ticket,), pages(call, "feedback", "list_tickets", {}, size), _ticket
+        db, "feedback", (Ticket,), pages(call, "feedback", "list_tickets", {}, size), _ticket
     )
     counts["suggestions"] = _suggestions(db, pages(call, "feedback", "list_suggestions", {}, size))
     with db.transaction() as session:
         for source in ("catalog", "people", "feedback"):
-            insert = session.get(SourceMark, source) or SourceMark(source=source, events=0)
-            insert.rebuilt_at = started
-            session.add(insert)
+            _after_events(session, source)
+            session.get(SourceMark, source).rebuilt_at = started
     return {"records": counts, "rebuilt_at": iso_time(started)}
 
 
@@ -164,7 +186,7 @@ def _suggestions(db: DatabaseSession, batches: Iterator[list]) -> int:
             )
         )
 
-    return _replace(db, (Suggestion,), batches, write)
+    return _replace(db, "feedback", (Suggestion,), batches, write)
 
 
 def _epoch(text: str) -> float:

@@ -1,21 +1,31 @@
-"""Adding to a counter row safely under concurrency: the row is made if missing
-(another transaction making it at once is waited for), then its count raised in the
-database (count = count + n), so two writers never lose each other's addition."""
+"""Adding to a counter row safely under concurrency, in one statement: the
+database's own upsert (INSERT ... ON CONFLICT DO UPDATE SET count = count + n).
+
+A read, then an insert or an update, races on PostgreSQL: two replicas (or two
+handlers) counting into the same branch-month row at once would both find it
+missing, and one insert would fail, or both read the old count and one addition be
+lost. The upsert makes the row or waits for the transaction making it, then adds to
+the row as committed (SQLite serialises writers anyway; it takes the same words)."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from functools import cache
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from chassis.bulk import insert_missing
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def add(session: Session, model, key: dict, column: str, delta: int) -> None:
-    table = model.__table__
-    insert_missing(session, table, [{**key, column: 0}])
-    column_ = table.c[column]
-    session.execute(
-        update(table)
-        .where(*(table.c[name] == value for name, value in key.items()))
-        .values({column: column_ + delta})
+    adding = _adding(session.get_bind().dialect.name, model.__table__, tuple(key), column)
+    session.execute(adding, {**key, column: delta})
+
+
+@cache  # built once per counter (SQLAlchemy would compile a new statement each time)
+def _adding(dialect: str, table: Table, key: tuple[str, ...], column: str):
+    insert = INSERTS[dialect](table)
+    return insert.on_conflict_do_update(
+        index_elements=list(key), set_={column: table.c[column] + insert.excluded[column]}
     )

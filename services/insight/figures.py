@@ -35,7 +35,8 @@ from .models import (
     Ticket,
     Title,
 )
-from .visits import readers, visit_days
+from .versions import KeptAnswers, version
+from .visits import readers, visit_months
 
 dashboard_query = DashboardQuery()
 ELECTRONIC = ("ebook", "database")
@@ -70,7 +71,11 @@ def branches_read(session: Session, caller: Caller) -> dict:
     return {"items": [{"code": b.code, "name": b.name} for b in session.scalars(stmt)]}
 
 
-def dashboard(session: Session, params: dict, caller: Caller) -> dict:
+def dashboard(
+    session: Session, params: dict, caller: Caller, kept: KeptAnswers | None = None
+) -> dict:
+    """The figures per branch and month; an answer `kept` is given again while the
+    version it was computed at stands (versions.py)."""
     readers(caller)
     query = load(dashboard_query, params)
     start, end = query["start"], query["end"]
@@ -84,7 +89,19 @@ def dashboard(session: Session, params: dict, caller: Caller) -> dict:
         for code in chosen or []:
             caller.require_branch(code)
         chosen = [caller.branch]
+    # The version first: an answer computed after it holds at least what it counts.
+    at = version(session) if kept is not None else None
     codes = chosen or list(session.scalars(select(Branch.code).order_by(Branch.code)))
+    key = (start, end, tuple(codes))
+    answer = kept.get(key, at) if kept is not None else None
+    if answer is None:
+        answer = _answer(session, start, end, codes, months)
+        if kept is not None:
+            kept.put(key, at, answer)
+    return answer
+
+
+def _answer(session: Session, start: str, end: str, codes: list, months: list) -> dict:
     figures = Figures(session, codes, months)
     items = [{"branch": b, "month": m, **figures.of(b, m)} for m in months for b in codes]
     marks = {m.source: m for m in session.scalars(select(SourceMark))}
@@ -217,10 +234,7 @@ class Figures:
             .group_by(Suggestion.branch, Suggestion.fulfilled_month),
         )
         # visits and members
-        self.visits = defaultdict(list)
-        days = visit_days(s, None, first_day(first), last_day(last))
-        for day in days:
-            self.visits[(day["branch"], day["day"][:7])].append(day)
+        self.visits = visit_months(s, first_day(first), last_day(last))
         self.members = {
             (m.branch, m.month): m
             for m in s.scalars(select(MemberCount).where(in_months(MemberCount.month)))
@@ -295,20 +309,13 @@ class Figures:
         }
 
     def _visits(self, branch: str, month: str) -> dict:
-        days = self.visits.get((branch, month), [])
-        by_purpose: dict[str, int] = defaultdict(int)
-        by_age: dict[str, int] = defaultdict(int)
-        for day in days:
-            for k, n in day["by_purpose"].items():
-                by_purpose[k] += n
-            for k, n in day["by_age_group"].items():
-                by_age[k] += n
+        book = self.visits.get((branch, month), {})
         members = self.members.get((branch, month))
         return {
-            "visits": sum(d["visits"] for d in days),
-            "days_open": len(days),
-            "by_purpose": dict(by_purpose),
-            "by_age_group": dict(by_age),
+            "visits": book.get("visits", 0),
+            "days_open": book.get("days_open", 0),
+            "by_purpose": book.get("by_purpose", {}),
+            "by_age_group": book.get("by_age_group", {}),
             "members": members.members if members else None,
             "new_members": members.new_members if members else None,
         }

@@ -3,22 +3,31 @@ Perpustakaan Nasional's published method defines it, from the platform's data an
 the settings in config/pustaka.yaml (`insight: IPLM:`), and the year's KTAK data
 (Koleksi, Tenaga, Anggota, Kunjungan) the national census asks of a library.
 
-The method followed, "pedoman_2021": Perpustakaan Nasional RI, *Pedoman Pengukuran
-Indeks Pembangunan Literasi Masyarakat* (Perpusnas Press, 2021), as Perpusnas'
-*Mekanisme Perhitungan IPLM & TGM Tahun 2025* still presents it: seven elements
-(unsur pembangun literasi masyarakat, UPLM1-7), each the ratio of a count to its
-population base (aspek masyarakat), scored against the element's standard value
-(K_i) and capped at 1; the index is the mean of the seven scores times 100; its
-category is sangat rendah (0-29.9), rendah (30-49.9), sedang (50-79.9), tinggi
-(80-89.9), sangat tinggi (90-100).
+The method followed, "pedoman_2021" (every answer names it and its sources):
+- Perpustakaan Nasional RI, *Pedoman Pengukuran Indeks Pembangunan Literasi
+  Masyarakat* (Perpusnas Press, Desember 2021): seven elements (unsur pembangun
+  literasi masyarakat, UPLM1-7), each a count over its population base (aspek
+  masyarakat, AM);
+- Perpusnas, *Mekanisme Perhitungan IPLM & TGM Tahun 2025* (Pusat Analisis
+  Perpustakaan dan Pengembangan Budaya Baca): IPLM = (sum over i of UPLM_i / AM /
+  K_i) / 7 x 100, K_i each element's standard value; its categories sangat rendah
+  (0-29.9), rendah (30-49.9), sedang (50-79.9), tinggi (80-89.9), sangat tinggi
+  (90-100).
+What could not be read from a source is a setting, and says so: the standard values
+K_i (STANDARDS), whether a score is capped (SCORE_CAP), the population and its age
+groups, the libraries the city counts and those accredited (SNP). On the cap: a
+score capped at 1 is read nowhere in those sources, and the one published regional
+result found with its element values, Kabupaten Sukoharjo 2022
+(tests/unit/insight/test_iplm.py), has two above 1 that enter its index whole; so no
+cap unless set.
+Every answer shows the raw counts beside the ratios and scores.
 
-Peraturan Perpustakaan Nasional Nomor 7 Tahun 2025 replaces the seven elements by
-two dimensions. Its text is not among the sources this code was written from, so that
-method is not computed: `METHOD` names the one followed, and an answer says which.
-The standard values K_i could not be read from a source either: they are settings
-(STANDARDS), as are the population and its age groups, the libraries the city
-counts and those accredited to the national standard (SNP), which the platform does
-not know. Every answer shows the raw counts beside the scores.
+Not computed: Peraturan Perpustakaan Nasional Nomor 7 Tahun 2025 tentang Pedoman
+Indeks Pembangunan Literasi Masyarakat, which replaces the seven elements by two
+dimensions (Pasal 13 ayat 2; its dimensi kinerja, Pasal 15, has the variables
+pelayanan and penyelenggaraan/pengelolaan, each of indicators counted over the last
+year). The other dimension's indicators, their weights and the scoring were not
+read from the regulation's text, so no figure here follows it.
 """
 
 from __future__ import annotations
@@ -40,7 +49,9 @@ from .visits import visit_days
 METHOD = "pedoman_2021"
 REFERENCE = (
     "Perpustakaan Nasional RI, Pedoman Pengukuran Indeks Pembangunan Literasi Masyarakat "
-    "(2021): seven elements (UPLM1-7), score = min(ratio / K_i, 1), IPLM = mean x 100"
+    "(2021), and Mekanisme Perhitungan IPLM & TGM Tahun 2025: seven elements (UPLM1-7), "
+    "ratio = count / population base, score = ratio / K_i, IPLM = mean of the seven "
+    "scores x 100 (not Peraturan Perpustakaan Nasional Nomor 7 Tahun 2025)"
 )
 # The lower bound of each category, highest first.
 CATEGORIES = (
@@ -103,12 +114,29 @@ def category(index: float | None) -> str | None:
     return next(name for low, name in CATEGORIES if index >= low)
 
 
+def score(ratio: float | None, standard: float | None, cap: float | None) -> float | None:
+    """An element's score: its ratio over its standard value K_i, capped if SCORE_CAP is set."""
+    if ratio is None or not standard:
+        return None
+    return min(ratio / standard, cap) if cap is not None else ratio / standard
+
+
+def index_of(scores: list[float | None]) -> tuple[float | None, str | None]:
+    """The index from the seven elements' scores (their mean x 100), and its category.
+    It needs every element: one missing is said, not averaged over."""
+    if len(scores) != len(ELEMENTS) or any(s is None for s in scores):
+        return None, None
+    index = round(sum(scores) / len(scores) * 100, 2)
+    return index, category(index)
+
+
 def compute(counts: Counts, settings: dict) -> dict:
     """The elements and the index from the counts and the settings: the arithmetic
-    alone, free of any database (tested against a hand-computed case)."""
+    alone, free of any database."""
     population = int(settings["POPULATION"])
     by_age = settings.get("POPULATION_BY_AGE") or {}
     bases, standards = settings.get("BASES") or {}, settings["STANDARDS"]
+    cap = settings.get("SCORE_CAP")
     elements, scores = [], []
     for code, name, field, source in ELEMENTS:
         value = float(getattr(counts, field))
@@ -116,9 +144,8 @@ def compute(counts: Counts, settings: dict) -> dict:
         base = population if base_name == "population" else by_age.get(base_name)
         standard = standards.get(code)
         ratio = value / base if base else None
-        score = min(ratio / standard, 1.0) if ratio is not None and standard else None
-        if score is not None:
-            scores.append(score)
+        scored = score(ratio, standard, cap)
+        scores.append(scored)
         elements.append(
             {
                 "code": code,
@@ -127,18 +154,12 @@ def compute(counts: Counts, settings: dict) -> dict:
                 "base": base,
                 "ratio": ratio,
                 "standard": standard,
-                "score": round(score, 6) if score is not None else None,
+                "score": round(scored, 6) if scored is not None else None,
                 "source": source,
             }
         )
-    # The index needs every element: one missing is said, not averaged over.
-    index = round(sum(scores) / len(ELEMENTS) * 100, 2) if len(scores) == len(ELEMENTS) else None
-    return {
-        "population": population,
-        "elements": elements,
-        "index": index,
-        "category": category(index),
-    }
+    index, named = index_of(scores)
+    return {"population": population, "elements": elements, "index": index, "category": named}
 
 
 def year_counts(session: Session, year: int, settings: dict) -> Counts:
@@ -187,10 +208,11 @@ def iplm(session: Session, params: dict, caller: Caller, settings: dict) -> dict
         raise field_error("year", f"Only the {METHOD} method is computed here.")
     result = compute(year_counts(session, year, settings), settings)
     notes = [
-        "Standard values (K_i), population, libraries counted and SNP libraries are "
-        "settings (insight: IPLM: in config/pustaka.yaml), not read from the guide.",
+        "Standard values (K_i), whether a score is capped (SCORE_CAP), population, "
+        "libraries counted and SNP libraries are settings (insight: IPLM: in "
+        "config/pustaka.yaml), not read from the guide.",
         "Peraturan Perpustakaan Nasional Nomor 7 Tahun 2025 (two dimensions) is not "
-        "computed: its rules are not in the sources this was built from.",
+        "computed: its indicators and scoring were not read from its text.",
     ]
     if result["index"] is None:
         notes.append("The index needs every element's score: a base or standard is missing.")

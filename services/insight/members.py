@@ -18,6 +18,7 @@ from chassis.schemas import load, unstorable
 
 from .contract import MAX_CSV_ROWS, MembersImport, MembersInput, MembersQuery
 from .models import Branch, MemberCount, branches
+from .versions import wrote
 from .visits import readers
 
 members_input, members_import, members_query = MembersInput(), MembersImport(), MembersQuery()
@@ -53,6 +54,7 @@ def _store(session: Session, rows: list[dict]) -> None:
         }
         for r in rows
     ]
+    wrote(session)
     added = insert_missing(session, MemberCount.__table__, values)
     update_rows(
         session,

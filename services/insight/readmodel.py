@@ -11,12 +11,13 @@ totals do (lost and withdrawn ones too: its contract counts no held ones apart).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from sqlalchemy import delete
+from sqlalchemy import case, delete, or_
 from sqlalchemy.orm import Session
 
 from .calendar import month_of_day, month_of_time
-from .counting import add
+from .counting import INSERTS, add
 from .models import (
     Attainment,
     Attendee,
@@ -37,13 +38,27 @@ DAY = 86400.0
 
 
 def mark(session: Session, source: str, event_time: str) -> None:
-    """One more event of `source` applied, and when it happened (freshness)."""
+    """One more event of `source` applied, and when the newest happened (freshness):
+    one statement, as counting.add's, since every event of a source marks one row."""
     at = dt.datetime.fromisoformat(event_time).timestamp()
-    add(session, SourceMark, {"source": source}, "events", 1)
-    row = session.get(SourceMark, source)
-    session.refresh(row)
-    if row.last_event_at is None or at > row.last_event_at:
-        row.last_event_at = at
+    session.execute(
+        _marking(session.get_bind().dialect.name),
+        {"source": source, "events": 1, "last_event_at": at},
+    )
+
+
+@cache
+def _marking(dialect: str):
+    table = SourceMark.__table__
+    insert = INSERTS[dialect](table)
+    last, told = table.c.last_event_at, insert.excluded.last_event_at
+    return insert.on_conflict_do_update(
+        index_elements=["source"],
+        set_={
+            "events": table.c.events + insert.excluded.events,
+            "last_event_at": case((or_(last.is_(None), last < told), told), else_=last),
+        },
+    )
 
 
 # -- catalog ----------------------------------------------------------------------------------
@@ -247,6 +262,10 @@ EFFECTS = {
 
 
 def apply(session: Session, source: str, event_type: str, event: dict) -> None:
-    """One event's effect and its mark of freshness, in the caller's transaction."""
-    EFFECTS[(source, event_type)](session, event["data"], event["time"])
+    """One event's mark of freshness and its effect, in the caller's transaction.
+    The mark first: it holds the source's row until the commit, so two events of one
+    source (two replicas, two handlers) are applied one after the other on PostgreSQL
+    too, and an effect that finds its record missing and makes it never meets another
+    making it (each source writes rows of its own; SQLite's writers wait anyway)."""
     mark(session, source, event["time"])
+    EFFECTS[(source, event_type)](session, event["data"], event["time"])

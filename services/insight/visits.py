@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, distinct, exists, extract, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from chassis.bulk import insert_missing
 from chassis.context import Caller
@@ -19,6 +19,7 @@ from .calendar import today
 from .contract import MAX_DAYS, HeadcountInput, VisitInput, VisitQuery
 from .counting import add
 from .models import VisitCard, VisitTally, branches
+from .versions import wrote
 
 visit_input, headcount_input, visit_query = VisitInput(), HeadcountInput(), VisitQuery()
 
@@ -43,6 +44,7 @@ def record_visit(session: Session, payload: dict, caller: Caller, now: float | N
     branch = _branch(session, visit["branch"], caller)
     day = _checked_day(visit.get("day"), now)
     key = {"branch": branch, "day": day, "headcount": False}
+    wrote(session)
     add(
         session,
         VisitTally,
@@ -74,6 +76,7 @@ def record_headcount(session: Session, payload: dict, caller: Caller, now: float
     rows: dict[tuple, int] = defaultdict(int)
     for row in count["counts"]:
         rows[(row["purpose"], row["age_group"])] += row["count"]
+    wrote(session)
     session.execute(
         delete(VisitTally).where(
             VisitTally.branch == branch, VisitTally.day == day, VisitTally.headcount.is_(True)
@@ -149,3 +152,47 @@ def visit_days(session: Session, branch: str | None, start: dt.date, end: dt.dat
             }
         )
     return days
+
+
+def visit_months(session: Session, start: dt.date, end: dt.date) -> dict[tuple, dict]:
+    """{(branch, YYYY-MM): the month's visits, days open, by purpose and by age group}
+    between start and end, summed by the database (years of a book are 100,000s of
+    rows): a day counted by hand is its headcount, else its entries, as visit_days."""
+    by_hand = aliased(VisitTally)
+    counted = or_(
+        VisitTally.headcount.is_(True),
+        ~exists().where(
+            by_hand.branch == VisitTally.branch,
+            by_hand.day == VisitTally.day,
+            by_hand.headcount.is_(True),
+        ),
+    )
+    year, month = extract("year", VisitTally.day), extract("month", VisitTally.day)
+    in_range = (VisitTally.day >= start, VisitTally.day <= end)
+    found: dict[tuple, dict] = {}
+
+    def of(branch, y, m) -> dict:
+        key = (branch, f"{int(y):04d}-{int(m):02d}")
+        return found.setdefault(
+            key, {"visits": 0, "days_open": 0, "by_purpose": {}, "by_age_group": {}}
+        )
+
+    tallies = (
+        select(VisitTally.branch, year, month, VisitTally.purpose, VisitTally.age_group)
+        .add_columns(func.sum(VisitTally.count))
+        .where(*in_range, counted)
+        .group_by(VisitTally.branch, year, month, VisitTally.purpose, VisitTally.age_group)
+    )
+    for branch, y, m, purpose, age, n in session.execute(tallies):
+        figures, n = of(branch, y, m), int(n)
+        figures["visits"] += n
+        figures["by_purpose"][purpose] = figures["by_purpose"].get(purpose, 0) + n
+        figures["by_age_group"][age] = figures["by_age_group"].get(age, 0) + n
+    days = (
+        select(VisitTally.branch, year, month, func.count(distinct(VisitTally.day)))
+        .where(*in_range)
+        .group_by(VisitTally.branch, year, month)
+    )
+    for branch, y, m, n in session.execute(days):
+        of(branch, y, m)["days_open"] = n
+    return found

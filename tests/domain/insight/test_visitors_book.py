@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from chassis.envelope import make_envelope
 from chassis.errors import Forbidden, ValidationFailed
-from services.insight import members, visits
+from services.insight import figures, members, readmodel, visits
 from services.insight.figures import branches_read
 from services.insight.models import MemberCount, VisitCard, VisitTally
+from services.insight.versions import KeptAnswers
 from tests.domain.insight.helpers import (
     ADMIN,
     BRANCHES,
@@ -140,6 +142,12 @@ def test_a_days_headcount_replaces_the_last_one_and_stands_for_the_day(insight_d
     again = {**count, "counts": [{"purpose": "studying", "age_group": "teen", "count": 20}]}
     day = run(insight_db, visits.record_headcount, again, SPN, now=NOW)
     assert (day["visits"], day["by_purpose"]) == (20, {"studying": 20})
+    # The dashboard's month, summed by the database: yesterday by hand, today's entry.
+    run(insight_db, visits.record_visit, {"branch": "SPN", "purpose": "reading"}, SPN, now=NOW)
+    month = {"from": TODAY.strftime("%Y-%m"), "to": TODAY.strftime("%Y-%m"), "branches": "SPN"}
+    book = read(insight_db, figures.dashboard, month, ADMIN)["items"][0]["visits"]
+    assert (book["visits"], book["days_open"]) == (21, 2)
+    assert book["by_purpose"] == {"studying": 20, "reading": 1}
     with pytest.raises(ValidationFailed) as err:  # a count is a whole number, not text
         run(
             insight_db,
@@ -152,6 +160,20 @@ def test_a_days_headcount_replaces_the_last_one_and_stands_for_the_day(insight_d
     with pytest.raises(ValidationFailed) as span:
         read(insight_db, visits.visits, {"from": "2025-01-01", "to": "2026-06-30"}, ADMIN)
     assert "to" in span.value.details["fields"]
+
+
+def test_a_kept_dashboard_answer_stands_until_a_write_changes_what_it_sums(insight_db):
+    kept = KeptAnswers()
+    month = {"from": TODAY.strftime("%Y-%m"), "to": TODAY.strftime("%Y-%m"), "branches": "SPN"}
+    first = read(insight_db, figures.dashboard, month, ADMIN, kept)
+    assert read(insight_db, figures.dashboard, month, ADMIN, kept) is first
+    run(insight_db, visits.record_visit, {"branch": "SPN", "purpose": "reading"}, SPN, now=NOW)
+    after = read(insight_db, figures.dashboard, month, ADMIN, kept)
+    assert after["items"][0]["visits"]["visits"] == first["items"][0]["visits"]["visits"] + 1
+    copy = make_envelope("catalog", "item_added", "SPN-9", {"title_id": "T9", "branch": "SPN"})
+    insight_db.apply_once(copy, readmodel.apply, "catalog", "item_added", copy)
+    events = read(insight_db, figures.dashboard, month, ADMIN, kept)["freshness"][0]["events"]
+    assert events == after["freshness"][0]["events"] + 1
 
 
 CSV = """branch,month,members,new_members

@@ -1,17 +1,25 @@
-"""The IPLM's arithmetic (services/insight/iplm.py) against a case computed by hand.
-No published regional result with its raw counts was at hand to test against; this
-checks the method of Perpusnas' 2021 guide as the module states it: each element's
-ratio to its base, scored against its standard and capped at 1, the index the mean
-of the seven scores times 100, and its category."""
+"""The IPLM's arithmetic (services/insight/iplm.py): a published regional result (its
+seven element scores give its published index), and a case computed by hand (each
+element's ratio to its base, scored against its standard, capped where SCORE_CAP is
+set, the index the mean of the seven scores times 100, and its category)."""
 
 import pytest
 
-from services.insight.iplm import Counts, category, compute
+from services.insight.iplm import Counts, category, compute, index_of
+
+# Tunardi, "Kajian Pengukuran Indeks Pembangunan Literasi Masyarakat (IPLM) Kabupaten
+# Sukoharjo Tahun 2022", Dinas Kearsipan dan Perpustakaan Kabupaten Sukoharjo (its
+# abstract; https://pdfcoffee.com/download/kajian-pengukuran-iplm-2022-pdf-free.html):
+# UPLM1-7 and "skor IPLM sebesar 71,85 (Sedang)". (The abstract names the seventh
+# "UPLM6" again, a slip: it lists seven values.) Two are above 1 and count whole:
+# capped at 1, the index would be 38.90, not the 71.85 published.
+SUKOHARJO_2022 = [0.002825, 2.269653, 0.003088, 0.015690, 2.036810, 0.027581, 0.673794]
 
 SETTINGS = {
     "POPULATION": 100_000,
     "POPULATION_BY_AGE": {"adult": 40_000},
     "BASES": {"UPLM7": "population"},
+    "SCORE_CAP": 1,
     "STANDARDS": {
         "UPLM1": 0.001,
         "UPLM2": 1.0,
@@ -33,6 +41,10 @@ COUNTS = Counts(
 )
 
 
+def test_a_published_regions_element_scores_give_its_published_index():
+    assert index_of(SUKOHARJO_2022) == (71.85, "sedang")
+
+
 def test_the_index_of_a_hand_computed_case():
     result = compute(COUNTS, SETTINGS)
     scores = {e["code"]: e["score"] for e in result["elements"]}
@@ -52,6 +64,9 @@ def test_the_index_of_a_hand_computed_case():
     assert result["index"] == 64.29 and result["category"] == "sedang"
     uplm4 = next(e for e in result["elements"] if e["code"] == "UPLM4")
     assert (uplm4["value"], uplm4["base"], uplm4["ratio"]) == (250, 100_000, 0.0025)
+    # Uncapped (SCORE_CAP null), UPLM4 and UPLM7 count whole: 1.25 and 2.
+    uncapped = compute(COUNTS, {**SETTINGS, "SCORE_CAP": None})
+    assert uncapped["index"] == round((0.5 + 0.6 + 0.5 + 1.25 + 0.4 + 0.5 + 2) / 7 * 100, 2)
 
 
 def test_an_element_on_an_age_groups_base_and_one_without_a_standard():

@@ -1,0 +1,90 @@
+"""Writing at once (SQLite, then PostgreSQL): events counted into the same rows by
+handlers running together, as two replicas' would, and visitors entered at one
+branch's door at the same moment, end exact: none lost, none doubled, no insert
+refused by the row another transaction was making (services/insight/counting.py);
+events of one record and hand counts of one day at once end whole (readmodel.apply
+and the visitors' book hold their mark until they commit)."""
+
+import datetime as dt
+
+import eventlet
+from sqlalchemy import select
+
+from chassis.envelope import make_envelope
+from services.insight import readmodel, visits
+from services.insight.models import Holding, SourceMark, Ticket, VisitTally
+
+from .helpers import KMN, NOW, read, run
+
+AT_ONCE = 20  # within the engine's pool (10 and 10 more), so each has a connection
+
+
+def at_once(calls) -> list:
+    """Each call in a green thread of its own, all started together (psycopg2 yields
+    while it waits for the server, so the transactions overlap)."""
+    pool = eventlet.GreenPool(len(calls))
+    threads = [pool.spawn(call) for call in calls]
+    return [t.wait() for t in threads]
+
+
+def test_copies_and_visits_counted_at_once_into_one_row_are_exact(insight_db):
+    copies = [
+        make_envelope("catalog", "item_added", f"KMN-{i}", {"title_id": "T1", "branch": "KMN"})
+        for i in range(AT_ONCE)
+    ]
+
+    def copy_added(event):
+        return lambda: insight_db.apply_once(event, readmodel.apply, "catalog", "item_added", event)
+
+    def visitor():
+        payload = {"branch": "KMN", "purpose": "reading", "age_group": "teen"}
+        return run(insight_db, visits.record_visit, payload, KMN, now=NOW)
+
+    # the first copy's event delivered twice, beside the others: counted once
+    at_once([copy_added(e) for e in copies] + [copy_added(copies[0])] + [visitor] * AT_ONCE)
+
+    with insight_db.reading() as session:
+        assert session.get(Holding, ("T1", "KMN")).copies == AT_ONCE
+        assert session.get(SourceMark, "catalog").events == AT_ONCE
+        tallies = session.execute(
+            select(VisitTally.branch, VisitTally.purpose, VisitTally.age_group, VisitTally.count)
+        ).all()
+    assert [tuple(t) for t in tallies] == [("KMN", "reading", "teen", AT_ONCE)]
+
+
+def test_events_of_one_record_and_headcounts_of_one_day_at_once_each_end_whole(insight_db):
+    """A ticket opened and answered at the same moment (two handlers, or two replicas)
+    make its one row, neither insert refused; two hand counts of one day at once end
+    as one of them, never a mix."""
+
+    def told(event_type: str, n: int, **data) -> dict:
+        data = {"ticket_id": f"TKT{n}", "category": "service", "branch": "KMN", **data}
+        return make_envelope("feedback", event_type, f"TKT{n}", data)
+
+    def applied(event):
+        return lambda: insight_db.apply_once(
+            event, readmodel.apply, "feedback", event["type"].split(".")[1], event
+        )
+
+    tickets = range(AT_ONCE // 2)
+    opened = [told("ticket_opened", n, opened_at="2026-11-18T03:00:00+00:00") for n in tickets]
+    resolved = [told("ticket_resolved", n, status="resolved", days=2.0) for n in tickets]
+
+    def counted(by_purpose: str):
+        day = {"branch": "KMN", "day": "2026-11-19", "counts": [
+            {"purpose": by_purpose, "age_group": "adult", "count": 7},
+            {"purpose": "other", "age_group": "teen", "count": 3},
+        ]}  # fmt: skip
+        return lambda: run(insight_db, visits.record_headcount, day, KMN, now=NOW)
+
+    each_ticket = [applied(e) for pair in zip(opened, resolved, strict=True) for e in pair]
+    at_once([*each_ticket, counted("reading"), counted("studying")])
+
+    with insight_db.reading() as session:
+        rows = session.execute(select(Ticket.status, Ticket.month, Ticket.days)).all()
+        book = read(
+            insight_db, visits.visit_days, "KMN", dt.date(2026, 11, 19), dt.date(2026, 11, 19)
+        )
+    assert sorted(map(tuple, rows)) == [("resolved", "2026-11", 2.0)] * len(tickets)
+    assert book[0]["visits"] == 10 and book[0]["headcount"]
+    assert book[0]["by_purpose"] in ({"reading": 7, "other": 3}, {"studying": 7, "other": 3})
