@@ -12,7 +12,9 @@ same limits; its session is read each time (gateway/sessions.py).
 
 Keyless requests are also bounded in number at once (GATEWAY_KEYLESS_IN_FLIGHT,
 below the process's max_workers): however many addresses send them, the workers
-left over are the keys', so a keyed request never queues behind the public's."""
+left over are the keys', so a keyed request never queues behind the public's. One
+more waits for a place a moment (a burst of the public's is served, not refused),
+then is a 503 BUSY."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from contextlib import contextmanager
 from typing import NoReturn
 from urllib.parse import urlparse
 
+from eventlet.semaphore import Semaphore
 from nameko.constants import DEFAULT_MAX_WORKERS, MAX_WORKERS_CONFIG_KEY
 from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
@@ -49,6 +52,9 @@ REFUSED_KEPT = 10_000
 # failed attempts at a key or a session.
 KEY, PUBLIC, FAILED = "key", "public", "failed"
 WITHOUT_KEY = "from one address without a valid key"
+# How long a keyless request waits for a place among those served at once: a burst
+# is queued this long (waiting costs no worker), a flood is refused after it.
+KEYLESS_WAIT_SECONDS = 1.0
 
 
 class KeyStore(SharedExtension):
@@ -66,7 +72,7 @@ class KeyStore(SharedExtension):
                 f"GATEWAY_KEYLESS_IN_FLIGHT is {self.keyless_bound}: it must be at least 1 "
                 f"and below max_workers ({workers}), leaving workers for keyed requests"
             )
-        self.keyless_in_flight = 0
+        self._keyless_places = Semaphore(self.keyless_bound)
         vhost = urlparse(config["AMQP_URI"]).path or "/"
         self.limits = Limiter(config["GATEWAY_LIMITS_STORAGE"], namespace=vhost)
 
@@ -91,21 +97,19 @@ class KeyStore(SharedExtension):
 
     @contextmanager
     def keyless(self, address: str) -> Iterator[None]:
-        """Serving a request to a public route from `address`: a 429 once the address
-        is over its rate, a 503 at once while GATEWAY_KEYLESS_IN_FLIGHT keyless
-        requests are being served (no I/O between the count and its check: no other
-        green thread runs in between)."""
+        """Serving a request to a public route from `address`: a 429 at once when
+        the address is over its rate; else one of GATEWAY_KEYLESS_IN_FLIGHT places,
+        waited for at most KEYLESS_WAIT_SECONDS, or a 503 BUSY."""
         self.limits.take(PUBLIC, address, self.address_rate, WITHOUT_KEY)
-        if self.keyless_in_flight >= self.keyless_bound:
+        if not self._keyless_places.acquire(timeout=KEYLESS_WAIT_SECONDS):
             raise Busy(
                 f"More than {self.keyless_bound} requests without a key at once here.",
                 {"limit": self.keyless_bound},
             )
-        self.keyless_in_flight += 1
         try:
             yield
         finally:
-            self.keyless_in_flight -= 1
+            self._keyless_places.release()
 
     def _refuse(self, address: str) -> NoReturn:
         """A failed attempt from `address`: a 401, or a 429 once the address is over

@@ -1,9 +1,9 @@
 """Keyless traffic beside keyed in one gateway process, over real sockets
-(gateway/edge/auth.py, http.py): keyless requests beyond GATEWAY_KEYLESS_IN_FLIGHT at
-once are refused at once (503 BUSY) while a keyed request is answered, and a
-keep-alive connection refused for its rate is not read again before its Retry-After,
-while other clients are served. Each keyless client is an address of its own, so
-that only the limit under test refuses it."""
+(gateway/edge/auth.py, http.py): a keyless request beyond GATEWAY_KEYLESS_IN_FLIGHT
+at once is refused (503 BUSY, after waiting a moment for a place) while a keyed
+request is answered, and a keep-alive connection refused for its rate is not read
+again before its Retry-After, while other clients are served. Each keyless client
+is an address of its own, so that only the limit under test refuses it."""
 
 import select
 from http.client import HTTPConnection
@@ -72,7 +72,7 @@ def desk(config, container_factory):
     return f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
 
 
-def test_keyless_requests_beyond_the_bound_are_refused_at_once_a_keyed_one_answered(desk):
+def test_keyless_requests_beyond_the_bound_are_refused_a_keyed_one_answered(desk):
     url, key = desk
     first = eventlet.spawn(client_at("127.0.0.2").get, url + "/held", timeout=10)
     gate.entered.wait()
