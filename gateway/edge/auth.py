@@ -8,16 +8,26 @@ Verified keys are remembered briefly so a request costs no database read, and ke
 refused are remembered too, so the same bad key sent again costs none either; a
 key revoked is forgotten at once by every gateway process (`forgets_revoked_keys`).
 A page (page=True) takes the sign-in cookie instead (signin.py), checked with the
-same limits; its session is read each time (gateway/sessions.py)."""
+same limits; its session is read each time (gateway/sessions.py).
+
+Keyless requests are also bounded in number at once (GATEWAY_KEYLESS_IN_FLIGHT,
+below the process's max_workers): however many addresses send them, the workers
+left over are the keys', so a keyed request never queues behind the public's. One
+more waits for a place a moment (a burst of the public's is served, not refused),
+then is a 503 BUSY."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 from urllib.parse import urlparse
 
+from eventlet.semaphore import Semaphore
+from nameko.constants import DEFAULT_MAX_WORKERS, MAX_WORKERS_CONFIG_KEY
 from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
 from sqlalchemy import text
@@ -29,7 +39,7 @@ from chassis.db import make_engine, session_factories
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
 from ..sessions import close_session, open_session, verify_session
 from .cache import OwnersEvents
-from .errors import Forbidden, Unauthenticated
+from .errors import Busy, Forbidden, Unauthenticated
 from .ratelimits import Limiter
 from .signin import SIGNED_IN, session_token
 
@@ -42,6 +52,9 @@ REFUSED_KEPT = 10_000
 # failed attempts at a key or a session.
 KEY, PUBLIC, FAILED = "key", "public", "failed"
 WITHOUT_KEY = "from one address without a valid key"
+# How long a keyless request waits for a place among those served at once: a burst
+# is queued this long (waiting costs no worker), a flood is refused after it.
+KEYLESS_WAIT_SECONDS = 1.0
 
 
 class KeyStore(SharedExtension):
@@ -52,6 +65,14 @@ class KeyStore(SharedExtension):
         self._known: dict[str, tuple[float, Caller, int]] = {}
         self._refused: OrderedDict[bytes, None] = OrderedDict()
         self.address_rate = float(config["GATEWAY_ANONYMOUS_RATE_LIMIT"])
+        self.keyless_bound = int(config["GATEWAY_KEYLESS_IN_FLIGHT"])
+        workers = int(config.get(MAX_WORKERS_CONFIG_KEY, DEFAULT_MAX_WORKERS))
+        if not 0 < self.keyless_bound < workers:
+            raise ValueError(
+                f"GATEWAY_KEYLESS_IN_FLIGHT is {self.keyless_bound}: it must be at least 1 "
+                f"and below max_workers ({workers}), leaving workers for keyed requests"
+            )
+        self._keyless_places = Semaphore(self.keyless_bound)
         vhost = urlparse(config["AMQP_URI"]).path or "/"
         self.limits = Limiter(config["GATEWAY_LIMITS_STORAGE"], namespace=vhost)
 
@@ -74,9 +95,21 @@ class KeyStore(SharedExtension):
             if caller.client_id == key_id:
                 del self._known[key]
 
-    def public(self, address: str) -> None:
-        """A request to a public route from `address`, or a 429 once it is over."""
+    @contextmanager
+    def keyless(self, address: str) -> Iterator[None]:
+        """Serving a request to a public route from `address`: a 429 at once when
+        the address is over its rate; else one of GATEWAY_KEYLESS_IN_FLIGHT places,
+        waited for at most KEYLESS_WAIT_SECONDS, or a 503 BUSY."""
         self.limits.take(PUBLIC, address, self.address_rate, WITHOUT_KEY)
+        if not self._keyless_places.acquire(timeout=KEYLESS_WAIT_SECONDS):
+            raise Busy(
+                f"More than {self.keyless_bound} requests without a key at once here.",
+                {"limit": self.keyless_bound},
+            )
+        try:
+            yield
+        finally:
+            self._keyless_places.release()
 
     def _refuse(self, address: str) -> NoReturn:
         """A failed attempt from `address`: a 401, or a 429 once the address is over

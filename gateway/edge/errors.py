@@ -49,6 +49,13 @@ class ServiceUnavailable(GatewayError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class Busy(ServiceUnavailable):
+    """Keyless requests are over their share of this gateway process's workers: a
+    503 at once, the workers left being the keys' (auth.py, KeyStore.keyless)."""
+
+    code = "BUSY"
+
+
 class DeadlineExceeded(GatewayError):
     code = "DEADLINE_EXCEEDED"
 

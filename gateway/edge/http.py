@@ -17,6 +17,7 @@ from functools import partial
 from io import BytesIO
 from itertools import accumulate
 
+import eventlet
 from eventlet.event import Event
 from eventlet.wsgi import MAX_HEADER_LINE, MAX_TOTAL_HEADER_SIZE, HeaderLineTooLong, HeadersTooLarge
 from nameko.web.handlers import HttpRequestHandler
@@ -25,7 +26,7 @@ from werkzeug import exceptions
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from chassis.api import BODY, PUBLIC, QUERY
 from chassis.context import KEY as CALLER_KEY
@@ -36,7 +37,7 @@ from chassis.errors import DomainError, Forbidden, NotFound
 from chassis.ids import PublicId
 
 from .auth import KeyStore
-from .errors import BadRequest, PayloadTooLarge, error_response
+from .errors import BadRequest, Busy, PayloadTooLarge, RateLimited, error_response
 from .proxies import PEER, TrustedProxies, networks
 from .signin import FORM_FIELD, SIGNED_IN, page_form_token
 
@@ -49,6 +50,9 @@ IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}\Z")  # printable ASCII, no spa
 UPLOAD = "file"  # body=UPLOAD: a file, as the raw body or the form field 'file' (file_body)
 # The headers of a refusal that its page keeps: when to try again, how to sign in.
 _REFUSAL_HEADERS = ("Retry-After", "WWW-Authenticate")
+# A request's environ: the seconds its connection is not read again (_Protocol), set
+# where it was refused for its rate or for keyless traffic's share (Retry-After).
+HOLD = "pustaka.hold_seconds"
 
 
 class _PublicIdConverter(BaseConverter):
@@ -142,6 +146,19 @@ class _Protocol(HttpOnlyProtocol):
     (eventlet: none), and whatever the standard library's parser refuses (its HTML
     page). Each closes the connection, as eventlet's do: the rest of such a request
     cannot be read as one."""
+
+    def handle_one_request(self):
+        """eventlet's, then, after a refusal that told the client to wait (HOLD), the
+        connection is not read again until that time has passed: its answer went out
+        at once, but a client that sends again on it regardless waits its turn.
+        eventlet serves the ready connections in turn, and a flood of refusals on
+        keep-alive connections otherwise takes a turn on each of them for every one
+        a keyed request needs (docs/benchmarks.md, the public catalogue)."""
+        self.environ = {}  # eventlet sets it for a request read whole
+        super().handle_one_request()
+        hold = self.environ.get(HOLD)
+        if hold and not self.close_connection:
+            eventlet.sleep(hold)
 
     def _read_request_line(self):
         # eventlet's own method (it is pinned): a line cut at the limit is one it
@@ -293,30 +310,36 @@ class Route(HttpRequestHandler):
         request.shallow = False
         try:
             if self.roles is PUBLIC:
-                self.keys.public(request.remote_addr or "")
-                caller = PUBLIC_CALLER
-            else:
-                caller = self.keys.authenticate(request, self.roles, self.doc["page"])
-                if SIGNED_IN in request.environ and request.method not in ("GET", "HEAD"):
-                    _check_form_token(request)
-            context_data = {CALLER_KEY: caller.as_context()}
-            client = caller.client_id
-            context_data[REQUEST_ID_KEY] = request_id(request, client)
-            args, kwargs = self.get_entrypoint_parameters(request)
-            done = Event()
-            self.container.spawn_worker(
-                self,
-                args,
-                kwargs,
-                context_data=context_data,
-                handle_result=partial(self.handle_result, done),
-            )
-            return self.response_from_result(done.wait())
+                with self.keys.keyless(request.remote_addr or ""):
+                    return self._served(request, PUBLIC_CALLER)
+            caller = self.keys.authenticate(request, self.roles, self.doc["page"])
+            if SIGNED_IN in request.environ and request.method not in ("GET", "HEAD"):
+                _check_form_token(request)
+            return self._served(request, caller)
         except Exception as exc:
             refusal = error_response(exc)
+            if isinstance(exc, (RateLimited, Busy)):
+                request.environ[HOLD] = float(refusal.headers["Retry-After"])
             if not self.doc["page"]:
                 return refusal
             return _page_or(refusal, self.refused_page, request, exc)
+
+    def _served(self, request, caller) -> Response:
+        """The route's answer, from a worker of its own, for `caller`."""
+        context_data = {
+            CALLER_KEY: caller.as_context(),
+            REQUEST_ID_KEY: request_id(request, caller.client_id),
+        }
+        args, kwargs = self.get_entrypoint_parameters(request)
+        done = Event()
+        self.container.spawn_worker(
+            self,
+            args,
+            kwargs,
+            context_data=context_data,
+            handle_result=partial(self.handle_result, done),
+        )
+        return self.response_from_result(done.wait())
 
 
 route = Route.decorator

@@ -27,7 +27,8 @@ STATUS_TEXT = {
     413: "Body too large.",
     422: "This Idempotency-Key was used for another request.",
     429: "Rate limit reached (per key; without a valid key, per client address).",
-    503: "Service not running, or the message broker cannot be reached; retry after Retry-After.",
+    503: "Service not running, the message broker cannot be reached, or (BUSY, without a key) "
+    "too many keyless requests at once; retry after Retry-After.",
     504: "Service did not answer in time.",
 }
 

@@ -212,7 +212,8 @@ class Iplm(Schema):
 
 
 class KtakRow(Schema):
-    branch = fields.String(required=True)
+    branch = fields.String(required=True)  # the code, for the applications that read it
+    branch_name = fields.String(required=True)  # the name, for the people who do
     titles = fields.Integer(required=True)
     copies = fields.Integer(required=True)
     staff_librarians = fields.Integer(required=True)

@@ -224,7 +224,7 @@ def ktak(session: Session, params: dict, caller: Caller) -> dict:
     caller.require_role()
     year = load(year_query, params)["year"]
     first, last = f"{year}-01", f"{year}-12"
-    codes = list(session.scalars(select(Branch.code).order_by(Branch.code)))
+    names = dict(session.execute(select(Branch.code, Branch.name).order_by(Branch.code)).all())
     held = (
         select(Holding.branch, func.count(), func.sum(Holding.copies))
         .join(Title, Title.id == Holding.title_id)
@@ -251,6 +251,7 @@ def ktak(session: Session, params: dict, caller: Caller) -> dict:
     rows = [
         {
             "branch": b,
+            "branch_name": name,
             "titles": collection.get(b, (0, 0))[0],
             "copies": int(collection.get(b, (0, 0))[1] or 0),
             "staff_librarians": librarians.get(b, 0),
@@ -258,6 +259,6 @@ def ktak(session: Session, params: dict, caller: Caller) -> dict:
             "members": members.get(b, 0),
             "visits": visits.get(b, 0),
         }
-        for b in codes
+        for b, name in names.items()
     ]
     return {"year": year, "items": rows}

@@ -42,10 +42,7 @@ def year_report(session: Session, params: dict, caller: Caller, settings: dict) 
     year = load(year_query, params)["year"]
     names = {b.code: b.name for b in session.scalars(select(Branch))}
     literacy = iplm(session, {"year": year}, caller, settings)
-    census = [
-        {**row, "name": names.get(row["branch"], row["branch"])}
-        for row in ktak(session, {"year": year}, caller)["items"]
-    ]
+    census = ktak(session, {"year": year}, caller)["items"]
     months = dashboard(session, {"from": f"{year}-01", "to": f"{year}-12"}, caller)["items"]
     pdf = render_pdf(year, literacy, census, _activity(months, names))
     return {

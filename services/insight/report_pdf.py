@@ -87,8 +87,8 @@ def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes
         pdf,
         ["Cabang", "Judul", "Eksemplar", "Pustakawan", "Tenaga lain", "Anggota", "Kunjungan"],
         [
-            [r["name"], *(_number(r[k]) for k in ("titles", "copies", "staff_librarians",
-                                                 "staff_other", "members", "visits"))]
+            [r["branch_name"], *(_number(r[k]) for k in ("titles", "copies", "staff_librarians",
+                                                        "staff_other", "members", "visits"))]
             for r in census
         ],
         (58, 20, 22, 22, 20, 20, 22),

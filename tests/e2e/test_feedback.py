@@ -41,6 +41,7 @@ def test_the_demo_year_and_its_results_as_json_csv_and_pages(platform, keys):
     report = platform.get("/v1/feedback/overview/report", params={"year": YEAR})
     assert report.headers["content-type"].startswith("text/html")
     assert report.text.count("<svg") == 2 and "index-chart" in report.text
+    assert "Perpustakaan Cabang Kumun Debai" in report.text  # a branch by its name
     campaigns = platform.get("/v1/feedback/campaigns", params={"limit": 200}).json()["items"]
     lq = next(c for c in campaigns if c["template"] == "layanan_perpustakaan")
     page = platform.get(f"/v1/feedback/campaigns/{lq['id']}/report", params={"lang": "en"})

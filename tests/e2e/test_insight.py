@@ -98,7 +98,10 @@ def test_the_iplm_and_ktak_figures(platform):
     csv = platform.get("/v1/insight/ktak.csv", params={"year": year})
     assert csv.headers["Content-Type"].startswith("text/csv")
     lines = csv.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "branch,titles,copies,staff_librarians,staff_other,members,visits"
+    assert lines[0] == (
+        "branch,branch_name,titles,copies,staff_librarians,staff_other,members,visits"
+    )
+    assert "KMN,Perpustakaan Cabang Kumun Debai," in csv.text
     assert len(lines) == len(ktak) + 1
     made = platform.get("/v1/insight/report.pdf", params={"year": year})
     assert made.status_code == 200 and made.headers["Content-Type"] == "application/pdf"

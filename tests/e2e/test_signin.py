@@ -92,7 +92,7 @@ def test_signing_in_sets_a_cookie_that_stands_for_the_key(platform, branch_key):
     assert branch_key not in cookie and secret not in cookie
     # signed in, /masuk says who, where to go, and how to sign out
     home = platform.get("/masuk", key="", cookies={COOKIE: answer.cookies[COOKIE]})
-    assert "Anda sudah masuk" in home.text and "Cabang KMN" in home.text
+    assert "Anda sudah masuk" in home.text and "Perpustakaan Cabang Kumun Debai" in home.text
     assert 'action="/keluar?lang=id"' in home.text and 'href="/pintu?lang=id"' in home.text
     # a back address elsewhere is not followed
     for elsewhere in ("//contoh.example/", "https://contoh.example/", "/\\contoh.example"):

@@ -51,6 +51,11 @@ def cached_branches(cache, catalog) -> dict:
     return cache.fetch(BRANCHES.kind, "all", lambda: {"items": catalog.list_branches()})
 
 
+def cached_branch_names(cache, catalog) -> dict[str, str]:
+    """{code: name} of the branches, from the cache or the catalogue."""
+    return {b["code"]: b["name"] for b in cached_branches(cache, catalog)["items"]}
+
+
 class CatalogRecords:
     catalog = ServiceClient(CONTRACT)
     cache = Cache()
@@ -59,6 +64,11 @@ class CatalogRecords:
     on_title_events = kept_fresh(TITLES)
     on_branch_events = kept_fresh(BRANCHES)
     on_search_events = kept_fresh(SEARCHES)
+
+    def branch_names(self) -> dict[str, str]:
+        """The branches' names by code, for the pages of the gateway's shell, which
+        names no part: it asks the composed gateway for `branch_names` (shell/routes.py)."""
+        return cached_branch_names(self.cache, self.catalog)
 
     def _changed(self, title: dict) -> None:
         self.cache.put(TITLES.kind, title["id"], title)

@@ -25,7 +25,7 @@ from services.catalog.contract import CONTRACT
 
 from . import pages
 from .arrivals import ATOM, atom, atom_response
-from .records import SEARCHES, cached_branches, cached_search
+from .records import SEARCHES, cached_branch_names, cached_branches, cached_search
 
 page_route = pages_over(CONTRACT)
 # The arrivals feeds, kept as the search pages are: a copy added or changed, or a
@@ -107,7 +107,7 @@ class CataloguePages:
                 calls=("new_arrivals", "list_branches"), media=(ATOM,),
                 summary="New arrivals at one branch, as an Atom feed.")  # fmt: skip
     def branch_arrivals_feed(self, request, code):
-        names = {b["code"]: b["name"] for b in self._branches()["items"]}
+        names = cached_branch_names(self.cache, self.catalog)
         if code not in names:
             context = common(request)
             _ = translator(context["lang"])

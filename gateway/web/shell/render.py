@@ -105,6 +105,9 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        # The templates are the package's and do not change while it runs: not a
+        # file's modification time read on every page (a 429 page under a flood).
+        auto_reload=False,
     )
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
     env.install_gettext_translations(translations(lang), newstyle=True)

@@ -7,9 +7,12 @@ pages (the door, the results) in a plain browser. The mechanism is the edge's
 
 from __future__ import annotations
 
+import logging
+
 from nameko.dependency_providers import Config
 from werkzeug.utils import redirect
 
+from chassis.errors import DomainError
 from gateway.edge.auth import KeyStoreAccess
 from gateway.edge.errors import BadRequest, RateLimited, Unauthenticated
 from gateway.edge.http import PUBLIC, form_body, route
@@ -17,6 +20,8 @@ from gateway.edge.signin import clear_cookie, local_path, same_origin, session_t
 
 from . import signin as pages
 from .render import PageQuery, language
+
+log = logging.getLogger(__name__)
 
 NOT_FROM_HERE = "The form was sent from another site's page."
 
@@ -26,6 +31,19 @@ class SignInPages:
     keys = KeyStoreAccess()
 
     refused_page = staticmethod(pages.refused_page)
+
+    def _branch_name(self, code: str | None) -> str | None:
+        """A branch's name, where a part's slice of this gateway knows the branches
+        (`branch_names`: the catalogue's, from its cache); the shell names no part,
+        and the page of who is signed in does without the name when it cannot get it."""
+        names = getattr(self, "branch_names", None)
+        if code is None or names is None:
+            return None
+        try:
+            return names().get(code)
+        except DomainError:
+            log.warning("the branches' names could not be read for the signed-in page")
+            return None
 
     def _secure(self, request) -> bool:
         """Whether the cookie is for HTTPS only: the request came over it, or the
@@ -50,7 +68,7 @@ class SignInPages:
             except (Unauthenticated, RateLimited):
                 pass  # over or forgotten: sign in again
             else:
-                return pages.signed_in_page(request, caller)
+                return pages.signed_in_page(request, caller, self._branch_name(caller.branch))
         return pages.sign_in_form(request)
 
     @route(

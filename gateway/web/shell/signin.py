@@ -10,6 +10,7 @@ import datetime as dt
 
 from werkzeug.wrappers import Response
 
+from chassis.api import BRANCH_KEYS
 from chassis.context import Caller
 from chassis.errors import DomainError
 from gateway.edge.errors import RateLimited, Unauthenticated
@@ -18,9 +19,6 @@ from gateway.sessions import SESSION_SECONDS
 
 from .i18n import translator
 from .render import common, language, message, page
-
-# What each role may open from the signed-in page (the routes' own roles decide).
-STAFF = ("admin", "branch")
 
 
 def sign_in_form(
@@ -62,17 +60,23 @@ def _too_many(_) -> str:
     return _("Too many requests from this device. Wait a moment, then try again.")
 
 
-def signed_in_page(request, caller: Caller) -> Response:
+def signed_in_page(request, caller: Caller, branch_name: str | None = None) -> Response:
+    """Who is signed in (a branch key by its branch's name where it is known), and the
+    staff's pages for the roles that open them (BRANCH_KEYS: those pages' own)."""
     _ = translator(language(request))
     who = {
         "admin": _("Headquarters"),
-        "branch": _("Branch %(branch)s", branch=caller.branch),
+        "branch": branch_name or _("Branch %(branch)s", branch=caller.branch),
         "partner": _("Partner %(partner)s", partner=caller.partner),
         "integrator": _("Integrator"),
     }[caller.role]
     year = dt.date.today().year
     return page(
-        "shell/signed_in.html", who=who, staff=caller.role in STAFF, year=year, **common(request)
+        "shell/signed_in.html",
+        who=who,
+        staff=caller.role in BRANCH_KEYS,
+        year=year,
+        **common(request),
     )
 
 

@@ -1,7 +1,7 @@
 """Signing in on the pages, in parts: a session stands for its key until it ends
 (by time, sign-out, or the key revoked) and is kept only as a hash; the way back
 after signing in stays on this gateway; a form from another site's page is told
-apart from this one's."""
+apart from this one's; the signed-in page names a branch key's branch."""
 
 import hashlib
 import time
@@ -11,10 +11,12 @@ from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from chassis.context import Caller
 from gateway.edge.signin import local_path, same_origin
 from gateway.keys import BadKey, create_key, revoke_key
 from gateway.models import PageSession
 from gateway.sessions import close_session, form_token, open_session, verify_session
+from gateway.web.shell.signin import signed_in_page
 
 
 def hashed(token: str) -> str:
@@ -88,3 +90,11 @@ def test_a_form_from_another_sites_page_is_told_apart(headers, ours):
         path="/masuk", method="POST", base_url="http://perpustakaan.example", headers=headers
     ).get_environ()
     assert same_origin(Request(environ)) is ours
+
+
+def test_the_signed_in_page_names_the_branch_where_its_name_is_known():
+    branch = Caller("k1", "branch", branch="KMN")
+    page = Request(EnvironBuilder(path="/masuk").get_environ())
+    named = signed_in_page(page, branch, "Perpustakaan Cabang Kumun Debai").get_data(as_text=True)
+    assert "Perpustakaan Cabang Kumun Debai" in named and 'href="/pintu?lang=id"' in named
+    assert "Cabang KMN" in signed_in_page(page, branch).get_data(as_text=True)  # no name known
