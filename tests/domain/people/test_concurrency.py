@@ -1,14 +1,15 @@
 """Simultaneous enrolments never overfill a programme (SQLite, then PostgreSQL): 30
 staff enrolling at once into 20 places are 20 enrolled and 10 waiting, and each
-withdrawal of an enrolled participant promotes exactly one of those waiting."""
+withdrawal of an enrolled participant promotes exactly one of those waiting. Marks
+of attendance recorded at once are each kept."""
 
 import eventlet
 from sqlalchemy import func, select
 
 from chassis.context import SYSTEM
 from chassis.errors import Conflict
-from services.people import enrolments, lifecycle, programmes, staff
-from services.people.models import Enrolment
+from services.people import attendance, enrolments, lifecycle, programmes, staff
+from services.people.models import Attendance, Enrolment
 
 from .helpers import NIP, emitted, run
 
@@ -91,3 +92,41 @@ def test_one_nip_registered_at_once_by_five_is_one_person_and_four_conflicts(peo
 
     answers = at_once([lambda i=i: register(i) for i in range(5)])
     assert sorted(answers)[1:] == ["nip"] * 4 and answers.count("nip") == 4
+
+
+def test_marks_recorded_at_once_are_each_kept_the_last_of_one_persons_winning(people_db):
+    """Attendance takes the programme's row shared: marks for it go side by side, and
+    the same person's marks at once (a correction) leave one mark, never an error."""
+    payload = {
+        "kind": "training",
+        "topic": "Pelatihan katalogisasi",
+        "hours": 6,
+        "trainer": {"name": "Perpustakaan Nasional RI"},
+        "capacity": 10,
+        "sessions": [SESSION],
+    }
+    pid = run(people_db, programmes.create_programme, payload, SYSTEM)["id"]
+    run(people_db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
+    ids = [
+        run(
+            people_db,
+            staff.register_staff,
+            {"name": f"P{i}", "branch": "KMN", "position": "mahir"},
+            SYSTEM,
+        )["id"]
+        for i in range(6)
+    ]
+    for s in ids:
+        run(people_db, enrolments.enrol, pid, {"staff_id": s}, SYSTEM)
+    run(people_db, lifecycle.transition, pid, {"to": "running"}, SYSTEM)
+
+    def mark(staff_id, present):
+        body = {"session": 1, "marks": [{"staff_id": staff_id, "present": present}]}
+        return lambda: run(people_db, attendance.record_attendance, pid, body, SYSTEM)
+
+    answers = at_once([mark(s, True) for s in ids] + [mark(ids[0], False)])
+    assert [a["recorded"] for a in answers] == [1] * 7
+    with people_db.reading() as session:
+        kept = session.execute(select(Attendance.staff_seq, Attendance.present)).all()
+    assert len(kept) == 6
+    assert len(emitted(people_db, "attendance_recorded")) == 7
