@@ -27,5 +27,11 @@ def get_or_not_found(
     query: a service parses the name first (its PublicId, a code's pattern)."""
     row = session.get(model, key, with_for_update=for_update) if key is not None else None
     if row is None:
-        raise NotFound(f"No {noun} {named!r}.", {field: named})
+        raise not_found(noun, named, field)
     return row
+
+
+def not_found(noun: str, named: object, field: str = "id") -> NotFound:
+    """What a record named but not found is answered (a query of a service's own may
+    find it with others, as get_or_not_found finds one)."""
+    return NotFound(f"No {noun} {named!r}.", {field: named})

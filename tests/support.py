@@ -399,11 +399,11 @@ def round_trips(engine):
 
     class Counted(plain):
         def execute(self, statement, params=None):
-            sent.append(" ".join(str(statement).split())[:120])
+            sent.append(" ".join(str(statement).split()))
             return super().execute(statement, params)
 
         def executemany(self, statement, params):
-            sent.append(" ".join(str(statement).split())[:120])
+            sent.append(" ".join(str(statement).split()))
             return super().executemany(statement, params)
 
     def connect(dbapi_conn, _record):
