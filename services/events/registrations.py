@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from typing import NamedTuple
 
-from sqlalchemy import Integer, cast, func, null, select
+from sqlalchemy import Integer, String, cast, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,11 +68,11 @@ def seat_for(
     occurrence: Occurrence,
     partner_seq: int | None,
     now: float,
-    counted: tuple[dict, dict] | None = None,
+    counted: Places | None = None,
 ) -> tuple[str, int | None]:
     """(status, pool) a newcomer gets now: confirmed in a partner's kept seats or
     the general pool, else waitlisted. `counted`: the occurrence's seats(), if known."""
-    quotas, used = seats(session, programme, occurrence) if counted is None else counted
+    quotas, used, _ = seats(session, programme, occurrence) if counted is None else counted
     if sum(used.values()) >= programme.capacity:
         return "waitlisted", None
     if partner_seq in quotas and used.get(partner_seq, 0) < quotas[partner_seq]:
@@ -83,26 +84,39 @@ def seat_for(
     return "waitlisted", None
 
 
-def seats(
-    session: Session, programme: Programme, occurrence: Occurrence
-) -> tuple[dict[int, int], dict[int | None, int]]:
-    """({partner: seats kept}, {pool (None: the general one): confirmed in it}) of an
-    occurrence, in one query: under its lock, a registration's every wait counts."""
-    kept = select(CoHost.partner_seq, CoHost.seats, cast(null(), Integer)).where(
-        CoHost.programme_seq == programme.seq
+class Places(NamedTuple):
+    """An occurrence's places as a registration finds them."""
+
+    kept: dict[int, int]  # {partner: seats kept for its people}
+    used: dict[int | None, int]  # {pool (None: the general one): confirmed in it}
+    waiting: int  # on its waitlist
+
+
+def seats(session: Session, programme: Programme, occurrence: Occurrence) -> Places:
+    """An occurrence's places, in one query: under its lock, a registration's every
+    wait is every other's too."""
+    kept = select(
+        CoHost.partner_seq, CoHost.seats, cast(null(), String), cast(null(), Integer)
+    ).where(CoHost.programme_seq == programme.seq)
+    taking = (
+        select(
+            Registration.pool_partner_seq, cast(null(), Integer), Registration.status, func.count()
+        )
+        .where(
+            Registration.occurrence_seq == occurrence.seq,
+            Registration.status.in_(("confirmed", "waitlisted")),
+        )
+        .group_by(Registration.pool_partner_seq, Registration.status)
     )
-    confirmed = (
-        select(Registration.pool_partner_seq, cast(null(), Integer), func.count())
-        .where(Registration.occurrence_seq == occurrence.seq, Registration.status == "confirmed")
-        .group_by(Registration.pool_partner_seq)
-    )
-    quotas, used = {}, {}
-    for pool, seats_kept, taken in session.execute(kept.union_all(confirmed)):
-        if taken is None:
-            quotas[pool] = seats_kept
+    places = Places({}, {}, 0)
+    for pool, seats_kept, status, count in session.execute(kept.union_all(taking)):
+        if status is None:
+            places.kept[pool] = seats_kept
+        elif status == "confirmed":
+            places.used[pool] = count
         else:
-            used[pool] = taken
-    return quotas, used
+            places = places._replace(waiting=places.waiting + count)
+    return places
 
 
 def _open_for_registration(programme: Programme, occurrence: Occurrence, now: float) -> None:
@@ -174,7 +188,7 @@ def _register_one(
     partner_seq: int | None,
     now: float,
     reminder_hours: float,
-    counted: tuple[dict, dict] | None = None,
+    counted: Places | None = None,
     code: str | None = None,
 ) -> Registration | None:
     """One registration, or None if this person is registered already. `counted`:
@@ -244,7 +258,8 @@ def register(
         code = new_code(session) if taken else code
         targets = [occurrence]
         # The seats, read under the lock: a partner joining or leaving locks it too.
-        quotas, _ = counted = seats(session, programme, occurrence)
+        counted = seats(session, programme, occurrence)
+        quotas = counted.kept
     for target in targets:
         _open_for_registration(programme, target, now)  # now that it is locked
     if partner_seq is not None and partner_seq not in quotas:
@@ -270,6 +285,10 @@ def register(
             {"occurrence_id": occurrence_id, "field": "contact"},
         )
     person = True  # the registrant sees what they gave
+    if counted is not None:  # one occurrence, locked: a newcomer waits behind all before
+        one = made[0][0]
+        position = counted.waiting + 1 if one.status == "waitlisted" else None
+        return {"items": [dump_registration(one, occurrence, programme, person, position)]}
     return {
         "items": [
             dump_registration(r, o, programme, person, waitlist_position(session, r))

@@ -16,12 +16,19 @@ pytestmark = pytest.mark.parametrize(
 )
 
 
-def test_registering_is_eight_round_trips_six_of_them_holding_the_seats(events_db):
-    occurrence = published(events_db, capacity=5)["occurrences"][0]["id"]
+@pytest.mark.parametrize("capacity, status", [(5, "confirmed"), (1, "waitlisted")])
+def test_registering_is_eight_round_trips_six_of_them_holding_the_seats(
+    events_db, capacity, status
+):
+    occurrence = published(events_db, capacity=capacity)["occurrences"][0]["id"]
     requested(events_db, "register", registrations.register, occurrence, person(1), SYSTEM)
     with round_trips(events_db.engine) as sent:
-        requested(events_db, "register", registrations.register, occurrence, person(2), SYSTEM)
-    # the occurrence found and locked, with its programme; the seats kept and taken;
-    # the same person before; the registration, the event, the answer; the commit
+        made = requested(
+            events_db, "register", registrations.register, occurrence, person(2), SYSTEM
+        )
+    assert made["items"][0]["status"] == status
+    # the occurrence found and locked, with its programme; its places (kept, taken,
+    # waiting); the same person before; the registration, the event, the answer; the
+    # commit: as many for the waitlist, its place told without another count
     assert len(sent) == 8, sent
     assert "FOR UPDATE" in sent[1] and len(sent[2:]) == 6, sent
