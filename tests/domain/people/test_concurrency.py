@@ -36,27 +36,33 @@ def at_once(calls) -> list:
     return [t.wait() for t in threads]
 
 
-def test_thirty_enrol_at_once_into_twenty_places(people_db):
+def scheduled_with_staff(db, capacity: int, staff_count: int) -> tuple[str, list[str]]:
+    """A workshop scheduled with `capacity` places, and `staff_count` new staff."""
     payload = {
         "kind": "workshop",
         "topic": "Lokakarya penataan ruang baca",
         "competencies": [{"competency": "MP-RUANG", "level": 2}],
         "hours": 8,
         "trainer": {"name": "Dinas Perpustakaan Provinsi Jambi"},
-        "capacity": 20,
+        "capacity": capacity,
         "sessions": [SESSION],
     }
-    pid = run(people_db, programmes.create_programme, payload, SYSTEM)["id"]
-    run(people_db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
+    pid = run(db, programmes.create_programme, payload, SYSTEM)["id"]
+    run(db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
     ids = [
         run(
-            people_db,
+            db,
             staff.register_staff,
             {"name": f"Pustakawan {i}", "branch": "KMN", "position": "mahir"},
             SYSTEM,
         )["id"]
-        for i in range(30)
+        for i in range(staff_count)
     ]
+    return pid, ids
+
+
+def test_thirty_enrol_at_once_into_twenty_places(people_db):
+    pid, ids = scheduled_with_staff(people_db, capacity=20, staff_count=30)
 
     def enrol(staff_id):
         return lambda: run(people_db, enrolments.enrol, pid, {"staff_id": staff_id}, SYSTEM)
@@ -94,28 +100,10 @@ def test_one_nip_registered_at_once_by_five_is_one_person_and_four_conflicts(peo
     assert sorted(answers)[1:] == ["nip"] * 4 and answers.count("nip") == 4
 
 
-def test_marks_recorded_at_once_are_each_kept_the_last_of_one_persons_winning(people_db):
+def test_marks_recorded_at_once_are_each_kept_one_a_person(people_db):
     """Attendance takes the programme's row shared: marks for it go side by side, and
     the same person's marks at once (a correction) leave one mark, never an error."""
-    payload = {
-        "kind": "training",
-        "topic": "Pelatihan katalogisasi",
-        "hours": 6,
-        "trainer": {"name": "Perpustakaan Nasional RI"},
-        "capacity": 10,
-        "sessions": [SESSION],
-    }
-    pid = run(people_db, programmes.create_programme, payload, SYSTEM)["id"]
-    run(people_db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
-    ids = [
-        run(
-            people_db,
-            staff.register_staff,
-            {"name": f"P{i}", "branch": "KMN", "position": "mahir"},
-            SYSTEM,
-        )["id"]
-        for i in range(6)
-    ]
+    pid, ids = scheduled_with_staff(people_db, capacity=10, staff_count=6)
     for s in ids:
         run(people_db, enrolments.enrol, pid, {"staff_id": s}, SYSTEM)
     run(people_db, lifecycle.transition, pid, {"to": "running"}, SYSTEM)
