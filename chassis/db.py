@@ -21,11 +21,11 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, create_engine, event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .bulk import WROTE, insert_missing, note_written
-from .errors import Unprocessable
+from .errors import DomainError, Unprocessable
 
 log = logging.getLogger(__name__)
 # What the session's `info` holds for the outbox: the caller of the unit of work.
@@ -76,7 +76,10 @@ def make_engine(url: str) -> Engine:
         # Many UPDATEs or DELETEs in one execute go in pages of statements, not one
         # round trip each (INSERTs are already one multi-row statement).
         options = {"executemany_mode": "values_plus_batch", "executemany_batch_page_size": 500}
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **options)
+    # No ping before each use (a round trip per transaction): a connection found
+    # dropped fails its statement, which makes SQLAlchemy drop the pool's older ones
+    # too, and a request's unit of work is then made once more (write_once, read).
+    return create_engine(url, pool_size=10, max_overflow=10, **options)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -229,7 +232,17 @@ class DatabaseSession:
         commits with the write, so the same request delivered again (a replica died
         after committing, before acknowledging it) is answered from the record
         instead of done twice. The same request id with other arguments is refused.
-        Without a request id (a call from inside the platform), one transaction."""
+        Without a request id (a call from inside the platform), one transaction.
+
+        The record is not looked for first: a request is almost always new, and a
+        repeat's effect is undone when its record cannot be written (the key is
+        taken), or has refused (it sees its own first effect); either way the
+        record then answers. A connection the database dropped (a restart) fails
+        the attempt before it commits or while it does, so it is made once more:
+        its answer, if it did commit, is found then."""
+        return _again_if_dropped(method, lambda: self._write_answered(method, arguments, effect))
+
+    def _write_answered(self, method: str, arguments: list, effect) -> Any:
         if not self.request_id:
             with self.transaction() as session:
                 return effect(session)
@@ -238,9 +251,6 @@ class DatabaseSession:
         ).hexdigest()
         try:
             with self.transaction() as session:
-                answered = self._answered(session, method, fingerprint)
-                if answered is not None:
-                    return answered
                 result = effect(session)
                 session.execute(
                     _answer_insert(self.metadata.tables["answered_requests"]),
@@ -253,8 +263,8 @@ class DatabaseSession:
                     },
                 )
                 return result
-        except IntegrityError:
-            # The same request, done at the same moment by another replica, won.
+        except (IntegrityError, DomainError):
+            # Answered already, or at this moment by another replica (which won)?
             with self.reading() as session:
                 answered = self._answered(session, method, fingerprint)
             if answered is None:
@@ -274,6 +284,16 @@ class DatabaseSession:
         log.info("%s answered request %s already; answered again", method, self.request_id)
         return json.loads(row.result)
 
+    def read(self, method: str, work: Callable[[Session], Any]) -> Any:
+        """`work(session)` in a read-only transaction, for a request: made once more if
+        the database had dropped the connection (see write_once)."""
+
+        def once() -> Any:
+            with self.reading() as session:
+                return work(session)
+
+        return _again_if_dropped(method, once)
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction: a write in it raises (ReadOnlySession, or the
@@ -281,6 +301,18 @@ class DatabaseSession:
         with self._read() as session:
             yield session
             session.rollback()
+
+
+def _again_if_dropped(method: str, attempt: Callable[[], Any]) -> Any:
+    """`attempt()`, and once more if it failed on a connection the database had
+    dropped (SQLAlchemy has then dropped the pool's older connections as well)."""
+    try:
+        return attempt()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    log.warning("%s: the database had dropped its connection; made once more", method)
+    return attempt()
 
 
 def open_database(url: str, metadata) -> DatabaseSession:

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import defaultdict
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -25,7 +26,7 @@ from nameko.rpc import ServiceProxy
 from nameko.standalone.rpc import ClusterProxy
 from nameko.standalone.rpc import ClusterRpcProxy as NamekoClusterRpcProxy
 from pyroaring import BitMap
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from chassis.config import ROOT
 from chassis.nameko.queues import events_exchange
@@ -385,3 +386,52 @@ def refused(conn: amqp.Connection, act) -> bool:
     except amqp.exceptions.AccessRefused:
         return True
     return False
+
+
+@contextmanager
+def round_trips(engine):
+    """The statements `engine`'s connections send PostgreSQL meanwhile, each a round
+    trip: every cursor's (SQLAlchemy's, and those chassis/bulk.py takes from the
+    driver), the pool's pings, and the BEGIN and COMMIT psycopg2 sends itself."""
+    from psycopg2.extensions import cursor as plain
+
+    sent: list[str] = []
+
+    class Counted(plain):
+        def execute(self, statement, params=None):
+            sent.append(" ".join(str(statement).split()))
+            return super().execute(statement, params)
+
+        def executemany(self, statement, params):
+            sent.append(" ".join(str(statement).split()))
+            return super().executemany(statement, params)
+
+    def connect(dbapi_conn, _record):
+        dbapi_conn.cursor_factory = Counted
+
+    def begin(_conn):
+        sent.append("BEGIN")
+
+    def commit(_conn):
+        sent.append("COMMIT")
+
+    listeners = [("connect", connect), ("begin", begin), ("commit", commit)]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    engine.dispose()  # every connection from now on is a new one, counted
+    with engine.connect():
+        pass  # one in the pool, as a running service has: its checkout pings it if told to
+    sent.clear()
+    try:
+        yield sent
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+        engine.dispose()  # no connection keeps the counting cursor
+
+
+def requested(db, method: str, fn, *args, **kwargs):
+    """`fn(session, *args)` as the @write entrypoint `method` runs it for a request
+    from the gateway: once, its answer recorded with it (DatabaseSession.write_once)."""
+    once = db.acting_as(None, f"gw:{method}:{uuid.uuid4().hex}")
+    return once.write_once(method, [args, kwargs], lambda session: fn(session, *args, **kwargs))

@@ -51,11 +51,18 @@ class Relay:
         # confirm and a mark for several events, not for each (two transactions each)
         self.gather_seconds = GATHER_SECONDS
         self._last_purge = 0.0
+        self._published: list[int] = []  # published, to be marked sent with the next claim
 
     def relay_once(self) -> int:
-        """Publish one batch; returns how many events were sent."""
+        """Publish one batch; returns how many events were sent. The batch published
+        before is marked sent in the transaction that claims this one: under load a
+        transaction a batch, not two (the loop runs until a claim finds nothing, so
+        the last batch is marked then)."""
         with self.engine.begin() as conn:
+            if self._published:
+                mark_sent(conn, self.table, self._published)
             rows = claim_batch(conn, self.table, self.owner, self.batch, self.lease)
+        self._published = []
         if not rows:
             self._maybe_purge()
             return 0
@@ -66,8 +73,7 @@ class Relay:
                 for row in rows
             ]
         )
-        with self.engine.begin() as conn:
-            mark_sent(conn, self.table, [row.id for row in rows])
+        self._published = [row.id for row in rows]
         return len(rows)
 
     def relay_all(self) -> int:
@@ -91,9 +97,19 @@ class Relay:
                     )
 
     def close(self) -> None:
+        if self._published:
+            try:
+                with self.engine.begin() as conn:
+                    mark_sent(conn, self.table, self._published)
+            except Exception:  # they are sent again when their lease runs out
+                log.exception("could not mark %d published events sent", len(self._published))
+            self._published = []
         self.publisher.close()
 
-    reset = close  # after a failure: a fresh connection to the broker next time
+    def reset(self) -> None:
+        """After a failure: a fresh connection to the broker next time (what was
+        published stays to be marked with the next claim)."""
+        self.publisher.close()
 
 
 class OutboxRelay(Background):

@@ -104,8 +104,7 @@ def read(fn):
     transaction (a write there is an error)."""
 
     def reading(self, fn, args, kwargs):
-        with self.db.reading() as session:
-            return fn(self, session, *args, **kwargs)
+        return self.db.read(fn.__name__, lambda session: fn(self, session, *args, **kwargs))
 
     return _with_session(fn, reading)
 

@@ -16,24 +16,26 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, cast, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, NotFound
-from chassis.records import get_or_not_found
+from chassis.records import get_or_not_found, not_found
 from chassis.schemas import load
 
 from .contract import (
     CHECKIN_CODE,
     CODE_ALPHABET,
+    OCCURRENCE_ID,
     PARTNER_ID,
     REGISTRATION_ID,
     RegistrationInput,
 )
-from .models import Occurrence, Programme, Registration, outbox
+from .models import CoHost, Occurrence, Programme, Registration, outbox
 from .notices import REMINDER_HOURS, registration_event, reminder_time
 from .programmes import cohosts, find_occurrence, registration_refusal, upcoming_locked
 from .times import iso_local
@@ -43,9 +45,13 @@ registration_input = RegistrationInput()
 
 def new_code(session: Session) -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = _candidate_code()
         if session.scalar(select(Registration.seq).where(Registration.code == code)) is None:
             return code
+
+
+def _candidate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
 def person_key(name: str, contact: str) -> str:
@@ -62,21 +68,11 @@ def seat_for(
     occurrence: Occurrence,
     partner_seq: int | None,
     now: float,
-    quotas: dict[int, int] | None = None,
+    counted: Places | None = None,
 ) -> tuple[str, int | None]:
     """(status, pool) a newcomer gets now: confirmed in a partner's kept seats or
-    the general pool, else waitlisted. `quotas`: the programme's kept seats, if known."""
-    quotas = cohosts(session, programme) if quotas is None else quotas
-    used = dict(
-        session.execute(
-            select(Registration.pool_partner_seq, func.count())
-            .where(
-                Registration.occurrence_seq == occurrence.seq,
-                Registration.status == "confirmed",
-            )
-            .group_by(Registration.pool_partner_seq)
-        ).all()
-    )
+    the general pool, else waitlisted. `counted`: the occurrence's seats(), if known."""
+    quotas, used, _ = seats(session, programme, occurrence) if counted is None else counted
     if sum(used.values()) >= programme.capacity:
         return "waitlisted", None
     if partner_seq in quotas and used.get(partner_seq, 0) < quotas[partner_seq]:
@@ -86,6 +82,41 @@ def seat_for(
     if released or used.get(None, 0) < general:
         return "confirmed", None
     return "waitlisted", None
+
+
+class Places(NamedTuple):
+    """An occurrence's places as a registration finds them."""
+
+    kept: dict[int, int]  # {partner: seats kept for its people}
+    used: dict[int | None, int]  # {pool (None: the general one): confirmed in it}
+    waiting: int  # on its waitlist
+
+
+def seats(session: Session, programme: Programme, occurrence: Occurrence) -> Places:
+    """An occurrence's places, in one query: under its lock, a registration's every
+    wait is every other's too."""
+    kept = select(
+        CoHost.partner_seq, CoHost.seats, cast(null(), String), cast(null(), Integer)
+    ).where(CoHost.programme_seq == programme.seq)
+    taking = (
+        select(
+            Registration.pool_partner_seq, cast(null(), Integer), Registration.status, func.count()
+        )
+        .where(
+            Registration.occurrence_seq == occurrence.seq,
+            Registration.status.in_(("confirmed", "waitlisted")),
+        )
+        .group_by(Registration.pool_partner_seq, Registration.status)
+    )
+    places = Places({}, {}, 0)
+    for pool, seats_kept, status, count in session.execute(kept.union_all(taking)):
+        if status is None:
+            places.kept[pool] = seats_kept
+        elif status == "confirmed":
+            places.used[pool] = count
+        else:
+            places = places._replace(waiting=places.waiting + count)
+    return places
 
 
 def _open_for_registration(programme: Programme, occurrence: Occurrence, now: float) -> None:
@@ -157,10 +188,11 @@ def _register_one(
     partner_seq: int | None,
     now: float,
     reminder_hours: float,
-    quotas: dict[int, int] | None = None,
+    counted: Places | None = None,
     code: str | None = None,
 ) -> Registration | None:
-    """One registration, or None if this person is registered already."""
+    """One registration, or None if this person is registered already. `counted`:
+    the occurrence's seats(), if known."""
     key = person_key(data["name"], data["contact"])
     existing = session.scalar(
         select(Registration).where(
@@ -172,7 +204,7 @@ def _register_one(
     if existing is not None:  # registering again after cancelling: at the back of the line
         session.delete(existing)
         session.flush()
-    status, pool = seat_for(session, programme, occurrence, partner_seq, now, quotas)
+    status, pool = seat_for(session, programme, occurrence, partner_seq, now, counted)
     registration = Registration(
         occurrence_seq=occurrence.seq,
         person_key=key,
@@ -212,23 +244,24 @@ def register(
     come (scope "series"). The same person twice is a 409."""
     data = load(registration_input, payload)
     partner_seq = _partner_of(caller)
-    # What needs no lock is read first: the occurrence's row is locked only for the
-    # counting and the writing, so registrations wait on each other as little as may be.
-    occurrence = find_occurrence(session, occurrence_id)
-    programme = session.get(Programme, occurrence.programme_seq)
     now = time.time()
-    _open_for_registration(programme, occurrence, now)
-    code = None
     if data["scope"] == "series":
-        targets = upcoming_locked(session, programme, now)
+        occurrence, programme, _ = _occurrence(session, occurrence_id)
+        _open_for_registration(programme, occurrence, now)
+        targets = upcoming_locked(session, programme, now)  # every one locked, in order
+        quotas, code, counted = cohosts(session, programme), None, None
     else:
-        code = new_code(session)
-        session.refresh(occurrence, with_for_update=True)
+        # One occurrence: locked by the query that finds it, which also tells whether
+        # the code drawn for the registration is free.
+        code = _candidate_code()
+        occurrence, programme, taken = _occurrence(session, occurrence_id, lock=True, code=code)
+        code = new_code(session) if taken else code
         targets = [occurrence]
+        # The seats, read under the lock: a partner joining or leaving locks it too.
+        counted = seats(session, programme, occurrence)
+        quotas = counted.kept
     for target in targets:
-        _open_for_registration(programme, target, now)  # again, now that it is locked
-    # The seats kept, read under the lock: a partner joining or leaving locks them too.
-    quotas = cohosts(session, programme)
+        _open_for_registration(programme, target, now)  # now that it is locked
     if partner_seq is not None and partner_seq not in quotas:
         raise Forbidden(
             f"{PARTNER_ID.format(partner_seq)} does not co-host {programme.id}.",
@@ -238,7 +271,7 @@ def register(
     try:
         for target in targets:
             one = _register_one(
-                session, programme, target, data, partner_seq, now, reminder_hours, quotas, code
+                session, programme, target, data, partner_seq, now, reminder_hours, counted, code
             )
             if one is not None:
                 made.append((one, target))
@@ -252,12 +285,36 @@ def register(
             {"occurrence_id": occurrence_id, "field": "contact"},
         )
     person = True  # the registrant sees what they gave
+    if counted is not None:  # one occurrence, locked: a newcomer waits behind all before
+        one = made[0][0]
+        position = counted.waiting + 1 if one.status == "waitlisted" else None
+        return {"items": [dump_registration(one, occurrence, programme, person, position)]}
     return {
         "items": [
             dump_registration(r, o, programme, person, waitlist_position(session, r))
             for r, o in made
         ]
     }
+
+
+def _occurrence(
+    session: Session, occurrence_id: str, lock: bool = False, code: str | None = None
+) -> tuple[Occurrence, Programme, bool]:
+    """(the occurrence, its programme, whether `code` is a registration's already) in
+    one query, the occurrence's row locked (FOR UPDATE) if `lock`; NotFound else."""
+    seq = OCCURRENCE_ID.parse(occurrence_id)
+    taken = select(Registration.seq).where(Registration.code == code).exists()
+    stmt = (
+        select(Occurrence, Programme, taken)
+        .join(Programme, Programme.seq == Occurrence.programme_seq)
+        .where(Occurrence.seq == seq)
+    )
+    found = None
+    if seq is not None:
+        found = session.execute(stmt.with_for_update(of=Occurrence) if lock else stmt).first()
+    if found is None:
+        raise not_found("occurrence", occurrence_id)
+    return found[0], found[1], bool(found[2])
 
 
 def find_registration(session: Session, registration_id, for_update=False) -> Registration:

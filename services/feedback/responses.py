@@ -31,15 +31,17 @@ RESPONSE_KEY = ("_responses", "", "")
 
 
 def _by_link(session: Session, token: str, for_update: bool = False):
-    """(campaign, invitation or None) that a link's token opens; NotFound else."""
+    """(campaign, invitation or None) that a link's token opens; NotFound else. A
+    campaign's public link is asked first, in one query (the one every visitor
+    answering a survey comes by), an invitation with its campaign in one more."""
     if TOKEN.match(token or ""):
-        stmt = select(Invitation).where(Invitation.token == token)
-        invitation = session.scalar(stmt.with_for_update() if for_update else stmt)
-        if invitation is not None:
-            return session.get(Campaign, invitation.campaign_seq), invitation
         campaign = session.scalar(select(Campaign).where(Campaign.public_code == token))
         if campaign is not None:
             return campaign, None
+        stmt = select(Invitation, Campaign).join(Campaign).where(Invitation.token == token)
+        found = session.execute(stmt.with_for_update(of=Invitation) if for_update else stmt)
+        if (invited := found.first()) is not None:
+            return invited.Campaign, invited.Invitation
     raise NotFound("No survey at this link.", {"token": "unknown"})
 
 

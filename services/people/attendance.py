@@ -8,14 +8,15 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.bulk import upsert_rows
 from chassis.context import Caller
 from chassis.errors import Conflict, field_error
+from chassis.records import SHARED
 from chassis.schemas import load
 
-from .contract import AttendanceInput
-from .models import Attendance, Enrolment, ProgrammeSession, outbox
+from .contract import STAFF_ID, AttendanceInput
+from .models import Attendance, Enrolment, Programme, ProgrammeSession, Staff, outbox
 from .programmes import find_programme
-from .staff import named_staff
 
 attendance_input = AttendanceInput()
 
@@ -23,39 +24,46 @@ attendance_input = AttendanceInput()
 def record_attendance(session: Session, programme_id: str, payload: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     data = load(attendance_input, payload)
-    programme = find_programme(session, programme_id, for_update=True)
+    # Shared: marks for a programme are recorded side by side, while a change of its
+    # status or of who takes part (each locks it FOR UPDATE) waits for them to end.
+    programme = find_programme(session, programme_id, for_update=SHARED)
     if programme.status != "running":
         raise Conflict(
             f"{programme.id} is {programme.status}; attendance is recorded while it runs.",
             {"id": programme.id, "status": programme.status},
         )
     number = data["session"]
-    if session.get(ProgrammeSession, (programme.seq, number)) is None:
+    held, named = _session_and_staff(session, programme, number, data["marks"])
+    if not held:
         raise field_error("session", f"{programme.id} has no session {number}.")
     marks = []
     for i, mark in enumerate(data["marks"]):
         field = f"marks.{i}.staff_id"
-        staff = named_staff(session, mark["staff_id"], field)
+        staff, enrolled = named.get(STAFF_ID.parse(mark["staff_id"]), (None, False))
+        if staff is None:
+            raise field_error(field, f"No member of staff {mark['staff_id']!r}.")
         caller.require_branch(staff.branch_code)
-        enrolled = session.scalar(
-            select(Enrolment.seq).where(
-                Enrolment.programme_seq == programme.seq,
-                Enrolment.staff_seq == staff.seq,
-                Enrolment.status == "enrolled",
-            )
-        )
-        if enrolled is None:
+        if not enrolled:
             raise field_error(field, f"{staff.id} is not enrolled in {programme.id}.")
         if any(staff is marked for marked, _ in marks):
             raise field_error(field, f"{staff.id} is marked twice.")
         marks.append((staff, mark["present"]))
-    for staff, present in marks:
-        row = session.get(Attendance, (programme.seq, number, staff.seq)) or Attendance(
-            programme_seq=programme.seq, session_number=number, staff_seq=staff.seq
-        )
-        row.present, row.recorded_at = present, time.time()
-        session.add(row)
-    session.flush()
+    now = time.time()
+    # An upsert: a mark recorded again (or at the same moment) corrects the first.
+    upsert_rows(
+        session,
+        Attendance.__table__,
+        [
+            {
+                "programme_seq": programme.seq,
+                "session_number": number,
+                "staff_seq": staff.seq,
+                "present": present,
+                "recorded_at": now,
+            }
+            for staff, present in marks
+        ],
+    )
     outbox.emit_many(
         session,
         [
@@ -73,3 +81,25 @@ def record_attendance(session: Session, programme_id: str, payload: dict, caller
         ],
     )
     return {"programme_id": programme.id, "session": number, "recorded": len(marks)}
+
+
+def _session_and_staff(
+    session: Session, programme: Programme, number: int, marks: list[dict]
+) -> tuple[bool, dict[int, tuple[Staff, bool]]]:
+    """(whether the programme has session `number`, {seq: (member of staff, enrolled in
+    the programme)} of the staff the marks name that exist), in one query."""
+    seqs = {STAFF_ID.parse(mark["staff_id"]) for mark in marks} - {None}
+    held = select(ProgrammeSession.number).where(
+        ProgrammeSession.programme_seq == programme.seq, ProgrammeSession.number == number
+    )
+    enrolled = select(Enrolment.seq).where(
+        Enrolment.programme_seq == programme.seq,
+        Enrolment.staff_seq == Staff.seq,
+        Enrolment.status == "enrolled",
+    )
+    rows = session.execute(
+        select(Staff, enrolled.exists(), held.exists()).where(Staff.seq.in_(seqs))
+    ).all()
+    if not rows:  # no one the marks name exists: the session is asked alone
+        return session.get(ProgrammeSession, (programme.seq, number)) is not None, {}
+    return rows[0][2], {staff.seq: (staff, is_enrolled) for staff, is_enrolled, _ in rows}

@@ -8,8 +8,9 @@ one at a time: never more enrolled than the capacity, never a waiting person pas
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
@@ -19,7 +20,7 @@ from chassis.schemas import load
 from .contract import STAFF_ID, EnrolmentInput
 from .models import Attendance, Certificate, Enrolment, Programme, Staff, outbox
 from .programmes import find_programme
-from .staff import branch_seen_by, named_staff, staff_for
+from .staff import branch_seen_by, no_such_staff, staff_for
 
 enrolment_input = EnrolmentInput()
 OPEN = ("scheduled", "running")  # the statuses in which people enrol and withdraw
@@ -48,35 +49,63 @@ def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) ->
     caller.require_role("branch")
     data = load(enrolment_input, payload)
     programme = find_programme(session, programme_id, for_update=True)
-    staff = named_staff(session, data["staff_id"], "staff_id")
+    staff, places = _staff_and_places(session, programme, data["staff_id"])
     caller.require_branch(staff.branch_code)
     _open(programme)
     if not staff.active:
         raise Conflict(f"{staff.id} is not active.", {"staff_id": staff.id})
-    existing = session.scalar(
-        select(Enrolment).where(
-            Enrolment.programme_seq == programme.seq, Enrolment.staff_seq == staff.seq
-        )
-    )
-    if existing is not None and existing.status != "withdrawn":
+    if places.had not in (None, "withdrawn"):
         raise Conflict(
-            f"{staff.id} is already {existing.status} in {programme.id}.",
-            {"staff_id": staff.id, "status": existing.status},
+            f"{staff.id} is already {places.had} in {programme.id}.",
+            {"staff_id": staff.id, "status": places.had},
         )
-    if existing is not None:  # enrolling again: at the back of the line
-        session.delete(existing)
-        session.flush()
-    enrolled = session.scalar(
-        select(func.count()).where(
-            Enrolment.programme_seq == programme.seq, Enrolment.status == "enrolled"
+    if places.had is not None:  # enrolling again: at the back of the line
+        session.execute(
+            delete(Enrolment).where(
+                Enrolment.programme_seq == programme.seq, Enrolment.staff_seq == staff.seq
+            )
         )
-    )
-    status = "enrolled" if enrolled < programme.capacity else "waitlisted"
+    status = "enrolled" if places.enrolled < programme.capacity else "waitlisted"
     enrolment = Enrolment(programme_seq=programme.seq, staff_seq=staff.seq, status=status)
     session.add(enrolment)
     session.flush()
     outbox.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
-    return dump_enrolment(session, programme, staff, enrolment)
+    if places.had is not None:  # sessions attended before withdrawing still count
+        return dump_enrolment(session, programme, staff, enrolment)
+    # New to the programme: nothing attended, no certificate, the last in the line.
+    position = places.waitlisted + 1 if status == "waitlisted" else None
+    return _answer(programme, staff, enrolment, position, attended=0, certificate=None)
+
+
+class _Places(NamedTuple):
+    enrolled: int
+    waitlisted: int
+    had: str | None  # the status of this person's enrolment there, if any
+
+
+def _staff_and_places(session: Session, programme: Programme, staff_id) -> tuple[Staff, _Places]:
+    """The member of staff a body names (else a 400 on staff_id), and the programme's
+    places: one query, read under the programme's lock."""
+    seq = STAFF_ID.parse(staff_id)
+    in_programme = Enrolment.programme_seq == programme.seq
+
+    def counted(status: str):
+        return select(func.count()).where(in_programme, Enrolment.status == status)
+
+    had = select(Enrolment.status).where(in_programme, Enrolment.staff_seq == Staff.seq)
+    row = None
+    if seq is not None:
+        row = session.execute(
+            select(
+                Staff,
+                counted("enrolled").scalar_subquery(),
+                counted("waitlisted").scalar_subquery(),
+                had.scalar_subquery(),
+            ).where(Staff.seq == seq)
+        ).first()
+    if row is None:
+        raise no_such_staff("staff_id", staff_id)
+    return row[0], _Places(*row[1:])
 
 
 def withdraw(session: Session, programme_id: str, staff_id: str, caller: Caller) -> dict:
@@ -146,6 +175,18 @@ def dump_enrolment(
             Certificate.programme_seq == programme.seq, Certificate.staff_seq == staff.seq
         )
     )
+    attended_sessions = attended(session, programme, staff.seq)
+    return _answer(programme, staff, enrolment, position, attended_sessions, certificate)
+
+
+def _answer(
+    programme: Programme,
+    staff: Staff,
+    enrolment: Enrolment,
+    position: int | None,
+    attended: int,
+    certificate: str | None,
+) -> dict:
     return {
         "programme_id": programme.id,
         "staff_id": STAFF_ID.format(staff.seq),
@@ -153,7 +194,7 @@ def dump_enrolment(
         "branch": staff.branch_code,
         "status": enrolment.status,
         "waitlist_position": position,
-        "attended": attended(session, programme, staff.seq),
+        "attended": attended,
         "certificate": certificate,
     }
 

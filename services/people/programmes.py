@@ -25,7 +25,7 @@ programme_input, programme_query = ProgrammeInput(), ProgrammeQuery()
 NEWEST = Keyset(Programme.seq, descending=True)
 
 
-def find_programme(session: Session, programme_id, for_update: bool = False) -> Programme:
+def find_programme(session: Session, programme_id, for_update: bool | dict = False) -> Programme:
     return get_or_not_found(
         session,
         Programme,

@@ -45,15 +45,17 @@ def histories(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
         .order_by(PositionHistory.id)
     )
     for h in rows:
-        found[h.staff_seq].append(
-            {
-                "position": h.position,
-                "previous": h.previous,
-                "effective": h.effective.isoformat(),
-                "note": h.note,
-            }
-        )
+        found[h.staff_seq].append(_dump_position(h))
     return found
+
+
+def _dump_position(h: PositionHistory) -> dict:
+    return {
+        "position": h.position,
+        "previous": h.previous,
+        "effective": h.effective.isoformat(),
+        "note": h.note,
+    }
 
 
 def dump_staff(session: Session, staff: Staff, history: list[dict] | None = None) -> dict:
@@ -130,14 +132,13 @@ def register_staff(
     )
     session.add(staff)
     _flush(session)
-    session.add(
-        PositionHistory(
-            staff_seq=staff.seq, position=staff.position, previous=None, effective=today
-        )
+    first = PositionHistory(
+        staff_seq=staff.seq, position=staff.position, previous=None, effective=today
     )
+    session.add(first)
     session.flush()
     outbox.emit(session, "staff_registered", staff.id, event_data(staff))
-    return dump_staff(session, staff)
+    return dump_staff(session, staff, [_dump_position(first)])
 
 
 def change_staff(
@@ -220,5 +221,10 @@ def named_staff(session: Session, staff_id, field: str) -> Staff:
     seq = STAFF_ID.parse(staff_id)
     staff = session.get(Staff, seq) if seq is not None else None
     if staff is None:
-        raise field_error(field, f"No member of staff {staff_id!r}.")
+        raise no_such_staff(field, staff_id)
     return staff
+
+
+def no_such_staff(field: str, staff_id) -> Exception:
+    """What a body naming a member of staff who does not exist is answered."""
+    return field_error(field, f"No member of staff {staff_id!r}.")

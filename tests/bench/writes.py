@@ -23,6 +23,9 @@ copy of the catalogue tests/bench/large_catalogue.py builds once and keeps), bes
 the peer: a write must cost no more as the catalogue grows.
 
   BENCH_SECONDS=10  BENCH_WRITES_DATABASES=sqlite,postgresql
+  BENCH_WRITES_ROUTES=attendance,survey (by the names in WRITES, and `reads`, `large`;
+  all by default): only these are measured; the routes whose records they write to
+  run before them, unmeasured
   PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
   on which each part, and the peer, get a database of their own, dropped after)
 Figures, not assertions.
@@ -41,6 +44,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
@@ -67,6 +71,7 @@ from tests.bench.large_catalogue import cached_catalogue  # noqa: E402
 from tests.support import free_port, running_platform, stop_process  # noqa: E402
 
 DATABASES = os.environ.get("BENCH_WRITES_DATABASES", "sqlite,postgresql").split(",")
+ROUTES = [n for n in os.environ.get("BENCH_WRITES_ROUTES", "").split(",") if n]
 LARGE = int(os.environ.get("BENCH_WRITES_LARGE_TITLES", "200000"))
 POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Requests made per route: more than the fastest route sends in BENCH_SECONDS.
@@ -395,21 +400,48 @@ def votes(s: Setting) -> list[Line]:
     ]
 
 
+@dataclass(frozen=True)
+class Route:
+    name: str  # what BENCH_WRITES_ROUTES calls it
+    label: str
+    lines: Callable[[Setting], list[Line]]
+    needs: tuple[str, ...] = ()  # the routes whose records it writes to
+
+
 # In this order: a route's records come from the ones before it.
-WRITES: list[tuple[str, Callable[[Setting], list[Line]]]] = [
-    ("POST /v1/catalog/titles", new_titles),
-    ("POST /v1/catalog/titles/{id}/items", new_copies),
-    ("PATCH /v1/catalog/items/{barcode}", copy_statuses),
-    ("POST /v1/people/staff", new_staff),
-    ("POST /v1/people/programmes/{id}/enrolments", enrolments),
-    ("POST /v1/people/programmes/{id}/attendance", attendance),
-    ("POST /v1/events/occurrences/{id}/registrations", registrations),
-    ("POST /v1/events/check-ins/{code}", check_ins),
-    ("POST /v1/feedback/surveys/{token}/responses", survey_answers),
-    ("POST /v1/feedback/tickets", tickets),
-    ("POST /v1/feedback/suggestions", suggestions),
-    ("POST /v1/feedback/suggestions/{id}/votes", votes),
+WRITES = [
+    Route("title", "POST /v1/catalog/titles", new_titles),
+    Route("copy", "POST /v1/catalog/titles/{id}/items", new_copies),
+    Route("copy-status", "PATCH /v1/catalog/items/{barcode}", copy_statuses, ("copy",)),
+    Route("staff", "POST /v1/people/staff", new_staff),
+    Route("enrolment", "POST /v1/people/programmes/{id}/enrolments", enrolments, ("staff",)),
+    Route("attendance", "POST /v1/people/programmes/{id}/attendance", attendance, ("enrolment",)),
+    Route("registration", "POST /v1/events/occurrences/{id}/registrations", registrations),
+    Route("check-in", "POST /v1/events/check-ins/{code}", check_ins, ("registration",)),
+    Route("survey", "POST /v1/feedback/surveys/{token}/responses", survey_answers),
+    Route("ticket", "POST /v1/feedback/tickets", tickets),
+    Route("suggestion", "POST /v1/feedback/suggestions", suggestions),
+    Route("vote", "POST /v1/feedback/suggestions/{id}/votes", votes),
 ]
+# The uncached reads and the title write on the large catalogue, by the same names.
+READS, LARGE_TITLES = "reads", "large"
+READS_NEED = ("copy", "registration")
+ALL = [route.name for route in WRITES] + [READS, LARGE_TITLES]
+
+
+def chosen(names: list[str]) -> set[str]:
+    """The routes named, and those whose records they write to (run unmeasured)."""
+    unknown = set(names) - set(ALL)
+    if unknown:
+        sys.exit(f"BENCH_WRITES_ROUTES: no route {', '.join(sorted(unknown))}; {', '.join(ALL)}")
+    needs = {route.name: route.needs for route in WRITES} | {READS: READS_NEED}
+    wanted, more = set(), list(names)
+    while more:
+        name = more.pop()
+        if name not in wanted:
+            wanted.add(name)
+            more += needs.get(name, ())
+    return wanted
 
 
 # -- the runs ----------------------------------------------------------------------
@@ -434,11 +466,13 @@ def read(url: str, key: str | None = None) -> dict:
     return measured(lambda: wrk(url, key, REQUESTS))
 
 
-def bench(kind: str, tmp: Path) -> tuple[list, list]:
-    """(writes, uncached reads), each beside the peer's, on one database."""
+def bench(kind: str, tmp: Path, measure: list[str]) -> tuple[list, list]:
+    """(writes, uncached reads), each beside the peer's, on one database: the routes
+    `measure` names, after those whose records they need, sent unmeasured."""
     var = tmp / kind
     var.mkdir()
     env = {**CACHES_OFF, "GATEWAY_ANONYMOUS_RATE_LIMIT": "0"}
+    needed = chosen(measure)
     with databases(kind) as (database_env, peer_url):
         env.update(database_env)
         with (
@@ -449,25 +483,38 @@ def bench(kind: str, tmp: Path) -> tuple[list, list]:
             key = admin_key(var)
             setting = Setting(base, key, env, var)
             order = [("POST", "/orders", ORDER)] * WRK_THREADS
-            writes = alternate(
-                [
-                    (label, lambda make=make: send(base, key, make(setting), tmp))
-                    for label, make in WRITES
-                ],
-                lambda: send(peer, None, order, tmp),
-            )
-            reads = alternate(
-                [(label, lambda url=url: read(url, key)) for label, url in uncached_reads(setting)],
-                lambda: read(f"{peer}/orders/1"),
-            )
+            runs = []
+            for route in WRITES:
+                run = lambda route=route: send(base, key, route.lines(setting), tmp)  # noqa: E731
+                if route.name in measure:
+                    runs.append((route.label, run))
+                elif route.name in needed:
+                    runs.append((route.label, run, "unmeasured"))
+            writes = alternate(runs, lambda: send(peer, None, order, tmp))
+            reads = []
+            if READS in measure:
+                reads = alternate(
+                    [
+                        (label, lambda url=url: read(url, key))
+                        for label, url in uncached_reads(setting)
+                    ],
+                    lambda: read(f"{peer}/orders/1"),
+                )
     return writes, reads
 
 
-def alternate(runs: list[tuple[str, Callable[[], dict]]], peer: Callable[[], dict]) -> list:
+def alternate(runs: list[tuple], peer: Callable[[], dict]) -> list:
     """Each run between two of the peer's, on the same machine in the same minute:
-    [(label, figures, (peer's figures before, after))]."""
-    rows, before = [], peer()
-    for label, run in runs:
+    [(label, figures, (peer's figures before, after))]. A run marked "unmeasured"
+    only makes records for the next, with no peer's beside it and no row."""
+    rows, before = [], None
+    for label, run, *unmeasured in runs:
+        if unmeasured:
+            print(f"   {label}: run for its records", file=sys.stderr, flush=True)
+            run()
+            before = None  # the peer's run before the next measured one is after this
+            continue
+        before = before or peer()
         figures = run()
         after = peer()
         rows.append((label, figures, (before, after)))
@@ -587,19 +634,24 @@ def main() -> None:
         f"Pustaka writes benchmark, {os.cpu_count()} cores, load {load[0]:.2f} at the start;"
         f" 20 connections, {SECONDS} s each (wrk)"
     )
-    if LARGE:  # built before any platform starts: it takes every core a while
-        print(f"   the synthetic catalogue of {LARGE:,} titles", file=sys.stderr, flush=True)
-        catalogue = cached_catalogue(LARGE)
+    measure = ROUTES or ALL
+    chosen(measure)  # a name that is no route stops the run before anything starts
+    large = LARGE if LARGE_TITLES in measure else 0
+    if large:  # built before any platform starts: it takes every core a while
+        print(f"   the synthetic catalogue of {large:,} titles", file=sys.stderr, flush=True)
+        catalogue = cached_catalogue(large)
     with tempfile.TemporaryDirectory() as tmp:
         for kind in DATABASES:
-            writes, reads = bench(kind, Path(tmp))
-            table(f"Writes, {kind}, beside {PEER_WRITE}", writes)
-            cpu_table(f"CPU ms per write, {kind}, by process", writes)
-            table(f"Uncached reads, {kind}, beside {PEER_READ}", reads)
-            cpu_table(f"CPU ms per read, {kind}, by process", reads)
-        if LARGE:
+            writes, reads = bench(kind, Path(tmp), measure)
+            if writes:
+                table(f"Writes, {kind}, beside {PEER_WRITE}", writes)
+                cpu_table(f"CPU ms per write, {kind}, by process", writes)
+            if reads:
+                table(f"Uncached reads, {kind}, beside {PEER_READ}", reads)
+                cpu_table(f"CPU ms per read, {kind}, by process", reads)
+        if large:
             writes = large_catalogue(catalogue, Path(tmp))
-            table(f"The title write on {LARGE:,} titles, sqlite, beside {PEER_WRITE}", writes)
+            table(f"The title write on {large:,} titles, sqlite, beside {PEER_WRITE}", writes)
             cpu_table("CPU ms per write, by process", writes)
     print(f"\nload {os.getloadavg()[0]:.2f} at the end")
 

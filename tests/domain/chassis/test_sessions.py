@@ -6,13 +6,14 @@ import json
 
 import pytest
 from marshmallow import Schema, fields
-from sqlalchemy import Column, Integer, String, insert, select
+from sqlalchemy import Column, Integer, String, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from chassis.contract import Contract, Event
 from chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
 from chassis.envelope import make_envelope
+from chassis.errors import Conflict, Unprocessable
 from chassis.outbox import Outbox
 from chassis.tables import reliability_tables
 
@@ -100,3 +101,55 @@ def test_events_carry_the_caller_of_their_unit_of_work(db):
     with db.reading() as session:
         rows = session.execute(select(outbox.c.context).order_by(outbox.c.id)).scalars().all()
     assert [json.loads(r) if r else None for r in rows] == [caller, None]
+
+
+def noted_once(db, request_id: str, text: str):
+    """A request adding a note, as a @write entrypoint runs it: once per request id."""
+    return db.acting_as(None, request_id).write_once(
+        "add_note", [text], lambda s: add_note(s, text)
+    )
+
+
+def refusing_twice(session, text: str) -> str:
+    """An effect that sees its own first run, as most do: a second one is refused."""
+    if session.scalar(select(Note.id).where(Note.text == text)) is not None:
+        raise Conflict(f"{text} is there already.")
+    return add_note(session, text)
+
+
+def test_a_request_made_again_is_answered_from_its_record_and_done_once(db):
+    assert noted_once(db, "k1:a", "once") == "once"
+    assert noted_once(db, "k1:a", "once") == "once"
+    retried = db.acting_as(None, "k1:b")
+    assert retried.write_once("add", ["b"], lambda s: refusing_twice(s, "b")) == "b"
+    # its effect, run again, refuses: the first answer is the answer all the same
+    assert retried.write_once("add", ["b"], lambda s: refusing_twice(s, "b")) == "b"
+    assert notes(db) == ["once", "b"]
+    with pytest.raises(Conflict):  # a request of its own is refused as it would be
+        db.acting_as(None, "k1:c").write_once("add", ["b"], lambda s: refusing_twice(s, "b"))
+
+
+def test_a_request_id_used_for_another_request_is_refused_and_nothing_done(db):
+    noted_once(db, "k1:d", "first")
+    with pytest.raises(Unprocessable):
+        noted_once(db, "k1:d", "other")
+    assert notes(db) == ["first"]
+
+
+@pytest.mark.parametrize("database_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_connection_the_database_dropped_costs_no_request(db):
+    """No ping before each use: the request that meets a dropped connection is made
+    again on a new one, and so is a read."""
+    assert noted_once(db, "k1:e", "before") == "before"
+    with db.engine.connect() as conn:  # every other session of this database ends
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    assert noted_once(db, "k1:f", "after") == "after"
+    assert db.read("notes", lambda s: s.scalars(select(Note.text).order_by(Note.id)).all()) == [
+        "before",
+        "after",
+    ]

@@ -1,14 +1,15 @@
 """Simultaneous enrolments never overfill a programme (SQLite, then PostgreSQL): 30
 staff enrolling at once into 20 places are 20 enrolled and 10 waiting, and each
-withdrawal of an enrolled participant promotes exactly one of those waiting."""
+withdrawal of an enrolled participant promotes exactly one of those waiting. Marks
+of attendance recorded at once are each kept."""
 
 import eventlet
 from sqlalchemy import func, select
 
 from chassis.context import SYSTEM
 from chassis.errors import Conflict
-from services.people import enrolments, lifecycle, programmes, staff
-from services.people.models import Enrolment
+from services.people import attendance, enrolments, lifecycle, programmes, staff
+from services.people.models import Attendance, Enrolment
 
 from .helpers import NIP, emitted, run
 
@@ -35,27 +36,33 @@ def at_once(calls) -> list:
     return [t.wait() for t in threads]
 
 
-def test_thirty_enrol_at_once_into_twenty_places(people_db):
+def scheduled_with_staff(db, capacity: int, staff_count: int) -> tuple[str, list[str]]:
+    """A workshop scheduled with `capacity` places, and `staff_count` new staff."""
     payload = {
         "kind": "workshop",
         "topic": "Lokakarya penataan ruang baca",
         "competencies": [{"competency": "MP-RUANG", "level": 2}],
         "hours": 8,
         "trainer": {"name": "Dinas Perpustakaan Provinsi Jambi"},
-        "capacity": 20,
+        "capacity": capacity,
         "sessions": [SESSION],
     }
-    pid = run(people_db, programmes.create_programme, payload, SYSTEM)["id"]
-    run(people_db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
+    pid = run(db, programmes.create_programme, payload, SYSTEM)["id"]
+    run(db, lifecycle.transition, pid, {"to": "scheduled"}, SYSTEM)
     ids = [
         run(
-            people_db,
+            db,
             staff.register_staff,
             {"name": f"Pustakawan {i}", "branch": "KMN", "position": "mahir"},
             SYSTEM,
         )["id"]
-        for i in range(30)
+        for i in range(staff_count)
     ]
+    return pid, ids
+
+
+def test_thirty_enrol_at_once_into_twenty_places(people_db):
+    pid, ids = scheduled_with_staff(people_db, capacity=20, staff_count=30)
 
     def enrol(staff_id):
         return lambda: run(people_db, enrolments.enrol, pid, {"staff_id": staff_id}, SYSTEM)
@@ -91,3 +98,23 @@ def test_one_nip_registered_at_once_by_five_is_one_person_and_four_conflicts(peo
 
     answers = at_once([lambda i=i: register(i) for i in range(5)])
     assert sorted(answers)[1:] == ["nip"] * 4 and answers.count("nip") == 4
+
+
+def test_marks_recorded_at_once_are_each_kept_one_a_person(people_db):
+    """Attendance takes the programme's row shared: marks for it go side by side, and
+    the same person's marks at once (a correction) leave one mark, never an error."""
+    pid, ids = scheduled_with_staff(people_db, capacity=10, staff_count=6)
+    for s in ids:
+        run(people_db, enrolments.enrol, pid, {"staff_id": s}, SYSTEM)
+    run(people_db, lifecycle.transition, pid, {"to": "running"}, SYSTEM)
+
+    def mark(staff_id, present):
+        body = {"session": 1, "marks": [{"staff_id": staff_id, "present": present}]}
+        return lambda: run(people_db, attendance.record_attendance, pid, body, SYSTEM)
+
+    answers = at_once([mark(s, True) for s in ids] + [mark(ids[0], False)])
+    assert [a["recorded"] for a in answers] == [1] * 7
+    with people_db.reading() as session:
+        kept = session.execute(select(Attendance.staff_seq, Attendance.present)).all()
+    assert len(kept) == 6
+    assert len(emitted(people_db, "attendance_recorded")) == 7

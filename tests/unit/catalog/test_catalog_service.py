@@ -1,7 +1,6 @@
 """The nameko class alone: its entrypoints hand the caller and the session to the
 logic. Dependencies replaced by nameko's worker_factory."""
 
-from contextlib import contextmanager
 from unittest import mock
 
 from nameko.testing.services import worker_factory
@@ -25,13 +24,8 @@ def test_a_write_runs_once_per_request_as_the_caller():
 
 def test_a_read_runs_in_a_reading_session():
     session = object()
-
-    @contextmanager
-    def reading():
-        yield session
-
     service = worker_factory(CatalogService)
-    service.db.reading.side_effect = reading
+    service.db.read.side_effect = lambda method, work: work(session)
     with mock.patch.object(titles, "get_title", return_value={"id": "T000001"}) as get:
         assert service.get_title("T000001") == {"id": "T000001"}
     get.assert_called_once_with(session, "T000001")

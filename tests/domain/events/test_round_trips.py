@@ -1,0 +1,34 @@
+"""What a registration costs PostgreSQL in round trips, the whole unit of work as a
+request runs it: every statement from the one that locks the occurrence's row to the
+commit is a wait that every other registration for it waits too (see
+tests/domain/people/test_round_trips.py)."""
+
+import pytest
+
+from chassis.context import SYSTEM
+from services.events import registrations
+from tests.support import requested, round_trips
+
+from .helpers import person, published
+
+pytestmark = pytest.mark.parametrize(
+    "database_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+
+
+@pytest.mark.parametrize("capacity, status", [(5, "confirmed"), (1, "waitlisted")])
+def test_registering_is_eight_round_trips_six_of_them_holding_the_seats(
+    events_db, capacity, status
+):
+    occurrence = published(events_db, capacity=capacity)["occurrences"][0]["id"]
+    requested(events_db, "register", registrations.register, occurrence, person(1), SYSTEM)
+    with round_trips(events_db.engine) as sent:
+        made = requested(
+            events_db, "register", registrations.register, occurrence, person(2), SYSTEM
+        )
+    assert made["items"][0]["status"] == status
+    # the occurrence found and locked, with its programme; its places (kept, taken,
+    # waiting); the same person before; the registration, the event, the answer; the
+    # commit: as many for the waitlist, its place told without another count
+    assert len(sent) == 8, sent
+    assert "FOR UPDATE" in sent[1] and len(sent[2:]) == 6, sent
