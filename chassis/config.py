@@ -86,3 +86,8 @@ def broker_nodes(amqp_uri: str) -> list[str]:
     itself (the management API's host, the virtual host, a part's own user) reads
     these, never the whole string."""
     return [uri.strip() for uri in amqp_uri.split(";") if uri.strip()]
+
+
+def pool_size(config: dict) -> int:
+    """DATABASE_POOL_SIZE: the connections each process keeps open (chassis/db.py)."""
+    return int(config.get("DATABASE_POOL_SIZE", 10))

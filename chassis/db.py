@@ -61,7 +61,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    """An engine for `url`; `pool_size`: the server connections each process keeps
+    open between transactions (DATABASE_POOL_SIZE; ten more are opened when as many
+    transactions run at once, and closed after)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -79,7 +82,7 @@ def make_engine(url: str) -> Engine:
     # No ping before each use (a round trip per transaction): a connection found
     # dropped fails its statement, which makes SQLAlchemy drop the pool's older ones
     # too, and a request's unit of work is then made once more (write_once, read).
-    return create_engine(url, pool_size=10, max_overflow=10, **options)
+    return create_engine(url, pool_size=pool_size, max_overflow=10, **options)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -39,6 +39,9 @@ TEST_ENV = {
     # test (tests/e2e/test_limits.py) sets its own.
     "GATEWAY_ANONYMOUS_RATE_LIMIT": "1000",
     "OAI_ADMIN_EMAIL": "pustaka@perpustakaan.sungaipenuh.example",
+    # A platform on PostgreSQL is ten processes or so on the server every test shares
+    # (max_connections 100 by default): each keeps few idle connections open.
+    "DATABASE_POOL_SIZE": "2",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nameko.extensions import DependencyProvider
 from sqlalchemy.engine import Engine
 
-from chassis.config import database_url
+from chassis.config import database_url, pool_size
 from chassis.context import KEY as CALLER_KEY
 from chassis.context import REQUEST_ID_KEY
 from chassis.db import DatabaseSession, make_engine, session_factories
@@ -27,7 +27,8 @@ class Database(DependencyProvider):
 
     def setup(self) -> None:
         name = self.service_name or self.container.service_name
-        self.engine = make_engine(database_url(self.container.config, name))
+        config = self.container.config
+        self.engine = make_engine(database_url(config, name), pool_size(config))
         self.factories = session_factories(self.engine)
 
     def stop(self) -> None:

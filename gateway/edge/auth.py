@@ -32,7 +32,7 @@ from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider, SharedExtension
 from sqlalchemy import text
 
-from chassis.config import database_url
+from chassis.config import database_url, pool_size
 from chassis.context import Caller
 from chassis.db import make_engine, session_factories
 
@@ -60,7 +60,7 @@ KEYLESS_WAIT_SECONDS = 1.0
 class KeyStore(SharedExtension):
     def setup(self) -> None:
         config = self.container.config
-        self.engine = make_engine(database_url(config, "gateway"))
+        self.engine = make_engine(database_url(config, "gateway"), pool_size(config))
         self.write, self.read = session_factories(self.engine)
         self._known: dict[str, tuple[float, Caller, int]] = {}
         self._refused: OrderedDict[bytes, None] = OrderedDict()
