@@ -78,22 +78,9 @@ def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tupl
     if not rows:
         return set()
     note_written(session, table.name)
-    names, values = _tuples(table, rows)
     keys = ", ".join(c.name for c in table.primary_key)
     tail = f"ON CONFLICT DO NOTHING RETURNING {keys}"
-    inserted: set[tuple] = set()
-    with _cursor(session) as cursor:
-        if _postgresql(session):
-            statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s {tail}"
-            inserted.update(map(tuple, _execute_values(cursor, statement, values, fetch=True)))
-        else:
-            per_statement = _SQLITE_VALUES // len(names)
-            for start in range(0, len(values), per_statement):
-                page = values[start : start + per_statement]
-                flat = [value for row in page for value in row]
-                cursor.execute(f"{_sqlite_insert(table, names, len(page))} {tail}", flat)
-                inserted.update(map(tuple, cursor.fetchall()))
-    return inserted
+    return set(map(tuple, _insert_with(session, table, rows, tail, returning=True)))
 
 
 def upsert_rows(session: Session, table: Table, rows: list[dict]) -> None:
@@ -102,20 +89,31 @@ def upsert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     note_written(session, table.name)
-    names, values = _tuples(table, rows)
     keys = [c.name for c in table.primary_key]
+    names = list(rows[0])
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keys)
-    tail = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    _insert_with(session, table, rows, f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
+
+
+def _insert_with(
+    session: Session, table: Table, rows: list[dict], tail: str, returning: bool = False
+) -> list:
+    """INSERT the rows with `tail` (a conflict clause; RETURNING one where `returning`),
+    on SQLite in pages within its bound on values: the rows returned."""
+    names, values = _tuples(table, rows)
     with _cursor(session) as cursor:
         if _postgresql(session):
             statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s {tail}"
-            _execute_values(cursor, statement, values)
-        else:
-            per_statement = _SQLITE_VALUES // len(names)
-            for start in range(0, len(values), per_statement):
-                page = values[start : start + per_statement]
-                flat = [value for row in page for value in row]
-                cursor.execute(f"{_sqlite_insert(table, names, len(page))} {tail}", flat)
+            return list(_execute_values(cursor, statement, values, fetch=returning) or [])
+        returned = []
+        per_statement = _SQLITE_VALUES // len(names)
+        for start in range(0, len(values), per_statement):
+            page = values[start : start + per_statement]
+            flat = [value for row in page for value in row]
+            cursor.execute(f"{_sqlite_insert(table, names, len(page))} {tail}", flat)
+            if returning:
+                returned.extend(cursor.fetchall())
+        return returned
 
 
 def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
