@@ -29,6 +29,8 @@ from pyroaring import BitMap
 from sqlalchemy import event, select
 
 from chassis.config import ROOT
+from chassis.envelope import make_envelope
+from chassis.nameko.publisher import BatchPublisher
 from chassis.nameko.queues import events_exchange
 from chassis.trust import uri_user
 from services.catalog import postings
@@ -92,6 +94,20 @@ class ClusterRpcProxy(NamekoClusterRpcProxy):
     def __init__(self, config, **kwargs):
         super().__init__(config, **kwargs)
         self._proxy = _AsUser(self._worker_ctx, self._reply_listener, uri_user(config["AMQP_URI"]))
+
+
+def rpc_as(config, caller, timeout: float = 15):
+    """A proxy whose calls carry `caller` (a chassis Caller) as the gateway's do."""
+    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=timeout)
+
+
+def publish_event(config, source, event_type, subject, data, times=1) -> None:
+    """Publish one event of `source` through its exchange, `times` times (the same id:
+    a redelivery)."""
+    event = make_envelope(source, event_type, subject, data)
+    publisher = BatchPublisher(config["AMQP_URI"], f"{source}.events")
+    publisher.publish_batch([(event_type, event["id"], json.dumps(event), None)] * times)
+    publisher.close()
 
 
 def run(db, fn, *args, **kwargs):

@@ -6,7 +6,7 @@ import pytest
 from chassis.context import SYSTEM, Caller
 from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.catalog.service import CatalogService
-from tests.support import ClusterRpcProxy
+from tests.support import ClusterRpcProxy, rpc_as
 
 BRANCH = Caller("k-kmn", "branch", branch="KMN")
 PARTNER = Caller("k-unja", "partner", partner="UNJA")
@@ -17,10 +17,6 @@ def catalog(catalog_config, container_factory):
     container = container_factory(CatalogService, catalog_config)
     container.start()
     return catalog_config
-
-
-def rpc_as(config, caller):
-    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=10)
 
 
 def test_create_get_and_search_over_rpc(catalog):

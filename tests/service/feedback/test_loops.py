@@ -11,19 +11,16 @@ it on one broker: the whole loops of the platform.
 """
 
 import datetime as dt
-import json
 
 import pytest
 
 from chassis.context import Caller
-from chassis.envelope import make_envelope
 from chassis.errors import Conflict, Forbidden, ValidationFailed
-from chassis.nameko.publisher import BatchPublisher
 from pustaka import platform
 from services.catalog.service import CatalogService
 from services.feedback.service import FeedbackService
 from services.people.service import PeopleService
-from tests.support import ClusterRpcProxy, wait_for
+from tests.support import publish_event, rpc_as, wait_for
 
 ADMIN = Caller("k-hq", "admin")
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -49,17 +46,6 @@ def loop(request, config, tmp_path, container_factory):
         for code, name in (("KMN", "Cabang Kumun Debai"), ("SPN", "Pusat")):
             rpc.catalog.put_branch({"code": code, "name": name, "locations": []})
     return config
-
-
-def rpc_as(config, caller):
-    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=15)
-
-
-def publish(config, source, event_type, subject, data, times=1):
-    event = make_envelope(source, event_type, subject, data)
-    publisher = BatchPublisher(config["AMQP_URI"], f"{source}.events")
-    publisher.publish_batch([(event_type, event["id"], json.dumps(event), None)] * times)
-    publisher.close()
 
 
 def _until(config, caller, call, check, timeout=15):
@@ -167,7 +153,7 @@ def test_a_suggestion_reaches_the_shelf_and_a_programme_its_evaluation(loop):
         "partners": ["UNJA"], "registered": 3, "attended": 2, "walk_ins": 0, "no_shows": 1,
         "attendees": ["REG000001", "REG000002"],
     }  # fmt: skip
-    publish(loop, "events", "event_completed", "OCC000001", completed, times=3)
+    publish_event(loop, "events", "event_completed", "OCC000001", completed, times=3)
 
     def post_event(rpc):
         return rpc.feedback.list_campaigns({"template": "pasca_kegiatan"})["items"]
@@ -187,7 +173,7 @@ def test_a_suggestion_reaches_the_shelf_and_a_programme_its_evaluation(loop):
         "programme_id": "EVT000002", "title": "Dongeng Kerinci", "programme_type": "storytime",
         "audience": "children", "branch": "SPN", "starts_at": None, "suggestion_id": iid,
     }  # fmt: skip
-    publish(loop, "events", "programme_published", "EVT000002", published, times=2)
+    publish_event(loop, "events", "programme_published", "EVT000002", published, times=2)
     fulfilled = _until(
         loop, ADMIN, lambda rpc: rpc.feedback.get_suggestion(iid),
         lambda s: s["status"] == "fulfilled",

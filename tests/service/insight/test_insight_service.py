@@ -5,19 +5,16 @@ event whose data lacks a field insight relies on is parked, not applied. SQLite,
 then PostgreSQL."""
 
 import datetime as dt
-import json
 
 import pytest
 
 from chassis.context import Caller
-from chassis.envelope import make_envelope
 from chassis.errors import Forbidden
 from chassis.nameko.deadletters import list_parked
-from chassis.nameko.publisher import BatchPublisher
 from pustaka import platform
 from services.insight.calendar import today
 from services.insight.service import InsightService
-from tests.support import ClusterRpcProxy, wait_for
+from tests.support import publish_event, rpc_as, wait_for
 
 ADMIN = Caller("k-hq", "admin")
 KMN = Caller("k-kmn", "branch", branch="KMN")
@@ -39,19 +36,8 @@ def insight(request, config, tmp_path, container_factory):
     return config
 
 
-def rpc_as(config, caller):
-    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=15)
-
-
-def publish(config, source, event_type, subject, data, times=1):
-    event = make_envelope(source, event_type, subject, data)
-    publisher = BatchPublisher(config["AMQP_URI"], f"{source}.events")
-    publisher.publish_batch([(event_type, event["id"], json.dumps(event), None)] * times)
-    publisher.close()
-
-
 def test_events_are_applied_once_and_the_book_answers_by_role(insight):
-    publish(
+    publish_event(
         insight,
         "catalog",
         "branch_updated",
@@ -65,10 +51,12 @@ def test_events_are_applied_once_and_the_book_answers_by_role(insight):
         "acquisition_ref": None,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
     }
-    publish(insight, "catalog", "title_created", "T000001", title)
+    publish_event(insight, "catalog", "title_created", "T000001", title)
     copy = {"barcode": "KMN-1", "title_id": "T000001", "branch": "KMN", "status": "available"}
-    publish(insight, "catalog", "item_added", "KMN-1", copy, times=2)  # delivered twice
-    publish(insight, "catalog", "item_added", "KMN-X", {"barcode": "KMN-X"})  # no title: parked
+    publish_event(insight, "catalog", "item_added", "KMN-1", copy, times=2)  # delivered twice
+    publish_event(
+        insight, "catalog", "item_added", "KMN-X", {"barcode": "KMN-X"}
+    )  # no title: parked
     month = today().strftime("%Y-%m")
     query = {"from": month, "to": month, "branches": "KMN"}
 

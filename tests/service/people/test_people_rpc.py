@@ -2,18 +2,14 @@
 the hop, the branch read model kept from the catalogue's events, and feedback's
 evaluation applied once however often it arrives (SQLite, then PostgreSQL)."""
 
-import json
-
 import pytest
 
 from chassis.context import Caller
-from chassis.envelope import make_envelope
 from chassis.errors import Forbidden, NotFound, ValidationFailed
-from chassis.nameko.publisher import BatchPublisher
 from pustaka import platform
 from services.people.service import PeopleService
 from tests.domain.people.helpers import KMN, PARTNER
-from tests.support import ClusterRpcProxy, wait_for
+from tests.support import publish_event, rpc_as, wait_for
 
 ADMIN = Caller("k-hq", "admin")
 
@@ -25,17 +21,6 @@ def people(config, migrated_url, container_factory):
     return config
 
 
-def rpc_as(config, caller):
-    return ClusterRpcProxy(config, context_data={"caller": caller.as_context()}, timeout=10)
-
-
-def publish(config, source, event_type, subject, data, times=1):
-    event = make_envelope(source, event_type, subject, data)
-    publisher = BatchPublisher(config["AMQP_URI"], f"{source}.events")
-    publisher.publish_batch([(event_type, event["id"], json.dumps(event), None)] * times)
-    publisher.close()
-
-
 def test_branches_come_from_the_catalogues_events_and_staff_name_them(people):
     staff = {"name": "Rina Marlina", "branch": "KMN", "position": "mahir"}
     with rpc_as(people, ADMIN) as rpc:
@@ -43,7 +28,7 @@ def test_branches_come_from_the_catalogues_events_and_staff_name_them(people):
             rpc.people.register_staff(staff)
         assert err.value.details["fields"] == {"branch": ["No branch 'KMN'."]}
     branch = {"code": "KMN", "name": "Perpustakaan Cabang Kumun Debai", "locations": []}
-    publish(people, "catalog", "branch_updated", "KMN", branch)
+    publish_event(people, "catalog", "branch_updated", "KMN", branch)
 
     def registered():
         with rpc_as(people, KMN) as rpc:
@@ -63,7 +48,7 @@ def test_branches_come_from_the_catalogues_events_and_staff_name_them(people):
 
 
 def test_an_evaluation_is_applied_once_however_often_it_arrives(people):
-    publish(people, "catalog", "branch_updated", "SPN", {"code": "SPN", "name": "Pusat"})
+    publish_event(people, "catalog", "branch_updated", "SPN", {"code": "SPN", "name": "Pusat"})
     programme = {
         "kind": "seminar",
         "topic": "Seminar literasi informasi di era digital",
@@ -83,7 +68,7 @@ def test_an_evaluation_is_applied_once_however_often_it_arrives(people):
         "average": 4.6,
         "summary": "Narasumber menarik.",
     }
-    publish(people, "feedback", "evaluation_summarized", pid, summary, times=3)
+    publish_event(people, "feedback", "evaluation_summarized", pid, summary, times=3)
 
     def evaluated():
         with rpc_as(people, ADMIN) as rpc:
