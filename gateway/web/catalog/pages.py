@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from chassis.errors import DomainError, NotFound, ValidationFailed
 from gateway.edge.errors import error_response
 from gateway.web.shell.i18n import N_, translations, translator
-from gateway.web.shell.render import common, message, page
+from gateway.web.shell.render import branch_names, common, message, page
 from services.catalog.contract import ELECTRONIC, TitleQuery
 
 from .linked_data import coins, json_ld, language_name
@@ -88,7 +88,7 @@ def search_page(request, search, list_branches) -> Response:
     if not wanted:  # nothing asked yet: the box, and how to use it
         return _search(context)
     try:
-        names = {b["code"]: b["name"] for b in list_branches()["items"]}
+        names = branch_names(list_branches()["items"])
         found = search(search_params(wanted))
     except ValueError:
         return _search(context, 400, wanted=wanted, error=_unknown_filter(_))

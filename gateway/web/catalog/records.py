@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from nameko.dependency_providers import Config
 
 from chassis.api import BRANCH_KEYS
+from gateway.web.shell.render import branch_names
 from services.catalog.contract import CONTRACT
 
 from ...edge.cache import Cache, Freshness, kept_fresh
@@ -53,7 +54,7 @@ def cached_branches(cache, catalog) -> dict:
 
 def cached_branch_names(cache, catalog) -> dict[str, str]:
     """{code: name} of the branches, from the cache or the catalogue."""
-    return {b["code"]: b["name"] for b in cached_branches(cache, catalog)["items"]}
+    return branch_names(cached_branches(cache, catalog)["items"])
 
 
 class CatalogRecords:

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from chassis.errors import DomainError, NotFound
 from gateway.edge.errors import status_of
 from gateway.web.shell.i18n import translator
-from gateway.web.shell.render import common, message, page
+from gateway.web.shell.render import branch_names, common, message, page
 from services.events.contract import AGE_GROUPS, AUDIENCES, PROGRAMME_TYPES
 
 from .refusals import door_refusal, registration_refusal
@@ -71,7 +71,7 @@ def calendar_page(request, calendar, list_branches) -> Response:
         next_cursor=found["next_cursor"],
         wanted=wanted,
         branches=branches,
-        branch_names={b["code"]: b["name"] for b in branches},
+        branch_names=branch_names(branches),
         **context,
     )
 
@@ -79,7 +79,7 @@ def calendar_page(request, calendar, list_branches) -> Response:
 def _branch_names(list_branches) -> dict:
     """{code: name} of the branches the service knows ({} while it cannot say)."""
     try:
-        return {b["code"]: b["name"] for b in list_branches()["items"]}
+        return branch_names(list_branches()["items"])
     except DomainError:
         return {}
 

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from chassis.errors import Conflict, DomainError, NotFound, ValidationFailed
 from gateway.edge.errors import status_of
 from gateway.web.shell.i18n import translator
-from gateway.web.shell.render import common, message, page
+from gateway.web.shell.render import branch_names, common, message, page
 from services.feedback.contract import (
     AUDIENCES,
     PROGRAMME_TYPES,
@@ -79,7 +79,7 @@ def _failure(exc: DomainError, context: dict, named: str = "") -> Response:
 
 
 def _branch_names(list_branches) -> dict:
-    return {b["code"]: b["name"] for b in list_branches()["items"]}
+    return branch_names(list_branches()["items"])
 
 
 def list_page(request, list_suggestions, list_branches) -> Response:

@@ -20,7 +20,7 @@ from chassis.errors import NotFound, ValidationFailed
 from gateway.edge.errors import csv_response
 from gateway.web.shell import charts
 from gateway.web.shell.i18n import N_, translator
-from gateway.web.shell.render import common, long_date, page
+from gateway.web.shell.render import branch_names, common, long_date, page
 
 WIB = ZoneInfo("Asia/Jakarta")
 VIEWS = ("training", "programmes", "collection", "visits")
@@ -208,7 +208,7 @@ def dashboard_page(request, dashboard, list_branches) -> Response:
     context = common(request)
     _ = translator(context["lang"])
     branches = list_branches()["items"]
-    names = {b["code"]: b["name"] for b in branches}
+    names = branch_names(branches)
     query = query_of(request)
     try:
         found = dashboard(query)
@@ -244,6 +244,6 @@ def dashboard_csv(request, view: str, dashboard, list_branches) -> Response:
         raise NotFound(f"No view {view!r}: one of {', '.join(VIEWS)}.")
     _ = translator(common(request)["lang"])
     query = query_of(request)
-    names = {b["code"]: b["name"] for b in list_branches()["items"]}
+    names = branch_names(list_branches()["items"])
     rows = tables(dashboard(query), names, _)[view]
     return csv_response(rows, f"{view}-{query['from']}-{query['to']}.csv")

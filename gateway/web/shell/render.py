@@ -73,6 +73,11 @@ def common(request) -> dict:
     }
 
 
+def branch_names(branches: list[dict]) -> dict[str, str]:
+    """{code: name} of a part's branch list: what a page shows a person (never a code)."""
+    return {b["code"]: b["name"] for b in branches}
+
+
 def long_date(value: str | None, lang: str) -> str:
     """An ISO date or time as a person reads it: 2 Maret 2026 / 2 March 2026."""
     if not value:
