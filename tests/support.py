@@ -110,6 +110,13 @@ def publish_event(config, source, event_type, subject, data, times=1) -> None:
     publisher.close()
 
 
+def seen_branches(session, branches, codes=("SPN", "KMN", "PDT")) -> None:
+    """A part's branch read model (`branches`, its BranchReadModel) filled as the
+    catalogue's events would fill it."""
+    for code in codes:
+        branches.seen(session, {"code": code, "name": f"Cabang {code}"})
+
+
 def run(db, fn, *args, **kwargs):
     """`fn(session, *args)` in one read-write transaction of a part's database."""
     with db.transaction() as session:

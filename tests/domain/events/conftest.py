@@ -6,14 +6,14 @@ import pytest
 
 from services.events import readmodels
 from services.events.models import branches
+from tests.support import seen_branches
 
 
 @pytest.fixture
 def events_db(part_db):
     db = part_db("events")
     with db.transaction() as session:
-        for code in ("SPN", "KMN", "PDT"):
-            branches.seen(session, {"code": code, "name": f"Cabang {code}"})
+        seen_branches(session, branches)
         readmodels.staff_seen(
             session, {"id": "S000003", "name": "Rina Marlina", "branch": "SPN", "active": True}
         )
