@@ -76,10 +76,14 @@ def bindings(patterns: list[str], services: dict[str, str]) -> list[tuple[str, s
     return wanted
 
 
+def queue_name(name: str, queue: str) -> str:
+    return f"{USER_PREFIX}{_checked(name, NAME, 'name')}.{_checked(queue, QUEUE, 'queue')}"
+
+
 def queue_of(name: str, queue: str, patterns: list[str], services: dict[str, str]) -> Queue:
     routes = bindings(patterns, services)
     return Queue(
-        f"{USER_PREFIX}{_checked(name, NAME, 'name')}.{_checked(queue, QUEUE, 'queue')}",
+        queue_name(name, queue),
         bindings=[binding(events_exchange(s), routing_key=key) for s, key in routes],
         durable=True,
         auto_delete=False,
@@ -96,7 +100,7 @@ def subscribe(config: dict, name: str, queue: str, patterns: list[str]) -> Queue
 
 
 def unsubscribe(config: dict, name: str, queue: str) -> None:
-    gone = Queue(f"{USER_PREFIX}{_checked(name, NAME, 'name')}.{_checked(queue, QUEUE, 'queue')}")
+    gone = Queue(queue_name(name, queue))
     with Connection(config["AMQP_URI"], connect_timeout=5) as conn:
         gone(conn.channel()).delete()
 
@@ -130,7 +134,7 @@ def run(args, config) -> None:
         print(f"queue {made.name}, bound to: {keys}")
     elif args.integrators_cmd == "unsubscribe":
         unsubscribe(config, args.name, args.queue)
-        print(f"removed queue {USER_PREFIX}{args.name}.{args.queue}")
+        print(f"removed queue {queue_name(args.name, args.queue)}")
     elif args.integrators_cmd == "list":
         for user in names(config):
             print(user)
