@@ -4,6 +4,7 @@ happen, running the whole platform."""
 import atexit
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -355,7 +356,7 @@ def running_platform(var: Path, amqp_uri: str, extra_env: dict | None = None):
             # Migrations and every part's demo come first: on PostgreSQL, on a busy
             # machine, that alone has taken most of a minute.
             wait_http(url + "/ready", proc, var / "platform.log", timeout=150)
-            wait_services(url)
+            wait_services(url, log=var / "platform.log")
             yield url, env
         finally:
             stop_platform(proc)
@@ -366,10 +367,23 @@ def services_ok(url: str) -> bool:
     return all(s["state"] == "ok" for s in states.values())
 
 
-def wait_services(url: str, timeout: float = 60.0) -> None:
-    """Until every service of the platform answers its health call."""
-    if not wait_for(lambda: services_ok(url), timeout=timeout, interval=0.3):
-        raise AssertionError(f"services not all ok: {requests.get(url + '/v1/status').text}")
+def wait_services(url: str, timeout: float = 60.0, log: Path | None = None) -> None:
+    """Until every service of the platform answers its health call; if one does not,
+    the failure shows the last lines its processes logged (in `log`)."""
+    if wait_for(lambda: services_ok(url), timeout=timeout, interval=0.3):
+        return
+    states = requests.get(url + "/v1/status", timeout=10).json()["services"]
+    failing = [name for name, state in states.items() if state["state"] != "ok"]
+    lines = log.read_text(errors="replace").splitlines() if log and log.exists() else []
+    # supervisord's lines name the process ('insight-0'), the process's own its pid.
+    spawned = re.compile(r"spawned: '(\w+)-\d+' with pid (\d+)")
+    pids = {m[2] for line in lines if (m := spawned.search(line)) and m[1] in failing}
+    marks = [f"'{name}-" for name in failing] + [f"[{pid}]" for pid in pids]
+    theirs = [line for line in lines if any(mark in line for mark in marks)]
+    raise AssertionError(
+        f"services not all ok: {states}\n"
+        + "\n".join(theirs[-40:] + ["-- the log's last lines:"] + lines[-20:])
+    )
 
 
 def wait_http(url: str, proc=None, log: Path | None = None, timeout: float = 60.0) -> None:

@@ -41,6 +41,7 @@ from .replies import Replies
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0
+LOOK_WAIT_SECONDS = 0.5  # at most, for another's look at the consumers to end
 
 
 class ConsumerProbe(SharedExtension):
@@ -62,9 +63,17 @@ class ConsumerProbe(SharedExtension):
         seen = self._seen.get(service)
         if seen and seen[0] > time.monotonic():
             return seen[1]
-        if not self._lock.acquire(blocking=False):
-            return seen[1] if seen else 1  # someone is looking now; assume unchanged
+        # One look at a time on the probe's one channel: wait for the one under way (a
+        # round trip) and then look. Not waiting, and answering the old count, starved
+        # the services asked for last in a burst (/v1/status asks for all at once):
+        # one that had no process at the gateway's start stayed "not running" while
+        # the others' looks took every turn.
+        if not self._lock.acquire(timeout=LOOK_WAIT_SECONDS):
+            return seen[1] if seen else 1  # the broker is slow to answer: assume unchanged
         try:
+            seen = self._seen.get(service)
+            if seen and seen[0] > time.monotonic():  # looked at while this one waited
+                return seen[1]
             count = self._look(service)
             self._seen[service] = (time.monotonic() + PROBE_SECONDS, count)
             return count

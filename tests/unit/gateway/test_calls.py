@@ -177,3 +177,36 @@ def test_a_call_answered_or_not_leaves_nothing_waiting(sender):
         call(sender, deadline=0.05)
     # each call's reply is forgotten once it returns: a late one finds no one
     assert len(sender.forgotten) == 2 and len(set(sender.forgotten)) == 2
+
+
+def test_each_service_asked_for_in_a_burst_is_looked_at_one_look_at_a_time():
+    """/v1/status asks for every service at once, and a look at a queue is a round
+    trip on the probe's one channel: each waits its turn and gets the count now, not
+    the one from before the burst (a service started after the gateway used to stay
+    "not running" while the others' looks took every turn)."""
+    probe = calls.ConsumerProbe()
+    probe._seen, probe._lock, probe._conn = {}, calls.Semaphore(), None
+    names = ["catalog", "people", "events", "feedback", "webhooks", "insight"]
+    running = dict.fromkeys(names, 0)
+    looking, most = [], []
+
+    def look(service):
+        looking.append(service)
+        most.append(len(looking))
+        eventlet.sleep(0.01)  # the round trip
+        looking.remove(service)
+        return running[service]
+
+    probe._look = look
+
+    def burst():
+        return [eventlet.spawn(probe.consumers, name) for name in names]
+
+    assert [t.wait() for t in burst()] == [0] * 6
+    running.update(dict.fromkeys(names, 2))  # every part's processes are up now
+    probe._seen = {name: (0.0, count) for name, (_, count) in probe._seen.items()}  # stale
+    assert [t.wait() for t in burst()] == [2] * 6
+    assert max(most) == 1  # never two looks on the channel at once
+    # within PROBE_SECONDS, the count seen is answered without a look
+    looked = len(most)
+    assert [t.wait() for t in burst()] == [2] * 6 and len(most) == looked
