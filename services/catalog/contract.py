@@ -152,6 +152,15 @@ class ItemOutput(Schema):
     updated_at = fields.DateTime(format="iso")
 
 
+class ItemAdded(ItemOutput):
+    title_id = fields.String(required=True)
+    branch = fields.String(required=True)
+    acquisition_ref = fields.String(
+        allow_none=True,
+        metadata={"description": "the acquisition its title was catalogued for, if any"},
+    )
+
+
 class ItemStatusChanged(ItemOutput):
     previous_status = fields.String()
 
@@ -390,7 +399,7 @@ CONTRACT = Contract(
         Event("title_created", TitleOutput),
         Event("title_updated", TitleOutput),
         Event("title_withdrawn", TitleOutput),
-        Event("item_added", ItemOutput),
+        Event("item_added", ItemAdded),
         Event("item_status_changed", ItemStatusChanged),
         Event("acquisition_ordered", AcquisitionOutput),
         Event("branch_updated", BranchOutput),

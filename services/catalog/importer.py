@@ -322,7 +322,10 @@ def _add(session: Session, fresh: list[Prepared], caller: Caller, report: Import
         documents.append((seq, "", row["search_doc"]))
         title = SimpleNamespace(**row, id=TITLE_ID.format(seq), withdrawn_at=None)
         created.append(("title_created", title.id, dump_title(title, per_branch.get(seq, []))))
-    created += [("item_added", c["barcode"], dump_item(SimpleNamespace(**c))) for c in copies]
+    created += [  # an import cites no acquisition (see above)
+        ("item_added", c["barcode"], {**dump_item(SimpleNamespace(**c)), "acquisition_ref": None})
+        for c in copies
+    ]
     postings.update_documents(session, documents)
     insert_rows(session, TitleSubject.__table__, subjects)
     outbox.emit_many(session, created)

@@ -70,7 +70,8 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     reindex(session, title)
     dumped = dump_item(item)
-    outbox.emit(session, "item_added", item.barcode, dumped)
+    added = {**dumped, "acquisition_ref": title.acquisition_ref}  # a suggestion's shelf
+    outbox.emit(session, "item_added", item.barcode, added)
     return dumped
 
 

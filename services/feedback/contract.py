@@ -421,6 +421,14 @@ class SuggestionOutput(Schema):
             "example": "ACQ000007",
         },
     )
+    shelved_at = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the branches (codes) a copy of the title it became was added "
+            "at, as the catalogue told; empty until then",
+            "example": ["KOTA"],
+        },
+    )
 
 
 class SuggestionQuery(Paged):
@@ -627,6 +635,15 @@ class TitleCreated(Schema):
     acquisition_ref = fields.String(allow_none=True)
 
 
+class ItemAdded(Schema):
+    """catalog's item_added: a copy of a title at a branch, with the acquisition its
+    title fulfilled (a suggestion's way to the shelf ends at that branch)."""
+
+    title_id = fields.String(required=True)
+    branch = fields.String(required=True)
+    acquisition_ref = fields.String(allow_none=True)
+
+
 CAMPAIGN = ("campaign_id",)
 ROW_ERRORS = (Forbidden, NotFound)
 ANSWER_ERRORS = (NotFound, Conflict, Gone)
@@ -759,6 +776,7 @@ CONTRACT = Contract(
         Consumes("catalog", "branch_updated", BranchSeen, versions=(1,)),
         Consumes("catalog", "acquisition_ordered", AcquisitionOrdered, versions=(1,)),
         Consumes("catalog", "title_created", TitleCreated, versions=(1,)),
+        Consumes("catalog", "item_added", ItemAdded, versions=(1,)),
         Consumes("people", "training_completed", TrainingCompleted, versions=(1,)),
         Consumes("events", "event_completed", EventCompleted, versions=(1,)),
         Consumes("events", "programme_published", ProgrammePublished, versions=(1,)),

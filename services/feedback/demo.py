@@ -258,6 +258,9 @@ def _suggestions(session, chance, today) -> int:
             ref = f"ACQ-DEMO-{i}"
             suggestions.acquisition_ordered(session, {"id": ref, "suggestion_id": made["id"]})
             suggestions.title_created(session, {"id": "T000002", "acquisition_ref": ref})
+            for branch in ("HRW", "SPN"):  # the catalogue demo's copies of T000002
+                copy = {"title_id": "T000002", "branch": branch, "acquisition_ref": ref}
+                suggestions.item_added(session, copy)
     return len(SUGGESTIONS)
 
 

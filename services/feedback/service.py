@@ -150,6 +150,12 @@ class FeedbackService(ServiceBase):
         if event["data"].get("acquisition_ref"):
             self.db.apply_once(event, suggestions.title_created, event["data"])
 
+    @event_handler(CONTRACT.consumed("catalog", "item_added"))
+    def on_item_added(self, event: dict) -> None:
+        # Only a copy of a title an acquisition brought can end a suggestion's way.
+        if event["data"].get("acquisition_ref"):
+            self.db.apply_once(event, suggestions.item_added, event["data"])
+
     @event_handler(CONTRACT.consumed("events", "programme_published"))
     def on_programme_published(self, event: dict) -> None:
         self.db.apply_once(event, suggestions.programme_published, event["data"])

@@ -54,6 +54,7 @@ def dump_suggestion(s: Suggestion) -> dict:
         "submitted_on": s.submitted_on.isoformat(),
         "stage": stage(s),
         "acquisition_id": s.acquisition_ref,
+        "shelved_at": s.shelved_at or [],
     }
 
 
@@ -257,6 +258,18 @@ def title_created(session: Session, data: dict) -> None:
         # is on its way (the two events are handled apart), so this one waits for it.
         raise NotYet(f"No suggestion is on order as {ref} yet.")
     _fulfil(session, suggestion, data["id"])
+
+
+def item_added(session: Session, data: dict) -> None:
+    """A copy of a title an acquisition brought: the branch joins the way to the shelf
+    of the suggestion on order as that acquisition."""
+    stmt = select(Suggestion).where(Suggestion.acquisition_ref == data["acquisition_ref"])
+    suggestion = session.scalar(stmt.with_for_update())
+    if suggestion is None:  # as in title_created: its acquisition_ordered is on its way
+        raise NotYet(f"No suggestion is on order as {data['acquisition_ref']} yet.")
+    shelved = suggestion.shelved_at or []
+    if data["branch"] not in shelved:
+        suggestion.shelved_at = sorted([*shelved, data["branch"]])
 
 
 def programme_published(session: Session, data: dict) -> None:

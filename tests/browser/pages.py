@@ -122,6 +122,7 @@ PAGES = [
     Checked("overview", "/v1/feedback/overview/report?year={year}", key="admin"),
     Checked("suggestions", "/usulan"),
     Checked("suggestion", "/usulan/{suggestion}"),
+    Checked("suggestion-on-the-shelf", "/usulan/SUG000004"),
     Checked("suggest", "/usulan/baru?judul=Laskar+Pelangi&pengarang=Andrea+Hirata"),
     Checked("suggest-refused", "/usulan/baru?jenis=acara", then=send_empty),
     Checked("catalogue", "/katalog"),

@@ -84,7 +84,16 @@ def test_a_branch_finds_its_acquisition_and_links_the_book_it_received(platform,
     assert done
     page = html(platform.get(f"/usulan/{sid}", key=""), 200)
     assert f'href="/katalog/{title.json()["id"]}?lang=id"' in page
-    assert "Ada di rak Perpustakaan Cabang Kumun Debai" in page  # the branch by its name
+    assert "Sudah dikatalog; belum ada eksemplar di rak" in page  # no copy yet
+    # the copy the branch adds ends the way there: the branch by its name
+    copy = {"barcode": f"KMN-{sid}", "branch": "KMN", "status": "available"}
+    added = platform.post(f"/v1/catalog/titles/{title.json()['id']}/items", key=keys["kmn"],
+                          json=copy)  # fmt: skip
+    assert added.status_code == 201, added.text
+    shelved = lambda: platform.get(f"/v1/feedback/suggestions/{sid}", key="").json()  # noqa: E731
+    assert wait_for(lambda: shelved()["shelved_at"] == ["KMN"]), shelved()
+    page = html(platform.get(f"/usulan/{sid}", key=""), 200)
+    assert "Ada di rak Perpustakaan Cabang Kumun Debai" in page
     assert f"Dipesan (pesanan {ordered['id']})" in page
     assert 'id="suggestion-form"' not in page  # decided: no more votes
 

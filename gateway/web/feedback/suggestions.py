@@ -172,6 +172,7 @@ def _suggestion(context: dict, suggestion: dict, names: dict, status=200, **show
         form=suggestion["status"] == "submitted",
         suggestion=suggestion,
         branch_names=names,
+        shelves=", ".join(names.get(code, code) for code in suggestion["shelved_at"]),
         action=f"/usulan/{suggestion['id']}?lang={context['lang']}",
         **shown,
         **context,

@@ -114,6 +114,17 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     assert (done["stage"], done["acquisition_id"]) == ("fulfilled", "ACQ000003")
     assert len(emitted(feedback_db, "suggestion_fulfilled")) == 1
     assert "KMN-2023-0456" not in json.dumps(emitted(feedback_db))
+    # its way ends at the branches its copies were added at, each named once
+    assert done["shelved_at"] == []
+    for branch in ("SPN", "KMN", "SPN"):
+        copy = {"title_id": "T000077", "branch": branch, "acquisition_ref": "ACQ000003"}
+        run(feedback_db, suggestions.item_added, copy)
+    shelved = read(feedback_db, suggestions.get_suggestion, sid)
+    assert shelved["shelved_at"] == ["KMN", "SPN"]
+    # a copy of a title whose order has not reached us yet waits, as the title does
+    with pytest.raises(NotYet):
+        copy = {"title_id": "T000099", "branch": "KMN", "acquisition_ref": "ACQ000099"}
+        run(feedback_db, suggestions.item_added, copy)
 
 
 @sqlite_only
