@@ -91,6 +91,23 @@ def test_names_whose_windows_are_over_are_forgotten(clock, monkeypatch):
     assert [name.split("/")[2] for name in limiter.local.events] == ["d"]
 
 
+def test_counting_starts_no_thread_and_keeps_no_entry_past_its_window(clock, monkeypatch):
+    """The library's store starts a timer thread every 10 ms to expire its entries (a
+    green thread each under eventlet); here they are dropped in the counting call."""
+    started = []
+    limiter = Limiter("memory://")
+    monkeypatch.setattr(memory.threading, "Timer", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(ratelimits, "FORGET_SECONDS", 0)
+    for _ in range(30):  # 30 windows of a second, each filled and then some refused
+        for _ in range(7):
+            limiter.hit("public", "10.1.1.1", 5)
+        clock[0] += 1.01
+    limiter.hit("public", "10.1.1.1", 5)
+    assert started == []
+    (entries,) = limiter.local.events.values()
+    assert len(entries) == 1  # the older windows' dropped
+
+
 def test_a_password_in_the_stores_url_stays_out_of_the_log():
     assert ratelimits._without_password("redis://:geheim@redis:6379/0") == (
         "redis://:***@redis:6379/0"
