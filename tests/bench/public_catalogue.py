@@ -12,18 +12,21 @@ tests/bench/large_catalogue.py):
      wrk's connections are one address, so here the per-address limit of keyless
      traffic is raised above the load (GATEWAY_ANONYMOUS_RATE_LIMIT);
   2. with the platform's own per-address limit: a keyless flood from one address
-     (40 connections) of the search page, then of OAI-PMH's Identify, beside a keyed
-     client's searches (JSON, 10 connections): the keyed client's figures alone and
-     during each flood, how much of the flood was refused (429) and how many of its
-     requests a second were served (the per-address limit allows
+     (40 connections) of the search page, of OAI-PMH's Identify, and of the search
+     page again with a new connection for every request (Connection: close), beside
+     a keyed client's searches (JSON, 10 connections): the keyed client's figures
+     alone and during each flood, how much of the flood was refused (429) and how
+     many of its requests a second were served (the per-address limit allows
      GATEWAY_ANONYMOUS_RATE_LIMIT).
 Figures, not assertions.
 
   BENCH_SECONDS=10  BENCH_SEARCH_TITLES=1000000
+  BENCH_PUBLIC_PARTS=page,flood   which of the two to run
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -48,7 +51,11 @@ from tests.bench.large_catalogue import cached_catalogue  # noqa: E402
 from tests.support import running_platform  # noqa: E402
 
 PAGE = "/katalog?q=perpustakaan"
-FLOODED = (PAGE, "/oai?verb=Identify")  # a page, and a route answering XML
+CLOSE = ("Connection: close",)  # a new connection for every request
+# (what is flooded, the flood's headers): a page, a route answering XML, and the page
+# from a client that opens a new connection for every request
+FLOODED = ((PAGE, ()), ("/oai?verb=Identify", ()), (PAGE, CLOSE))
+PARTS = os.environ.get("BENCH_PUBLIC_PARTS", "page,flood").split(",")
 KEYED = "/v1/catalog/titles?q=perpustakaan"
 PERCENTILE = Path(__file__).with_name("percentile.lua")
 UNLIMITED = {"GATEWAY_ANONYMOUS_RATE_LIMIT": "1000000"}
@@ -95,12 +102,13 @@ def flood(tmp: Path, catalogue: Path) -> tuple[dict, list[tuple[str, dict, dict]
         key = admin_key(var)
         alone = wrk(base + KEYED, key, PERCENTILE, connections=10)
         runs = []
-        for path in FLOODED:
+        for path, headers in FLOODED:
             time.sleep(1)  # the address's window of the flood before empties
             with ThreadPoolExecutor(1) as pool:
-                flooding = pool.submit(wrk, base + path, None, PERCENTILE, 40)
+                flooding = pool.submit(wrk, base + path, None, PERCENTILE, 40, headers=headers)
                 during = wrk(base + KEYED, key, PERCENTILE, connections=10)
-                runs.append((path, during, flooding.result()))
+                label = path + (", a new connection each" if headers else "")
+                runs.append((label, during, flooding.result()))
     return alone, runs
 
 
@@ -109,13 +117,16 @@ def main() -> None:
     print(f"synthetic catalogue of {SEARCH_TITLES:,} titles", flush=True)
     catalogue = cached_catalogue(SEARCH_TITLES)
     with tempfile.TemporaryDirectory(prefix="pustaka-bench-") as tmp:
-        pages = keyless_page(Path(tmp), catalogue)
         bare = bare_route()
-        print(f"\n1. The public search page, 20 connections, {SECONDS} s each (wrk)")
-        print(header())
-        print(row("bare nameko @http + one RPC", bare, bare))
-        for name, r in pages:
-            print(row(name, r, bare))
+        if "page" in PARTS:
+            pages = keyless_page(Path(tmp), catalogue)
+            print(f"\n1. The public search page, 20 connections, {SECONDS} s each (wrk)")
+            print(header())
+            print(row("bare nameko @http + one RPC", bare, bare))
+            for name, r in pages:
+                print(row(name, r, bare))
+        if "flood" not in PARTS:
+            return
         alone, floods = flood(Path(tmp), catalogue)
         print(f"\n2. A keyless flood beside a keyed client, {SECONDS} s (wrk)")
         print(header())
@@ -126,7 +137,8 @@ def main() -> None:
             refused, sent = flooded["non2xx"], flooded["requests"]
             print(
                 f"     its answers refused (429): {refused / sent if sent else 0:.1%}; "
-                f"served: {(sent - refused) / SECONDS:.1f} a second"
+                f"served: {(sent - refused) / SECONDS:.1f} a second; "
+                f"socket errors: {flooded['socket_errors']}"
             )
 
 
