@@ -1,8 +1,9 @@
 """The dashboard's figures: sums over the read models and the visitors' book, per
-branch and month. Stock figures (titles, copies, staff) are today's, shown in each
-month of the answer; flows (acquisitions, hours, sittings, tickets, visits) are the
-month's own. A figure the issue asks for that no event carries is named under
-`not_counted`, with the reason, rather than shown as a guess."""
+branch and month. Stock figures (titles, copies, copies held, staff) are today's,
+shown in each month of the answer; flows (acquisitions, copies added, hours,
+sittings, tickets, visits) are the month's own. A figure the issue asks for that no
+event carries is named under `not_counted`, with the reason, rather than shown as a
+guess."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from chassis.times import iso_time_or_none
 
 from .calendar import first_day, last_day
 from .calendar import months as month_range
-from .contract import MAX_MONTHS, DashboardQuery
+from .contract import MAX_MONTHS, NOT_HELD, DashboardQuery
 from .models import (
     Attainment,
     Attendee,
@@ -26,6 +27,7 @@ from .models import (
     Campaign,
     Certificate,
     Completion,
+    Copy,
     Holding,
     MemberCount,
     Occurrence,
@@ -45,12 +47,6 @@ NOT_COUNTED = {
     "staff.share_at_required_level": "people publishes no event with the positions' "
     "required levels (only its branch_gaps call has them): not kept here.",
     "staff.gaps_closed": "as above: a gap needs the required level, which no event carries.",
-    "quality.libqual_adequacy_gap": "feedback's evaluation_summarized carries the NPS and the "
-    "satisfaction index only, not the LibQUAL+ dimensions' gaps.",
-    "collection.copies_added": "the catalogue's items carry no date of their own: copies are "
-    "counted as they stand, titles by the month they were catalogued in.",
-    "collection.copies_held": "copies count every copy the catalogue lists, lost and "
-    "withdrawn ones too: its availability (what a rebuild reads) counts no held ones apart.",
 }
 # The SKM grades of Permenpan RB No. 14 Tahun 2017 (as feedback grades a campaign).
 SKM_GRADES = ((88.31, "A"), (76.61, "B"), (65.0, "C"), (25.0, "D"))
@@ -159,6 +155,19 @@ class Figures:
             .where(Holding.copies > 0, in_months(Title.month))
             .group_by(Holding.branch, Title.month, Title.from_suggestion),
         )
+        # copies, one row each: added in each month; held today (not lost or withdrawn)
+        self.copies_added = _grouped(
+            s,
+            select(Copy.branch, Copy.month, func.count())
+            .where(in_months(Copy.month))
+            .group_by(Copy.branch, Copy.month),
+        )
+        self.copies_held = _grouped(
+            s,
+            select(Copy.branch, func.count())
+            .where(Copy.status.not_in(NOT_HELD))
+            .group_by(Copy.branch),
+        )
         # staff
         self.staff = _grouped(
             s,
@@ -259,6 +268,8 @@ class Figures:
             "copies_by_type": self._by_type(self.copies, branch),
             "new_titles": sum(new.values()),
             "new_titles_from_suggestions": new.get(True, 0),
+            "copies_added": self.copies_added.get((branch, month), 0),
+            "copies_held": self.copies_held.get((branch,), 0),
         }
 
     def _staff(self, branch: str, month: str) -> dict:
@@ -301,6 +312,8 @@ class Figures:
             "skm_index": index,
             "skm_grade": skm_grade(index),
             "nps": _weighted(campaigns, "nps"),
+            "libqual_adequacy_gap": _adequacy_gaps(campaigns),
+            "libqual_responses": sum(c.responses or 0 for c in campaigns if c.adequacy_gaps),
             "tickets": self.opened.get((branch, month), 0),
             "tickets_resolved": answered,
             "resolution_days": round(days, 2) if days is not None else None,
@@ -332,6 +345,18 @@ class Figures:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def _adequacy_gaps(campaigns: list) -> dict:
+    """Per LibQUAL+ dimension, the mean of the campaigns' adequacy gaps (perceived
+    minus minimum), each weighted by its responses; a dimension none asked is absent."""
+    sums: dict[str, list] = defaultdict(lambda: [0.0, 0])
+    for c in campaigns:
+        for dimension, gap in (c.adequacy_gaps or {}).items():
+            if gap is not None and c.responses:
+                sums[dimension][0] += gap * c.responses
+                sums[dimension][1] += c.responses
+    return {d: round(total / n, 2) for d, (total, n) in sums.items() if n}
 
 
 def _weighted(campaigns: list, field: str) -> float | None:

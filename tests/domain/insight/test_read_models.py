@@ -15,18 +15,36 @@ from chassis.contract import read_event_data
 from chassis.db import REPEAT
 from services.catalog import acquisitions, items, titles
 from services.catalog import branches as catalog_branches
-from services.feedback import suggestions, tickets
+from services.feedback import campaigns, responses, results, suggestions, tickets
+from services.feedback.builtin import LIBQUAL_ITEMS
 from services.feedback.models import branches as feedback_branches
 from services.insight import backfill, figures, readmodel
-from services.insight.calendar import month_of
+from services.insight.calendar import month_of, month_of_time, today
 from services.insight.contract import CONTRACT
-from services.insight.models import READ_MODELS, Branch, Holding, Staff, Suggestion, Ticket, Title
+from services.insight.models import (
+    READ_MODELS,
+    Branch,
+    Campaign,
+    Copy,
+    Holding,
+    Staff,
+    Suggestion,
+    Ticket,
+    Title,
+)
 from services.people import staff
 from services.people.models import branches as people_branches
 from tests.domain.insight.helpers import ADMIN, BRANCHES, KMN, read
 from tests.support import emitted
 
-REBUILT = (Branch, Title, Holding, Staff, Ticket, Suggestion)
+REBUILT = (Branch, Title, Holding, Copy, Staff, Campaign, Ticket, Suggestion)
+# The LibQUAL+ answers of the two service-quality campaigns about KMN, per dimension
+# (minimum, desired, perceived) and respondent: the first campaign's two, the second's one.
+SURVEYED = {
+    "affect_of_service": [[(5, 8, 6), (5, 8, 8)], [(5, 8, 5)]],
+    "information_control": [[(6, 9, 5), (6, 9, 6)], [(6, 9, 6)]],
+    "library_as_place": [[(4, 7, 7), (4, 7, 7)], [(3, 7, 6)]],
+}
 
 
 def produce(own_db) -> dict:
@@ -63,6 +81,8 @@ def produce(own_db) -> dict:
         ]:
             items.add_item(s, title, {"barcode": barcode, "branch": branch}, SYSTEM)
         titles.withdraw_title(s, gone, SYSTEM)
+        items.change_status(s, "KMN-1", {"status": "lost"}, SYSTEM)
+        items.change_status(s, "SPN-1", {"status": "on_loan"}, SYSTEM)  # still held
     with people.transaction() as s:
         for code in BRANCHES:
             people_branches.seen(s, {"code": code, "name": f"Cabang {code}"})
@@ -94,7 +114,56 @@ def produce(own_db) -> dict:
                 "branch": "KMN",
             },
         )
+        for number in (0, 1):
+            surveyed(s, number)
     return {"catalog": catalog, "people": people, "feedback": feedback}
+
+
+def surveyed(session, number: int) -> None:
+    """The `number`th LibQUAL+ campaign about KMN, opened today (the test's clock),
+    answered as SURVEYED says and closed."""
+    day = today()
+    made = campaigns.open_campaign(
+        session,
+        {
+            "template": "layanan_perpustakaan",
+            "subject_type": "branch",
+            "subject_id": f"KMN-LQ-{number}",
+            "title": "Layanan Cabang Kumun Debai",
+            "branch": "KMN",
+            "opens_on": day.isoformat(),
+            "closes_on": (day + dt.timedelta(days=30)).isoformat(),
+        },
+        KMN,
+        today=day,
+    )
+    code = made["public_link"].removeprefix("/s/")
+    for respondent in range(len(SURVEYED["affect_of_service"][number])):
+        answers = {
+            qid: dict(
+                zip(("minimum", "desired", "perceived"), told[number][respondent], strict=True)
+            )
+            for dimension, told in SURVEYED.items()
+            for qid, *_ in LIBQUAL_ITEMS[dimension]
+        }
+        responses.submit_response(session, code, {"answers": answers}, today=day)
+    results.close_campaign(session, made["id"], KMN)
+
+
+def expected_gaps() -> dict:
+    """Per dimension: each campaign's gap (mean perceived - mean minimum), weighted by
+    its respondents."""
+    out = {}
+    for dimension, per_campaign in SURVEYED.items():
+        gaps = [
+            (sum(p for _, _, p in answers) - sum(m for m, _, _ in answers)) / len(answers)
+            for answers in per_campaign
+        ]
+        weights = [len(answers) for answers in per_campaign]
+        out[dimension] = round(
+            sum(g * w for g, w in zip(gaps, weights, strict=True)) / sum(weights), 2
+        )
+    return out
 
 
 def events_of(producers: dict) -> list[tuple[str, str, dict]]:
@@ -124,6 +193,8 @@ def calls_to(producers: dict):
     methods = {
         ("catalog", "list_branches"): lambda s: catalog_branches.list_branches(s),
         ("catalog", "search_titles"): lambda s, p: titles.search_titles(s, p),
+        ("catalog", "list_items"): lambda s, p: items.list_items(s, p, SYSTEM),
+        ("feedback", "list_campaigns"): lambda s, p: campaigns.list_campaigns(s, p, SYSTEM),
         ("people", "list_staff"): lambda s, p: staff.list_staff(s, p, SYSTEM),
         ("feedback", "list_tickets"): lambda s, p: tickets.list_tickets(s, p, SYSTEM),
         ("feedback", "list_suggestions"): lambda s, p: suggestions.list_suggestions(s, p),
@@ -180,6 +251,37 @@ def test_each_figure_is_counted_from_the_events_and_an_event_applied_twice_count
         1,
     )
     assert spn["collection"]["copies_by_type"] == {"book": 2}  # the withdrawn title's copy gone
+    # Copies one by one: added in the month the catalogue added them; held but the lost
+    # (KMN-1) and the withdrawn (SPN-3); a copy on loan is held.
+    added = {
+        e["data"]["barcode"]: month_of_time(e["data"]["created_at"])
+        for source, kind, e in events
+        if kind == "item_added"
+    }
+    assert len(added) == 6
+    for branch in ("KMN", "SPN"):
+        copies = read(
+            insight,
+            figures.dashboard,
+            {"from": min(added.values()), "to": max(added.values()), "branches": branch},
+            ADMIN,
+        )["items"]
+        assert sum(i["collection"]["copies_added"] for i in copies) == 3
+        for i in copies:
+            assert i["collection"]["copies_added"] == sum(
+                b.startswith(branch) and m == i["month"] for b, m in added.items()
+            )
+            assert i["collection"]["copies_held"] == 2
+    # LibQUAL+: per dimension, the campaigns' adequacy gaps weighted by their responses,
+    # in the month they opened in.
+    opened = today().isoformat()[:7]
+    quality = read(
+        insight, figures.dashboard, {"from": opened, "to": opened, "branches": "KMN"}, ADMIN
+    )["items"][0]["quality"]
+    assert quality["libqual_adequacy_gap"] == expected_gaps()
+    assert quality["responses"] == 3
+    assert not {"collection.copies_added", "collection.copies_held"} & set(answer["not_counted"])
+    assert "quality.libqual_adequacy_gap" not in answer["not_counted"]
     assert answer["city"]["e_resources"] == {"ebook": 1}
     assert (kmn["staff"]["staff"], kmn["staff"]["by_position"]) == (1, {"terampil": 1})
     assert (kmn["quality"]["tickets"], kmn["quality"]["tickets_resolved"]) == (1, 1)
@@ -199,7 +301,9 @@ def test_a_rebuild_from_the_services_state_equals_the_model_built_event_by_event
     assert result["records"] == {
         "branches": 3,
         "titles": 4,
+        "copies": 6,
         "staff": 3,
+        "campaigns": 2,
         "tickets": 2,
         "suggestions": 1,
     }
