@@ -113,15 +113,16 @@ def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -
 
     Left open: an item_added delivered after its title's title_withdrawn makes a copy
     as it was added (held); the next rebuild sets it withdrawn."""
-    if not data.get("barcode"):
-        return  # every item has one; the producer's schema does not promise it
-    when = _epoch(data.get("updated_at") or at)
-    copy = session.get(Copy, data["barcode"])
+    # Every item has each of these (the producer's schema promises none): one without
+    # is refused, and parked with the name of what it lacks.
+    barcode, title_id, branch = data["barcode"], data["title_id"], data["branch"]
+    status, when = data["status"], _epoch(data.get("updated_at") or at)
+    copy = session.get(Copy, barcode)
     if copy is None:
-        copy = Copy(barcode=data["barcode"], status=data["status"], status_at=when)
+        copy = Copy(barcode=barcode, status=status, status_at=when)
     elif when > copy.status_at:
-        copy.status, copy.status_at = data["status"], when
-    copy.title_id, copy.branch = data["title_id"], data["branch"]
+        copy.status, copy.status_at = status, when
+    copy.title_id, copy.branch = title_id, branch
     if month is not None:
         copy.month = month
     session.add(copy)
