@@ -113,9 +113,13 @@ def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -
 
     Left open: an item_added delivered after its title's title_withdrawn makes a copy
     as it was added (held); the next rebuild sets it withdrawn."""
-    # Every item has each of these (the producer's schema promises none): one without
-    # is refused, and parked with the name of what it lacks.
-    barcode, title_id, branch = data["barcode"], data["title_id"], data["branch"]
+    # Every item has each of these (the producer's schema promises none): an event
+    # without its title or branch is refused, and parked naming what it lacks; one
+    # without a barcode can be no copy's row (its holding is counted still).
+    title_id, branch = data["title_id"], data["branch"]
+    barcode = data.get("barcode")
+    if not barcode:
+        return
     status, when = data["status"], _epoch(data.get("updated_at") or at)
     copy = session.get(Copy, barcode)
     if copy is None:
