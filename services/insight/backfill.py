@@ -6,11 +6,13 @@ built event by event: both write the same rows, keyed by the records' own ids.
 
 What the services' contracts let a rebuild read: the catalogue's branches, titles
 and their copies per branch, and each copy with its status and when it was added;
-people's staff; feedback's campaigns with the summary each published when it
-closed, tickets and suggestions. What they do not (kept as the events built them,
-and named in `KEPT`): a programme's completions, certificates and competencies
-(people lists them per person and year, not as records), community programmes'
-attendance (events gives sums only), and the month a suggestion was fulfilled.
+people's staff and its positions' required levels (the built-in ones, set by its
+migration, reach insight only this way); feedback's campaigns with the summary each
+published when it closed, tickets and suggestions. What they do not (kept as the
+events built them, and named in `KEPT`): a programme's completions, certificates and
+competencies (people lists them per person and year, not as records), community
+programmes' attendance (events gives sums only), and the month a suggestion was
+fulfilled.
 
 No network I/O inside a transaction: each page is read first, then written in a
 transaction of its own; the old rows of a model are cleared in the first page's.
@@ -39,6 +41,7 @@ from .models import (
     Campaign,
     Copy,
     Holding,
+    Requirement,
     SourceMark,
     Staff,
     Suggestion,
@@ -128,6 +131,13 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     counts["staff"] = _replace(
         db, "people", (Staff,), pages(call, "people", "list_staff", {}, size), _staff
     )
+    counts["requirements"] = _replace(
+        db,
+        "people",
+        (Requirement,),
+        pages(call, "people", "list_requirements", {}, size),
+        _requirement,
+    )
     counts["campaigns"] = _replace(
         db,
         "feedback",
@@ -171,6 +181,14 @@ def _copy(session: Session, item: dict) -> None:
             status=item["status"],
             status_at=_epoch(item["updated_at"]),
             month=month_of_time(item["created_at"]),
+        )
+    )
+
+
+def _requirement(session: Session, found: dict) -> None:
+    session.merge(
+        Requirement(
+            position=found["position"], competency=found["competency"], level=found["level"]
         )
     )
 

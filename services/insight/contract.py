@@ -300,6 +300,14 @@ class CertificateSeen(Schema):
     revoked_at = fields.DateTime(allow_none=True, format="iso")
 
 
+class RequirementSeen(Schema):
+    """people's requirement_changed: a position's required level (0: none)."""
+
+    position = fields.String(required=True)
+    competency = fields.String(required=True)
+    level = fields.Integer(required=True)
+
+
 class CompetencyAttained(Schema):
     staff_id = fields.String(required=True)
     competency = fields.String(required=True)
@@ -395,6 +403,7 @@ CONSUMES = (
     Consumes("people", "certificate_issued", CertificateSeen),
     Consumes("people", "certificate_revoked", CertificateSeen),
     Consumes("people", "competency_attained", CompetencyAttained),
+    Consumes("people", "requirement_changed", RequirementSeen),
     Consumes("events", "event_completed", EventCompleted),
     Consumes("events", "attendance_recorded", AttendanceRecorded),
     Consumes("feedback", "survey_opened", SurveyOpened),

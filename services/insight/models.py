@@ -158,6 +158,16 @@ class Attainment(Base):
     month: Mapped[str] = mapped_column(String(7), nullable=False)
 
 
+class Requirement(Base):
+    """The level a position requires of a competency (people's framework)."""
+
+    __tablename__ = "requirements"
+
+    position: Mapped[str] = mapped_column(String(30), primary_key=True)
+    competency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class Occurrence(Base):
     """A community programme's sitting, held, with its attendance."""
 
@@ -249,6 +259,7 @@ READ_MODELS = (
     Completion,
     Certificate,
     Attainment,
+    Requirement,
     Occurrence,
     Attendee,
     Campaign,

@@ -28,6 +28,7 @@ from .models import (
     Copy,
     Holding,
     Occurrence,
+    Requirement,
     SourceMark,
     Staff,
     Suggestion,
@@ -196,6 +197,18 @@ def competency_attained(session: Session, data: dict, at: str) -> None:
         )
 
 
+def requirement_changed(session: Session, data: dict, at: str) -> None:
+    key = (data["position"], data["competency"])
+    found = session.get(Requirement, key)
+    if data["level"] <= 0:
+        if found is not None:
+            session.delete(found)
+        return
+    found = found or Requirement(position=key[0], competency=key[1])
+    found.level = data["level"]
+    session.add(found)
+
+
 # -- events -----------------------------------------------------------------------------------
 def event_completed(session: Session, data: dict, at: str) -> None:
     held = session.get(Occurrence, data["occurrence_id"]) or Occurrence(id=data["occurrence_id"])
@@ -315,6 +328,7 @@ EFFECTS = {
     ("people", "certificate_issued"): certificate_issued,
     ("people", "certificate_revoked"): certificate_revoked,
     ("people", "competency_attained"): competency_attained,
+    ("people", "requirement_changed"): requirement_changed,
     ("events", "event_completed"): event_completed,
     ("events", "attendance_recorded"): attendance_recorded,
     ("feedback", "survey_opened"): survey_opened,

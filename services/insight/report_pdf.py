@@ -1,7 +1,8 @@
 """The year's report as a PDF (A4 portrait), for headquarters to file and print: the
 literacy index (IPLM) with its elements, the KTAK data per branch, the year's
 activity per branch (training hours, programmes' attendance, new titles, copies
-added, visits) and its LibQUAL+ adequacy gap per dimension.
+added, visits), its staff development (competency gaps closed, staff at their
+position's required levels) and its LibQUAL+ adequacy gap per dimension.
 
 fpdf2's built-in Helvetica, as the people part's certificates: no font file; it
 covers Latin-1, which Indonesian is written in (any other character prints as "?").
@@ -55,7 +56,7 @@ def _heading(pdf: FPDF, text: str) -> None:
 def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes:
     """`literacy`: the Iplm answer; `census`: KTAK rows with the branch's name;
     `activity`: a row per branch (name, jp, attendance, new_titles, copies_added,
-    visits, gaps: {dimension: gap}, libqual_responses)."""
+    visits, gaps_closed, at_level, gaps: {dimension: gap}, libqual_responses)."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(_latin(f"Laporan Tahunan {year}"))
     pdf.set_author(LIBRARY)
@@ -117,6 +118,19 @@ def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes
             for r in activity
         ],
         (56, 24, 28, 24, 28, 26),
+    )  # fmt: skip
+
+    _heading(pdf, f"Pengembangan pegawai {year}")
+    _table(
+        pdf,
+        ["Cabang", "Kesenjangan kompetensi tertutup",
+         "Pegawai pada tingkat yang disyaratkan jabatannya (akhir tahun)"],
+        [
+            [r["name"], _number(r["gaps_closed"]),
+             "-" if r["at_level"] is None else f"{100 * r['at_level']:.1f} %".replace(".", ",")]
+            for r in activity
+        ],
+        (66, 50, 70),
     )  # fmt: skip
 
     told = {d for r in activity for d in r["gaps"]}

@@ -81,6 +81,8 @@ def test_the_dashboard(browser, page, page_requests, platform):
             expect(section.locator("table tr").nth(1)).to_be_visible()
         gaps = tab.locator("#view-quality table th").all_inner_texts()
         assert gaps[1:4] == ["Pengaruh layanan", "Kontrol informasi", "Perpustakaan sebagai tempat"]
+        staff = tab.locator("#view-training table th").all_inner_texts()
+        assert "Pegawai pada tingkat yang disyaratkan jabatannya (%)" in staff
         copies = tab.locator("#view-collection table th").all_inner_texts()
         assert {"Eksemplar ditambahkan", "Eksemplar dimiliki hari ini"} <= set(copies)
         names = tab.locator("#view-training table td:first-child").all_inner_texts()

@@ -1,7 +1,8 @@
 """Headquarters' dashboard as a page (/dasbor): a period of months and the branches
 to show (headquarters: any; a branch key: its own), and five views of the service's
 figures, each a chart drawn on the server (gateway/web/shell/charts.py), its table,
-and the same table as CSV (/dasbor/csv/<view>): training hours (JP) beside the
+and the same table as CSV (/dasbor/csv/<view>): training hours (JP), the share of
+staff at their position's required levels and the gaps closed, beside the
 service-quality index, the LibQUAL+ adequacy gap per dimension, community
 programmes' attendance and partners' share, the collection's growth (titles and
 copies) and its share from suggestions, and visits by month.
@@ -71,6 +72,10 @@ def _weighted(items: list, area: str, field: str, weight: str) -> float | None:
     return round(sum(v * n for v, n in pairs) / total, 2) if total else None
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
 def _share(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -113,6 +118,9 @@ def per_branch(found: dict, names: dict) -> list[dict]:
                 "name": names.get(code, code),
                 "jp": _sum(months, "staff", "training_hours_jp"),
                 "completions": _sum(months, "staff", "completions"),
+                "gaps_closed": _sum(months, "staff", "gaps_closed"),
+                # a stock: as of the period's last month (of today's staff)
+                "at_level": _percent(months[-1]["staff"].get("share_at_required_level")),
                 "skm": _weighted(months, "quality", "skm_index", "responses"),
                 "responses": _sum(months, "quality", "responses"),
                 "occurrences": occurrences,
@@ -149,8 +157,10 @@ def tables(found: dict, names: dict, _) -> dict:
     return {
         "training": [
             [_("Branch"), _("Training hours (JP)"), _("Completions"), _("SKM index"),
-             _("Responses")],
-            *[[r["name"], r["jp"], r["completions"], blank(r["skm"]), r["responses"]]
+             _("Responses"), _("Competency gaps closed"),
+             _("Staff at their position's required levels (%)")],
+            *[[r["name"], r["jp"], r["completions"], blank(r["skm"]), r["responses"],
+               r["gaps_closed"], blank(r["at_level"])]
               for r in rows],
         ],
         "quality": [
@@ -217,6 +227,11 @@ def charts_of(found: dict, names: dict, _) -> dict:
             _bars([(r["name"], r["jp"], "") for r in rows], _("Training hours (JP) per branch")),
             _bars(
                 [(r["name"], r["skm"], "") for r in rows], _("SKM index per branch (0-100)"), 100
+            ),
+            _bars(
+                [(r["name"], r["at_level"], _note(r["gaps_closed"])) for r in rows],
+                _("Staff at their position's required levels per branch, % (gaps closed)"),
+                100,
             ),
         ],
         "quality": [

@@ -58,6 +58,7 @@ def test_the_report_weighs_each_months_libqual_gaps_by_their_responses(insight_d
         "library_as_place": 2.0,  # asked in March only
     }
     assert (kmn["libqual_responses"], kmn["copies_added"]) == (5, 1)
+    assert (kmn["gaps_closed"], kmn["at_level"]) == (0, None)  # no staff, no requirements
     settings = base_config["insight"]["IPLM"]
     made = read(insight_db, report.year_report, {"year": year}, ADMIN, settings)
     assert base64.b64decode(made["pdf_base64"]).startswith(b"%PDF-")
