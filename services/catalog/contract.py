@@ -150,6 +150,19 @@ class ItemOutput(Schema):
     status = fields.String()
     note = fields.String(allow_none=True)
     updated_at = fields.DateTime(format="iso")
+    # Added within v1 (additive): absent from events published before it.
+    created_at = fields.DateTime(format="iso", metadata={"description": "when it was added"})
+
+
+class ItemQuery(Paged):
+    """Copies in the order of their barcodes: what a rebuild of insight's read model
+    of copies reads, a page at a time."""
+
+    branch = fields.String(validate=_code)
+    status = fields.String(validate=validate.OneOf(ITEM_STATUSES))
+
+
+ItemPage = page_of(ItemOutput)
 
 
 class ItemAdded(ItemOutput):
@@ -366,6 +379,7 @@ CONTRACT = Contract(
             writes=True,
         ),
         Method("get_item", ("barcode",), None, ItemOutput, (NotFound,)),
+        Method("list_items", ("params",), ItemQuery, ItemPage, (Forbidden,), callers=("insight",)),
         Method("put_branch", ("payload",), BranchInput, BranchOutput, (Forbidden,), writes=True),
         Method(
             "put_location",

@@ -10,15 +10,19 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, NotFound, field_error
+from chassis.pagination import Bounds, Key, Keyset
 from chassis.records import get_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time
 
-from .contract import BARCODE, TITLE_ID, ItemInput, ItemStatusInput
+from .contract import BARCODE, TITLE_ID, ItemInput, ItemQuery, ItemStatusInput
 from .models import Branch, Item, Location, Title, outbox
 from .titles import find_title, reindex
 
-item_input, item_status_input = ItemInput(), ItemStatusInput()
+item_input, item_status_input, item_query = ItemInput(), ItemStatusInput(), ItemQuery()
+# By barcode, the copy's own key: a cursor holds the last one served (any string a
+# barcode column can be compared with; the query binds it as a value).
+BY_BARCODE = Keyset(Key(Item.barcode, Bounds(str, "", "~" * 33)))
 
 
 def dump_item(item: Item) -> dict:
@@ -31,6 +35,7 @@ def dump_item(item: Item) -> dict:
         "status": item.status,
         "note": item.note,
         "updated_at": iso_time(item.updated_at),
+        "created_at": iso_time(item.created_at),
     }
 
 
@@ -73,6 +78,21 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     added = {**dumped, "acquisition_ref": title.acquisition_ref}  # a suggestion's shelf
     outbox.emit(session, "item_added", item.barcode, added)
     return dumped
+
+
+def list_items(session: Session, params: dict, caller: Caller) -> dict:
+    """Every copy, withdrawn ones too, with its status and when it was added: a branch
+    key its own branch's (naming another is a 403), headquarters all or one branch's."""
+    caller.require_role("branch")
+    query = load(item_query, params)
+    stmt = select(Item)
+    branch = caller.branch_seen(query.get("branch"))
+    if branch:
+        stmt = stmt.where(Item.branch_code == branch)
+    if query.get("status"):
+        stmt = stmt.where(Item.status == query["status"])
+    rows, cursor = BY_BARCODE.fetch(session, stmt, query["limit"], query.get("cursor"))
+    return {"items": [dump_item(i) for i in rows], "next_cursor": cursor}
 
 
 def with_held_copies(session: Session, titles: list[dict]) -> list[dict]:

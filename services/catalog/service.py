@@ -91,6 +91,10 @@ class CatalogService(ServiceBase):
     def get_item(self, session, barcode: str) -> dict:
         return items.get_item(session, barcode)
 
+    @read
+    def list_items(self, session, params: dict) -> dict:
+        return items.list_items(session, params, self.caller)
+
     @write
     def put_branch(self, session, payload: dict) -> dict:
         return branches.put_branch(session, payload, self.caller)

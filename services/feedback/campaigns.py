@@ -58,6 +58,7 @@ def dump_campaign(c: Campaign) -> dict:
         "invited": c.invited,
         "responses": c.responses,
         "public_link": survey_link(c.public_code),
+        "result": c.summary,  # as it was published when it closed
     }
 
 

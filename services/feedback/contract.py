@@ -148,6 +148,12 @@ class CampaignOutput(Schema):
     public_link = fields.String(
         allow_none=True, metadata={"description": "path of the public form: /s/{code}"}
     )
+    # Added within v1 (additive): what a rebuild of insight's read model reads.
+    result = fields.Nested(
+        lambda: EvaluationSummarized(),
+        allow_none=True,
+        metadata={"description": "a closed campaign's: evaluation_summarized's data"},
+    )
 
 
 class CampaignQuery(Paged):
@@ -562,6 +568,12 @@ class EvaluationSummarized(Schema):
     nps = fields.Float(allow_none=True)
     satisfaction_index = fields.Float(allow_none=True)
     satisfaction_grade = fields.String(allow_none=True)
+    # Added within v1 (additive): absent from events published before it, and [] for a
+    # campaign whose template asks no LibQUAL+ items.
+    libqual = fields.List(
+        fields.Nested(DimensionResult),
+        metadata={"description": "per LibQUAL+ dimension: the means and the gaps"},
+    )
 
 
 class TicketOpened(Schema):
@@ -667,7 +679,14 @@ CONTRACT = Contract(
             (Forbidden, NotFound, Conflict),
             writes=True,
         ),
-        Method("list_campaigns", ("params",), CampaignQuery, CampaignPage, (Forbidden,)),
+        Method(
+            "list_campaigns",
+            ("params",),
+            CampaignQuery,
+            CampaignPage,
+            (Forbidden,),
+            callers=BACKFILLED,
+        ),
         Method("get_campaign", CAMPAIGN, None, CampaignOutput, ROW_ERRORS),
         Method(
             "invite",

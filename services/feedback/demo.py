@@ -113,6 +113,7 @@ def load_demo(db: DatabaseSession, today: dt.date | None = None) -> int:
         for code, _ in BRANCHES:
             rest = [t for t in RESPONSES if (code, t) != ("SPN", "skm")]
             made += _branch_surveys(session, chance, today, code, rest)
+            made += _libqual_quarters(session, chance, today, code)
         made += _trainings(session, chance, today)
         made += _tickets(session, today)
         made += _suggestions(session, chance, today)
@@ -203,6 +204,29 @@ def _branch_surveys(session, chance, today, code, templates) -> int:
         made += _respond(
             session, campaign, chance, QUALITY[code], RESPONSES[template], start, today
         )
+    return made
+
+
+def _libqual_quarters(session, chance, today, code) -> int:
+    """A month-long LibQUAL+ survey of the branch's service each quarter of the past
+    year, closed, so that its adequacy gaps are published (evaluation_summarized)."""
+    made = 0
+    for quarter in (3, 2, 1):
+        opens = today - dt.timedelta(days=91 * quarter)
+        payload = {
+            "template": "layanan_perpustakaan",
+            "subject_type": "branch",
+            "subject_id": f"{code}-libqual-{opens.isoformat()}",
+            "title": f"{dict(BRANCHES)[code]}: LibQUAL+ {opens:%m/%Y}",
+            "branch": code,
+            "opens_on": opens.isoformat(),
+            "closes_on": (opens + dt.timedelta(days=30)).isoformat(),
+        }
+        dumped = campaigns.open_campaign(session, payload, SYSTEM, today=opens)
+        campaign = session.get(Campaign, int(dumped["id"][3:]))
+        made += _respond(session, campaign, chance, QUALITY[code], 8, opens,
+                         opens + dt.timedelta(days=30))  # fmt: skip
+        results.close(session, campaign)
     return made
 
 

@@ -152,6 +152,7 @@ def summary_of(found: dict) -> dict:
         "nps": found["nps"],
         "satisfaction_index": satisfaction.get("index"),
         "satisfaction_grade": satisfaction.get("grade"),
+        "libqual": found["dimensions"],
         "summary": "; ".join(parts),
     }
 

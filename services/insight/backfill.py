@@ -5,11 +5,14 @@ the rows of what it read, and then the events keep them, as they keep the rows
 built event by event: both write the same rows, keyed by the records' own ids.
 
 What the services' contracts let a rebuild read: the catalogue's branches, titles
-and their copies per branch; people's staff; feedback's tickets and suggestions.
-What they do not (kept as the events built them, and named in `KEPT`): a
-programme's completions, certificates and competencies (people lists them per
-person and year, not as records), community programmes' attendance (events gives
-sums only), campaigns' results, and the month a suggestion was fulfilled.
+and their copies per branch, and each copy with its status and when it was added;
+people's staff and its positions' required levels (the built-in ones, set by its
+migration, reach insight only this way); feedback's campaigns with the summary each
+published when it closed, tickets and suggestions. What they do not (kept as the
+events built them, and named in `KEPT`): a programme's completions, certificates and
+competencies (people lists them per person and year, not as records), community
+programmes' attendance (events gives sums only), and the month a suggestion was
+fulfilled.
 
 No network I/O inside a transaction: each page is read first, then written in a
 transaction of its own; the old rows of a model are cleared in the first page's.
@@ -34,7 +37,19 @@ from chassis.times import iso_time
 
 from .calendar import month_of, month_of_time
 from .counting import add
-from .models import Holding, SourceMark, Staff, Suggestion, Ticket, Title, branches
+from .models import (
+    Campaign,
+    Copy,
+    Holding,
+    Requirement,
+    SourceMark,
+    Staff,
+    Suggestion,
+    Ticket,
+    Title,
+    branches,
+)
+from .readmodel import summarized
 from .versions import wrote
 
 Call = Callable[..., dict]  # call(service, method, *args): the result
@@ -44,7 +59,6 @@ KEPT = (
     "attainments",
     "occurrences",
     "attendees",
-    "campaigns",
     "suggestions.fulfilled_month",
 )
 
@@ -111,8 +125,25 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
         pages(call, "catalog", "search_titles", {"q": ""}, size),
         _title,
     )
+    counts["copies"] = _replace(
+        db, "catalog", (Copy,), pages(call, "catalog", "list_items", {}, size), _copy
+    )
     counts["staff"] = _replace(
         db, "people", (Staff,), pages(call, "people", "list_staff", {}, size), _staff
+    )
+    counts["requirements"] = _replace(
+        db,
+        "people",
+        (Requirement,),
+        pages(call, "people", "list_requirements", {}, size),
+        _requirement,
+    )
+    counts["campaigns"] = _replace(
+        db,
+        "feedback",
+        (Campaign,),
+        pages(call, "feedback", "list_campaigns", {}, size),
+        _campaign,
     )
     counts["tickets"] = _replace(
         db, "feedback", (Ticket,), pages(call, "feedback", "list_tickets", {}, size), _ticket
@@ -139,6 +170,39 @@ def _title(session: Session, title: dict) -> None:
     for copies in title.get("availability") or []:
         held = Holding(title_id=title["id"], branch=copies["branch"], copies=copies["total"])
         session.merge(held)
+
+
+def _copy(session: Session, item: dict) -> None:
+    session.merge(
+        Copy(
+            barcode=item["barcode"],
+            title_id=item["title_id"],
+            branch=item["branch"],
+            status=item["status"],
+            status_at=_epoch(item["updated_at"]),
+            month=month_of_time(item["created_at"]),
+        )
+    )
+
+
+def _requirement(session: Session, found: dict) -> None:
+    session.merge(
+        Requirement(
+            position=found["position"], competency=found["competency"], level=found["level"]
+        )
+    )
+
+
+def _campaign(session: Session, found: dict) -> None:
+    campaign = Campaign(
+        id=found["id"],
+        branch=found.get("branch"),
+        template=found["template"],
+        month=found["opens_on"][:7],  # its day, YYYY-MM-DD
+    )
+    if found.get("result"):  # closed: the summary it published
+        summarized(campaign, found["result"])
+    session.merge(campaign)
 
 
 def _staff(session: Session, staff: dict) -> None:

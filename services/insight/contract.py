@@ -11,7 +11,7 @@ the visitor gives it, a library card number, which no answer ever shows.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from chassis.branches import branch_code
 from chassis.contract import Consumes, Contract, Method
@@ -21,6 +21,11 @@ from chassis.schemas import Input, Integer
 PURPOSES = ("reading", "borrowing", "studying", "internet", "programme", "other")
 # The events service's age groups, and "unknown" for a visitor nobody asked.
 AGE_GROUPS = ("child", "teen", "adult", "senior", "unknown")
+# The LibQUAL+ dimensions of feedback's built-in service-quality survey, in the order
+# the pages show them (a template of its own may name others: they are kept too).
+LIBQUAL_DIMENSIONS = ("affect_of_service", "information_control", "library_as_place")
+# The catalogue's statuses of a copy no longer held (copies_held leaves them out).
+NOT_HELD = ("lost", "withdrawn")
 # The years a figure is kept and asked for. A month is one of theirs: the pattern alone
 # let through 0000-01 and 9999-12, whose first or last day no calendar date can hold.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -254,14 +259,20 @@ class TitleSeen(Schema):
     material_type = fields.String(required=True)
     acquisition_ref = fields.String(allow_none=True)
     created_at = fields.DateTime(format="iso")
+    updated_at = fields.DateTime(format="iso")  # a withdrawal's time, its copies' too
 
 
 class ItemSeen(Schema):
-    """catalog's item_added: a copy of a title at a branch (the producer's schema
-    marks neither required; every item has both)."""
+    """catalog's item_added and item_status_changed: a copy of a title at a branch,
+    its status and the time of it (the producer's schema marks none of them
+    required; every item has them all, and created_at since it was added)."""
 
+    barcode = fields.String()
     title_id = fields.String()
     branch = fields.String()
+    status = fields.String()
+    updated_at = fields.DateTime(format="iso")
+    created_at = fields.DateTime(format="iso")
 
 
 class StaffSeen(Schema):
@@ -287,6 +298,14 @@ class CertificateSeen(Schema):
     staff_id = fields.String(required=True)
     programme_id = fields.String(required=True)
     revoked_at = fields.DateTime(allow_none=True, format="iso")
+
+
+class RequirementSeen(Schema):
+    """people's requirement_changed: a position's required level (0: none)."""
+
+    position = fields.String(required=True)
+    competency = fields.String(required=True)
+    level = fields.Integer(required=True)
 
 
 class CompetencyAttained(Schema):
@@ -326,12 +345,23 @@ class SurveyOpened(Schema):
     opens_on = fields.Date(required=True)
 
 
+class LibqualSeen(Schema):
+    """One dimension of evaluation_summarized's libqual: the gap read, the rest left."""
+
+    class Meta:
+        unknown = EXCLUDE  # a nested schema does not take the envelope's EXCLUDE
+
+    dimension = fields.String(allow_none=True)
+    adequacy_gap = fields.Float(allow_none=True)
+
+
 class EvaluationSummarized(Schema):
     campaign_id = fields.String(required=True)
     responses = fields.Integer(required=True)
     nps = fields.Float(allow_none=True)
     satisfaction_index = fields.Float(allow_none=True)
     satisfaction_grade = fields.String(allow_none=True)
+    libqual = fields.List(fields.Nested(LibqualSeen))  # absent from events before it was added
 
 
 class TicketOpened(Schema):
@@ -366,12 +396,14 @@ CONSUMES = (
     Consumes("catalog", "title_updated", TitleSeen),
     Consumes("catalog", "title_withdrawn", TitleSeen),
     Consumes("catalog", "item_added", ItemSeen),
+    Consumes("catalog", "item_status_changed", ItemSeen),
     Consumes("people", "staff_registered", StaffSeen),
     Consumes("people", "staff_changed", StaffSeen),
     Consumes("people", "training_completed", TrainingCompleted),
     Consumes("people", "certificate_issued", CertificateSeen),
     Consumes("people", "certificate_revoked", CertificateSeen),
     Consumes("people", "competency_attained", CompetencyAttained),
+    Consumes("people", "requirement_changed", RequirementSeen),
     Consumes("events", "event_completed", EventCompleted),
     Consumes("events", "attendance_recorded", AttendanceRecorded),
     Consumes("feedback", "survey_opened", SurveyOpened),

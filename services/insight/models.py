@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from sqlalchemy import Boolean, Date, Float, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from chassis.branches import BranchColumns, BranchReadModel
@@ -97,6 +97,23 @@ class Holding(Base):
     copies: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+class Copy(Base):
+    """A copy (the catalogue's item) by its barcode: its branch, its status as of the
+    catalogue's time of that status, and the month it was added in (unknown while
+    only a change of its status has been told)."""
+
+    __tablename__ = "copies"
+
+    barcode: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    branch: Mapped[str] = mapped_column(String(10), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status_at: Mapped[float] = mapped_column(Float, nullable=False)  # the item's updated_at
+    month: Mapped[str | None] = mapped_column(String(7))  # added in
+
+    __table_args__ = (Index("ix_copies_branch_month", "branch", "month"),)
+
+
 class Staff(Base):
     """A member of staff by id: branch, position, active; no name."""
 
@@ -139,6 +156,16 @@ class Attainment(Base):
     competency: Mapped[str] = mapped_column(String(40), primary_key=True)
     level: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), nullable=False)
+
+
+class Requirement(Base):
+    """The level a position requires of a competency (people's framework)."""
+
+    __tablename__ = "requirements"
+
+    position: Mapped[str] = mapped_column(String(30), primary_key=True)
+    competency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class Occurrence(Base):
@@ -184,6 +211,8 @@ class Campaign(Base):
     nps: Mapped[float | None] = mapped_column(Float)
     satisfaction_index: Mapped[float | None] = mapped_column(Float)
     satisfaction_grade: Mapped[str | None] = mapped_column(String(2))
+    # {dimension: perceived - minimum} of its LibQUAL+ items, as its summary told them
+    adequacy_gaps: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Ticket(Base):
@@ -225,10 +254,12 @@ class SourceMark(Base):
 READ_MODELS = (
     Title,
     Holding,
+    Copy,
     Staff,
     Completion,
     Certificate,
     Attainment,
+    Requirement,
     Occurrence,
     Attendee,
     Campaign,

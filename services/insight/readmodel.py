@@ -3,9 +3,10 @@ reads, each given the event's data (as its contract's schema read it) and the ti
 the event happened (its envelope's `time`), and run once per event (DatabaseSession.apply_once).
 
 Each keeps one row per record, keyed by the record's own id, so a rebuild from the
-owner's current state (backfill.py) lands on the same rows. Copies are counts per
-title and branch (holdings), every copy the catalogue lists as its own availability
-totals do (lost and withdrawn ones too: its contract counts no held ones apart).
+owner's current state (backfill.py) lands on the same rows. Copies are kept twice:
+as counts per title and branch (holdings, every copy the catalogue lists, as its
+availability totals do: the copies by type), and one row per copy (copies: its status
+and the month it was added in, for the copies added and held).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from sqlalchemy import case, delete, or_
+from sqlalchemy import case, delete, or_, update
 from sqlalchemy.orm import Session
 
 from .calendar import month_of_day, month_of_time
@@ -24,8 +25,10 @@ from .models import (
     Campaign,
     Certificate,
     Completion,
+    Copy,
     Holding,
     Occurrence,
+    Requirement,
     SourceMark,
     Staff,
     Suggestion,
@@ -77,18 +80,63 @@ def title_seen(session: Session, data: dict, at: str) -> None:
 
 
 def title_withdrawn(session: Session, data: dict, at: str) -> None:
-    # Its copies go with it (the figures, which join the title, would not count them).
+    # Its copies go with it (the figures, which join the title, would not count them);
+    # the catalogue withdraws each of them at the title's time, telling no item event.
     session.execute(delete(Title).where(Title.id == data["id"]))
     session.execute(delete(Holding).where(Holding.title_id == data["id"]))
+    when = _epoch(data.get("updated_at") or at)
+    session.execute(
+        update(Copy)
+        .where(Copy.title_id == data["id"], Copy.status_at < when)
+        .values(status="withdrawn", status_at=when)
+    )
 
 
 def item_added(session: Session, data: dict, at: str) -> None:
+    added = data.get("created_at") or data.get("updated_at") or at  # equal at its adding
+    copy_seen(session, data, at, month_of_time(added))
     # A count, not a row per record: a copy added before the catalogue's last rebuild
     # read it is in that rebuild's totals already, however late its event comes (the
     # demo's events at a first start, a queue that was backed up).
     if read_by_rebuild(session, "catalog", at):
         return
     add(session, Holding, {"title_id": data["title_id"], "branch": data["branch"]}, "copies", 1)
+
+
+def item_status_changed(session: Session, data: dict, at: str) -> None:
+    copy_seen(session, data, at)
+
+
+def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -> None:
+    """A copy's row: its status as of the latest time told (queues keep no order
+    between event types, and a rebuild's row may be newer than a late event); the
+    month it was added in, once item_added tells it.
+
+    Left open: an item_added delivered after its title's title_withdrawn makes a copy
+    as it was added (held); the next rebuild sets it withdrawn."""
+    # Every item has each of these (the producer's schema promises none): an event
+    # without its title or branch is refused, and parked naming what it lacks; one
+    # without a barcode can be no copy's row (its holding is counted still).
+    title_id, branch = data["title_id"], data["branch"]
+    barcode = data.get("barcode")
+    if not barcode:
+        return
+    status, when = data["status"], _epoch(data.get("updated_at") or at)
+    copy = session.get(Copy, barcode)
+    if copy is None:
+        copy = Copy(barcode=barcode, status=status, status_at=when)
+    elif when > copy.status_at:
+        copy.status, copy.status_at = status, when
+    copy.title_id, copy.branch = title_id, branch
+    if month is not None:
+        copy.month = month
+    session.add(copy)
+
+
+def _epoch(when: dt.datetime | str) -> float:
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    return when.timestamp()
 
 
 def read_by_rebuild(session: Session, source: str, event_time: str) -> bool:
@@ -149,6 +197,18 @@ def competency_attained(session: Session, data: dict, at: str) -> None:
         )
 
 
+def requirement_changed(session: Session, data: dict, at: str) -> None:
+    key = (data["position"], data["competency"])
+    found = session.get(Requirement, key)
+    if data["level"] <= 0:
+        if found is not None:
+            session.delete(found)
+        return
+    found = found or Requirement(position=key[0], competency=key[1])
+    found.level = data["level"]
+    session.add(found)
+
+
 # -- events -----------------------------------------------------------------------------------
 def event_completed(session: Session, data: dict, at: str) -> None:
     held = session.get(Occurrence, data["occurrence_id"]) or Occurrence(id=data["occurrence_id"])
@@ -188,10 +248,27 @@ def survey_opened(session: Session, data: dict, at: str) -> None:
 
 def evaluation_summarized(session: Session, data: dict, at: str) -> None:
     campaign = _campaign(session, data["campaign_id"])
-    campaign.responses, campaign.nps = data["responses"], data.get("nps")
-    campaign.satisfaction_index = data.get("satisfaction_index")
-    campaign.satisfaction_grade = data.get("satisfaction_grade")
+    summarized(campaign, data)
     session.add(campaign)
+
+
+def summarized(campaign: Campaign, summary: dict) -> None:
+    """A campaign's result as its summary tells it (the event's data, or the summary
+    a rebuild reads from feedback's list of campaigns)."""
+    campaign.responses, campaign.nps = summary["responses"], summary.get("nps")
+    campaign.satisfaction_index = summary.get("satisfaction_index")
+    campaign.satisfaction_grade = summary.get("satisfaction_grade")
+    campaign.adequacy_gaps = adequacy_gaps(summary.get("libqual"))
+
+
+def adequacy_gaps(dimensions: list | None) -> dict | None:
+    """{dimension: perceived - minimum} of the dimensions with one (None: no LibQUAL+)."""
+    gaps = {
+        d["dimension"]: d["adequacy_gap"]
+        for d in dimensions or []
+        if d.get("dimension") and d.get("adequacy_gap") is not None
+    }
+    return gaps or None
 
 
 def ticket_opened(session: Session, data: dict, at: str) -> None:
@@ -244,12 +321,14 @@ EFFECTS = {
     ("catalog", "title_updated"): title_seen,
     ("catalog", "title_withdrawn"): title_withdrawn,
     ("catalog", "item_added"): item_added,
+    ("catalog", "item_status_changed"): item_status_changed,
     ("people", "staff_registered"): staff_seen,
     ("people", "staff_changed"): staff_seen,
     ("people", "training_completed"): training_completed,
     ("people", "certificate_issued"): certificate_issued,
     ("people", "certificate_revoked"): certificate_revoked,
     ("people", "competency_attained"): competency_attained,
+    ("people", "requirement_changed"): requirement_changed,
     ("events", "event_completed"): event_completed,
     ("events", "attendance_recorded"): attendance_recorded,
     ("feedback", "survey_opened"): survey_opened,

@@ -1,6 +1,8 @@
 """The year's report as a PDF (A4 portrait), for headquarters to file and print: the
-literacy index (IPLM) with its elements, the KTAK data per branch, and the year's
-activity per branch (training hours, programmes' attendance, new titles, visits).
+literacy index (IPLM) with its elements, the KTAK data per branch, the year's
+activity per branch (training hours, programmes' attendance, new titles, copies
+added, visits), its staff development (competency gaps closed, staff at their
+position's required levels) and its LibQUAL+ adequacy gap per dimension.
 
 fpdf2's built-in Helvetica, as the people part's certificates: no font file; it
 covers Latin-1, which Indonesian is written in (any other character prints as "?").
@@ -12,7 +14,17 @@ import datetime as dt
 
 from fpdf import FPDF
 
+from .contract import LIBQUAL_DIMENSIONS
+
 LIBRARY = "Perpustakaan Kota Sungai Penuh"
+# The LibQUAL+ dimensions' names in Indonesian, as the dashboard's catalogue has them.
+DIMENSIONS = dict(
+    zip(
+        LIBQUAL_DIMENSIONS,
+        ("Pengaruh layanan", "Kontrol informasi", "Perpustakaan sebagai tempat"),
+        strict=True,
+    )
+)
 
 
 def _latin(text) -> str:
@@ -43,7 +55,8 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes:
     """`literacy`: the Iplm answer; `census`: KTAK rows with the branch's name;
-    `activity`: a row per branch (name, jp, attendance, new_titles, visits)."""
+    `activity`: a row per branch (name, jp, attendance, new_titles, copies_added,
+    visits, gaps_closed, at_level, gaps: {dimension: gap}, libqual_responses)."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(_latin(f"Laporan Tahunan {year}"))
     pdf.set_author(LIBRARY)
@@ -97,11 +110,55 @@ def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes
     _heading(pdf, f"Kegiatan sepanjang {year} per cabang")
     _table(
         pdf,
-        ["Cabang", "Pelatihan (JP)", "Kehadiran kegiatan", "Judul baru", "Kunjungan"],
+        ["Cabang", "Pelatihan (JP)", "Kehadiran kegiatan", "Judul baru", "Eksemplar baru",
+         "Kunjungan"],
         [
-            [r["name"], *(_number(r[k]) for k in ("jp", "attendance", "new_titles", "visits"))]
+            [r["name"], *(_number(r[k]) for k in ("jp", "attendance", "new_titles",
+                                                  "copies_added", "visits"))]
             for r in activity
         ],
-        (66, 28, 32, 28, 30),
-    )
+        (56, 24, 28, 24, 28, 26),
+    )  # fmt: skip
+
+    _heading(pdf, f"Pengembangan pegawai {year}")
+    _table(
+        pdf,
+        ["Cabang", "Kesenjangan kompetensi tertutup",
+         "Pegawai pada tingkat yang disyaratkan jabatannya (akhir tahun)"],
+        [
+            [r["name"], _number(r["gaps_closed"]),
+             "-" if r["at_level"] is None else f"{100 * r['at_level']:.1f} %".replace(".", ",")]
+            for r in activity
+        ],
+        (66, 50, 70),
+    )  # fmt: skip
+
+    told = {d for r in activity for d in r["gaps"]}
+    dimensions = [d for d in LIBQUAL_DIMENSIONS if d in told] + sorted(told - set(DIMENSIONS))
+    if dimensions:
+        _heading(pdf, f"Mutu layanan {year}: kesenjangan kecukupan LibQUAL+ per dimensi")
+        pdf.multi_cell(
+            0,
+            6,
+            _latin("Layanan yang dirasakan dikurangi batas minimum yang diterima pengunjung "
+                   "(skala 1-9); di bawah nol, layanan belum mencapai batas minimum."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )  # fmt: skip
+        pdf.ln(2)
+        width = (186 - 56 - 22) / len(dimensions)
+        _table(
+            pdf,
+            ["Cabang", *(DIMENSIONS.get(d, d) for d in dimensions), "Jawaban"],
+            [
+                [r["name"], *(_gap(r["gaps"].get(d)) for d in dimensions),
+                 _number(r["libqual_responses"])]
+                for r in activity
+            ],
+            (56, *(width for _ in dimensions), 22),
+        )  # fmt: skip
     return bytes(pdf.output())
+
+
+def _gap(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}".replace(".", ",")

@@ -14,12 +14,20 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import NotFound, ValidationFailed, field_error
+from chassis.pagination import Bounds, Key, Keyset
 from chassis.schemas import load, unstorable
 
-from .contract import POSITIONS, CompetencyRow, RequirementInput
-from .models import Area, Competency, Requirement
+from .contract import POSITIONS, CompetencyRow, RequirementInput, RequirementQuery
+from .models import Area, Competency, Requirement, outbox
 
 competency_row, requirement_input = CompetencyRow(), RequirementInput()
+requirement_query = RequirementQuery()
+# By position, then competency: a cursor holds the last pair served (strings the
+# columns can be compared with; the query binds them as values).
+_WORD = Bounds(str, "", "~" * 41)
+BY_POSITION = Keyset(
+    Key(Requirement.position, _WORD), Key(Requirement.competency_code, _WORD, "competency")
+)
 MAX_ROWS = 5000
 
 
@@ -182,12 +190,31 @@ def put_requirement(session: Session, position: str, payload: dict, caller: Call
     if data["level"] > found.levels:
         raise field_error("level", f"{found.code}'s scale goes to {found.levels}.")
     row = session.get(Requirement, (position, found.code))
+    if (row.level if row is not None else 0) == data["level"]:
+        return get_requirements(session, position)  # as it was: nothing to tell
     if data["level"] == 0:
-        if row is not None:
-            session.delete(row)
+        session.delete(row)
     else:
         row = row or Requirement(position=position, competency_code=found.code)
         row.level = data["level"]
         session.add(row)
     session.flush()
+    changed = {"position": position, "competency": found.code, "level": data["level"]}
+    outbox.emit(session, "requirement_changed", f"{position}/{found.code}", changed)
     return get_requirements(session, position)
+
+
+def list_requirements(session: Session, params: dict) -> dict:
+    """Every position's required levels, a page at a time: what insight's rebuild
+    reads (the built-in ones were set by a migration, which told no event)."""
+    query = load(requirement_query, params)
+    rows, cursor = BY_POSITION.fetch(
+        session, select(Requirement), query["limit"], query.get("cursor")
+    )
+    return {
+        "items": [
+            {"position": r.position, "competency": r.competency_code, "level": r.level}
+            for r in rows
+        ],
+        "next_cursor": cursor,
+    }

@@ -184,6 +184,22 @@ class PositionRequirements(Schema):
     requirements = fields.List(fields.Nested(Requirement))
 
 
+class RequirementChanged(Schema):
+    """A position's required level of a competency, set or (level 0) removed: what
+    insight counts staff at their position's required levels by. Nobody named."""
+
+    position = fields.String(required=True)
+    competency = fields.String(required=True)
+    level = fields.Integer(required=True, metadata={"description": "0: no longer required"})
+
+
+class RequirementQuery(Paged):
+    pass
+
+
+RequirementPage = page_of(RequirementChanged)  # every position's, by position and competency
+
+
 # -- programmes ----------------------------------------------------------------------
 class CompetencyBuilt(Input):
     competency = fields.String(required=True, validate=_competency)
@@ -584,6 +600,13 @@ CONTRACT = Contract(
         ),
         Method("get_requirements", ("position",), None, PositionRequirements, (NotFound,)),
         Method(
+            "list_requirements",
+            ("params",),
+            RequirementQuery,
+            RequirementPage,
+            callers=("insight",),
+        ),
+        Method(
             "put_requirement",
             ("position", "payload"),
             RequirementInput,
@@ -678,6 +701,7 @@ CONTRACT = Contract(
         Event("waitlist_promoted", EnrolmentEvent),
         Event("attendance_recorded", AttendanceEvent),
         Event("competency_attained", CompetencyAttained),
+        Event("requirement_changed", RequirementChanged),
         Event("training_completed", TrainingCompleted),
         Event("certificate_issued", CertificateEvent),
         Event("certificate_revoked", CertificateEvent),

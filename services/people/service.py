@@ -62,6 +62,10 @@ class PeopleService(ServiceBase):
     def put_requirement(self, session, position: str, payload: dict) -> dict:
         return competencies.put_requirement(session, position, payload, self.caller)
 
+    @read
+    def list_requirements(self, session, params: dict) -> dict:
+        return competencies.list_requirements(session, params)
+
     # -- programmes -------------------------------------------------------------------
     @write
     def create_programme(self, session, payload: dict) -> dict:

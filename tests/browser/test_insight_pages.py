@@ -75,10 +75,16 @@ def test_the_dashboard(browser, page, page_requests, platform):
         assert tab.goto("/dasbor").status == 200
         expect(tab.locator("h1")).to_have_text("Dasbor kantor pusat")
         expect(tab.locator("#fresh")).to_contain_text("Data per")
-        for view in ("training", "programmes", "collection", "visits"):
+        for view in ("training", "quality", "programmes", "collection", "visits"):
             section = tab.locator(f"#view-{view}")
             expect(section.locator("svg").first).to_be_visible()
             expect(section.locator("table tr").nth(1)).to_be_visible()
+        gaps = tab.locator("#view-quality table th").all_inner_texts()
+        assert gaps[1:4] == ["Pengaruh layanan", "Kontrol informasi", "Perpustakaan sebagai tempat"]
+        staff = tab.locator("#view-training table th").all_inner_texts()
+        assert "Pegawai pada tingkat yang disyaratkan jabatannya (%)" in staff
+        copies = tab.locator("#view-collection table th").all_inner_texts()
+        assert {"Eksemplar ditambahkan", "Eksemplar dimiliki hari ini"} <= set(copies)
         names = tab.locator("#view-training table td:first-child").all_inner_texts()
         assert KMN_NAME in names and "KMN" not in names  # branches by name
         csv_link = tab.locator("#view-visits a.csv")

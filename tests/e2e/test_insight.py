@@ -56,9 +56,16 @@ def test_the_read_models_follow_the_events_and_a_rebuild_lands_on_the_same(platf
     month = dt.datetime.now(WIB).strftime("%Y-%m")
     query = {"from": month, "to": month, "branches": "KMN"}
 
-    def magazines():
+    def collection():
         answer = platform.get("/v1/insight/dashboard", key=kmn, params=query).json()
-        return answer["items"][0]["collection"]["copies_by_type"].get("magazine", 0)
+        return answer["items"][0]["collection"]
+
+    def magazines():
+        return collection()["copies_by_type"].get("magazine", 0)
+
+    def copies():
+        found = collection()
+        return found["copies_added"], found["copies_held"]
 
     def rebuild():
         rebuilt = platform.post("/v1/insight/rebuild")
@@ -67,8 +74,11 @@ def test_the_read_models_follow_the_events_and_a_rebuild_lands_on_the_same(platf
 
     # From the services' state as it stands: the demo's events may still be coming in
     # (they count nothing the rebuild read), and other tests add to the platform.
-    assert rebuild()["branches"] >= 5
-    before = magazines()
+    records = rebuild()
+    assert records["branches"] >= 5
+    assert records["copies"] >= 1 and records["campaigns"] >= 1  # insight may list them
+    assert records["requirements"] >= 1  # the built-in ones, which no event told
+    before, (added_before, held_before) = magazines(), copies()
     title = platform.post(
         "/v1/catalog/titles", json={"title": "Tambo Alam Kerinci", "material_type": "magazine"}
     ).json()
@@ -79,8 +89,15 @@ def test_the_read_models_follow_the_events_and_a_rebuild_lands_on_the_same(platf
     )
     assert added.status_code == 201, added.text
     assert wait_for(lambda: magazines() == before + 1, timeout=20)  # its event followed
+    assert wait_for(lambda: copies() == (added_before + 1, held_before + 1), timeout=20)
+    lost = platform.patch(
+        f"/v1/catalog/items/KMN-INS-{title['id']}", key=kmn, json={"status": "lost"}
+    )
+    assert lost.status_code == 200, lost.text
+    assert wait_for(lambda: copies() == (added_before + 1, held_before), timeout=20)
     assert rebuild()["titles"] >= 1
     assert magazines() == before + 1  # the rebuild counts what the events counted
+    assert copies() == (added_before + 1, held_before)
     answer = platform.get("/v1/insight/dashboard", params=query).json()
     assert answer["rebuilt_at"] and {f["source"] for f in answer["freshness"]} >= {"catalog"}
 

@@ -1,12 +1,15 @@
 """Headquarters' dashboard as a page (/dasbor): a period of months and the branches
-to show (headquarters: any; a branch key: its own), and four views of the service's
+to show (headquarters: any; a branch key: its own), and five views of the service's
 figures, each a chart drawn on the server (gateway/web/shell/charts.py), its table,
-and the same table as CSV (/dasbor/csv/<view>): training hours (JP) beside the
-service-quality index, community programmes' attendance and partners' share, the
-collection's growth and its share from suggestions, and visits by month.
+and the same table as CSV (/dasbor/csv/<view>): training hours (JP), the share of
+staff at their position's required levels and the gaps closed, beside the
+service-quality index, the LibQUAL+ adequacy gap per dimension, community
+programmes' attendance and partners' share, the collection's growth (titles and
+copies) and its share from suggestions, and visits by month.
 
 The figures are the service's per branch and month; a view adds a period's months
-together (an index: weighted by its responses, as the service weighs campaigns)."""
+together (an index or a gap: weighted by its responses, as the service weighs
+campaigns); a stock (the copies held) is today's, as the service gives it."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import datetime as dt
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from chassis.errors import NotFound, ValidationFailed
@@ -21,9 +25,18 @@ from gateway.edge.errors import csv_response
 from gateway.web.shell import charts
 from gateway.web.shell.i18n import N_, translator
 from gateway.web.shell.render import branch_names, common, long_date, page
+from services.insight.contract import LIBQUAL_DIMENSIONS
 
 WIB = ZoneInfo("Asia/Jakarta")
-VIEWS = ("training", "programmes", "collection", "visits")
+VIEWS = ("training", "quality", "programmes", "collection", "visits")
+# The names of the LibQUAL+ dimensions the contract lists (another is shown by its code).
+DIMENSION_NAMES = dict(
+    zip(
+        LIBQUAL_DIMENSIONS,
+        (N_("Affect of service"), N_("Information control"), N_("Library as place")),
+        strict=True,
+    )
+)
 REASONS = {
     "from": N_("Choose the first month of the period (from 2000 to 2100)."),
     "to": N_("Choose a last month after the first, at most 36 months from it."),
@@ -59,8 +72,33 @@ def _weighted(items: list, area: str, field: str, weight: str) -> float | None:
     return round(sum(v * n for v, n in pairs) / total, 2) if total else None
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
 def _share(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def dimensions_of(found: dict) -> list[str]:
+    """The LibQUAL+ dimensions with a gap in the answer: the contract's, then others."""
+    told = {d for i in found["items"] for d in i["quality"].get("libqual_adequacy_gap") or {}}
+    return [d for d in LIBQUAL_DIMENSIONS if d in told] + sorted(told - set(LIBQUAL_DIMENSIONS))
+
+
+def _gaps(months: list, dimensions: list) -> dict:
+    """Per dimension, the months' gaps weighted by their LibQUAL+ responses."""
+    out = {}
+    for d in dimensions:
+        pairs = [
+            ((i["quality"].get("libqual_adequacy_gap") or {}).get(d),
+             i["quality"].get("libqual_responses") or 0)
+            for i in months
+        ]  # fmt: skip
+        pairs = [(v, n) for v, n in pairs if v is not None and n]
+        total = sum(n for _, n in pairs)
+        out[d] = round(sum(v * n for v, n in pairs) / total, 2) if total else None
+    return out
 
 
 def per_branch(found: dict, names: dict) -> list[dict]:
@@ -80,6 +118,9 @@ def per_branch(found: dict, names: dict) -> list[dict]:
                 "name": names.get(code, code),
                 "jp": _sum(months, "staff", "training_hours_jp"),
                 "completions": _sum(months, "staff", "completions"),
+                "gaps_closed": _sum(months, "staff", "gaps_closed"),
+                # a stock: as of the period's last month (of today's staff)
+                "at_level": _percent(months[-1]["staff"].get("share_at_required_level")),
                 "skm": _weighted(months, "quality", "skm_index", "responses"),
                 "responses": _sum(months, "quality", "responses"),
                 "occurrences": occurrences,
@@ -88,6 +129,10 @@ def per_branch(found: dict, names: dict) -> list[dict]:
                 "new_titles": new_titles,
                 "from_suggestions": suggested,
                 "suggestions_share": _share(suggested, new_titles),
+                "copies_added": _sum(months, "collection", "copies_added"),
+                "copies_held": months[-1]["collection"].get("copies_held"),  # today's
+                "gaps": _gaps(months, dimensions_of(found)),
+                "libqual_responses": _sum(months, "quality", "libqual_responses"),
                 "visits": _sum(months, "visits", "visits"),
             }
         )
@@ -104,6 +149,7 @@ def visits_by_month(found: dict) -> list[tuple[str, int]]:
 def tables(found: dict, names: dict, _) -> dict:
     """Each view's table: a header row, then its rows (the page's and the CSV's)."""
     rows = per_branch(found, names)
+    dimensions = dimensions_of(found)
 
     def blank(value):
         return "" if value is None else value
@@ -111,8 +157,15 @@ def tables(found: dict, names: dict, _) -> dict:
     return {
         "training": [
             [_("Branch"), _("Training hours (JP)"), _("Completions"), _("SKM index"),
-             _("Responses")],
-            *[[r["name"], r["jp"], r["completions"], blank(r["skm"]), r["responses"]]
+             _("Responses"), _("Competency gaps closed"),
+             _("Staff at their position's required levels (%)")],
+            *[[r["name"], r["jp"], r["completions"], blank(r["skm"]), r["responses"],
+               r["gaps_closed"], blank(r["at_level"])]
+              for r in rows],
+        ],
+        "quality": [
+            [_("Branch"), *[_dimension(d, _) for d in dimensions], _("Responses (LibQUAL+)")],
+            *[[r["name"], *[blank(r["gaps"][d]) for d in dimensions], r["libqual_responses"]]
               for r in rows],
         ],
         "programmes": [
@@ -121,8 +174,10 @@ def tables(found: dict, names: dict, _) -> dict:
               for r in rows],
         ],
         "collection": [
-            [_("Branch"), _("New titles"), _("From suggestions"), _("Share from suggestions (%)")],
-            *[[r["name"], r["new_titles"], r["from_suggestions"], blank(r["suggestions_share"])]
+            [_("Branch"), _("New titles"), _("From suggestions"), _("Share from suggestions (%)"),
+             _("Copies added"), _("Copies held today")],
+            *[[r["name"], r["new_titles"], r["from_suggestions"], blank(r["suggestions_share"]),
+               r["copies_added"], blank(r["copies_held"])]
               for r in rows],
         ],
         "visits": [
@@ -130,6 +185,10 @@ def tables(found: dict, names: dict, _) -> dict:
             *[[m, n] for m, n in visits_by_month(found)],
         ],
     }  # fmt: skip
+
+
+def _dimension(code: str, _) -> str:
+    return _(DIMENSION_NAMES[code]) if code in DIMENSION_NAMES else code
 
 
 def _top(values: list) -> float:
@@ -162,12 +221,31 @@ def _note(value, unit: str = "") -> str:
 def charts_of(found: dict, names: dict, _) -> dict:
     rows = per_branch(found, names)
     visits = visits_by_month(found)
+    gaps = [abs(v) for r in rows for v in r["gaps"].values() if v is not None]
     return {
         "training": [
             _bars([(r["name"], r["jp"], "") for r in rows], _("Training hours (JP) per branch")),
             _bars(
                 [(r["name"], r["skm"], "") for r in rows], _("SKM index per branch (0-100)"), 100
             ),
+            _bars(
+                [(r["name"], r["at_level"], _note(r["gaps_closed"])) for r in rows],
+                _("Staff at their position's required levels per branch, % (gaps closed)"),
+                100,
+            ),
+        ],
+        "quality": [
+            # Three charts alike: each names its dimension above it too.
+            Markup("<figcaption>%s</figcaption>") % _dimension(d, _)
+            + charts.signed_bars(
+                [(_short(r["name"]), r["gaps"][d]) for r in rows],
+                _top(gaps),
+                _(
+                    "Adequacy gap per branch: %(dimension)s (perceived - minimum)",
+                    dimension=_dimension(d, _),
+                ),
+            )
+            for d in dimensions_of(found)
         ],
         "programmes": [
             _bars(
@@ -179,7 +257,11 @@ def charts_of(found: dict, names: dict, _) -> dict:
             _bars(
                 [(r["name"], r["new_titles"], _note(r["from_suggestions"])) for r in rows],
                 _("New titles per branch (from suggestions)"),
-            )
+            ),
+            _bars(
+                [(r["name"], r["copies_added"], _note(r["copies_held"])) for r in rows],
+                _("Copies added per branch (copies held today)"),
+            ),
         ],
         "visits": [
             charts.line_over_time(visits, 0, _top([n for _m, n in visits]), _("Visits by month"))

@@ -1,8 +1,9 @@
 """Charts drawn here as inline SVG, on the server: no script, nothing from another
-host. Four kinds: a line over time (NPS by month), horizontal bars (the
-satisfaction index per branch, a choice's answers), columns (how many gave each
-value of a scale: Likert, NPS), and the LibQUAL+ zone of tolerance per item (a band
-from the minimum to the desired level, a mark at the perceived one).
+host. Five kinds: a line over time (NPS by month), horizontal bars (the
+satisfaction index per branch, a choice's answers), bars either side of zero (a
+LibQUAL+ adequacy gap per branch), columns (how many gave each value of a scale:
+Likert, NPS), and the LibQUAL+ zone of tolerance per item (a band from the minimum
+to the desired level, a mark at the perceived one).
 
 Drawn for a phone: WIDTH is about a phone's column, so that a text of FONT units
 reads at about FONT px there (scaled up at most by half on a wider screen), and a
@@ -106,6 +107,38 @@ def bars(rows: list[tuple[str, float | None, str]], low: float, high: float, lab
         body.append(
             f'<text x="{at}" y="{y + 2 * FONT + 4}" text-anchor="{anchor}" fill="{colour}">'
             f"{escape(text)}</text>"
+        )
+    return _svg(bottom + FONT + 8, label, body)
+
+
+def signed_bars(rows: list[tuple[str, float | None]], bound: float, label: str):
+    """One bar per row from zero on -bound..bound: to the right in green for a value
+    above zero, to the left in red below it, its label above it and its value at its
+    end (a gap: perceived above or below the minimum)."""
+    row, top, left, right = 2 * FONT + 16, 4, 8, WIDTH - 8
+    bottom = top + row * len(rows)
+    body = _axis(-bound, bound, _ticks(-bound, bound), top, bottom, left)
+    zero = _x(0, -bound, bound, left, right)
+    body.append(f'<line x1="{zero}" y1="{top}" x2="{zero}" y2="{bottom}" stroke="{INK}"/>')
+    for i, (name, value) in enumerate(rows):
+        y = top + i * row
+        body.append(f'<text x="{left}" y="{y + FONT}">{escape(name)}</text>')
+        if value is None:
+            continue
+        end = _x(max(-bound, min(bound, value)), -bound, bound, left, right)
+        start, width = min(zero, end), max(abs(end - zero), 1)
+        colour = GOOD if value >= 0 else BAD
+        body.append(
+            f'<rect x="{start}" y="{y + FONT + 4}" width="{width}" height="{FONT + 6}" '
+            f'fill="{colour}"><title>{escape(name)}: {value:+g}</title></rect>'
+        )
+        # The value beside the bar's end, on the side away from zero, inside the chart.
+        after = end + 4 if value >= 0 else end - 4
+        anchor = "start" if value >= 0 else "end"
+        if after > right - 40 or after < left + 40:
+            after, anchor = (zero - 4, "end") if value >= 0 else (zero + 4, "start")
+        body.append(
+            f'<text x="{after}" y="{y + 2 * FONT + 4}" text-anchor="{anchor}">{value:+g}</text>'
         )
     return _svg(bottom + FONT + 8, label, body)
 

@@ -67,6 +67,35 @@ def test_a_branch_key_changes_copies_only_at_its_own_branch(db):
         assert items.get_item(session, "SPN-9")["status"] == "available"
 
 
+def test_copies_are_listed_by_barcode_a_page_at_a_time_with_when_they_were_added(db):
+    t = new_title(db)
+    for barcode, branch in [("SPN-3", "SPN"), ("KMN-2", "KMN"), ("SPN-1", "SPN"), ("KMN-1", "KMN")]:
+        run(db, items.add_item, t["id"], {"barcode": barcode, "branch": branch}, SYSTEM)
+    run(db, items.change_status, "SPN-1", {"status": "lost"}, SPN)
+    added = {e["data"]["barcode"]: e["data"] for e in emitted(db, "item_added")}
+    listed, cursor = [], None
+    while True:
+        with db.reading() as session:
+            found = items.list_items(session, {"limit": 3, "cursor": cursor}, SYSTEM)
+        listed += found["items"]
+        if not (cursor := found["next_cursor"]):
+            break
+    assert [i["barcode"] for i in listed] == sorted(added)  # every copy, once, in order
+    for item in listed:  # added at the time its event tells, which a change leaves be
+        assert item["created_at"] == added[item["barcode"]]["created_at"]
+    lost = next(i for i in listed if i["barcode"] == "SPN-1")
+    assert lost["status"] == "lost" and lost["updated_at"] > lost["created_at"]
+    with db.reading() as session:  # a branch key: its own branch's copies
+        own = items.list_items(session, {}, KMN)["items"]
+        assert [i["barcode"] for i in own] == ["KMN-1", "KMN-2"]
+        with pytest.raises(Forbidden):
+            items.list_items(session, {"branch": "SPN"}, KMN)
+        with pytest.raises(Forbidden):
+            items.list_items(session, {}, PARTNER)
+        with pytest.raises(ValidationFailed):  # a cursor it never gave out
+            items.list_items(session, {"cursor": encode_cursor({"barcode": 7})}, SYSTEM)
+
+
 def test_ids_that_cannot_be_a_copy_or_a_branch_are_not_found(db):
     with db.reading() as session:
         for barcode in ("SPN\x00-1", "SPN-1\n", "x", "\ud800abc"):

@@ -290,6 +290,28 @@ def test_the_figures_of_a_campaign_and_its_summary_when_it_closes(feedback_db):
     assert TODAY  # the shared day of the other modules' tests
 
 
+def test_a_closed_campaign_publishes_its_libqual_gaps_and_lists_them_as_its_result(feedback_db):
+    lq = _branch_campaign(feedback_db, "layanan_perpustakaan", "LQ-KMN")
+    for answer in (_libqual(5, 8, 6), _libqual(6, 8, 9)):
+        run(feedback_db, responses.submit_response, _public_code(lq), answer, today=DAY)
+    listed = read(feedback_db, campaigns.list_campaigns, {}, ADMIN)["items"]
+    assert [c["result"] for c in listed] == [None]  # open: nothing published yet
+    run(feedback_db, results.close_campaign, lq["id"], KMN)
+    summary = emitted(feedback_db, "evaluation_summarized")[-1]["data"]
+    # Each dimension: mean perceived (6+9)/2 minus mean minimum (5+6)/2.
+    assert {d["dimension"]: d["adequacy_gap"] for d in summary["libqual"]} == {
+        "affect_of_service": 2.0, "information_control": 2.0, "library_as_place": 2.0,
+    }  # fmt: skip
+    assert all(d["superiority_gap"] == 7.5 - 8 for d in summary["libqual"])
+    (listed,) = read(feedback_db, campaigns.list_campaigns, {}, ADMIN)["items"]
+    assert listed["result"] == summary  # what a rebuild reads is what the event told
+    nps = _branch_campaign(feedback_db, "nps", "NPS-KMN")
+    run(feedback_db, responses.submit_response, _public_code(nps), {"answers": {"rekomendasi": 9}},
+        today=DAY)  # fmt: skip
+    run(feedback_db, results.close_campaign, nps["id"], KMN)
+    assert emitted(feedback_db, "evaluation_summarized")[-1]["data"]["libqual"] == []
+
+
 @sqlite_only
 def test_campaigns_past_their_last_day_close_by_themselves_once(feedback_db):
     from services.feedback.closing import Closer

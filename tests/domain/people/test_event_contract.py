@@ -8,6 +8,7 @@ from gateway.edge.asyncapi import build_asyncapi
 from services.people import (
     attendance,
     certificates,
+    competencies,
     enrolments,
     lifecycle,
     programmes,
@@ -57,6 +58,8 @@ def test_every_emitted_event_matches_its_documented_schema(people_db):
     run(db, lifecycle.transition, pid, {"to": "completed"}, SYSTEM)
     code = emitted(db, "certificate_issued")[0]["data"]["code"]
     run(db, certificates.revoke_certificate, code, {"reason": "Diterbitkan ganda"}, SYSTEM)
+    put = {"competency": "TI-MEDSOS", "level": 2}
+    run(db, competencies.put_requirement, "ahli_muda", put, SYSTEM)
 
     documented = build_asyncapi((("people", "services.people.contract"),))["channels"]
     seen = set()

@@ -128,3 +128,34 @@ def test_each_position_states_the_level_it_requires(people_db):
         read(people_db, competencies.get_requirements, "kepala")
     with pytest.raises(Forbidden):
         run(people_db, competencies.put_requirement, "mahir", put, KMN)
+
+
+def test_a_change_of_a_required_level_is_told_and_every_requirement_listed(people_db):
+    from services.people.contract import POSITIONS
+    from tests.support import emitted
+
+    put = {"competency": "TI-SIPUS", "level": 4}
+    run(people_db, competencies.put_requirement, "ahli_muda", put, SYSTEM)
+    run(people_db, competencies.put_requirement, "ahli_muda", put, SYSTEM)  # as it is
+    gone = {"competency": "TI-SIPUS", "level": 0}
+    run(people_db, competencies.put_requirement, "ahli_muda", gone, SYSTEM)
+    run(people_db, competencies.put_requirement, "ahli_muda", gone, SYSTEM)  # none to remove
+    told = [e["data"] for e in emitted(people_db, "requirement_changed")]
+    assert told == [
+        {"position": "ahli_muda", "competency": "TI-SIPUS", "level": 4},
+        {"position": "ahli_muda", "competency": "TI-SIPUS", "level": 0},
+    ]
+    listed, cursor = [], None
+    while True:
+        found = read(people_db, competencies.list_requirements, {"limit": 7, "cursor": cursor})
+        listed += found["items"]
+        if not (cursor := found["next_cursor"]):
+            break
+    expected = [
+        {"position": p, **r}
+        for p in POSITIONS
+        for r in read(people_db, competencies.get_requirements, p)["requirements"]
+    ]
+    key = lambda r: (r["position"], r["competency"])  # noqa: E731
+    assert [key(r) for r in listed] == sorted(key(r) for r in listed)  # in order, once each
+    assert sorted(listed, key=key) == sorted(expected, key=key) and len(listed) > 7

@@ -42,3 +42,19 @@ def test_columns_of_a_scale_are_as_tall_as_their_counts():
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert texts == ["0", "1", "3", "2", "6", "3"]  # each count above its value
     assert float(svg.get("viewBox").split()[2]) == charts.WIDTH
+
+
+def test_signed_bars_go_either_side_of_zero_as_long_as_their_values():
+    rows = [("SPN", 1.5), ("KMN", -0.75), ("<PDT>", None), ("HRW", 9.0)]  # HRW: past the bound
+    svg = ET.fromstring(str(charts.signed_bars(rows, 2.0, "Kesenjangan")))
+    (zero,) = [ln for ln in svg.iter(f"{SVG}line") if ln.get("stroke") == charts.INK]
+    x0 = float(zero.get("x1"))
+    bars = list(svg.iter(f"{SVG}rect"))
+    assert [b.get("fill") for b in bars] == [charts.GOOD, charts.BAD, charts.GOOD]
+    spn, kmn, hrw = bars
+    assert float(spn.get("x")) == x0 and float(kmn.get("x")) + float(kmn.get("width")) == x0
+    assert float(spn.get("width")) == 2 * float(kmn.get("width"))  # 1.5 against 0.75
+    assert float(hrw.get("width")) == float(spn.get("width")) * 2 / 1.5  # cut at the bound
+    assert float(hrw.get("x")) + float(hrw.get("width")) <= charts.WIDTH
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "<PDT>" in texts and "+1.5" in texts and "-0.75" in texts
