@@ -14,7 +14,15 @@ Keyless requests are also bounded in number at once (GATEWAY_KEYLESS_IN_FLIGHT,
 below the process's max_workers): however many addresses send them, the workers
 left over are the keys', so a keyed request never queues behind the public's. One
 more waits for a place a moment (a burst of the public's is served, not refused),
-then is a 503 BUSY."""
+then is a 503 BUSY.
+
+A keyless flood is slowed, not only refused: past FLOOD_REFUSALS refusals a second
+from one address, each refusal is answered only once its Retry-After has passed.
+A client on a kept connection waits so anyway (http.py HOLD: its connection is not
+read again before then); one that opens a new connection for every request did not,
+and its refusals alone, answered at once, took most of the process from the keyed
+clients (docs/benchmarks.md, the public catalogue). At most MAX_HELD are held at
+once in a process; past that, refused at once."""
 
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ from contextlib import contextmanager
 from typing import NoReturn
 from urllib.parse import urlparse
 
+import eventlet
 from eventlet.semaphore import Semaphore
 from nameko.constants import DEFAULT_MAX_WORKERS, MAX_WORKERS_CONFIG_KEY
 from nameko.events import BROADCAST
@@ -39,7 +48,7 @@ from chassis.db import make_engine, session_factories
 from ..keys import REVOKED_EVENT, REVOKED_SOURCE, BadKey, verify_key
 from ..sessions import close_session, open_session, verify_session
 from .cache import OwnersEvents
-from .errors import Busy, Forbidden, Unauthenticated
+from .errors import Busy, Forbidden, RateLimited, Unauthenticated
 from .ratelimits import Limiter
 from .signin import SIGNED_IN, session_token
 
@@ -51,6 +60,9 @@ REFUSED_KEPT = 10_000
 # The limits' buckets: a key's requests, an address's to public routes, an address's
 # failed attempts at a key or a session.
 KEY, PUBLIC, FAILED = "key", "public", "failed"
+FLOODING = "flooding"  # an address's refusals for its public rate
+FLOOD_REFUSALS = 50  # a second: a person, or a loop in a test, never comes near
+MAX_HELD = 256
 WITHOUT_KEY = "from one address without a valid key"
 # How long a keyless request waits for a place among those served at once: a burst
 # is queued this long (waiting costs no worker), a flood is refused after it.
@@ -73,6 +85,7 @@ class KeyStore(SharedExtension):
                 f"and below max_workers ({workers}), leaving workers for keyed requests"
             )
         self._keyless_places = Semaphore(self.keyless_bound)
+        self._held = 0  # refusals held now
         vhost = urlparse(config["AMQP_URI"]).path or "/"
         self.limits = Limiter(config["GATEWAY_LIMITS_STORAGE"], namespace=vhost)
 
@@ -100,7 +113,12 @@ class KeyStore(SharedExtension):
         """Serving a request to a public route from `address`: a 429 at once when
         the address is over its rate; else one of GATEWAY_KEYLESS_IN_FLIGHT places,
         waited for at most KEYLESS_WAIT_SECONDS, or a 503 BUSY."""
-        self.limits.take(PUBLIC, address, self.address_rate, WITHOUT_KEY)
+        try:
+            self.limits.take(PUBLIC, address, self.address_rate, WITHOUT_KEY)
+        except RateLimited as refused:
+            if not self.limits.hit(FLOODING, address, FLOOD_REFUSALS):
+                self._hold(refused.retry_after)
+            raise
         if not self._keyless_places.acquire(timeout=KEYLESS_WAIT_SECONDS):
             raise Busy(
                 f"More than {self.keyless_bound} requests without a key at once here.",
@@ -110,6 +128,17 @@ class KeyStore(SharedExtension):
             yield
         finally:
             self._keyless_places.release()
+
+    def _hold(self, seconds: float) -> None:
+        """A flood's refusal waits `seconds` before it is answered, unless MAX_HELD
+        already do (each holds a connection and a green thread)."""
+        if self._held >= MAX_HELD:
+            return
+        self._held += 1
+        try:
+            eventlet.sleep(seconds)
+        finally:
+            self._held -= 1
 
     def _refuse(self, address: str) -> NoReturn:
         """A failed attempt from `address`: a 401, or a 429 once the address is over

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from chassis.config import database_url
+from gateway.edge import auth
 from gateway.edge.errors import json_response
 from gateway.edge.http import PUBLIC, route
 from gateway.keys import create_key
@@ -98,6 +99,34 @@ def test_a_connection_refused_for_its_rate_is_not_read_again_before_retry_after(
     flooding.request("GET", "/open")  # sent again at once, on the same connection
     assert client_at("127.0.0.6").get(url + "/keyed", headers=key, timeout=10).ok
     assert client_at("127.0.0.7").get(url + "/open", timeout=10).ok  # another address
+    unanswered, _, _ = select.select([flooding.sock], [], [], 0)
+    assert not unanswered  # held: its Retry-After has 5 s to run
+    flooding.close()
+
+
+def test_a_flood_on_new_connections_has_its_refusals_held_while_others_are_served(
+    desk, monkeypatch
+):
+    """Past FLOOD_REFUSALS refusals a second, an address's next refusal is answered
+    only after its Retry-After: a client opening a new connection for each request
+    is slowed as one on a kept connection is (the test above)."""
+    monkeypatch.setattr(auth, "FLOOD_REFUSALS", 1)
+    url, key = desk
+    host, port = url.removeprefix("http://").split(":")
+
+    def sent_alone() -> HTTPConnection:
+        connection = HTTPConnection(host, int(port), timeout=10, source_address=("127.0.0.8", 0))
+        connection.request("GET", "/open", headers={"Connection": "close"})
+        return connection
+
+    answers = []
+    for _ in range(2):  # within the address's rate, then refused: answered at once
+        answer = sent_alone().getresponse()
+        answers.append((answer.status, answer.getheader("Retry-After")))
+    assert answers == [(200, None), (429, "5")]
+    flooding = sent_alone()  # its second refusal in the second: a flood's
+    assert client_at("127.0.0.9").get(url + "/keyed", headers=key, timeout=10).ok
+    assert client_at("127.0.0.10").get(url + "/open", timeout=10).ok  # another address
     unanswered, _, _ = select.select([flooding.sock], [], [], 0)
     assert not unanswered  # held: its Retry-After has 5 s to run
     flooding.close()
