@@ -114,10 +114,17 @@ class Background(DependencyProvider):
                 self._wake.reset()
 
     def stop(self) -> None:
+        """The batch under way is finished first (an outbox batch, a delivery), unless
+        the worker says `stops_at_once`: its work is done again whole at the next
+        start, and waiting for it could take a deadline of calls to parts that are
+        stopping too (insight's first rebuild)."""
         self._running = False
         self.wake()
         if self._thread is not None:
-            self._thread.wait()
+            if getattr(self.worker, "stops_at_once", False):
+                self._thread.kill()
+            else:
+                self._thread.wait()
         if self.worker is not None:
             self.worker.close()
 

@@ -31,6 +31,9 @@ def never_rebuilt(db: DatabaseSession) -> bool:
 
 class FirstRebuild:
     poll_seconds = 60.0
+    # Cut short by a stop, it is done again whole at the next start: its mark
+    # (SourceMark.rebuilt_at) is written only at its end.
+    stops_at_once = True
 
     def __init__(
         self, db: DatabaseSession, open_calls: Callable, settings: dict, clock=time.monotonic
