@@ -11,6 +11,7 @@ The same figures give the same bytes (no time of making is written)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from fpdf import FPDF
 
@@ -31,12 +32,52 @@ def _latin(text) -> str:
     return str(text).encode("latin-1", "replace").decode("latin-1")
 
 
+# Indonesian writes 12.345,67: the thousands with a point, the decimals after a comma.
+_INDONESIAN = str.maketrans({",": ".", ".": ","})
+
+
 def _number(value) -> str:
+    """A figure as Indonesian writes it, never in scientific notation: a fraction below
+    1 with its first three significant digits (0,000619), others with two decimals."""
     if value is None:
         return "-"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.4g}".replace(",", ".") if value < 1 else f"{value:,.2f}"
-    return f"{int(value):,}".replace(",", ".")  # 12.345, as Indonesian writes it
+        places = 2 if abs(value) >= 1 else 2 - math.floor(math.log10(abs(value)))
+        return f"{value:,.{places}f}".translate(_INDONESIAN)
+    return f"{int(value):,}".translate(_INDONESIAN)
+
+
+def _bars(pdf: FPDF, title: str, rows: list[tuple[str, float | None]]) -> None:
+    """A horizontal bar per row (its label, its bar, its figure), drawn with the PDF's
+    own lines: the dashboard's chart of the same figures, on paper. Kept on one page
+    (a bar drawn apart from its label would name the wrong branch)."""
+    if pdf.get_y() + 7 + 6 * len(rows) > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    label, room = 62, 100  # mm: the labels' column, the longest bar
+    top = max((v for _, v in rows if v), default=0)
+    for name, value in rows:
+        y = pdf.get_y()
+        pdf.cell(label, 6, _latin(name))
+        length = room * value / top if top and value else 0
+        if length:
+            with pdf.local_context(fill_color=(15, 76, 129)):  # the pages' blue, here only
+                pdf.rect(pdf.l_margin + label, y + 1, length, 4, style="F")
+        pdf.set_xy(pdf.l_margin + label + length + 2, y)
+        pdf.cell(0, 6, _number(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _with_total(rows: list[list]) -> list[list[str]]:
+    """`rows` (a name, then figures) as written, and their sums: the city's row."""
+    if not rows:
+        return rows
+    columns = list(zip(*(r[1:] for r in rows), strict=True))
+    known = [[v for v in c if v is not None] for c in columns]
+    total = ["Jumlah", *(sum(k) if k else None for k in known)]
+    return [[name, *map(_number, figures)] for name, *figures in [*rows, total]]
 
 
 def _table(pdf: FPDF, header: list[str], rows: list[list], widths: tuple) -> None:
@@ -99,11 +140,11 @@ def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes
     _table(
         pdf,
         ["Cabang", "Judul", "Eksemplar", "Pustakawan", "Tenaga lain", "Anggota", "Kunjungan"],
-        [
-            [r["branch_name"], *(_number(r[k]) for k in ("titles", "copies", "staff_librarians",
-                                                        "staff_other", "members", "visits"))]
+        _with_total([
+            [r["branch_name"], *(r[k] for k in ("titles", "copies", "staff_librarians",
+                                                "staff_other", "members", "visits"))]
             for r in census
-        ],
+        ]),
         (58, 20, 22, 22, 20, 20, 22),
     )  # fmt: skip
 
@@ -112,13 +153,16 @@ def render_pdf(year: int, literacy: dict, census: list, activity: list) -> bytes
         pdf,
         ["Cabang", "Pelatihan (JP)", "Kehadiran kegiatan", "Judul baru", "Eksemplar baru",
          "Kunjungan"],
-        [
-            [r["name"], *(_number(r[k]) for k in ("jp", "attendance", "new_titles",
-                                                  "copies_added", "visits"))]
+        _with_total([
+            [r["name"], *(r[k] for k in ("jp", "attendance", "new_titles", "copies_added",
+                                         "visits"))]
             for r in activity
-        ],
+        ]),
         (56, 24, 28, 24, 28, 26),
     )  # fmt: skip
+    _bars(pdf, "Pelatihan pegawai (JP) per cabang", [(r["name"], r["jp"]) for r in activity])
+    _bars(pdf, "Kehadiran kegiatan per cabang", [(r["name"], r["attendance"]) for r in activity])
+    _bars(pdf, "Kunjungan per cabang", [(r["name"], r["visits"]) for r in activity])
 
     _heading(pdf, f"Pengembangan pegawai {year}")
     _table(
