@@ -6,12 +6,14 @@ shape (on a page, the page the service class gives for it: `refused_page`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import inspect
 import json
 import logging
 import re
+import socket
 import uuid
 from functools import partial
 from io import BytesIO
@@ -146,6 +148,15 @@ class _Protocol(HttpOnlyProtocol):
     (eventlet: none), and whatever the standard library's parser refuses (its HTML
     page). Each closes the connection, as eventlet's do: the rest of such a request
     cannot be read as one."""
+
+    def setup(self):
+        """eventlet's, with Nagle's algorithm off: a page's answer goes out in more
+        than one write, and its last, short one waited for the client's delayed ACK
+        (40 ms on Linux), the whole of a cached search page's p50 (44 ms at 20
+        connections, the gateway idle three quarters of the time)."""
+        super().setup()
+        with contextlib.suppress(OSError):  # not a TCP socket (a test's)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def handle_one_request(self):
         """eventlet's, then, after a refusal that told the client to wait (HOLD), the
