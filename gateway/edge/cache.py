@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from eventlet.event import Event
@@ -58,15 +59,38 @@ class RecordCache:
         self._generations: dict[str, int] = {}
         # (kind, key) -> the Event of the owner's answer a request is waiting for
         self._loading: dict[tuple[str, str], Event] = {}
+        # (kind, key) being read afresh by a request: the others may take the stale one
+        self._refreshing: set[tuple[str, str]] = set()
 
     def _live(self, kind: str, key: str) -> tuple | None:
         hit = self._items.get((kind, key))
         if hit is None:
             return None
-        if hit[0] < time.monotonic() or hit[3] != self._generations.get(kind, 0):
+        if hit[3] != self._generations.get(kind, 0):  # cleared by the owner's event
             self._items.pop((kind, key), None)
             return None
-        return hit
+        # Expired only by time, it stays for `stale` (an entry the owner said changed
+        # is replaced by _CHANGED, never served stale).
+        return None if hit[0] < time.monotonic() else hit
+
+    def stale(self, kind: str, key: str):
+        """The record kept before its time ran out, while another request is reading
+        it afresh (`refreshing`): served meanwhile, rather than every request waiting
+        for the one read. None if nobody is refreshing it, or the owner said it
+        changed."""
+        hit = self._items.get((kind, key))
+        if (kind, key) not in self._refreshing or hit is None or hit[2] is _CHANGED:
+            return None
+        return hit[2] if hit[3] == self._generations.get(kind, 0) else None
+
+    @contextmanager
+    def refreshing(self, kind: str, key: str):
+        """While a request reads `key` afresh: the others may take `stale`."""
+        self._refreshing.add((kind, key))
+        try:
+            yield
+        finally:
+            self._refreshing.discard((kind, key))
 
     def get(self, kind: str, key: str):
         hit = self._live(kind, key)

@@ -170,6 +170,8 @@ class _Protocol(HttpOnlyProtocol):
         hold = self.environ.get(HOLD)
         if hold and not self.close_connection:
             eventlet.sleep(hold)
+        else:  # the other connections' turn before this one's next request
+            eventlet.sleep(0)
 
     def _read_request_line(self):
         # eventlet's own method (it is pinned): a line cut at the limit is one it
