@@ -186,21 +186,28 @@ def _event(session, chance, today, occurrence, title, branch, partners, attendee
     return made
 
 
+def _branch_campaign(session, code, template, subject, title, opens, closes) -> Campaign:
+    """A survey of a branch's service, `template`, open from `opens` to `closes`."""
+    payload = {
+        "template": template,
+        "subject_type": "branch",
+        "subject_id": subject,
+        "title": f"{dict(BRANCHES)[code]}: {title}",
+        "branch": code,
+        "opens_on": opens.isoformat(),
+        "closes_on": closes.isoformat(),
+    }
+    dumped = campaigns.open_campaign(session, payload, SYSTEM, today=opens)
+    return session.get(Campaign, int(dumped["id"][3:]))
+
+
 def _branch_surveys(session, chance, today, code, templates) -> int:
     made = 0
     start = today - dt.timedelta(days=365)
     for template in templates:
-        payload = {
-            "template": template,
-            "subject_type": "branch",
-            "subject_id": f"{code}-{template}-{today.year}",
-            "title": f"{dict(BRANCHES)[code]}: layanan {today.year}",
-            "branch": code,
-            "opens_on": start.isoformat(),
-            "closes_on": (today + dt.timedelta(days=30)).isoformat(),
-        }
-        dumped = campaigns.open_campaign(session, payload, SYSTEM, today=start)
-        campaign = session.get(Campaign, int(dumped["id"][3:]))
+        subject, title = f"{code}-{template}-{today.year}", f"layanan {today.year}"
+        ends = today + dt.timedelta(days=30)
+        campaign = _branch_campaign(session, code, template, subject, title, start, ends)
         made += _respond(
             session, campaign, chance, QUALITY[code], RESPONSES[template], start, today
         )
@@ -213,17 +220,11 @@ def _libqual_quarters(session, chance, today, code) -> int:
     made = 0
     for quarter in (3, 2, 1):
         opens = today - dt.timedelta(days=91 * quarter)
-        payload = {
-            "template": "layanan_perpustakaan",
-            "subject_type": "branch",
-            "subject_id": f"{code}-libqual-{opens.isoformat()}",
-            "title": f"{dict(BRANCHES)[code]}: LibQUAL+ {opens:%m/%Y}",
-            "branch": code,
-            "opens_on": opens.isoformat(),
-            "closes_on": (opens + dt.timedelta(days=30)).isoformat(),
-        }
-        dumped = campaigns.open_campaign(session, payload, SYSTEM, today=opens)
-        campaign = session.get(Campaign, int(dumped["id"][3:]))
+        subject, title = f"{code}-libqual-{opens.isoformat()}", f"LibQUAL+ {opens:%m/%Y}"
+        ends = opens + dt.timedelta(days=30)
+        campaign = _branch_campaign(
+            session, code, "layanan_perpustakaan", subject, title, opens, ends
+        )
         made += _respond(session, campaign, chance, QUALITY[code], 8, opens,
                          opens + dt.timedelta(days=30))  # fmt: skip
         results.close(session, campaign)

@@ -247,26 +247,28 @@ def _fulfil(session: Session, suggestion: Suggestion | None, by: str) -> None:
     )
 
 
+def _on_order_as(session: Session, ref: str) -> Suggestion:
+    """The suggestion on order as acquisition `ref`, locked. The catalogue orders only
+    what a suggestion asked for: if none is here yet, its acquisition_ordered is on
+    its way (the events are handled apart), so the event at hand waits for it."""
+    stmt = select(Suggestion).where(Suggestion.acquisition_ref == ref).with_for_update()
+    suggestion = session.scalar(stmt)
+    if suggestion is None:
+        raise NotYet(f"No suggestion is on order as {ref} yet.")
+    return suggestion
+
+
 def title_created(session: Session, data: dict) -> None:
     ref = data.get("acquisition_ref")
     if not ref:
         return
-    stmt = select(Suggestion).where(Suggestion.acquisition_ref == ref).with_for_update()
-    suggestion = session.scalar(stmt)
-    if suggestion is None:
-        # The catalogue orders only what a suggestion asked for: its acquisition_ordered
-        # is on its way (the two events are handled apart), so this one waits for it.
-        raise NotYet(f"No suggestion is on order as {ref} yet.")
-    _fulfil(session, suggestion, data["id"])
+    _fulfil(session, _on_order_as(session, ref), data["id"])
 
 
 def item_added(session: Session, data: dict) -> None:
     """A copy of a title an acquisition brought: the branch joins the way to the shelf
     of the suggestion on order as that acquisition."""
-    stmt = select(Suggestion).where(Suggestion.acquisition_ref == data["acquisition_ref"])
-    suggestion = session.scalar(stmt.with_for_update())
-    if suggestion is None:  # as in title_created: its acquisition_ordered is on its way
-        raise NotYet(f"No suggestion is on order as {data['acquisition_ref']} yet.")
+    suggestion = _on_order_as(session, data["acquisition_ref"])
     shelved = suggestion.shelved_at or []
     if data["branch"] not in shelved:
         suggestion.shelved_at = sorted([*shelved, data["branch"]])

@@ -118,36 +118,19 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
         for branch in found:
             branches.seen(session, {"code": branch["code"], "name": branch["name"]})
     counts["branches"] = len(found)
-    counts["titles"] = _replace(
-        db,
-        "catalog",
-        (Title, Holding),
-        pages(call, "catalog", "search_titles", {"q": ""}, size),
-        _title,
+    # (its count's name, the owner, the rows it replaces, the owner's list and its
+    # query, how one record is written), in the order they are read
+    replaced = (
+        ("titles", "catalog", (Title, Holding), "search_titles", {"q": ""}, _title),
+        ("copies", "catalog", (Copy,), "list_items", {}, _copy),
+        ("staff", "people", (Staff,), "list_staff", {}, _staff),
+        ("requirements", "people", (Requirement,), "list_requirements", {}, _requirement),
+        ("campaigns", "feedback", (Campaign,), "list_campaigns", {}, _campaign),
+        ("tickets", "feedback", (Ticket,), "list_tickets", {}, _ticket),
     )
-    counts["copies"] = _replace(
-        db, "catalog", (Copy,), pages(call, "catalog", "list_items", {}, size), _copy
-    )
-    counts["staff"] = _replace(
-        db, "people", (Staff,), pages(call, "people", "list_staff", {}, size), _staff
-    )
-    counts["requirements"] = _replace(
-        db,
-        "people",
-        (Requirement,),
-        pages(call, "people", "list_requirements", {}, size),
-        _requirement,
-    )
-    counts["campaigns"] = _replace(
-        db,
-        "feedback",
-        (Campaign,),
-        pages(call, "feedback", "list_campaigns", {}, size),
-        _campaign,
-    )
-    counts["tickets"] = _replace(
-        db, "feedback", (Ticket,), pages(call, "feedback", "list_tickets", {}, size), _ticket
-    )
+    for name, source, models, method, query, write in replaced:
+        records = pages(call, source, method, query, size)
+        counts[name] = _replace(db, source, models, records, write)
     counts["suggestions"] = _suggestions(db, pages(call, "feedback", "list_suggestions", {}, size))
     with db.transaction() as session:
         for source in ("catalog", "people", "feedback"):
