@@ -12,12 +12,12 @@ Every function takes rows as dicts with the same keys, JSON columns as Python va
 from __future__ import annotations
 
 import io
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from operator import itemgetter
 
-from sqlalchemy import JSON, Column, Table, func, select, text
+from sqlalchemy import Column, Table, func, select, text
 from sqlalchemy.orm import Session
 
 # COPY's text format: these four characters are escaped, None is \N.
@@ -55,7 +55,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     note_written(session, table.name)
-    names, values = _tuples(table, rows)
+    names, values = _tuples(session, table, rows)
     with _cursor(session) as cursor:
         if not _postgresql(session):
             cursor.executemany(_sqlite_insert(table, names, 1), values)
@@ -100,7 +100,7 @@ def _insert_with(
 ) -> list:
     """INSERT the rows with `tail` (a conflict clause; RETURNING one where `returning`),
     on SQLite in pages within its bound on values: the rows returned."""
-    names, values = _tuples(table, rows)
+    names, values = _tuples(session, table, rows)
     with _cursor(session) as cursor:
         if _postgresql(session):
             statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s {tail}"
@@ -124,7 +124,7 @@ def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
     keys = [c.name for c in table.primary_key]
     changed = [name for name in rows[0] if name not in keys]
     names, values = _tuples(
-        table, [{**{n: r[n] for n in changed}, **{k: r[k] for k in keys}} for r in rows]
+        session, table, [{**{n: r[n] for n in changed}, **{k: r[k] for k in keys}} for r in rows]
     )
     mark = "%s" if _postgresql(session) else "?"
     statement = (
@@ -150,20 +150,32 @@ def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _tuples(table: Table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+def _tuples(session: Session, table: Table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    """(column names, a tuple of values per row), each value as SQLAlchemy would bind
+    it: JSON as its text and, on SQLite, dates and times in the ORM's own format (not
+    sqlite3's default adapters, which differ from it and are deprecated)."""
     names = list(rows[0])
     get = itemgetter(*names)  # a tuple of the values, but for a single name
     values = [get(row) for row in rows] if len(names) > 1 else [(get(row),) for row in rows]
-    as_json = [i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
-    if as_json:
-        values = [_with_json(row, as_json) for row in values]
+    converted = _converters(table, tuple(names), session.get_bind().dialect)
+    if converted:
+        values = [_bound(row, converted) for row in values]
     return names, values
 
 
-def _with_json(row: tuple, positions: list[int]) -> tuple:
+@lru_cache(maxsize=256)
+def _converters(table: Table, names: tuple[str, ...], dialect) -> list[tuple[int, Callable]]:
+    """(position, bind processor) of each column whose values the driver is not given
+    as they are (built once: the outbox and the deliveries write in bulk on every
+    request)."""
+    binds = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    return [(i, bind) for i, bind in enumerate(binds) if bind is not None]
+
+
+def _bound(row: tuple, converted: list[tuple[int, Callable]]) -> tuple:
     out = list(row)
-    for i in positions:
-        out[i] = json.dumps(out[i])
+    for i, bind in converted:
+        out[i] = bind(out[i])
     return tuple(out)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from chassis.db import normalise_url  # noqa: E402
 from pustaka import platform  # noqa: E402
-from tests.platform import platform_fixture  # noqa: E402
+from tests.platform import started_platform  # noqa: E402
 from tests.receiver import Receiver  # noqa: E402
 from tests.support import copy_sqlite  # noqa: E402
 
@@ -162,6 +162,9 @@ def receiver():
 
 # The whole platform on SQLite, once per session, for the tests of pages and routes
 # that only add records of their own (tests/platform.py: on_the_shared_platform).
-shared_platform = platform_fixture(
-    databases=("sqlite",), env={"CATALOG_REPLICAS": "1"}, scope="session"
-)
+# Webhook endpoints may be on 127.0.0.1 here, where the tests' receivers listen.
+@pytest.fixture(scope="session")
+def shared_platform(request):
+    env = {"CATALOG_REPLICAS": "1", "WEBHOOKS__ALLOW_PRIVATE_URLS": "true"}
+    with started_platform(request, "sqlite", env) as platform:
+        yield platform

@@ -33,7 +33,6 @@ BIN = Path(sys.executable).parent
 # replicas so that sharing a queue is exercised.
 TEST_ENV = {
     "RPC_TIMEOUT_SECONDS": "3",
-    "OUTBOX_POLL_SECONDS": "0.2",
     "CATALOG_REPLICAS": "2",
     # Every keyless request of the tests comes from one address; the limit's own
     # test (tests/e2e/test_limits.py) sets its own.
@@ -197,14 +196,45 @@ def forget_part_users(amqp_uri: str) -> None:
             admin.delete_user(part_user(part.name, amqp_uri))
 
 
+@contextlib.contextmanager
+def started_platform(request, database: str, env: dict | None = None):
+    """The platform on `database` ("sqlite" or "postgresql": every part on a
+    PostgreSQL database of its own) on a vhost, port and data directory of its own,
+    with TEST_ENV and `env`; all of it removed after."""
+    rabbit_manager = request.getfixturevalue("rabbit_manager")
+    var = request.getfixturevalue("tmp_path_factory").mktemp("platform")
+    amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    vhost = f"pustaka_e2e_{uuid.uuid4().hex[:8]}"
+    rabbit_manager.create_vhost(vhost)
+    rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+    extra = {**TEST_ENV, **(env or {})}
+    if database == "postgresql":
+        demo = request.getfixturevalue("postgres_demo")
+        for part in composition.parts():
+            name = f"{part.name.upper()}__DATABASE_URL"
+            extra[name] = request.getfixturevalue("make_postgres_db")(demo[part.name])
+    uri = f"amqp://{amqp.netloc}/{vhost}"
+    try:
+        with running_platform(var, uri, extra) as (url, run_env):
+            yield Platform(url, run_env, var)
+    finally:
+        rabbit_manager.delete_vhost(vhost)
+        forget_part_users(uri)
+
+
 def platform_fixture(
-    databases=("sqlite", "postgresql"), env: dict | None = None, scope: str = "module"
+    databases=("sqlite", "postgresql"),
+    env: dict | None = None,
+    scope: str = "module",
+    shared_on_sqlite: bool = False,
 ):
     """A module-scoped fixture `platform`: the whole platform, started by the same
     runner as `make up`, on its own vhost, port and data directory, once for each of
     `databases` (the catalogue's; "postgresql" runs are marked `postgres` and skip
     where no server answers). `env` adds to or overrides TEST_ENV. scope="session":
     one platform for every module that uses the fixture (tests that only add to it).
+    shared_on_sqlite: the SQLite run is on the session's shared platform (for tests
+    that only add records of their own), the others each start one.
 
     In a conftest.py: `platform = platform_fixture()`."""
     params = [
@@ -214,24 +244,11 @@ def platform_fixture(
 
     @pytest.fixture(scope=scope, params=params)
     def platform(request, rabbit_manager, tmp_path_factory):
-        var = tmp_path_factory.mktemp("platform")
-        amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
-        vhost = f"pustaka_e2e_{uuid.uuid4().hex[:8]}"
-        rabbit_manager.create_vhost(vhost)
-        rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
-        extra = {**TEST_ENV, **(env or {})}
-        if request.param == "postgresql":  # every part on a PostgreSQL database of its own
-            demo = request.getfixturevalue("postgres_demo")
-            for part in composition.parts():
-                name = f"{part.name.upper()}__DATABASE_URL"
-                extra[name] = request.getfixturevalue("make_postgres_db")(demo[part.name])
-        uri = f"amqp://{amqp.netloc}/{vhost}"
-        try:
-            with running_platform(var, uri, extra) as (url, run_env):
-                yield Platform(url, run_env, var)
-        finally:
-            rabbit_manager.delete_vhost(vhost)
-            forget_part_users(uri)
+        if shared_on_sqlite and request.param == "sqlite":
+            yield request.getfixturevalue("shared_platform")
+            return
+        with started_platform(request, request.param, env) as started:
+            yield started
 
     return platform
 
