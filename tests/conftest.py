@@ -165,6 +165,6 @@ def receiver():
 # Webhook endpoints may be on 127.0.0.1 here, where the tests' receivers listen.
 @pytest.fixture(scope="session")
 def shared_platform(request):
-    env = {"CATALOG_REPLICAS": "1", "WEBHOOKS__ALLOW_PRIVATE_URLS": "true"}
+    env = {"WEBHOOKS__ALLOW_PRIVATE_URLS": "true"}
     with started_platform(request, "sqlite", env) as platform:
         yield platform

@@ -33,7 +33,9 @@ BIN = Path(sys.executable).parent
 # replicas so that sharing a queue is exercised.
 TEST_ENV = {
     "RPC_TIMEOUT_SECONDS": "3",
-    "CATALOG_REPLICAS": "2",
+    # One process a part: each costs a platform's start a second or two of CPU, and
+    # the tests of replicas ask for two (test_platform.py, the fault suite).
+    "CATALOG_REPLICAS": "1",
     # Every keyless request of the tests comes from one address; the limit's own
     # test (tests/e2e/test_limits.py) sets its own.
     "GATEWAY_ANONYMOUS_RATE_LIMIT": "1000",

@@ -84,6 +84,9 @@ class Node:
             "RABBITMQ_LOG_BASE": str(self.folder / "log"),
             "RABBITMQ_PID_FILE": str(self.folder / "node.pid"),
             "ERL_EPMD_ADDRESS": "127.0.0.1",
+            # No busy-waiting schedulers: the nodes share two cores with the platform
+            # and the other test runs (RabbitMQ's advice for a shared host).
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "+sbwt none +sbwtdcpu none +sbwtdio none",
         }
 
     def write_files(self, clustered: bool) -> None:

@@ -41,6 +41,7 @@ def platform_on(nodes: Nodes, database: str, request, tmp_path_factory):
     on `database`, with the load's programme to register for in `target.setup`."""
     env = {
         **TEST_ENV,
+        "CATALOG_REPLICAS": "2",  # one is killed while the other serves
         "BROKER_MANAGEMENT_PORT": str(nodes.first.management_port),
         # The load's webhook endpoints point at 127.0.0.1 (and nothing answers there).
         "WEBHOOKS__ALLOW_PRIVATE_URLS": "true",

@@ -34,7 +34,7 @@ def linked(request, rabbit_manager, tmp_path_factory):
     uri = f"amqp://{amqp.username}:{amqp.password}@127.0.0.1:{link.port}/{vhost}"
     var = tmp_path_factory.mktemp("outage")
     try:
-        with running_platform(var, uri, {**TEST_ENV, "CATALOG_REPLICAS": "1"}) as (url, env):
+        with running_platform(var, uri, TEST_ENV) as (url, env):
             yield Platform(url, env, var), link
     finally:
         link.close()

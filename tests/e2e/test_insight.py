@@ -110,8 +110,9 @@ def test_the_iplm_and_ktak_figures(platform):
     assert uplm4["value"] > 0 and uplm4["base"] > 0
     assert figures["category"] in ("sangat rendah", "rendah", "sedang", "tinggi", "sangat tinggi")
     ktak = platform.get("/v1/insight/ktak", params={"year": year}).json()["items"]
-    assert {row["branch"] for row in ktak} >= {"SPN", "KMN", "PDT", "HRW", "PSB"}
-    assert all(row["visits"] > 0 and row["members"] > 0 for row in ktak)
+    demo = {"SPN", "KMN", "PDT", "HRW", "PSB"}  # others' tests may add branches here
+    assert {row["branch"] for row in ktak} >= demo
+    assert all(row["visits"] > 0 and row["members"] > 0 for row in ktak if row["branch"] in demo)
     csv = platform.get("/v1/insight/ktak.csv", params={"year": year})
     assert csv.headers["Content-Type"].startswith("text/csv")
     lines = csv.text.lstrip("\ufeff").splitlines()

@@ -17,8 +17,9 @@ from tests.platform import platform_fixture
 from tests.support import wait_for
 
 # Its own (SQLite, then PostgreSQL): it kills and stops processes, and counts the
-# titles a search finds, which another module's records would change.
-platform = platform_fixture()
+# titles a search finds, which another module's records would change; with two
+# catalogue processes, to see them share their queue.
+platform = platform_fixture(env={"CATALOG_REPLICAS": "2"})
 
 
 def test_health_ready_and_the_api_documents(platform):

@@ -30,7 +30,6 @@ platform = platform_fixture(
     databases=("sqlite",),
     env={
         "GATEWAY_REPLICAS": "4",
-        "CATALOG_REPLICAS": "1",  # the gateway's are the processes that count here
         "LOCAL_REDIS_URL": REDIS.url,
         "GATEWAY_ANONYMOUS_RATE_LIMIT": str(ADDRESS_RATE),
         "GATEWAY_TRUSTED_PROXIES": "127.0.0.1",
