@@ -37,17 +37,17 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 # Four runs side by side (deploy/beside.py: the first's output as it comes, the others'
-# after it): the tiers that start whole platforms (e2e and the fault suite), the
-# tiers that do not, the browser tier, and the other Pythons' tiers. Much of each
-# waits on the broker, the databases and the platforms' start, so together they take
-# little longer than the longest alone.
+# after it): the end-to-end tier; the unit, domain and service tiers and the fault
+# suite; the browser tier; the other Pythons' tiers. Much of each waits on the broker,
+# the databases and the platforms' start, so together they take little longer than
+# the longest alone.
 test: lint
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
 	$(BIN)/python -m deploy.beside \
-	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/e2e tests/chaos $(PYTEST_ARGS) \
-	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/unit tests/domain tests/service $(PYTEST_ARGS) \
+	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/e2e $(PYTEST_ARGS) \
+	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/unit tests/domain tests/service tests/chaos $(PYTEST_ARGS) \
 	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/browser $(PYTEST_ARGS) \
 	  ::: $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
 
