@@ -5,10 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 TEST_AMQP_URI := $${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
-# The tiers `make test` also runs on every other supported Python found here; CI runs
-# more (.ci/run). `make test-pythons` runs unit, domain and service on all of them.
+# The tiers `make test` (and so CI) also runs on every other supported Python found
+# here; `make test-pythons` runs unit, domain and service on all of them.
 PYTHONS_TIERS ?= unit
-# And what else those runs are given (CI: -m "not postgres", see .ci/run).
+# And what else those runs are given (-m "not postgres", say).
 PYTHONS_PYTEST_ARGS ?=
 
 .PHONY: up test test-pythons test-clock chaos fuzz lint format bench bench-catalog bench-public-catalogue bench-people bench-events bench-feedback bench-webhooks bench-poison bench-limits bench-writes bench-insight clean down
@@ -36,12 +36,12 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Four runs side by side (deploy/beside.py: the first's output as it comes, the others'
+# Five runs side by side (deploy/beside.py: the first's output as it comes, the others'
 # after it): the end-to-end tier; the unit, domain and service tiers and the fault
-# suite; the browser tier; the other Pythons' tiers. Much of each waits on the broker,
-# the databases and the platforms' start, so together they take little longer than
-# the longest alone.
-test: lint
+# suite; the browser tier; the other Pythons' tiers; `make lint`. Much of each waits on
+# the broker, the databases and the platforms' start, so together they take little
+# longer than the longest alone. Any one failing fails the whole.
+test: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	$(BIN)/python -m deploy.redis --installed
 	$(BIN)/python -m deploy.browser
@@ -49,7 +49,8 @@ test: lint
 	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/e2e $(PYTEST_ARGS) \
 	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/unit tests/domain tests/service tests/chaos $(PYTEST_ARGS) \
 	  ::: $(BIN)/pytest --amqp-uri "$(TEST_AMQP_URI)" tests/browser $(PYTEST_ARGS) \
-	  ::: $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS)
+	  ::: $(BIN)/python -m deploy.pythons test --others --tiers $(PYTHONS_TIERS) --amqp-uri "$(TEST_AMQP_URI)" -- $(PYTHONS_PYTEST_ARGS) \
+	  ::: make --no-print-directory lint
 
 test-pythons: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
