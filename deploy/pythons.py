@@ -128,19 +128,29 @@ def up_to_date(venv: Path) -> bool:
 
 def install(interpreter: str | Path, venv: Path) -> bool:
     """Make `venv` with `interpreter` and install the project into it with its dev
-    extras, as a newcomer's .venv is made."""
-    pip = str(venv / "bin" / "pip")
-    steps = (
-        [str(interpreter), "-m", "venv", str(venv)],
-        [pip, "install", "--quiet", "--upgrade", "pip"],
-        [pip, "install", "--quiet", "-e", ".[dev]"],
-    )
-    for step in steps:
-        print("$ " + " ".join(step), flush=True)
-        if subprocess.run(step, cwd=ROOT).returncode != 0:
-            return False
+    extras, as a newcomer's .venv is made.
+
+    The project is installed by uv, itself installed first by the venv's own pip:
+    it does in about 10 s of CPU what pip does in about 40, and CI makes three venvs.
+    Where uv cannot be had, pip installs the project instead."""
+    bin_ = venv / "bin"
+    if not run_step([str(interpreter), "-m", "venv", str(venv)]):
+        return False
+    if run_step([str(bin_ / "pip"), "install", "--quiet", "uv"]):
+        project = [str(bin_ / "uv"), "pip", "install", "--quiet", "--compile-bytecode"]
+        project += ["--python", str(bin_ / "python")]
+    else:
+        log("uv could not be installed; pip installs the project instead")
+        project = [str(bin_ / "pip"), "install", "--quiet"]
+    if not run_step([*project, "-e", ".[dev]"]):
+        return False
     (venv / INSTALLED).touch()
     return True
+
+
+def run_step(command: list[str]) -> bool:
+    print("$ " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode == 0
 
 
 def unsupported_message(version: str) -> str:

@@ -83,6 +83,48 @@ def test_an_unsupported_interpreter_is_refused_before_any_venv_is_made(
     assert not (tmp_path / "venv").exists()
 
 
+def installing(monkeypatch, failing: str = "") -> list[list[str]]:
+    """The commands install() runs, recorded instead of run; a command whose words
+    contain `failing` fails."""
+    ran = []
+
+    def step(command):
+        ran.append(command)
+        return not (failing and failing in " ".join(command))
+
+    monkeypatch.setattr(pythons, "run_step", step)
+    return ran
+
+
+def test_uv_installs_the_project_into_a_new_venv(tmp_path, monkeypatch):
+    ran = installing(monkeypatch)
+    venv = tmp_path / "venv"
+    venv.joinpath("bin").mkdir(parents=True)
+    assert pythons.install("python3.12", venv)
+    assert ran[0] == ["python3.12", "-m", "venv", str(venv)]
+    assert ran[1][-2:] == ["--quiet", "uv"]
+    assert ran[2][:3] == [str(venv / "bin" / "uv"), "pip", "install"]
+    assert ran[2][-2:] == ["-e", ".[dev]"]
+    assert (venv / pythons.INSTALLED).exists()
+
+
+def test_without_uv_pip_installs_the_project(tmp_path, monkeypatch, capsys):
+    ran = installing(monkeypatch, failing="--quiet uv")
+    venv = tmp_path / "venv"
+    venv.joinpath("bin").mkdir(parents=True)
+    assert pythons.install("python3.12", venv)
+    assert ran[2] == [str(venv / "bin" / "pip"), "install", "--quiet", "-e", ".[dev]"]
+    assert "pip installs the project instead" in capsys.readouterr().out
+
+
+def test_a_failed_install_leaves_the_venv_unmarked(tmp_path, monkeypatch):
+    installing(monkeypatch, failing=".[dev]")
+    venv = tmp_path / "venv"
+    venv.joinpath("bin").mkdir(parents=True)
+    assert not pythons.install("python3.12", venv)
+    assert not (venv / pythons.INSTALLED).exists()
+
+
 def test_only_the_tiers_that_need_no_platform_can_be_asked_for(capsys):
     with pytest.raises(SystemExit):
         pythons.parse(["test", "--tiers", "unit,e2e"])
