@@ -607,17 +607,21 @@ def cpu_table(title: str, rows: list) -> None:
     for label, spent, part in named:
         own = spent.get(part, spent.get(f"peer {part}", 0.0))
         gateway = spent.get("gateway", 0.0)
-        others = sum(
-            v
+        each_other = {
+            g: v
             for g, v in spent.items()
             if g not in {"gateway", part, "broker", "postgres"} and not g.startswith("peer")
-        )
+        }
+        others = sum(each_other.values())
         broker, pg = spent.get("broker", 0.0), spent.get("postgres", 0.0)
         total = gateway + own + others + broker + pg
         print(
             f"   {label:<48} {gateway:>7.2f} {own:>7.2f} {others:>7.2f} {broker:>7.2f}"
             f" {pg:>7.2f} {total:>7.2f}"
         )
+        if each_other:  # the parts its events reach, the busiest first
+            spread = sorted(each_other.items(), key=lambda kv: -kv[1])
+            print("   " + " " * 6 + ", ".join(f"{g} {v:.2f}" for g, v in spread))
 
 
 def mean_cpu(runs) -> dict[str, float]:
