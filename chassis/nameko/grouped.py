@@ -1,19 +1,22 @@
 """`GroupedApply`: event handlers that apply their events once, in one transaction
 shared with the other events the process's handlers are applying at the moment.
 
-A handler that writes one row per event spends most of its time beginning and
+A handler that writes a row or two per event spends most of its time beginning and
 committing (SQLite makes every write transaction wait for the last). Here each
 handler's worker hands its event over and waits; one green thread takes every
-event waiting, records them as applied (skipping those applied before) and runs
-the effect on the new ones in one transaction, then answers each worker: the
-event is acknowledged only once its effect is committed, and a failure fails
-each worker, whose handler retries and parks as ever (handlers.py).
+event waiting, records each as applied by its handler (skipping those applied
+before) and runs the effect on the new ones in one transaction, then answers each
+worker: the event is acknowledged only once its effect is committed. A group that
+fails is applied again one event at a time, so that only the event that cannot be
+applied fails its worker, whose handler retries and parks it as ever (handlers.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import eventlet
 from eventlet.event import Event
@@ -26,16 +29,26 @@ from .database import Database
 log = logging.getLogger(__name__)
 
 
-class GroupedApply(DependencyProvider):
-    """Declare as `apply = GroupedApply(build, "method")`: `build(config)` gives the
-    effect, `effect(session, events)` for the events not applied before; `method` is
-    the handler's name (its consumer name, as `apply_once` would record it). In the
-    handler: `self.apply(event)`."""
+@dataclass
+class _Handed:
+    consumer: str  # the handler's name, "service.method", as apply_once records it
+    event: dict
+    done: Event
 
-    def __init__(self, build: Callable[[dict], Callable], method: str):
+
+class GroupedApply(DependencyProvider):
+    """Declare as `apply = GroupedApply(build)`: `build(config)` gives the effect,
+    `effect(session, events)` for the events not applied before, in the order they
+    came. In a handler: `self.apply(event)`, which returns once it is committed.
+
+    `order`, if given, sorts a group's new events (a stable sort) before the effect
+    runs: an effect that takes a row lock per kind of event takes them in one order
+    in every process, and two replicas' groups never wait on each other in a ring."""
+
+    def __init__(self, build: Callable[[dict], Callable], order: Callable | None = None):
         self._build = build
-        self.method = method
-        self._pending: list[tuple[dict, Event]] = []
+        self._order = order
+        self._pending: list[_Handed] = []
         self._wake = Event()
         self._running = False
         self._thread = None
@@ -49,7 +62,7 @@ class GroupedApply(DependencyProvider):
             self.database.factories,
             self.database.metadata,
             self.database.notify_committed,
-            f"{self.container.service_name}.{self.method}",
+            f"{self.container.service_name}.grouped",
         )
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier="grouped-apply")
@@ -67,14 +80,15 @@ class GroupedApply(DependencyProvider):
             self._thread.kill()
 
     def get_dependency(self, worker_ctx):
-        return self.apply
+        consumer = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
+        return partial(self._hand_over, consumer)
 
-    def apply(self, event: dict) -> None:
-        done = Event()
-        self._pending.append((event, done))
+    def _hand_over(self, consumer: str, event: dict) -> None:
+        handed = _Handed(consumer, event, Event())
+        self._pending.append(handed)
         if not self._wake.ready():
             self._wake.send(True)
-        done.wait()
+        handed.done.wait()
 
     def _run(self) -> None:
         while self._running or self._pending:
@@ -83,27 +97,40 @@ class GroupedApply(DependencyProvider):
                 self._wake.reset()
                 continue
             group, self._pending = self._pending, []
-            try:
-                self._apply([event for event, _ in group])
-            except Exception as exc:
-                for _, done in group:
-                    done.send_exception(exc)
-                continue
-            for _, done in group:
-                done.send(None)
+            self._settle(group)
             eventlet.sleep(0)  # let handlers hand over what came meanwhile
 
-    def _apply(self, events: list[dict]) -> None:
-        unique = list({event["id"]: event for event in events}.values())
+    def _settle(self, group: list[_Handed]) -> None:
+        try:
+            self._apply(group)
+        except Exception as exc:
+            if len(group) > 1:  # find the event that fails; the others are applied
+                for handed in group:
+                    self._settle([handed])
+                return
+            group[0].done.send_exception(exc)
+            return
+        for handed in group:
+            handed.done.send(None)
+
+    def _apply(self, group: list[_Handed]) -> None:
+        # An event handed twice (redelivered meanwhile) counts once; the rest keep
+        # the order they came in.
+        unique = list({(h.consumer, h.event["id"]): h for h in group}.values())
+        by_consumer: dict[str, list[str]] = {}
+        for handed in unique:
+            by_consumer.setdefault(handed.consumer, []).append(handed.event["id"])
         applied = self.db.metadata.tables["applied_events"]
         with self.db.transaction() as session:
-            new = first_applications(session, applied, self.db.consumer, [e["id"] for e in unique])
+            first = {
+                (consumer, event_id)
+                for consumer, ids in by_consumer.items()
+                for event_id in first_applications(session, applied, consumer, ids)
+            }
+            new = [h.event for h in unique if (h.consumer, h.event["id"]) in first]
             if new:
-                self.effect(session, [e for e in unique if e["id"] in new])
+                self.effect(session, sorted(new, key=self._order) if self._order else new)
         if len(new) < len(unique):
             log.info(
-                "%s had applied %d of %d events already",
-                self.db.consumer,
-                len(unique) - len(new),
-                len(unique),
+                "%d of %d events had been applied already", len(unique) - len(new), len(unique)
             )

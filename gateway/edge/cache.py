@@ -22,13 +22,14 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from eventlet.event import Event
 from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
+from chassis.nameko.intake import SafeQueueConsumer
 from chassis.nameko.queues import came_through, events_exchange
-from chassis.nameko.settle import ack
 
 log = logging.getLogger(__name__)
 
@@ -188,10 +189,26 @@ class Freshness:
             cache.clear(self.kind)
 
 
+class UnackedQueueConsumer(SafeQueueConsumer):
+    """Consumes without acknowledgements (no_ack): the broker forgets a message as it
+    sends it. For the gateway's broadcast queues only, whose events keep a cache that
+    dies with the process anyway; an ack per event, sent and then handled by the
+    broker, cost more than applying the event. Its own connection and channel: the
+    gateway's acknowledged consumers keep theirs."""
+
+    def get_consumers(self, consumer_cls, channel):
+        return super().get_consumers(partial(consumer_cls, no_ack=True), channel)
+
+    def ack_message(self, message) -> None:
+        pass  # acknowledged as it was sent
+
+
 class OwnersEvents(EventHandler):
     """A broadcast handler that takes an event only from its owner's exchange: one
     sent straight to its queue (the default exchange, which any client may write to)
     is dropped, so no one but the owner can put a record in the cache."""
+
+    queue_consumer = UnackedQueueConsumer()
 
     def setup(self) -> None:
         super().setup()
@@ -200,24 +217,28 @@ class OwnersEvents(EventHandler):
     def handle_message(self, body, message):
         if came_through(message) != self.owner:
             log.warning("dropped an event that did not come through %s", self.owner)
-            ack(self.queue_consumer, message)
             return
         super().handle_message(body, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
-        ack(self.queue_consumer, message)  # a missed event costs an entry's lifetime
+        pass  # nothing to acknowledge; a missed event costs an entry's lifetime
 
 
-def kept_fresh(freshness: Freshness):
-    """The handler method keeping `freshness.kind` fresh, for a route module's class.
-    Every gateway process hears every event (broadcast), and none is redelivered: a
-    missed one costs at most the entry's lifetime."""
+def kept_fresh(*kinds: Freshness):
+    """The handler method keeping `kinds` (of one source) fresh, for a route module's
+    class: one queue per event type for all of them, so that each event reaches the
+    process once, however many kinds it changes. Every gateway process hears every
+    event (broadcast), and none is redelivered: a missed one costs at most the
+    entry's lifetime."""
+    (source,) = {kind.source for kind in kinds}
 
     def on_event(self, event: dict) -> None:
-        freshness.apply(self.cache, event)
+        for kind in kinds:
+            kind.apply(self.cache, event)
 
-    for event_type in (*freshness.put_by, *freshness.drop_by, *freshness.clear_by):
+    wanted = (t for k in kinds for t in (*k.put_by, *k.drop_by, *k.clear_by))
+    for event_type in dict.fromkeys(wanted):
         on_event = OwnersEvents.decorator(
-            freshness.source, event_type, handler_type=BROADCAST, reliable_delivery=False
+            source, event_type, handler_type=BROADCAST, reliable_delivery=False
         )(on_event)
     return on_event

@@ -18,7 +18,7 @@ from sqlalchemy import case, delete, or_, update
 from sqlalchemy.orm import Session
 
 from .calendar import month_of_day, month_of_time
-from .counting import INSERTS, add
+from .counting import INSERTS, add, put
 from .models import (
     Attainment,
     Attendee,
@@ -71,12 +71,13 @@ def branch_seen(session: Session, data: dict, at: str) -> None:
 
 def title_seen(session: Session, data: dict, at: str) -> None:
     created = data.get("created_at")
-    title = session.get(Title, data["id"]) or Title(
-        id=data["id"], month=month_of_time(created) if created else month_of_time(at)
-    )
-    title.material_type = data["material_type"]
-    title.from_suggestion = bool(data.get("acquisition_ref"))
-    session.add(title)
+    row = {
+        "id": data["id"],
+        "material_type": data["material_type"],
+        "from_suggestion": bool(data.get("acquisition_ref")),
+        "month": month_of_time(created) if created else month_of_time(at),
+    }
+    put(session, Title, row, keep=("month",))  # catalogued in the month first told
 
 
 def title_withdrawn(session: Session, data: dict, at: str) -> None:
@@ -121,16 +122,35 @@ def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -
     barcode = data.get("barcode")
     if not barcode:
         return
-    status, when = data["status"], _epoch(data.get("updated_at") or at)
-    copy = session.get(Copy, barcode)
-    if copy is None:
-        copy = Copy(barcode=barcode, status=status, status_at=when)
-    elif when > copy.status_at:
-        copy.status, copy.status_at = status, when
-    copy.title_id, copy.branch = title_id, branch
+    row = {
+        "barcode": barcode,
+        "title_id": title_id,
+        "branch": branch,
+        "status": data["status"],
+        "status_at": _epoch(data.get("updated_at") or at),
+    }
     if month is not None:
-        copy.month = month
-    session.add(copy)
+        row["month"] = month
+    session.execute(_copy_putting(session.get_bind().dialect.name, month is not None), row)
+
+
+@cache
+def _copy_putting(dialect: str, with_month: bool):
+    """A copy's row in one statement: made, or its title and branch set, and its
+    status only if the one told is newer (both databases evaluate every SET
+    expression on the row as it was)."""
+    table = Copy.__table__
+    insert = INSERTS[dialect](table)
+    newer = insert.excluded.status_at > table.c.status_at
+    changes = {
+        "title_id": insert.excluded.title_id,
+        "branch": insert.excluded.branch,
+        "status": case((newer, insert.excluded.status), else_=table.c.status),
+        "status_at": case((newer, insert.excluded.status_at), else_=table.c.status_at),
+    }
+    if with_month:
+        changes["month"] = insert.excluded.month
+    return insert.on_conflict_do_update(index_elements=["barcode"], set_=changes)
 
 
 def _epoch(when: dt.datetime | str) -> float:
@@ -149,9 +169,8 @@ def read_by_rebuild(session: Session, source: str, event_time: str) -> bool:
 
 # -- people -----------------------------------------------------------------------------------
 def staff_seen(session: Session, data: dict, at: str) -> None:
-    staff = session.get(Staff, data["id"]) or Staff(id=data["id"])
-    staff.branch, staff.position, staff.active = data["branch"], data["position"], data["active"]
-    session.add(staff)
+    row = {k: data[k] for k in ("id", "branch", "position", "active")}
+    put(session, Staff, row)
 
 
 def training_completed(session: Session, data: dict, at: str) -> None:
@@ -348,3 +367,17 @@ def apply(session: Session, source: str, event_type: str, event: dict) -> None:
     making it (each source writes rows of its own; SQLite's writers wait anyway)."""
     mark(session, source, event["time"])
     EFFECTS[(source, event_type)](session, event["data"], event["time"])
+
+
+def source_of(event: dict) -> str:
+    """The service an event comes from (its envelope's type, "catalog.title_created")."""
+    return event["type"].partition(".")[0]
+
+
+def apply_events(session: Session, events: list[dict]) -> None:
+    """Events of any sources in one transaction (the service's grouped handlers), in
+    the order given: sorted by source (source_of), so that the sources' rows are
+    marked in one order by every replica."""
+    for event in events:
+        source, _, event_type = event["type"].partition(".")
+        apply(session, source, event_type, event)

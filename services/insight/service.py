@@ -7,6 +7,7 @@ from chassis.nameko.background import Background
 from chassis.nameko.calls import Caller as PartCaller
 from chassis.nameko.calls import PartCalls
 from chassis.nameko.database import Database
+from chassis.nameko.grouped import GroupedApply
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 from chassis.trust import user_of
@@ -34,11 +35,12 @@ class Rebuilding(Background):
 
 
 def _handler(source: str, event_type: str):
-    """The entrypoint that applies one event type of `source` once."""
+    """The entrypoint that applies one event type of `source` once (in a transaction
+    shared with the events the other handlers are applying meanwhile)."""
 
     @event_handler(CONTRACT.consumed(source, event_type))
     def handle(self, event: dict) -> None:
-        self.db.apply_once(event, readmodel.apply, source, event_type, event)
+        self.read_model(event)
 
     handle.__name__ = f"on_{source}_{event_type}"
     return handle
@@ -48,6 +50,8 @@ class InsightService(ServiceBase):
     name = "insight"
 
     db = Database(Base)
+    # A burst of events from every part is applied in shared transactions, each once.
+    read_model = GroupedApply(lambda config: readmodel.apply_events, order=readmodel.source_of)
     calls = PartCalls(REBUILD_DEADLINE)
     rebuilding = Rebuilding(first_rebuild)
 

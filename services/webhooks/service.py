@@ -37,7 +37,7 @@ class WebhookService(ServiceBase):
     db = Database(Base)
     deliveries = Deliveries(delivery_worker)
     # A burst's events make their deliveries in shared transactions, each once.
-    fan_in = GroupedApply(fan_in, "on_event")
+    fan_in = GroupedApply(fan_in)
 
     @property
     def settings(self) -> Settings:

@@ -38,6 +38,14 @@ SEARCHES = Freshness(
     clear_by=(*TITLES.put_by, *TITLES.drop_by),
 )
 
+# The arrivals feeds, kept as the search pages are: a copy added or changed, or a
+# title changed, makes them all stale; without events, they live as long as a page.
+ARRIVALS = Freshness(
+    "catalog.arrivals",
+    source="catalog",
+    clear_by=("title_updated", "title_withdrawn", "item_added", "item_status_changed"),
+)
+
 
 def cached_search(cache, catalog, config, params: dict) -> dict:
     """A page of search results, from the cache or the catalogue (the JSON route's
@@ -62,9 +70,9 @@ class CatalogRecords:
     cache = Cache()
     config = Config()
 
-    on_title_events = kept_fresh(TITLES)
-    on_branch_events = kept_fresh(BRANCHES)
-    on_search_events = kept_fresh(SEARCHES)
+    # Every kind the catalogue's pages and routes keep (routes.py's too): one handler,
+    # so that each of its events reaches the process once.
+    on_catalog_events = kept_fresh(TITLES, BRANCHES, SEARCHES, ARRIVALS)
 
     def branch_names(self) -> dict[str, str]:
         """The branches' names by code, for the pages of the gateway's shell, which

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from marshmallow import fields
 from nameko.dependency_providers import Config
 
-from gateway.edge.cache import Cache, Freshness, kept_fresh
+from gateway.edge.cache import Cache
 from gateway.edge.calls import ServiceClient
 from gateway.edge.http import PUBLIC
 from gateway.web.shell.i18n import translator
@@ -25,16 +25,9 @@ from services.catalog.contract import CONTRACT
 
 from . import pages
 from .arrivals import ATOM, atom, atom_response
-from .records import SEARCHES, cached_branch_names, cached_branches, cached_search
+from .records import ARRIVALS, SEARCHES, cached_branch_names, cached_branches, cached_search
 
 page_route = pages_over(CONTRACT)
-# The arrivals feeds, kept as the search pages are: a copy added or changed, or a
-# title changed, makes them all stale; without events, they live as long as a page.
-ARRIVALS = Freshness(
-    "catalog.arrivals",
-    source="catalog",
-    clear_by=("title_updated", "title_withdrawn", "item_added", "item_status_changed"),
-)
 
 
 class CatalogueQuery(PageQuery):
@@ -57,8 +50,6 @@ class CataloguePages:
 
     def _branches(self) -> dict:
         return cached_branches(self.cache, self.catalog)
-
-    on_arrival_events = kept_fresh(ARRIVALS)
 
     def _arrivals(self, branch: str | None) -> list[dict]:
         """The newest arrivals, from the cache or the catalogue: every feed reader

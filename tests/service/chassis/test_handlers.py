@@ -2,6 +2,7 @@
 replay, and idempotency by envelope id. On SQLite and PostgreSQL."""
 
 import json
+from collections import Counter
 
 import eventlet
 import pytest
@@ -246,7 +247,7 @@ def test_every_event_parks_what_is_no_envelope_and_retries_failures(
 
 
 def record_effects(session, events) -> None:
-    if Grouped.failing:
+    if Grouped.failing or any(e["subject"] == Grouped.failing_subject for e in events):
         raise RuntimeError("cannot store now")
     session.execute(
         effects.insert(), [{"event_id": e["id"], "subject": e["subject"]} for e in events]
@@ -254,21 +255,34 @@ def record_effects(session, events) -> None:
 
 
 class Grouped:
-    """Applies every event in transactions shared by its handlers' workers."""
+    """Applies every event in transactions shared by its handlers' workers: each
+    event once by each of its two handlers."""
 
     name = "grouped"
     db = Database(Base)
-    apply = GroupedApply(lambda config: record_effects, "on_event")
+    apply = GroupedApply(lambda config: record_effects)
     failing = False
+    failing_subject = None  # an event that cannot be applied, among others that can
 
     @every_event("SERVICES")
     def on_event(self, event):
         self.apply(event)
 
+    @event_handler(Consumes("catalog", "title_created", TitleSeen, versions=(1,)))
+    def on_title_created(self, event):
+        self.apply(event)
+
+
+def applied_by(engine) -> Counter:
+    """How many events each handler recorded as applied."""
+    table = Base.metadata.tables["applied_events"]
+    with engine.connect() as conn:
+        return Counter(conn.scalars(select(table.c.consumer)))
+
 
 @pytest.fixture
 def grouped(config, database_url, container_factory):
-    Grouped.failing = False
+    Grouped.failing, Grouped.failing_subject = False, None
     config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
@@ -281,20 +295,29 @@ def test_grouped_handlers_apply_each_event_once(grouped):
     config, engine = grouped
     events = [make_envelope("catalog", "title_created", f"T{n}", {"title": "x"}) for n in range(50)]
     publish(config, *events, *events[:10], events[0])
-    assert wait_for(lambda: effect_count(engine) == 50)
+    assert wait_for(lambda: effect_count(engine) == 100)  # once by each handler
     eventlet.sleep(0.3)
-    assert effect_count(engine) == 50
-    with engine.connect() as conn:
-        assert (
-            conn.scalar(select(func.count()).select_from(Base.metadata.tables["applied_events"]))
-            == 50
-        )
+    assert effect_count(engine) == 100
+    assert applied_by(engine) == {"grouped.on_event": 50, "grouped.on_title_created": 50}
+
+
+def test_an_event_that_cannot_be_applied_fails_alone(grouped):
+    config, engine = grouped
+    Grouped.failing_subject = "BAD"
+    good = [make_envelope("catalog", "branch_updated", f"B{n}", {"code": "x"}) for n in range(30)]
+    bad = make_envelope("catalog", "branch_updated", "BAD", {"code": "x"})
+    publish(config, *good[:15], bad, *good[15:])
+    (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "grouped"))
+    assert json.loads(message.body)["subject"] == "BAD"
+    assert message.attempts == config["HANDLER_MAX_ATTEMPTS"]
+    assert wait_for(lambda: effect_count(engine) == 30)
+    assert applied_by(engine) == {"grouped.on_event": 30}
 
 
 def test_a_failing_group_fails_each_event_which_is_retried_then_parked(grouped):
     config, engine = grouped
     Grouped.failing = True
-    publish(config, make_envelope("catalog", "title_created", "T1", {"title": "x"}))
+    publish(config, make_envelope("catalog", "branch_updated", "B1", {"code": "x"}))
     (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "grouped"))
     assert message.attempts == config["HANDLER_MAX_ATTEMPTS"]
     assert "RuntimeError: cannot store now" in message.error
