@@ -83,16 +83,23 @@ def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tupl
     return set(map(tuple, _insert_with(session, table, rows, tail, returning=True)))
 
 
-def upsert_rows(session: Session, table: Table, rows: list[dict]) -> None:
-    """Insert each row, or, where its primary key is taken, set its other columns.
-    No two rows may have the same key."""
+def upsert_rows(
+    session: Session, table: Table, rows: list[dict], keep: tuple[str, ...] = ()
+) -> None:
+    """Insert each row, or, where its primary key is taken, set its other columns
+    but those in `keep` (which keep the value the row has). No two rows may have
+    the same key."""
     if not rows:
         return
     note_written(session, table.name)
     keys = [c.name for c in table.primary_key]
-    names = list(rows[0])
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keys)
-    _insert_with(session, table, rows, f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
+    names = [n for n in rows[0] if n not in keys and n not in keep]
+    conflict = f"ON CONFLICT ({', '.join(keys)}) DO "
+    if not names:
+        _insert_with(session, table, rows, conflict + "NOTHING")
+        return
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names)
+    _insert_with(session, table, rows, conflict + f"UPDATE SET {updates}")
 
 
 def _insert_with(

@@ -10,17 +10,29 @@ import time
 
 from sqlalchemy.orm import Session
 
+from chassis.bulk import upsert_rows
 from chassis.errors import field_error
 
 from .models import Staff, branches
 
 
 def staff_seen(session: Session, data: dict) -> None:
-    """A member of staff as the people service now tells it (only what presenting needs)."""
-    staff = session.get(Staff, data["id"]) or Staff(id=data["id"])
-    staff.name, staff.branch_code, staff.active = data["name"], data["branch"], data["active"]
-    staff.updated_at = time.time()
-    session.add(staff)
+    """A member of staff as the people service now tells it (only what presenting
+    needs), in one statement."""
+    row = {
+        "id": data["id"],
+        "name": data["name"],
+        "branch_code": data["branch"],
+        "active": data["active"],
+        "updated_at": time.time(),
+    }
+    upsert_rows(session, Staff.__table__, [row])
+
+
+def staff_told(session: Session, events: list[dict]) -> None:
+    """The staff events of a group (the service's grouped handlers), in order."""
+    for event in events:
+        staff_seen(session, event["data"])
 
 
 def require_presenter(session: Session, staff_id: str, field: str) -> Staff:

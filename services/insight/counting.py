@@ -29,22 +29,3 @@ def _adding(dialect: str, table: Table, key: tuple[str, ...], column: str):
     return insert.on_conflict_do_update(
         index_elements=list(key), set_={column: table.c[column] + insert.excluded[column]}
     )
-
-
-def put(session: Session, model, row: dict, keep: tuple[str, ...] = ()) -> None:
-    """The row of `model` with `row`'s primary key made, or its other columns set
-    to `row`'s, in one statement (an ORM get and then an insert or an update was
-    two round trips and most of an event's cost); columns in `keep` keep the value
-    they have in a row that exists."""
-    putting = _putting(session.get_bind().dialect.name, model.__table__, tuple(row), keep)
-    session.execute(putting, row)
-
-
-@cache
-def _putting(dialect: str, table: Table, columns: tuple[str, ...], keep: tuple[str, ...]):
-    insert = INSERTS[dialect](table)
-    key = [c.name for c in table.primary_key.columns]
-    changed = [c for c in columns if c not in key and c not in keep]
-    return insert.on_conflict_do_update(
-        index_elements=key, set_={c: insert.excluded[c] for c in changed}
-    )

@@ -17,8 +17,10 @@ from functools import cache
 from sqlalchemy import case, delete, or_, update
 from sqlalchemy.orm import Session
 
+from chassis.bulk import upsert_rows
+
 from .calendar import month_of_day, month_of_time
-from .counting import INSERTS, add, put
+from .counting import INSERTS, add
 from .models import (
     Attainment,
     Attendee,
@@ -77,7 +79,7 @@ def title_seen(session: Session, data: dict, at: str) -> None:
         "from_suggestion": bool(data.get("acquisition_ref")),
         "month": month_of_time(created) if created else month_of_time(at),
     }
-    put(session, Title, row, keep=("month",))  # catalogued in the month first told
+    upsert_rows(session, Title.__table__, [row], keep=("month",))  # its first month
 
 
 def title_withdrawn(session: Session, data: dict, at: str) -> None:
@@ -170,7 +172,7 @@ def read_by_rebuild(session: Session, source: str, event_time: str) -> bool:
 # -- people -----------------------------------------------------------------------------------
 def staff_seen(session: Session, data: dict, at: str) -> None:
     row = {k: data[k] for k in ("id", "branch", "position", "active")}
-    put(session, Staff, row)
+    upsert_rows(session, Staff.__table__, [row])
 
 
 def training_completed(session: Session, data: dict, at: str) -> None:
@@ -291,20 +293,15 @@ def adequacy_gaps(dimensions: list | None) -> dict | None:
 
 
 def ticket_opened(session: Session, data: dict, at: str) -> None:
-    month = month_of_time(data.get("opened_at") or at)
-    ticket = session.get(Ticket, data["ticket_id"])
-    if ticket is None:
-        session.add(
-            Ticket(
-                id=data["ticket_id"],
-                branch=data["branch"],
-                category=data["category"],
-                month=month,
-                status="received",
-            )
-        )
-    else:  # answered first (queues keep no order between types): its own month wins
-        ticket.month = month
+    row = {
+        "id": data["ticket_id"],
+        "branch": data["branch"],
+        "category": data["category"],
+        "month": month_of_time(data.get("opened_at") or at),
+        "status": "received",
+    }
+    # Answered first (queues keep no order between types): only its own month is set.
+    upsert_rows(session, Ticket.__table__, [row], keep=("branch", "category", "status"))
 
 
 def ticket_resolved(session: Session, data: dict, at: str) -> None:
