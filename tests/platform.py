@@ -259,7 +259,7 @@ def platform_fixture(
     ]
 
     @pytest.fixture(scope=scope, params=params)
-    def platform(request, rabbit_manager, tmp_path_factory):
+    def platform(request):
         if shared_on_sqlite and request.param == "sqlite":
             yield request.getfixturevalue("shared_platform")
             return

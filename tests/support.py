@@ -111,6 +111,22 @@ def publish_event(config, source, event_type, subject, data, times=1) -> None:
     publisher.close()
 
 
+@contextmanager
+def database_of(url: str, metadata):
+    """A DatabaseSession on `url` with `metadata`'s tables made, its engine disposed
+    after (the domain tests' database of a schema of their own)."""
+    from chassis.db import make_engine, open_database
+
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    db = open_database(url, metadata)
+    try:
+        yield db
+    finally:
+        db.engine.dispose()
+
+
 def seen_branches(session, branches, codes=("SPN", "KMN", "PDT")) -> None:
     """A part's branch read model (`branches`, its BranchReadModel) filled as the
     catalogue's events would fill it."""

@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import case, delete, or_, update
 from sqlalchemy.orm import Session
 
-from chassis.bulk import upsert_rows
+from chassis.bulk import insert_missing, upsert_rows
 
 from .calendar import month_of_day, month_of_time
 from .counting import INSERTS, add
@@ -232,27 +232,31 @@ def requirement_changed(session: Session, data: dict, at: str) -> None:
 
 # -- events -----------------------------------------------------------------------------------
 def event_completed(session: Session, data: dict, at: str) -> None:
-    held = session.get(Occurrence, data["occurrence_id"]) or Occurrence(id=data["occurrence_id"])
-    held.programme_id, held.branch = data["programme_id"], data["branch"]
-    held.programme_type, held.audience = data["programme_type"], data["audience"]
-    held.month = month_of_time(data["ends_at"])
-    held.registered, held.attended = data["registered"], data["attended"]
-    held.walk_ins, held.no_shows = data["walk_ins"], data["no_shows"]
-    held.partnered = bool(data["partners"])
-    session.add(held)
+    row = {
+        "id": data["occurrence_id"],
+        "programme_id": data["programme_id"],
+        "branch": data["branch"],
+        "programme_type": data["programme_type"],
+        "audience": data["audience"],
+        "month": month_of_time(data["ends_at"]),
+        "registered": data["registered"],
+        "attended": data["attended"],
+        "walk_ins": data["walk_ins"],
+        "no_shows": data["no_shows"],
+        "partnered": bool(data["partners"]),
+    }
+    upsert_rows(session, Occurrence.__table__, [row])
 
 
 def attendance_recorded(session: Session, data: dict, at: str) -> None:
-    if session.get(Attendee, data["registration_id"]) is None:
-        session.add(
-            Attendee(
-                registration_id=data["registration_id"],
-                occurrence_id=data["occurrence_id"],
-                branch=data["branch"],
-                age_group=data.get("age_group") or "unknown",
-                walk_in=data["walk_in"],
-            )
-        )
+    row = {
+        "registration_id": data["registration_id"],
+        "occurrence_id": data["occurrence_id"],
+        "branch": data["branch"],
+        "age_group": data.get("age_group") or "unknown",
+        "walk_in": data["walk_in"],
+    }
+    insert_missing(session, Attendee.__table__, [row])  # the first told stands
 
 
 # -- feedback ---------------------------------------------------------------------------------

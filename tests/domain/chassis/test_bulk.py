@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, select, te
 from sqlalchemy.orm import DeclarativeBase
 
 from chassis import bulk
-from chassis.db import make_engine, open_database
+from tests.support import database_of
 
 
 class Base(DeclarativeBase):
@@ -36,12 +36,8 @@ ROW = {
 
 @pytest.fixture
 def db(database_url):
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    db = open_database(database_url, Base.metadata)
-    yield db
-    db.engine.dispose()
+    with database_of(database_url, Base.metadata) as db:
+        yield db
 
 
 def stored(db) -> list[tuple]:

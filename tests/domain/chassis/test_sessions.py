@@ -11,11 +11,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from chassis.contract import Contract, Event
-from chassis.db import REPEAT, ReadOnlySession, make_engine, open_database
+from chassis.db import REPEAT, ReadOnlySession
 from chassis.envelope import make_envelope
 from chassis.errors import Conflict, Unprocessable
 from chassis.outbox import Outbox
 from chassis.tables import reliability_tables
+from tests.support import database_of
 
 
 class Base(DeclarativeBase):
@@ -33,13 +34,9 @@ class Note(Base):
 
 @pytest.fixture
 def db(database_url):
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    db = open_database(database_url, Base.metadata)
-    db.consumer = "notes.on_event"
-    yield db
-    db.engine.dispose()
+    with database_of(database_url, Base.metadata) as db:
+        db.consumer = "notes.on_event"
+        yield db
 
 
 def notes(db) -> list[str]:
