@@ -43,11 +43,22 @@ class GroupedApply(DependencyProvider):
 
     `order`, if given, sorts a group's new events (a stable sort) before the effect
     runs: an effect that takes a row lock per kind of event takes them in one order
-    in every process, and two replicas' groups never wait on each other in a ring."""
+    in every process, and two replicas' groups never wait on each other in a ring.
 
-    def __init__(self, build: Callable[[dict], Callable], order: Callable | None = None):
+    `wanted`, if given, is `wanted(session, events)`: those of the events the effect
+    would act on. The others are acknowledged with nothing written, not even the
+    record that they were applied (applying one again would change nothing): a
+    group that nothing wants commits no write."""
+
+    def __init__(
+        self,
+        build: Callable[[dict], Callable],
+        order: Callable | None = None,
+        wanted: Callable | None = None,
+    ):
         self._build = build
         self._order = order
+        self._wanted = wanted
         self._pending: list[_Handed] = []
         self._wake = Event()
         self._running = False
@@ -117,11 +128,14 @@ class GroupedApply(DependencyProvider):
         # An event handed twice (redelivered meanwhile) counts once; the rest keep
         # the order they came in.
         unique = list({(h.consumer, h.event["id"]): h for h in group}.values())
-        by_consumer: dict[str, list[str]] = {}
-        for handed in unique:
-            by_consumer.setdefault(handed.consumer, []).append(handed.event["id"])
         applied = self.db.metadata.tables["applied_events"]
         with self.db.transaction() as session:
+            if self._wanted is not None:
+                ids = {e["id"] for e in self._wanted(session, [h.event for h in unique])}
+                unique = [h for h in unique if h.event["id"] in ids]
+            by_consumer: dict[str, list[str]] = {}
+            for handed in unique:
+                by_consumer.setdefault(handed.consumer, []).append(handed.event["id"])
             first = {
                 (consumer, event_id)
                 for consumer, ids in by_consumer.items()

@@ -34,6 +34,13 @@ def wants(patterns: list[str], event_type: str) -> bool:
     return any(p in ("*", event_type, f"{service}.*") for p in patterns)
 
 
+def wanted_events(session: Session, envelopes: list[dict]) -> list[dict]:
+    """The events some endpoint takes (enabled or not): the fan-in records nothing
+    of the others, most events on most platforms."""
+    patterns = session.scalars(select(Endpoint.event_types)).all()
+    return [v for v in envelopes if any(wants(p, v["type"]) for p in patterns)]
+
+
 def record_events(session: Session, envelopes: list[dict], settings: Settings) -> int:
     """A delivery of each event to each endpoint that wants it (waiting, for a
     disabled one); how many."""

@@ -10,6 +10,7 @@ from chassis.nameko.handlers import every_event
 from chassis.nameko.service import ServiceBase, read, write
 
 from . import deliveries, endpoints
+from .deliveries import wanted_events
 from .dispatch import Dispatcher
 from .models import Base
 from .settings import Settings
@@ -36,8 +37,9 @@ class WebhookService(ServiceBase):
 
     db = Database(Base)
     deliveries = Deliveries(delivery_worker)
-    # A burst's events make their deliveries in shared transactions, each once.
-    fan_in = GroupedApply(fan_in)
+    # A burst's events make their deliveries in shared transactions, each once; an
+    # event no endpoint takes writes nothing.
+    fan_in = GroupedApply(fan_in, wanted=wanted_events)
 
     @property
     def settings(self) -> Settings:

@@ -260,7 +260,10 @@ class Grouped:
 
     name = "grouped"
     db = Database(Base)
-    apply = GroupedApply(lambda config: record_effects)
+    apply = GroupedApply(
+        lambda config: record_effects,
+        wanted=lambda session, events: [e for e in events if e["subject"] != "UNWANTED"],
+    )
     failing = False
     failing_subject = None  # an event that cannot be applied, among others that can
 
@@ -286,13 +289,14 @@ def grouped(config, database_url, container_factory):
     config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
-    container_factory(Grouped, config).start()
-    yield config, engine
+    container = container_factory(Grouped, config)
+    container.start()
+    yield config, engine, container
     engine.dispose()
 
 
 def test_grouped_handlers_apply_each_event_once(grouped):
-    config, engine = grouped
+    config, engine, _ = grouped
     events = [make_envelope("catalog", "title_created", f"T{n}", {"title": "x"}) for n in range(50)]
     publish(config, *events, *events[:10], events[0])
     assert wait_for(lambda: effect_count(engine) == 100)  # once by each handler
@@ -301,8 +305,25 @@ def test_grouped_handlers_apply_each_event_once(grouped):
     assert applied_by(engine) == {"grouped.on_event": 50, "grouped.on_title_created": 50}
 
 
+def test_an_event_nothing_wants_is_taken_and_nothing_written(grouped):
+    config, engine, container = grouped
+    unwanted = [make_envelope("catalog", "branch_updated", "UNWANTED", {"code": c}) for c in "xy"]
+    wanted = make_envelope("catalog", "branch_updated", "B1", {"code": "x"})
+    publish(config, *unwanted, wanted)
+    assert wait_for(lambda: effect_count(engine) == 1)
+    eventlet.sleep(0.3)  # the unwanted, handed over before the wanted one, are settled too
+    container.stop()  # anything unacknowledged would return to the queue now
+    with Connection(config["AMQP_URI"]) as conn:
+        _, waiting, _ = conn.default_channel.queue_declare(
+            "evt-all--grouped.on_event", passive=True
+        )
+    assert waiting == 0
+    assert applied_by(engine) == {"grouped.on_event": 1}
+    assert list_parked(config["AMQP_URI"], "grouped") == []
+
+
 def test_an_event_that_cannot_be_applied_fails_alone(grouped):
-    config, engine = grouped
+    config, engine, _ = grouped
     Grouped.failing_subject = "BAD"
     good = [make_envelope("catalog", "branch_updated", f"B{n}", {"code": "x"}) for n in range(30)]
     bad = make_envelope("catalog", "branch_updated", "BAD", {"code": "x"})
@@ -315,7 +336,7 @@ def test_an_event_that_cannot_be_applied_fails_alone(grouped):
 
 
 def test_a_failing_group_fails_each_event_which_is_retried_then_parked(grouped):
-    config, engine = grouped
+    config, engine, _ = grouped
     Grouped.failing = True
     publish(config, make_envelope("catalog", "branch_updated", "B1", {"code": "x"}))
     (message,) = wait_for(lambda: list_parked(config["AMQP_URI"], "grouped"))
