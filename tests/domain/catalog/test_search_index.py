@@ -2,6 +2,7 @@
 equals what the titles' search documents say, whatever writes it has seen."""
 
 import threading
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import func, select, text
@@ -15,7 +16,7 @@ from services.catalog.contract import TITLE_ID
 from services.catalog.models import Base, PendingPosting, SearchPosting
 from services.catalog.part import PART as CATALOG
 from services.catalog.text import Term
-from tests.support import index_of_documents, stored_index
+from tests.support import index_of_documents, round_trips, stored_index
 
 
 def test_the_index_follows_creates_updates_copies_and_withdrawals(catalog_db):
@@ -33,6 +34,42 @@ def test_the_index_follows_creates_updates_copies_and_withdrawals(catalog_db):
         assert stored_index(session) == index_of_documents(session)
         assert len(postings.matching(session, [Term("kerinci")])) == 4
         assert list(postings.matching(session, [Term("jambi")])) == [TITLE_ID.parse(made[1]["id"])]
+
+
+def test_a_copy_rewrites_the_document_only_when_the_branches_available_change(catalog_db):
+    """A second copy at a branch, or a loan where another copy stays, changes no
+    search document and sends the index nothing (counted on PostgreSQL)."""
+    with catalog_db.transaction() as session:
+        for code in ("SPN", "KMN"):
+            branches.put_branch(session, {"code": code, "name": code}, SYSTEM)
+        title = titles.create_title(session, {"title": "Tambo Alam Kerinci"}, SYSTEM)["id"]
+        items.add_item(session, title, {"barcode": "SPN-1", "branch": "SPN"}, SYSTEM)
+    seq = TITLE_ID.parse(title)
+
+    def document() -> list[str]:
+        with catalog_db.reading() as session:
+            doc = session.scalar(select(titles.Title.search_doc).where(titles.Title.seq == seq))
+        return doc.split()
+
+    steps = [  # what a branch does; whether the branches with an available copy change
+        (lambda s: items.add_item(s, title, {"barcode": "SPN-2", "branch": "SPN"}, SYSTEM), 0),
+        (lambda s: items.change_status(s, "SPN-1", {"status": "on_loan"}, SYSTEM), 0),
+        (lambda s: items.change_status(s, "SPN-2", {"status": "on_loan"}, SYSTEM), 1),
+        (lambda s: items.add_item(s, title, {"barcode": "KMN-1", "branch": "KMN"}, SYSTEM), 1),
+    ]
+    postgresql = catalog_db.engine.dialect.name == "postgresql"
+    for step, changes in steps:
+        before = document()
+        counting = round_trips(catalog_db.engine) if postgresql else nullcontext([])
+        with counting as sent, catalog_db.transaction() as session:
+            step(session)
+        assert (document() != before) == bool(changes)
+        if postgresql:
+            assert any("search_pending" in statement for statement in sent) == bool(changes)
+    assert "zqavailkmn" in document() and "zqavailspn" not in document()
+    with catalog_db.reading() as session:
+        assert stored_index(session) == index_of_documents(session)
+        assert list(postings.matching(session, [Term("kerinci")])) == [seq]
 
 
 def test_titles_far_apart_share_a_word_across_chunks(catalog_db):
