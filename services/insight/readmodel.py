@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from sqlalchemy import case, delete, or_, update
+from sqlalchemy import case, delete, func, or_, update
 from sqlalchemy.orm import Session
 
 from chassis.bulk import insert_missing, upsert_rows
@@ -321,17 +321,33 @@ def ticket_resolved(session: Session, data: dict, at: str) -> None:
 
 
 def suggestion_seen(session: Session, data: dict, at: str) -> None:
-    suggestion = session.get(Suggestion, data["suggestion_id"]) or Suggestion(
-        id=data["suggestion_id"]
-    )
-    suggestion.kind, suggestion.branch = data["kind"], data.get("branch")
-    if data.get("submitted_on"):
-        suggestion.month = month_of_day(data["submitted_on"])
-    elif suggestion.month is None:  # an event from before submitted_on was added
-        suggestion.month = month_of_time(at)
-    if data["status"] == "fulfilled":
-        suggestion.fulfilled_month = month_of_time(at)
-    session.add(suggestion)
+    submitted, fulfilled = bool(data.get("submitted_on")), data["status"] == "fulfilled"
+    row = {
+        "id": data["suggestion_id"],
+        "kind": data["kind"],
+        "branch": data.get("branch"),
+        # An event from before submitted_on was added: the month it was told in, if
+        # no other is known.
+        "month": month_of_day(data["submitted_on"]) if submitted else month_of_time(at),
+        "fulfilled_month": month_of_time(at) if fulfilled else None,
+    }
+    session.execute(_suggestion_putting(session.get_bind().dialect.name, submitted, fulfilled), row)
+
+
+@cache
+def _suggestion_putting(dialect: str, submitted: bool, fulfilled: bool):
+    """A suggestion's row in one statement: its kind and branch as told, its month
+    as told (else kept, if known), its month of fulfilment once it is fulfilled."""
+    table = Suggestion.__table__
+    insert = INSERTS[dialect](table)
+    told = insert.excluded
+    changes = {
+        "kind": told.kind,
+        "branch": told.branch,
+        "month": told.month if submitted else func.coalesce(table.c.month, told.month),
+        "fulfilled_month": told.fulfilled_month if fulfilled else table.c.fulfilled_month,
+    }
+    return insert.on_conflict_do_update(index_elements=["id"], set_=changes)
 
 
 # (source, event type) -> its effect

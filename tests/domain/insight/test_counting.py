@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from chassis.envelope import make_envelope
 from services.insight import readmodel, visits
-from services.insight.models import Holding, SourceMark, Ticket, VisitTally
+from services.insight.models import Holding, SourceMark, Suggestion, Ticket, VisitTally
 
 from .helpers import KMN, NOW, read, run
 
@@ -88,3 +88,28 @@ def test_events_of_one_record_and_headcounts_of_one_day_at_once_each_end_whole(i
     assert sorted(map(tuple, rows)) == [("resolved", "2026-11", 2.0)] * len(tickets)
     assert book[0]["visits"] == 10 and book[0]["headcount"]
     assert book[0]["by_purpose"] in ({"reading": 7, "other": 3}, {"studying": 7, "other": 3})
+
+
+def test_a_suggestions_month_stands_whatever_order_its_events_come_in(insight_db):
+    """Queues keep no order between event types: a suggestion fulfilled before its
+    submission is heard of, and an old event without submitted_on, each in one
+    statement, end with the month it was submitted in and the month it was fulfilled."""
+
+    def told(event_type: str, status: str, at: str, submitted_on: dt.date | None = None):
+        data = {"suggestion_id": "SUG9", "kind": "book", "branch": "KMN", "status": status}
+        if submitted_on:
+            data["submitted_on"] = submitted_on
+        event = {"time": at, "data": data}
+        with insight_db.transaction() as session:
+            readmodel.apply(session, "feedback", event_type, event)
+        with insight_db.reading() as session:
+            row = session.get(Suggestion, "SUG9")
+            return row.month, row.fulfilled_month
+
+    fulfilled = "2026-03-10T02:00:00Z"
+    assert told("suggestion_fulfilled", "fulfilled", fulfilled) == ("2026-03", "2026-03")
+    day = dt.date(2026, 1, 5)
+    submitted = told("suggestion_submitted", "submitted", "2026-01-05T02:00:00Z", day)
+    assert submitted == ("2026-01", "2026-03")
+    older = told("suggestion_submitted", "submitted", "2026-04-01T02:00:00Z")  # no submitted_on
+    assert older == ("2026-01", "2026-03")
