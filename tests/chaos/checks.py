@@ -6,7 +6,9 @@ long the platform took to answer again.
   record's text carries its key; the part's own table is counted);
 - events lost: an event committed in a service's outbox that the webhook service,
   which hears every service's events through its one queue, never applied (its
-  applied_events table, written in the transaction of the effect).
+  applied_events table, written in the transaction of the effect): it records the
+  events an endpoint takes, and the load's witness endpoint takes every one made
+  after the load's setup (load.prepare).
 """
 
 from __future__ import annotations
@@ -73,13 +75,15 @@ def duplicate_effects(platform: Platform, load: Load) -> dict[str, int]:
     return found
 
 
-def outbox_events(config: dict) -> set[str]:
+def outbox_events(config: dict, since: float) -> set[str]:
+    """The events the parts committed from `since` on (their clocks: this machine's)."""
     ids = set()
     for name in EVENT_SOURCES:
         db = composition.database(config, composition.part(name))
         try:
             with db.engine.connect() as conn:
-                ids |= set(conn.execute(text("SELECT event_id FROM outbox")).scalars())
+                made = text("SELECT event_id FROM outbox WHERE created_at >= :since")
+                ids |= set(conn.execute(made, {"since": since}).scalars())
         finally:
             db.engine.dispose()
     return ids
@@ -94,13 +98,14 @@ def applied_by_webhooks(config: dict) -> set[str]:
         db.engine.dispose()
 
 
-def lost_events(platform: Platform, timeout: float = 30.0) -> set[str]:
-    """Events committed in an outbox and not applied by the webhook service within
-    `timeout` (they travel after the writes, so it is waited for)."""
+def lost_events(platform: Platform, since: float, timeout: float = 30.0) -> set[str]:
+    """Events committed in an outbox from `since` on (the witness's, load.prepare)
+    and not applied by the webhook service within `timeout` (they travel after the
+    writes, so it is waited for)."""
     config = config_of(platform)
     deadline = time.monotonic() + timeout
     while True:
-        missing = outbox_events(config) - applied_by_webhooks(config)
+        missing = outbox_events(config, since) - applied_by_webhooks(config)
         if not missing or time.monotonic() > deadline:
             return missing
         time.sleep(1.0)

@@ -129,7 +129,10 @@ PROGRAMME = {
 
 
 def prepare(platform: Platform) -> dict:
-    """What the writers need on this platform (an occurrence to register for)."""
+    """What the writers need on this platform (an occurrence to register for), and
+    the witness of every event: the webhook service records only the events an
+    endpoint takes, so an endpoint takes them all (disabled: nothing is sent, its
+    deliveries wait). Every event made after `witnessed_from` is recorded there."""
     start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=30), dt.time(9))
     plan = {**PROGRAMME, "schedule": {"starts_at": start.isoformat(), "duration_minutes": 120}}
     made = platform.post("/v1/events/programmes", json=plan)
@@ -138,7 +141,16 @@ def prepare(platform: Platform) -> dict:
         f"/v1/events/programmes/{made.json()['id']}/transitions", json={"to": "published"}
     )
     assert moved.ok, moved.text
-    return {"occurrence": moved.json()["occurrences"][0]["id"]}
+    witness = platform.post(
+        "/v1/webhooks/endpoints", json={"url": "http://127.0.0.1:9/witness", "event_types": ["*"]}
+    )
+    assert witness.status_code == 201, witness.text
+    off = platform.post(
+        f"/v1/webhooks/endpoints/{witness.json()['id']}/disable",
+        json={"reason": "the fault suite's witness of every event"},
+    )
+    assert off.ok, off.text
+    return {"occurrence": moved.json()["occurrences"][0]["id"], "witnessed_from": time.time()}
 
 
 @dataclass

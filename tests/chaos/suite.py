@@ -78,7 +78,7 @@ def run_fault(target: Target, fault, database: str, setup: dict, deadline: float
         tally=load.tally,
         lost=checks.lost_writes(target.platform, load),
         duplicates=checks.duplicate_effects(target.platform, load),
-        events_lost=checks.lost_events(target.platform),
+        events_lost=checks.lost_events(target.platform, target.setup["witnessed_from"]),
         unanswered_in_the_end=unanswered,
         recovered=recovered,
         deadline=deadline,
