@@ -12,12 +12,17 @@ a test checks each such schema against the producer's contract.
 
 from __future__ import annotations
 
+import re
 from dataclasses import KW_ONLY, dataclass, field
 from functools import cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from .errors import DomainError
+
+# An event's type is its routing key: one word, so that a binding by '*' takes every
+# event of a service (queues.EVERY_TYPE).
+EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ class Contract:
     _events: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        for event in self.events:
+            if not EVENT_TYPE.fullmatch(event.type):
+                raise ValueError(f"{self.service}: event type {event.type!r} is not one word")
         object.__setattr__(self, "_methods", {m.name: m for m in self.methods})
         object.__setattr__(self, "_events", {e.type: e for e in self.events})
 

@@ -52,3 +52,20 @@ def check_event_types(
                 field,
                 f"{pattern!r}: {service} publishes no {event_type!r}; its events are {known}.",
             )
+
+
+def routes(patterns: Iterable[str], sources: Iterable[str]) -> list[tuple[str, str]]:
+    """(service, routing key) pairs by which the broker carries the events of
+    `patterns` from each service's exchange: `*` is '#' on every one of `sources`,
+    `service.*` '#' on that service's, `service.type` its type there. A type whose
+    service is taken whole already is left out. Sorted, each once."""
+    whole, types = set(), set()
+    for pattern in patterns:
+        service, _, event_type = pattern.partition(".")
+        if pattern == "*":
+            whole.update(sources)
+        elif event_type == "*":
+            whole.add(service)
+        else:
+            types.add((service, event_type))
+    return sorted({(s, "#") for s in whole} | {(s, t) for s, t in types if s not in whole})

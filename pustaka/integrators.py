@@ -35,7 +35,7 @@ import secrets
 from kombu import Connection, Queue, binding
 
 from chassis.errors import field_error
-from chassis.event_catalogue import check_event_types, event_catalogue
+from chassis.event_catalogue import check_event_types, event_catalogue, routes
 from chassis.nameko.queues import INTEGRATOR, events_exchange, integrator_permissions
 
 from .broker_users import broker
@@ -68,12 +68,7 @@ def bindings(patterns: list[str], services: dict[str, str]) -> list[tuple[str, s
         if pattern != "*" and "." not in pattern:
             raise field_error("patterns", f"{pattern!r}: write *, service.* or service.type.")
     check_event_types(patterns, catalogue, field="patterns")
-    wanted = []
-    for pattern in patterns:
-        service, _, event_type = pattern.partition(".")
-        for source in sorted(catalogue) if pattern == "*" else [service]:
-            wanted.append((source, "#" if event_type in ("", "*") else event_type))
-    return wanted
+    return routes(patterns, catalogue)
 
 
 def queue_name(name: str, queue: str) -> str:

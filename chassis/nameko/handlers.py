@@ -15,7 +15,8 @@ Idempotency is the handler's transaction: `self.db.apply_once(event, effect, ...
 
 `every_event(sources)` is the same handler for every event of several services at
 once (the webhook service's fan-in): one durable queue bound with '#' to the
-exchange of each service the configuration names under `sources`; it reads any
+exchange of each service the configuration names under `sources` when it is
+declared (its consumer binds it to none: its service narrows it); it reads any
 complete envelope, of any version, its data as it came.
 """
 
@@ -59,13 +60,17 @@ class ReliableEventHandler(EventHandler):
         """Its queue, as `pustaka declare` declares it before anything publishes."""
         return handler_queue(self.source_service, self.event_type, service, method)
 
+    def consumed_queue(self, service: str, method: str, config: dict) -> Queue:
+        """The queue as its consumer declares it (if need be) when it starts."""
+        return self.declared_queue(service, method, config)
+
     def sources(self, config: dict) -> list[str]:
         """The services whose events it takes (through their own exchanges only)."""
         return [self.source_service]
 
     def setup(self) -> None:
         config, service = self.container.config, self.container.service_name
-        self.queue = self.declared_queue(service, self.method_name, config)
+        self.queue = self.consumed_queue(service, self.method_name, config)
         self.ways_in = {events_exchange(s).name for s in self.sources(config)}
         self.ways_in.add(replays_exchange(service).name)
         Consumer.setup(self)
@@ -159,6 +164,16 @@ class EveryEventHandler(ReliableEventHandler):
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:
         return every_event_queue(self.sources(config), service, method)
+
+    def consumed_queue(self, service: str, method: str, config: dict) -> Queue:
+        # Its bindings to the sources' events are the declaration's, then its
+        # service's to narrow (the webhook service's bindings.py): starting to
+        # consume must not bind it by every type again.
+        declared = self.declared_queue(service, method, config)
+        replays = [
+            b for b in declared.bindings if b.exchange.name == replays_exchange(service).name
+        ]
+        return Queue(declared.name, bindings=replays, durable=True, auto_delete=False)
 
     def sources(self, config: dict) -> list[str]:
         return sorted(config[self.source_key])

@@ -57,11 +57,17 @@ def handler_queue(source: str, event_type: str, service: str, method: str) -> Qu
     )
 
 
+# Every event type is one word (chassis/contract.py), so '*' takes each of a
+# service's events, as '#' does; the webhook service drops this binding of its
+# fan-in's once it has bound the queue by its endpoints' own (by '#' or by type).
+EVERY_TYPE = "*"
+
+
 def every_event_queue(sources: list[str], service: str, method: str) -> Queue:
     """The one queue of a handler of every event of `sources` (the webhook service's
-    fan-in), bound with '#' to each source's events and to its service's replays."""
+    fan-in), bound by EVERY_TYPE to each source's events and to its service's replays."""
     name = f"evt-all--{service}.{method}"
-    bindings = [binding(events_exchange(s), routing_key="#") for s in sources]
+    bindings = [binding(events_exchange(s), routing_key=EVERY_TYPE) for s in sources]
     bindings.append(binding(replays_exchange(service), routing_key=name))
     return Queue(name, bindings=bindings, durable=True, auto_delete=False, exclusive=False)
 

@@ -10,6 +10,7 @@ from chassis.nameko.handlers import every_event
 from chassis.nameko.service import ServiceBase, read, write
 
 from . import deliveries, endpoints
+from .bindings import FanInBindings
 from .deliveries import wanted_events
 from .dispatch import Dispatcher
 from .models import Base
@@ -40,6 +41,8 @@ class WebhookService(ServiceBase):
     # A burst's events make their deliveries in shared transactions, each once; an
     # event no endpoint takes writes nothing.
     fan_in = GroupedApply(fan_in, wanted=wanted_events)
+    # ...and the broker brings it only the events some endpoint takes (bindings.py).
+    bindings = FanInBindings()
 
     @property
     def settings(self) -> Settings:
@@ -48,7 +51,9 @@ class WebhookService(ServiceBase):
     # -- endpoints ----------------------------------------------------------------
     @write
     def register_endpoint(self, session, payload: dict) -> dict:
-        return endpoints.register(session, payload, self.caller, self.settings)
+        made = endpoints.register(session, payload, self.caller, self.settings)
+        self.bindings(made["event_types"])  # before it commits: no event of it is missed
+        return made
 
     @read
     def list_endpoints(self, session) -> dict:

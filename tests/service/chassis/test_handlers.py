@@ -233,6 +233,7 @@ def test_every_event_parks_what_is_no_envelope_and_retries_failures(
     config = {**config, "SERVICES": {"catalog": "x"}, "everything": {"DATABASE_URL": database_url}}
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
+    declare_all(config, [Everything])  # its consumer binds it to no service's events
     container_factory(Everything, config).start()
     publisher = BatchPublisher(config["AMQP_URI"], "catalog.events")
     publisher.publish_batch([("title_created", "not-an-envelope", json.dumps({"id": "x"}), None)])
@@ -289,6 +290,7 @@ def grouped(config, database_url, container_factory):
     config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
+    declare_all(config, [Grouped])  # as the platform declares before anything publishes
     container = container_factory(Grouped, config)
     container.start()
     yield config, engine, container

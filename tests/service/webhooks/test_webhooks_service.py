@@ -1,7 +1,8 @@
 """The webhook service over the real broker: every service's events come in through
-one queue, each makes its deliveries once however often it arrives, the worker in
-the service's process POSTs them to a receiver, and endpoint_disabled reaches the
-broker through the outbox. On SQLite and PostgreSQL."""
+one queue, bound only to what some endpoint takes, each makes its deliveries once
+however often it arrives, the worker in the service's process POSTs them to a
+receiver, and endpoint_disabled reaches the broker through the outbox. On SQLite and
+PostgreSQL."""
 
 import json
 
@@ -13,6 +14,7 @@ from chassis.errors import Forbidden
 from chassis.nameko.declare import declare_all
 from chassis.nameko.publisher import BatchPublisher
 from services.webhooks.service import WebhookService
+from services.webhooks.settings import Settings
 from tests.domain.webhooks.helpers import ALICE, BRANCH
 from tests.support import ClusterRpcProxy, bodies, wait_for
 
@@ -32,6 +34,12 @@ def webhooks(config, migrated_url, container_factory):
     declare_all(config, [WebhookService])
     container_factory(WebhookService, config).start()
     return config
+
+
+def fan_in_bindings(rabbit_manager, rabbit_config) -> list[tuple[str, str]]:
+    """The exchanges and routing keys the fan-in's queue takes events by."""
+    bound = rabbit_manager.get_queue_bindings(rabbit_config["vhost"], "evt-all--webhooks.on_event")
+    return sorted((b["source"], b["routing_key"]) for b in bound if b["source"].endswith(".events"))
 
 
 def rpc_as(config, caller, request_id=None):
@@ -102,3 +110,35 @@ def test_a_410_disables_the_endpoint_and_the_event_reaches_the_broker(
 def test_only_integrators_and_admins_may_call(webhooks):
     with rpc_as(webhooks, BRANCH) as rpc, pytest.raises(Forbidden):
         rpc.webhooks.list_endpoints()
+
+
+def test_the_broker_brings_only_the_events_an_endpoint_takes(
+    webhooks, receiver, rabbit_manager, rabbit_config, container_factory
+):
+    # Declared by '*' on every service's events; started, with no endpoint: nothing.
+    assert fan_in_bindings(rabbit_manager, rabbit_config) == []
+    with rpc_as(webhooks, ALICE) as rpc:
+        made = rpc.webhooks.register_endpoint(
+            {"url": receiver.url, "event_types": ["catalog.title_created"]}
+        )
+    assert fan_in_bindings(rabbit_manager, rabbit_config) == [("catalog.events", "title_created")]
+    title = make_envelope("catalog", "title_created", "T1", {"x": 1})
+    copy = make_envelope("catalog", "item_added", "B1", {"x": 1})
+    publish(webhooks, "catalog", copy, title)
+    assert [r.id for r in receiver.wait(1)] == [title["id"]]
+
+    with rpc_as(webhooks, ALICE) as rpc:
+        rpc.webhooks.register_endpoint({"url": receiver.url, "event_types": ["*"]})
+    everything = [
+        ("catalog.events", "#"),
+        ("catalog.events", "title_created"),
+        ("webhooks.events", "#"),
+    ]
+    assert fan_in_bindings(rabbit_manager, rabbit_config) == everything
+    # Declared again ('*' everywhere) and started again: the endpoints' own stay.
+    declare_all(webhooks, [WebhookService])
+    container_factory(WebhookService, webhooks).start()
+    assert fan_in_bindings(rabbit_manager, rabbit_config) == everything
+    with rpc_as(webhooks, ALICE) as rpc:
+        assert len(rpc.webhooks.list_deliveries(made["id"], {})["items"]) == 1
+    assert Settings.from_config(webhooks).catalogue.keys() == {"catalog", "webhooks"}

@@ -72,6 +72,14 @@ def test_a_contract_names_what_it_lacks():
         Contract("x", consumes=(Consumes("a", "b", Given),)).consumed("catalog", "title_created")
 
 
+@pytest.mark.parametrize("event_type", ["title.created", "Title_created", "title created", ""])
+def test_an_event_type_is_one_word_the_broker_routes_by(event_type):
+    # A queue that takes all of a service's events binds '*': one word each.
+    with pytest.raises(ValueError, match="not one word"):
+        Contract("catalog", events=(Event(event_type, Schema),))
+    assert Contract("catalog", events=(Event("title_created", Schema),)).event("title_created")
+
+
 def test_services_raise_only_the_chassis_error_classes():
     """A class of a service's own would reach the gateway as its nearest chassis
     class at best; each code a service means is a chassis class's, in one table."""
