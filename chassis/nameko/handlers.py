@@ -7,6 +7,8 @@ service-pool event handler with these changes:
 - the body must be a complete envelope of a major version the handler reads, whose
   data its schema can read (else it is parked at once, with the reason: retrying
   could not help); the handler gets the data as that schema loaded it;
+- `only=`, if given, says from the data which events the handler acts on: the
+  others are acknowledged without a worker;
 - a handler that raises is retried in-process with exponential backoff, the message
   unacked meanwhile (a crash redelivers it), up to HANDLER_MAX_ATTEMPTS attempts;
 - then the message is parked, intact, in the service's dead-letter queue before it
@@ -52,8 +54,11 @@ log = logging.getLogger(__name__)
 class ReliableEventHandler(EventHandler):
     queue_consumer = SafeQueueConsumer()  # a body it cannot decode is parked, not fatal
 
-    def __init__(self, consumes: Consumes, **kwargs):
+    def __init__(self, consumes: Consumes, only=None, **kwargs):
         self.consumes = consumes
+        # `only(data)`: whether the handler has anything to do with an event (its data
+        # as read); one it has not is acknowledged here, with no worker at all.
+        self.only = only
         super().__init__(consumes.source, consumes.type, **kwargs)
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:
@@ -85,6 +90,9 @@ class ReliableEventHandler(EventHandler):
             event = self._readable(body)
         except (BadEnvelope, ValidationError) as exc:
             self._park(message, 0, f"{type(exc).__name__}: {exc}")
+            return
+        if self.only is not None and not self.only(event["data"]):
+            ack(self.queue_consumer, message)
             return
         self._spawn(event, message, attempt=1)
 
@@ -160,6 +168,7 @@ class EveryEventHandler(ReliableEventHandler):
 
     def __init__(self, sources: str = "SERVICES", **kwargs):
         self.source_key = sources
+        self.only = None
         EventHandler.__init__(self, "*", "#", **kwargs)
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:

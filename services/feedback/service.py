@@ -144,17 +144,15 @@ class FeedbackService(ServiceBase):
     def on_acquisition_ordered(self, event: dict) -> None:
         self.db.apply_once(event, suggestions.acquisition_ordered, event["data"])
 
-    @event_handler(CONTRACT.consumed("catalog", "title_created"))
+    # Most titles and copies come from no acquisition: they fulfil no suggestion,
+    # and are acknowledged as they come, with nothing applied or recorded.
+    @event_handler(CONTRACT.consumed("catalog", "title_created"), only=suggestions.acquired)
     def on_title_created(self, event: dict) -> None:
-        # Most titles fulfil no suggestion: nothing to apply, nor to record as applied.
-        if event["data"].get("acquisition_ref"):
-            self.db.apply_once(event, suggestions.title_created, event["data"])
+        self.db.apply_once(event, suggestions.title_created, event["data"])
 
-    @event_handler(CONTRACT.consumed("catalog", "item_added"))
+    @event_handler(CONTRACT.consumed("catalog", "item_added"), only=suggestions.acquired)
     def on_item_added(self, event: dict) -> None:
-        # Only a copy of a title an acquisition brought can end a suggestion's way.
-        if event["data"].get("acquisition_ref"):
-            self.db.apply_once(event, suggestions.item_added, event["data"])
+        self.db.apply_once(event, suggestions.item_added, event["data"])
 
     @event_handler(CONTRACT.consumed("events", "programme_published"))
     def on_programme_published(self, event: dict) -> None:

@@ -258,11 +258,16 @@ def _on_order_as(session: Session, ref: str) -> Suggestion:
     return suggestion
 
 
+def acquired(data: dict) -> bool:
+    """Whether a title or copy the catalogue made came from an acquisition, the only
+    way one can end a suggestion's way."""
+    return bool(data.get("acquisition_ref"))
+
+
 def title_created(session: Session, data: dict) -> None:
-    ref = data.get("acquisition_ref")
-    if not ref:
+    if not acquired(data):
         return
-    _fulfil(session, _on_order_as(session, ref), data["id"])
+    _fulfil(session, _on_order_as(session, data["acquisition_ref"]), data["id"])
 
 
 def item_added(session: Session, data: dict) -> None:

@@ -60,6 +60,46 @@ class Listener:
         self.db.apply_once(event, record_effect, event)
 
 
+class Picky:
+    """Acts only on titles not named "skip": the others never reach a worker."""
+
+    name = "picky"
+    db = Database(Base)
+    calls = 0
+
+    @event_handler(
+        Consumes("catalog", "title_created", TitleSeen, versions=(1,)),
+        only=lambda data: data["title"] != "skip",
+    )
+    def on_title_created(self, event):
+        type(self).calls += 1
+        self.db.apply_once(event, record_effect, event)
+
+
+def test_an_event_the_handler_has_nothing_to_do_with_is_acknowledged_without_a_worker(
+    config, database_url, container_factory
+):
+    Picky.calls = 0
+    config = {**config, "picky": {"DATABASE_URL": database_url}}
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    declare_all(config, [Picky])
+    container = container_factory(Picky, config)
+    container.start()
+    skipped = [make_envelope("catalog", "title_created", f"S{n}", {"title": "skip"}) for n in "ab"]
+    kept = make_envelope("catalog", "title_created", "K1", {"title": "Tambo"})
+    publish(config, *skipped, kept)
+    assert wait_for(lambda: effect_count(engine) == 1)
+    eventlet.sleep(0.3)
+    container.stop()  # anything unacknowledged would return to the queue now
+    with Connection(config["AMQP_URI"]) as conn:
+        _, waiting, _ = conn.default_channel.queue_declare(
+            "evt-catalog-title_created--picky.on_title_created", passive=True
+        )
+    assert (Picky.calls, waiting) == (1, 0)
+    engine.dispose()
+
+
 def record_effect(session, event) -> None:
     session.execute(effects.insert().values(event_id=event["id"], subject=event["subject"]))
 
