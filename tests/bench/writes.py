@@ -20,7 +20,8 @@ codes to check in), read from the part's database.
 Last, the title write again on a platform whose catalogue holds
 BENCH_WRITES_LARGE_TITLES (default 200,000; 0 skips it) synthetic titles (SQLite, a
 copy of the catalogue tests/bench/large_catalogue.py builds once and keeps), beside
-the peer: a write must cost no more as the catalogue grows.
+the peer: a write must cost no more as the catalogue grows; then that catalogue's
+uncached search and a title beside the peer's read.
 
   BENCH_SECONDS=10  BENCH_WRITES_DATABASES=sqlite,postgresql
   BENCH_WRITES_ROUTES=attendance,survey (by the names in WRITES, and `reads`, `large`;
@@ -78,6 +79,7 @@ POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.
 LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
 REQUESTS = Path(__file__).with_name("requests.lua")
 PEER_WRITE = "the peer's POST /orders"
+SEARCH = "/v1/catalog/titles?q=perpustakaan"  # a search of the demo collection's words
 PEER_READ = "the peer's GET /orders/<id>"
 ORDER = {"order_details": [{"product_id": 7, "price": "99.50", "quantity": 2}]}
 BRANCHES = ("SPN", "PDT", "KMN", "HRW", "PSB")
@@ -523,8 +525,9 @@ def alternate(runs: list[tuple], peer: Callable[[], dict]) -> list:
     return rows
 
 
-def large_catalogue(catalogue: Path, tmp: Path) -> list:
-    """The title write on a copy of the large catalogue, beside the peer's."""
+def large_catalogue(catalogue: Path, tmp: Path) -> tuple[list, list]:
+    """The title write on a copy of the large catalogue, beside the peer's write; then
+    its uncached search and a title, beside the peer's read: (writes, reads)."""
     var = tmp / "large"
     (var / "data").mkdir(parents=True)
     copy = var / "data" / "catalog.db"
@@ -539,10 +542,24 @@ def large_catalogue(catalogue: Path, tmp: Path) -> list:
     ):
         key = admin_key(var)
         label = f"POST /v1/catalog/titles, {LARGE:,} titles"
-        return alternate(
+        writes = alternate(
             [(label, lambda: send(base, key, new_titles(None), tmp))],
             lambda: send(peer, None, order, tmp),
         )
+        found = requests.get(f"{base}{SEARCH}", headers=bearer(key), timeout=30).json()
+        title = found["items"][0]["id"]
+        paths = [
+            ("GET /v1/catalog/titles?q=perpustakaan", SEARCH),
+            ("GET /v1/catalog/titles/{id}", f"/v1/catalog/titles/{title}"),
+        ]
+        reads = alternate(
+            [
+                (f"{route}, {LARGE:,} titles", lambda url=f"{base}{path}": read(url, key))
+                for route, path in paths
+            ],
+            lambda: read(f"{peer}/orders/1"),
+        )
+        return writes, reads
 
 
 def uncached_reads(s: Setting) -> list[tuple[str, str]]:
@@ -553,7 +570,7 @@ def uncached_reads(s: Setting) -> list[tuple[str, str]]:
     return [
         ("GET /v1/catalog/titles/{id}", f"{s.base}/v1/catalog/titles/{s.titles[0]}"),
         ("GET /v1/catalog/branches", f"{s.base}/v1/catalog/branches"),
-        ("GET /v1/catalog/titles?q=perpustakaan", f"{s.base}/v1/catalog/titles?q=perpustakaan"),
+        ("GET /v1/catalog/titles?q=perpustakaan", f"{s.base}{SEARCH}"),
         ("GET /v1/catalog/items/{barcode}", f"{s.base}/v1/catalog/items/{barcode}"),
         ("GET /v1/events/check-ins/{code}", f"{s.base}/v1/events/check-ins/{code}"),
     ]
@@ -654,9 +671,10 @@ def main() -> None:
                 table(f"Uncached reads, {kind}, beside {PEER_READ}", reads)
                 cpu_table(f"CPU ms per read, {kind}, by process", reads)
         if large:
-            writes = large_catalogue(catalogue, Path(tmp))
+            writes, reads = large_catalogue(catalogue, Path(tmp))
             table(f"The title write on {large:,} titles, sqlite, beside {PEER_WRITE}", writes)
             cpu_table("CPU ms per write, by process", writes)
+            table(f"Uncached reads on {large:,} titles, sqlite, beside {PEER_READ}", reads)
     print(f"\nload {os.getloadavg()[0]:.2f} at the end")
 
 
