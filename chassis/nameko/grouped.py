@@ -2,21 +2,22 @@
 shared with the other events the process's handlers are applying at the moment.
 
 A handler that writes a row or two per event spends most of its time beginning and
-committing (SQLite makes every write transaction wait for the last). Here each
-handler's worker hands its event over and waits; one green thread takes every
-event waiting, records each as applied by its handler (skipping those applied
-before) and runs the effect on the new ones in one transaction, then answers each
-worker: the event is acknowledged only once its effect is committed. A group that
-fails is applied again one event at a time, so that only the event that cannot be
-applied fails its worker, whose handler retries and parks it as ever (handlers.py).
+committing (SQLite makes every write transaction wait for the last), and a nameko
+worker per event cost more again. Here each handler's entrypoint hands its event
+over as it comes, with no worker (handlers.py, `into=`); one green thread takes
+every event waiting, records each as applied by its handler (skipping those applied
+before) and runs the effect on the new ones in one transaction, then settles each:
+the event is acknowledged only once its effect is committed. A group that fails is
+applied again one event at a time, so that only the event that cannot be applied
+fails, and its handler retries and parks it as ever.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import eventlet
 from eventlet.event import Event
@@ -25,6 +26,7 @@ from nameko.extensions import DependencyProvider
 from chassis.db import DatabaseSession, first_applications
 
 from .database import Database
+from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +35,13 @@ log = logging.getLogger(__name__)
 class _Handed:
     consumer: str  # the handler's name, "service.method", as apply_once records it
     event: dict
-    done: Event
+    settled: Callable[[BaseException | None], None]  # applied (None), or failed
 
 
 class GroupedApply(DependencyProvider):
-    """Declare as `apply = GroupedApply(build)`: `build(config)` gives the effect,
-    `effect(session, events)` for the events not applied before, in the order they
-    came. In a handler: `self.apply(event)`, which returns once it is committed.
+    """Declare as `apply = GroupedApply(build)`, and its handlers with `into="apply"`:
+    `build(config)` gives the effect, `effect(session, events)` for the events not
+    applied before, in the order they came.
 
     `order`, if given, sorts a group's new events (a stable sort) before the effect
     runs: an effect that takes a row lock per kind of event takes them in one order
@@ -66,6 +68,9 @@ class GroupedApply(DependencyProvider):
 
     def setup(self) -> None:
         (self.database,) = [d for d in self.container.dependencies if isinstance(d, Database)]
+        # Its groups are no workers: the watchdog is told when each begins and ends.
+        watchdogs = [d for d in self.container.dependencies if isinstance(d, Watchdog)]
+        self.applying = watchdogs[0].applying if watchdogs else {}
 
     def start(self) -> None:
         self.effect = self._build(self.container.config)
@@ -90,16 +95,12 @@ class GroupedApply(DependencyProvider):
         if self._thread is not None:
             self._thread.kill()
 
-    def get_dependency(self, worker_ctx):
-        consumer = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
-        return partial(self._hand_over, consumer)
-
-    def _hand_over(self, consumer: str, event: dict) -> None:
-        handed = _Handed(consumer, event, Event())
-        self._pending.append(handed)
+    def hand_over(self, consumer: str, event: dict, settled: Callable) -> None:
+        """Apply `event` as `consumer` with the next group; then `settled(None)`, or
+        `settled(exc)` if it cannot be applied."""
+        self._pending.append(_Handed(consumer, event, settled))
         if not self._wake.ready():
             self._wake.send(True)
-        handed.done.wait()
 
     def _run(self) -> None:
         while self._running or self._pending:
@@ -108,7 +109,11 @@ class GroupedApply(DependencyProvider):
                 self._wake.reset()
                 continue
             group, self._pending = self._pending, []
-            self._settle(group)
+            self.applying[self.attr_name] = time.monotonic()
+            try:
+                self._settle(group)
+            finally:
+                self.applying.pop(self.attr_name, None)
             eventlet.sleep(0)  # let handlers hand over what came meanwhile
 
     def _settle(self, group: list[_Handed]) -> None:
@@ -119,10 +124,10 @@ class GroupedApply(DependencyProvider):
                 for handed in group:
                     self._settle([handed])
                 return
-            group[0].done.send_exception(exc)
+            group[0].settled(exc)
             return
         for handed in group:
-            handed.done.send(None)
+            handed.settled(None)
 
     def _apply(self, group: list[_Handed]) -> None:
         # An event handed twice (redelivered meanwhile) counts once; the rest keep

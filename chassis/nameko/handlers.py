@@ -9,6 +9,9 @@ service-pool event handler with these changes:
   could not help); the handler gets the data as that schema loaded it;
 - `only=`, if given, says from the data which events the handler acts on: the
   others are acknowledged without a worker;
+- `into=`, if given, names the service's GroupedApply, to which each event is
+  handed as it comes, with no worker: nameko's worker (its context, every
+  dependency injected, a green thread) cost more than applying a row or two;
 - a handler that raises is retried in-process with exponential backoff, the message
   unacked meanwhile (a crash redelivers it), up to HANDLER_MAX_ATTEMPTS attempts;
 - then the message is parked, intact, in the service's dead-letter queue before it
@@ -54,11 +57,14 @@ log = logging.getLogger(__name__)
 class ReliableEventHandler(EventHandler):
     queue_consumer = SafeQueueConsumer()  # a body it cannot decode is parked, not fatal
 
-    def __init__(self, consumes: Consumes, only=None, **kwargs):
+    def __init__(self, consumes: Consumes, only=None, into: str | None = None, **kwargs):
         self.consumes = consumes
         # `only(data)`: whether the handler has anything to do with an event (its data
         # as read); one it has not is acknowledged here, with no worker at all.
         self.only = only
+        # `into`: the service's GroupedApply (its attribute's name) that applies the
+        # events, handed to it here with no worker (the method is never called).
+        self.into = into
         super().__init__(consumes.source, consumes.type, **kwargs)
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:
@@ -78,6 +84,9 @@ class ReliableEventHandler(EventHandler):
         self.queue = self.consumed_queue(service, self.method_name, config)
         self.ways_in = {events_exchange(s).name for s in self.sources(config)}
         self.ways_in.add(replays_exchange(service).name)
+        self.group = None
+        if self.into:
+            (self.group,) = [d for d in self.container.dependencies if d.attr_name == self.into]
         Consumer.setup(self)
 
     def handle_message(self, body, message):
@@ -106,6 +115,11 @@ class ReliableEventHandler(EventHandler):
         return {**envelope, "data": read_event_data(self.consumes, envelope["data"])}
 
     def _spawn(self, body, message, attempt: int) -> None:
+        if self.group is not None:
+            consumer = f"{self.container.service_name}.{self.method_name}"
+            settled = partial(self._applied, body, message, attempt)
+            self.group.hand_over(consumer, body, settled)
+            return
         context_data = self.unpack_message_headers(message)
         try:
             self.container.spawn_worker(
@@ -119,16 +133,22 @@ class ReliableEventHandler(EventHandler):
             requeue(self.queue_consumer, message)
 
     def _handled(self, body, message, attempt, worker_ctx, result=None, exc_info=None):
-        if exc_info is None:
+        self._applied(body, message, attempt, None if exc_info is None else exc_info[1])
+        return result, exc_info
+
+    def _applied(self, body, message, attempt: int, exc: BaseException | None) -> None:
+        """The event applied (acknowledged), or failed: tried again after a backoff, up
+        to HANDLER_MAX_ATTEMPTS, then parked."""
+        if exc is None:
             ack(self.queue_consumer, message)
-            return result, exc_info
+            return
         config = self.container.config
         max_attempts = int(config["HANDLER_MAX_ATTEMPTS"])
         if attempt < max_attempts:
             delay = float(config["HANDLER_RETRY_BASE_SECONDS"]) * 2 ** (attempt - 1)
             log.warning(
                 "%s failed on %s (attempt %d of %d); retrying in %.2fs",
-                worker_ctx.entrypoint.method_name,
+                self.method_name,
                 body.get("id"),
                 attempt,
                 max_attempts,
@@ -136,9 +156,8 @@ class ReliableEventHandler(EventHandler):
             )
             eventlet.spawn_after(delay, self._spawn, body, message, attempt + 1)
         else:
-            error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self._park(message, attempt, error)
-        return result, exc_info
 
     def _park(self, message, attempts: int, error: str) -> None:
         try:
@@ -166,9 +185,9 @@ class EveryEventHandler(ReliableEventHandler):
     """Every event of each service named in the configuration's `sources` key (a
     mapping or list of service names): SERVICES, set by the composition root."""
 
-    def __init__(self, sources: str = "SERVICES", **kwargs):
+    def __init__(self, sources: str = "SERVICES", into: str | None = None, **kwargs):
         self.source_key = sources
-        self.only = None
+        self.only, self.into = None, into
         EventHandler.__init__(self, "*", "#", **kwargs)
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:

@@ -3,9 +3,10 @@
 answers nothing looks alive to every probe, and holds its share of the queue.
 
 It is stuck when every worker has been busy for longer than STUCK_SECONDS (each
-waits on something that will not come), or when its green threads have not run for
-that long (one blocked the whole process). A native thread watches, since a blocked
-hub runs no green thread.
+waits on something that will not come), when a group of events (grouped.py) has
+been applying for that long, or when its green threads have not run for that long
+(one blocked the whole process). A native thread watches, since a blocked hub runs
+no green thread.
 
 Each second it also writes what its probes read (chassis/probes.py): not ready once
 every worker has been busy, or the green threads stalled, for longer than a caller
@@ -27,13 +28,18 @@ native = patcher.original("threading")
 EXIT_CODE = 70  # EX_SOFTWARE
 
 
-def stuck(started: list[float], workers: int, beat: float, now: float, limit: float) -> str:
+def stuck(
+    started: list[float], workers: int, beat: float, now: float, limit: float, groups=()
+) -> str:
     """Why a process is stuck ("" if it is not): `started`, when each running worker
-    began; `beat`, when its green threads last ran."""
+    began; `beat`, when its green threads last ran; `groups`, when each group of
+    events being applied began."""
     if now - beat > limit:
         return f"its green threads have not run for {now - beat:.0f}s"
     if workers and len(started) >= workers and now - max(started) > limit:
         return f"all {workers} workers have been busy for over {limit:.0f}s"
+    if groups and now - min(groups) > limit:
+        return f"a group of events has been applying for over {limit:.0f}s"
     return ""
 
 
@@ -41,6 +47,7 @@ class Watchdog(DependencyProvider):
     def __init__(self, on_stuck=None):
         self.on_stuck = on_stuck or _exit
         self.running: dict[int, float] = {}
+        self.applying: dict[str, float] = {}  # a GroupedApply's group -> when it began
         self.beat = time.monotonic()
         self._on = False
 
@@ -81,11 +88,12 @@ class Watchdog(DependencyProvider):
         while self._on:
             native.Event().wait(self._tick)
             started, now = list(self.running.values()), time.monotonic()
-            why = stuck(started, self.workers, self.beat, now, self.limit)
+            groups = list(self.applying.values())
+            why = stuck(started, self.workers, self.beat, now, self.limit, groups)
             if self._on and why:
                 self.on_stuck(f"{name} is stuck: {why}; exiting")
                 return
-            busy = stuck(started, self.workers, self.beat, now, self.deadline)
+            busy = stuck(started, self.workers, self.beat, now, self.deadline, groups)
             if self._on:
                 self._tell_probes(name, busy)
 

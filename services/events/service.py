@@ -162,13 +162,13 @@ class EventsService(ServiceBase):
     def on_branch_updated(self, event: dict) -> None:
         self.db.apply_once(event, branches.seen, event["data"])
 
-    @event_handler(CONTRACT.consumed("people", "staff_registered"))
+    @event_handler(CONTRACT.consumed("people", "staff_registered"), into="staff_told")
     def on_staff_registered(self, event: dict) -> None:
-        self.staff_told(event)
+        """Applied by staff_told, to which the entrypoint hands each event."""
 
-    @event_handler(CONTRACT.consumed("people", "staff_changed"))
+    @event_handler(CONTRACT.consumed("people", "staff_changed"), into="staff_told")
     def on_staff_changed(self, event: dict) -> None:
-        self.staff_told(event)
+        """Applied by staff_told, to which the entrypoint hands each event."""
 
     @event_handler(CONTRACT.consumed("feedback", "suggestion_approved"))
     def on_suggestion_approved(self, event: dict) -> None:

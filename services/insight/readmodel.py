@@ -42,13 +42,13 @@ from .models import (
 DAY = 86400.0
 
 
-def mark(session: Session, source: str, event_time: str) -> None:
-    """One more event of `source` applied, and when the newest happened (freshness):
+def mark(session: Session, source: str, event_times: list[str]) -> None:
+    """More events of `source` applied, and when the newest happened (freshness):
     one statement, as counting.add's, since every event of a source marks one row."""
-    at = dt.datetime.fromisoformat(event_time).timestamp()
+    at = max(dt.datetime.fromisoformat(t).timestamp() for t in event_times)
     session.execute(
         _marking(session.get_bind().dialect.name),
-        {"source": source, "events": 1, "last_event_at": at},
+        {"source": source, "events": len(event_times), "last_event_at": at},
     )
 
 
@@ -382,7 +382,7 @@ def apply(session: Session, source: str, event_type: str, event: dict) -> None:
     source (two replicas, two handlers) are applied one after the other on PostgreSQL
     too, and an effect that finds its record missing and makes it never meets another
     making it (each source writes rows of its own; SQLite's writers wait anyway)."""
-    mark(session, source, event["time"])
+    mark(session, source, [event["time"]])
     EFFECTS[(source, event_type)](session, event["data"], event["time"])
 
 
@@ -393,8 +393,13 @@ def source_of(event: dict) -> str:
 
 def apply_events(session: Session, events: list[dict]) -> None:
     """Events of any sources in one transaction (the service's grouped handlers), in
-    the order given: sorted by source (source_of), so that the sources' rows are
-    marked in one order by every replica."""
+    the order given: sorted by source (source_of). Each source's row is marked
+    first, once for all its events, in that order in every replica (as `apply`)."""
+    times: dict[str, list[str]] = {}
+    for event in events:
+        times.setdefault(source_of(event), []).append(event["time"])
+    for source, event_times in times.items():
+        mark(session, source, event_times)
     for event in events:
         source, _, event_type = event["type"].partition(".")
-        apply(session, source, event_type, event)
+        EFFECTS[(source, event_type)](session, event["data"], event["time"])

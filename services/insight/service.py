@@ -38,9 +38,9 @@ def _handler(source: str, event_type: str):
     """The entrypoint that applies one event type of `source` once (in a transaction
     shared with the events the other handlers are applying meanwhile)."""
 
-    @event_handler(CONTRACT.consumed(source, event_type))
+    @event_handler(CONTRACT.consumed(source, event_type), into="read_model")
     def handle(self, event: dict) -> None:
-        self.read_model(event)
+        """Applied by read_model, to which the entrypoint hands each event."""
 
     handle.__name__ = f"on_{source}_{event_type}"
     return handle

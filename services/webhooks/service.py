@@ -95,6 +95,6 @@ class WebhookService(ServiceBase):
         return deliveries.replay_since(session, endpoint_id, payload, self.caller, self.settings)
 
     # -- every event of every service -------------------------------------------------
-    @every_event("SERVICES")
+    @every_event("SERVICES", into="fan_in")
     def on_event(self, event: dict) -> None:
-        self.fan_in(event)
+        """Applied by fan_in, to which the entrypoint hands each event."""

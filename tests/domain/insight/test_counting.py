@@ -113,3 +113,21 @@ def test_a_suggestions_month_stands_whatever_order_its_events_come_in(insight_db
     assert submitted == ("2026-01", "2026-03")
     older = told("suggestion_submitted", "submitted", "2026-04-01T02:00:00Z")  # no submitted_on
     assert older == ("2026-01", "2026-03")
+
+
+def test_a_group_marks_each_source_once_with_all_its_events_and_the_newest_time(insight_db):
+    # The grouped handlers' way (readmodel.apply_events): one mark per source a group.
+    def copy(n: int, minutes: int) -> dict:
+        event = make_envelope(
+            "catalog", "item_added", f"KMN-{n}", {"title_id": "T1", "branch": "KMN"}
+        )
+        return {**event, "time": dt.datetime.fromtimestamp(NOW + 60 * minutes, dt.UTC).isoformat()}
+
+    newest = copy(2, 5)
+    with insight_db.transaction() as session:
+        readmodel.apply_events(session, [copy(1, 1), newest, copy(3, 2)])
+    with insight_db.reading() as session:
+        mark = session.get(SourceMark, "catalog")
+        assert session.get(Holding, ("T1", "KMN")).copies == 3
+        assert mark.events == 3
+        assert mark.last_event_at == dt.datetime.fromisoformat(newest["time"]).timestamp()

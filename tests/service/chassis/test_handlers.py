@@ -308,13 +308,13 @@ class Grouped:
     failing = False
     failing_subject = None  # an event that cannot be applied, among others that can
 
-    @every_event("SERVICES")
+    @every_event("SERVICES", into="apply")
     def on_event(self, event):
-        self.apply(event)
+        """Applied by `apply`."""
 
-    @event_handler(Consumes("catalog", "title_created", TitleSeen, versions=(1,)))
+    @event_handler(Consumes("catalog", "title_created", TitleSeen, versions=(1,)), into="apply")
     def on_title_created(self, event):
-        self.apply(event)
+        """Applied by `apply`."""
 
 
 def applied_by(engine) -> Counter:
