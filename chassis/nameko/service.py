@@ -84,12 +84,20 @@ def _with_session(fn, open_session):
     return rpc(entrypoint)
 
 
-def write(fn):
+def write(fn=None, *, before=None):
     """An entrypoint that changes state: `fn(self, session, *args)` runs in one
     transaction, once per request id (a request delivered again is answered, not
-    done again: DatabaseSession.write_once)."""
+    done again: DatabaseSession.write_once). `before(self, *args)`, if given, runs
+    first, outside the transaction, and again on a repeat: for an idempotent call
+    elsewhere that must not be made holding it (SQLite's write lock stops every
+    other writer of the process, so green threads waiting on the network with it
+    wait on each other)."""
+    if fn is None:
+        return functools.partial(write, before=before)
 
     def once(self, fn, args, kwargs):
+        if before is not None:
+            before(self, *args, **kwargs)
         answer = self.db.write_once(
             fn.__name__, [args, kwargs], lambda session: fn(self, session, *args, **kwargs)
         )

@@ -9,8 +9,10 @@ reaches the service. Each such event cost the broker a persistent delivery and t
 service a worker and an acknowledgement, to record nothing; on most platforms
 that is most events, and every one where no integrator has an endpoint.
 
-An endpoint's patterns are bound before it commits, never by '*', so a process
-starting meanwhile cannot drop them. Endpoints are never deleted and their patterns
+An endpoint's patterns are bound before it is written (outside the transaction: a
+broker call holding SQLite's write lock would hold every other writer of the
+process, and they it), never by '*', so a process starting meanwhile cannot drop
+them. Endpoints are never deleted and their patterns
 never change (a disabled one still keeps its events, waiting), so the bindings only
 grow until the queue is declared again.
 """
@@ -46,8 +48,8 @@ def rebind(amqp_uri: str, queue: str, bind: list, unbind: list) -> None:
 
 
 class FanInBindings(DependencyProvider):
-    """Declare as `bindings = FanInBindings()` beside the `every_event` handler; in a
-    write: `self.bindings(patterns)` binds them (before the transaction commits)."""
+    """Declare as `bindings = FanInBindings()` beside the `every_event` handler;
+    `self.bindings(patterns)` binds them (outside a transaction)."""
 
     def setup(self) -> None:
         (self.database,) = [d for d in self.container.dependencies if isinstance(d, Database)]

@@ -64,10 +64,17 @@ def find(session: Session, endpoint_id: str, caller: Caller, for_update: bool = 
     return endpoint
 
 
-def register(session: Session, payload: dict, caller: Caller, settings: Settings) -> dict:
+def checked(payload: dict, caller: Caller, settings: Settings) -> dict:
+    """A registration's input, loaded and its event types checked against the event
+    catalogue (a field error otherwise)."""
     caller.require_role(ROLE)
     data = load(EndpointInput(), payload)
     check_event_types(data["event_types"], settings.catalogue)
+    return data
+
+
+def register(session: Session, payload: dict, caller: Caller, settings: Settings) -> dict:
+    data = checked(payload, caller, settings)
     now = time.time()
     endpoint = Endpoint(
         owner=caller.client_id,

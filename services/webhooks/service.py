@@ -49,11 +49,14 @@ class WebhookService(ServiceBase):
         return Settings.from_config(self.config)
 
     # -- endpoints ----------------------------------------------------------------
-    @write
+    def bind_event_types(self, payload: dict) -> None:
+        """A new endpoint's patterns bound before it is written: none of its events
+        is missed once it commits."""
+        self.bindings(endpoints.checked(payload, self.caller, self.settings)["event_types"])
+
+    @write(before=bind_event_types)
     def register_endpoint(self, session, payload: dict) -> dict:
-        made = endpoints.register(session, payload, self.caller, self.settings)
-        self.bindings(made["event_types"])  # before it commits: no event of it is missed
-        return made
+        return endpoints.register(session, payload, self.caller, self.settings)
 
     @read
     def list_endpoints(self, session) -> dict:

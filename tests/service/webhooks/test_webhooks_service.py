@@ -142,3 +142,19 @@ def test_the_broker_brings_only_the_events_an_endpoint_takes(
     with rpc_as(webhooks, ALICE) as rpc:
         assert len(rpc.webhooks.list_deliveries(made["id"], {})["items"]) == 1
     assert Settings.from_config(webhooks).catalogue.keys() == {"catalog", "webhooks"}
+
+
+def test_endpoints_register_while_the_fan_in_writes(webhooks, receiver):
+    # Binding a new endpoint's patterns is a broker call: made holding SQLite's write
+    # lock, it stopped the fan-in's writers, and the process, until the lock's timeout.
+    with rpc_as(webhooks, ALICE) as rpc:
+        rpc.webhooks.register_endpoint({"url": receiver.url, "event_types": ["*"]})
+    events = [make_envelope("catalog", "title_created", f"T{n}", {"x": n}) for n in range(300)]
+    publish(webhooks, "catalog", *events)
+    with rpc_as(webhooks, ALICE) as rpc:
+        for _ in range(5):
+            rpc.webhooks.register_endpoint(
+                {"url": receiver.url, "event_types": ["catalog.item_added"]}
+            )
+        assert len(rpc.webhooks.list_endpoints()["items"]) == 6
+    assert len(receiver.wait(300)) >= 300
