@@ -195,8 +195,8 @@ class EveryEventHandler(ReliableEventHandler):
 
     def consumed_queue(self, service: str, method: str, config: dict) -> Queue:
         # Its bindings to the sources' events are the declaration's, then its
-        # service's to narrow (the webhook service's bindings.py): starting to
-        # consume must not bind it by every type again.
+        # service's to narrow (fan_in.py): starting to consume must not bind it by
+        # every type again.
         declared = self.declared_queue(service, method, config)
         replays = [
             b for b in declared.bindings if b.exchange.name == replays_exchange(service).name

@@ -92,6 +92,12 @@ def register(session: Session, payload: dict, caller: Caller, settings: Settings
     return _with_secret(endpoint)
 
 
+def event_types(session: Session) -> list[str]:
+    """Every pattern some endpoint takes, enabled or not (a disabled one keeps its
+    events, waiting): what the broker brings the service (chassis/nameko/fan_in.py)."""
+    return [p for types in session.scalars(select(Endpoint.event_types)) for p in types]
+
+
 def list_endpoints(session: Session, caller: Caller) -> dict:
     caller.require_role(ROLE)
     query = select(Endpoint).order_by(Endpoint.seq)

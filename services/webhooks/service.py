@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from chassis.nameko.background import Background, green_map
 from chassis.nameko.database import Database
+from chassis.nameko.fan_in import FanInBindings
 from chassis.nameko.grouped import GroupedApply
 from chassis.nameko.handlers import every_event
 from chassis.nameko.service import ServiceBase, read, write
 
 from . import deliveries, endpoints
-from .bindings import FanInBindings
 from .deliveries import wanted_events
 from .dispatch import Dispatcher
 from .models import Base
@@ -41,8 +41,8 @@ class WebhookService(ServiceBase):
     # A burst's events make their deliveries in shared transactions, each once; an
     # event no endpoint takes writes nothing.
     fan_in = GroupedApply(fan_in, wanted=wanted_events)
-    # ...and the broker brings it only the events some endpoint takes (bindings.py).
-    bindings = FanInBindings()
+    # ...and the broker brings it only the events some endpoint takes.
+    bindings = FanInBindings(endpoints.event_types)
 
     @property
     def settings(self) -> Settings:

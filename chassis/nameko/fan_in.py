@@ -1,20 +1,22 @@
-"""The fan-in queue takes only the events some endpoint takes.
+"""A fan-in queue (`every_event`) that takes only the events its service wants: the
+webhook service's, which wants those some endpoint takes.
 
-`pustaka declare` binds the fan-in's queue to every service's events by '*' (every
-event type is one word: chassis/contract.py), so that nothing an endpoint may want
-is dropped before the service first runs. When a webhooks process starts, it binds
-the queue to the endpoints' patterns (a service taken whole by '#', a type by its
-name), then drops the declaration's '*': an event no endpoint takes then never
-reaches the service. Each such event cost the broker a persistent delivery and the
-service a worker and an acknowledgement, to record nothing; on most platforms
-that is most events, and every one where no integrator has an endpoint.
+`pustaka declare` binds a fan-in's queue to every source's events by '*' (every
+event type is one word: chassis/contract.py), so that nothing the service may want
+is dropped before it first runs. When a process of the service starts, it binds the
+queue by the patterns the service wants (`*`, `service.*`, `service.type`: a source
+taken whole by '#', a type by its name), then drops the declaration's '*': an event
+nobody wants never reaches it. For the webhook service each such event cost the
+broker a persistent delivery and the service a worker and an acknowledgement, to
+record nothing; on most platforms that is most events, and every one where no
+integrator has an endpoint.
 
-An endpoint's patterns are bound before it is written (outside the transaction: a
+A new pattern is bound before what wants it is written (outside its transaction: a
 broker call holding SQLite's write lock would hold every other writer of the
 process, and they it), never by '*', so a process starting meanwhile cannot drop
-them. Endpoints are never deleted and their patterns
-never change (a disabled one still keeps its events, waiting), so the bindings only
-grow until the queue is declared again.
+it. The webhook service never deletes an endpoint nor changes its patterns (a
+disabled one still keeps its events, waiting), so its bindings only grow until the
+queue is declared again.
 """
 
 from __future__ import annotations
@@ -23,15 +25,13 @@ import logging
 
 from kombu import Connection
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
 
 from chassis.db import DatabaseSession
 from chassis.event_catalogue import routes
-from chassis.nameko.database import Database
-from chassis.nameko.handlers import EveryEventHandler
-from chassis.nameko.queues import EVERY_TYPE, events_exchange
 
-from .models import Endpoint
+from .database import Database
+from .handlers import EveryEventHandler
+from .queues import EVERY_TYPE, events_exchange
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,12 @@ def rebind(amqp_uri: str, queue: str, bind: list, unbind: list) -> None:
 
 
 class FanInBindings(DependencyProvider):
-    """Declare as `bindings = FanInBindings()` beside the `every_event` handler;
-    `self.bindings(patterns)` binds them (outside a transaction)."""
+    """Declare as `bindings = FanInBindings(wanted)` beside the `every_event` handler,
+    `wanted(session)` giving the patterns the service wants; `self.bindings(patterns)`
+    binds more (outside a transaction)."""
+
+    def __init__(self, wanted):
+        self.wanted = wanted
 
     def setup(self) -> None:
         (self.database,) = [d for d in self.container.dependencies if isinstance(d, Database)]
@@ -64,7 +68,7 @@ class FanInBindings(DependencyProvider):
     def start(self) -> None:
         db = DatabaseSession(self.database.factories, self.database.metadata)
         with db.reading() as session:
-            patterns = [p for types in session.scalars(select(Endpoint.event_types)) for p in types]
+            patterns = self.wanted(session)
         wanted = routes(patterns, self.sources)
         rebind(self.amqp_uri, self.queue, wanted, [(s, EVERY_TYPE) for s in self.sources])
         shown = ", ".join(f"{s} {k}" for s, k in wanted) or "nothing"
