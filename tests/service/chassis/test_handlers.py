@@ -81,21 +81,14 @@ def test_an_event_the_handler_has_nothing_to_do_with_is_acknowledged_without_a_w
 ):
     Picky.calls = 0
     config = {**config, "picky": {"DATABASE_URL": database_url}}
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    declare_all(config, [Picky])
-    container = container_factory(Picky, config)
-    container.start()
+    engine, container = started(Picky, config, container_factory)
     skipped = [make_envelope("catalog", "title_created", f"S{n}", {"title": "skip"}) for n in "ab"]
     kept = make_envelope("catalog", "title_created", "K1", {"title": "Tambo"})
     publish(config, *skipped, kept)
     assert wait_for(lambda: effect_count(engine) == 1)
     eventlet.sleep(0.3)
     container.stop()  # anything unacknowledged would return to the queue now
-    with Connection(config["AMQP_URI"]) as conn:
-        _, waiting, _ = conn.default_channel.queue_declare(
-            "evt-catalog-title_created--picky.on_title_created", passive=True
-        )
+    waiting = queue_depth(config, "evt-catalog-title_created--picky.on_title_created")
     assert (Picky.calls, waiting) == (1, 0)
     engine.dispose()
 
@@ -111,11 +104,7 @@ QUEUE = "evt-catalog-title_created--listener.on_title_created"
 def listener(config, database_url, container_factory):
     Listener.failing, Listener.calls = False, 0
     config = {**config, "listener": {"DATABASE_URL": database_url}}
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    declare_all(config, [Listener])
-    container = container_factory(Listener, config)
-    container.start()
+    engine, container = started(Listener, config, container_factory)
     yield container, engine
     engine.dispose()
 
@@ -133,9 +122,20 @@ def effect_count(engine) -> int:
         return conn.scalar(select(func.count()).select_from(effects))
 
 
-def queue_depth(config) -> int:
+def started(service_cls, config, container_factory):
+    """(engine, container): the service's tables made, its queues declared (as the
+    platform declares them before anything publishes), its container started."""
+    engine = make_engine(config[service_cls.name]["DATABASE_URL"])
+    Base.metadata.create_all(engine)
+    declare_all(config, [service_cls])
+    container = container_factory(service_cls, config)
+    container.start()
+    return engine, container
+
+
+def queue_depth(config, queue: str = QUEUE) -> int:
     with Connection(config["AMQP_URI"]) as conn:
-        _, ready, _ = conn.default_channel.queue_declare(QUEUE, passive=True)
+        _, ready, _ = conn.default_channel.queue_declare(queue, passive=True)
         return ready
 
 
@@ -271,10 +271,7 @@ def test_every_event_parks_what_is_no_envelope_and_retries_failures(
 ):
     Everything.failing = True
     config = {**config, "SERVICES": {"catalog": "x"}, "everything": {"DATABASE_URL": database_url}}
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    declare_all(config, [Everything])  # its consumer binds it to no service's events
-    container_factory(Everything, config).start()
+    engine, _ = started(Everything, config, container_factory)
     publisher = BatchPublisher(config["AMQP_URI"], "catalog.events")
     publisher.publish_batch([("title_created", "not-an-envelope", json.dumps({"id": "x"}), None)])
     event = make_envelope("catalog", "title_created", "T000010", {"title": "x"})
@@ -328,11 +325,7 @@ def applied_by(engine) -> Counter:
 def grouped(config, database_url, container_factory):
     Grouped.failing, Grouped.failing_subject = False, None
     config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    declare_all(config, [Grouped])  # as the platform declares before anything publishes
-    container = container_factory(Grouped, config)
-    container.start()
+    engine, container = started(Grouped, config, container_factory)
     yield config, engine, container
     engine.dispose()
 
@@ -355,10 +348,7 @@ def test_an_event_nothing_wants_is_taken_and_nothing_written(grouped):
     assert wait_for(lambda: effect_count(engine) == 1)
     eventlet.sleep(0.3)  # the unwanted, handed over before the wanted one, are settled too
     container.stop()  # anything unacknowledged would return to the queue now
-    with Connection(config["AMQP_URI"]) as conn:
-        _, waiting, _ = conn.default_channel.queue_declare(
-            "evt-all--grouped.on_event", passive=True
-        )
+    waiting = queue_depth(config, "evt-all--grouped.on_event")
     assert waiting == 0
     assert applied_by(engine) == {"grouped.on_event": 1}
     assert list_parked(config["AMQP_URI"], "grouped") == []
