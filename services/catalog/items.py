@@ -5,24 +5,40 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.pagination import Bounds, Key, Keyset
-from chassis.records import get_or_not_found
+from chassis.records import get_or_not_found, not_found
 from chassis.schemas import load
 from chassis.times import iso_time
 
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemQuery, ItemStatusInput
 from .models import Branch, Item, Location, Title, outbox
-from .titles import find_title, reindex
+from .titles import reindex
 
 item_input, item_status_input, item_query = ItemInput(), ItemStatusInput(), ItemQuery()
 # By barcode, the copy's own key: a cursor holds the last one served (any string a
 # barcode column can be compared with; the query binds it as a value).
 BY_BARCODE = Keyset(Key(Item.barcode, Bounds(str, "", "~" * 33)))
+# What a new copy must be checked against, read in one round trip with its title:
+# whether its branch and its location exist, and which title holds its barcode already.
+COPY_CHECKS = select(
+    Title,
+    exists().where(Branch.code == bindparam("branch")),
+    exists().where(
+        Location.branch_code == bindparam("branch"), Location.code == bindparam("location")
+    ),
+    select(Item.title_seq).where(Item.barcode == bindparam("barcode")).scalar_subquery(),
+).where(Title.seq == bindparam("seq"))
+
+ITEM_WITH_TITLE = (
+    select(Item, Title)
+    .join(Title, Title.seq == Item.title_seq)
+    .where(Item.barcode == bindparam("barcode"))
+)
 
 
 def dump_item(item: Item) -> dict:
@@ -42,19 +58,28 @@ def dump_item(item: Item) -> dict:
 def add_item(session: Session, public_title_id: str, payload: dict, caller: Caller) -> dict:
     data = load(item_input, payload)
     caller.require_branch(data["branch"])
-    title = find_title(session, public_title_id)
-    if title is None:
+    location = data.get("location")
+    seq = TITLE_ID.parse(public_title_id)
+    found = None
+    if seq is not None:
+        at = {
+            "seq": seq,
+            "branch": data["branch"],
+            "location": location,
+            "barcode": data["barcode"],
+        }
+        found = session.execute(COPY_CHECKS, at).first()
+    if found is None:
         raise NotFound(f"No title {public_title_id!r} to add a copy to.", {"id": public_title_id})
+    title, branch_known, location_known, owner_seq = found
     if title.withdrawn_at is not None:
         raise Conflict(f"{title.id} is withdrawn; it takes no new copies.", {"id": title.id})
-    if session.get(Branch, data["branch"]) is None:
+    if not branch_known:
         raise field_error("branch", f"No branch {data['branch']!r}.")
-    location = data.get("location")
-    if location and session.get(Location, (data["branch"], location)) is None:
+    if location and not location_known:
         raise field_error("location", f"Branch {data['branch']} has no location {location!r}.")
-    existing = session.get(Item, data["barcode"])
-    if existing is not None:
-        owner = TITLE_ID.format(existing.title_seq)
+    if owner_seq is not None:
+        owner = TITLE_ID.format(owner_seq)
         raise Conflict(
             f"Barcode {data['barcode']} is already a copy of {owner}.",
             {"barcode": data["barcode"], "existing_title_id": owner},
@@ -72,8 +97,9 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     )
     session.add(item)
     session.flush()
-    title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     reindex(session, title)
+    # Set after reindex's read, which would flush it: one UPDATE of the title, not two.
+    title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     dumped = dump_item(item)
     added = {**dumped, "acquisition_ref": title.acquisition_ref}  # a suggestion's shelf
     outbox.emit(session, "item_added", item.barcode, added)
@@ -133,19 +159,26 @@ def _item(session: Session, barcode: str) -> Item:
     )
 
 
+def _item_with_title(session: Session, barcode: str) -> tuple[Item, Title]:
+    """A copy and its title, in one round trip."""
+    fit = isinstance(barcode, str) and BARCODE.match(barcode)  # else no copy has it
+    found = session.execute(ITEM_WITH_TITLE, {"barcode": barcode}).first() if fit else None
+    if found is None:
+        raise not_found("item", barcode, "barcode")
+    return found[0], found[1]
+
+
 def change_status(session: Session, barcode: str, payload: dict, caller: Caller) -> dict:
     data = load(item_status_input, payload)
-    item = _item(session, barcode)
+    item, title = _item_with_title(session, barcode)
     caller.require_branch(item.branch_code)
     if item.status == data["status"] and item.note == data.get("note"):
         return dump_item(item)
     previous, held = item.status, _holding(item)
     item.status, item.note, item.updated_at = data["status"], data.get("note"), time.time()
-    session.flush()
-    title = session.get(Title, item.title_seq)
+    reindex(session, title)  # its read flushes the copy's change first
     if _holding(item) != held:  # a loan leaves the record as it was; a withdrawal does not
         title.updated_at = item.updated_at
-    reindex(session, title)
     dumped = dump_item(item)
     outbox.emit(
         session,

@@ -138,19 +138,28 @@ def test_only_an_acquisitions_own_id_is_a_reference_to_it(db):
 def test_copies_need_a_real_branch_location_title_and_a_new_barcode(db):
     t = new_title(db)
     cases = [
-        ({"barcode": "X-001", "branch": "ZZZ"}, ValidationFailed),
-        ({"barcode": "X-001", "branch": "SPN", "location": "NOPE"}, ValidationFailed),
-        ({"barcode": "x", "branch": "SPN"}, ValidationFailed),
-        ({"barcode": "X-001", "branch": "SPN", "status": "borrowed"}, ValidationFailed),
+        ({"barcode": "X-001", "branch": "ZZZ"}, "branch"),
+        ({"barcode": "X-001", "branch": "SPN", "location": "NOPE"}, "location"),
+        ({"barcode": "x", "branch": "SPN"}, "barcode"),
+        ({"barcode": "X-001", "branch": "SPN", "status": "borrowed"}, "status"),
     ]
-    for payload, error in cases:
-        with pytest.raises(error):
+    for payload, field in cases:
+        with pytest.raises(ValidationFailed) as refused:
             run(db, items.add_item, t["id"], payload, SYSTEM)
+        assert list(refused.value.details["fields"]) == [field]
     with pytest.raises(NotFound):
         run(db, items.add_item, "T999999", {"barcode": "X-001", "branch": "SPN"}, SYSTEM)
-    run(db, items.add_item, t["id"], {"barcode": "X-001", "branch": "SPN"}, SYSTEM)
-    with pytest.raises(Conflict):
-        run(db, items.add_item, t["id"], {"barcode": "X-001", "branch": "KMN"}, SYSTEM)
+    run(
+        db,
+        items.add_item,
+        t["id"],
+        {"barcode": "X-001", "branch": "SPN", "location": "UMUM"},
+        SYSTEM,
+    )
+    other = new_title(db)
+    with pytest.raises(Conflict) as taken:
+        run(db, items.add_item, other["id"], {"barcode": "X-001", "branch": "KMN"}, SYSTEM)
+    assert taken.value.details == {"barcode": "X-001", "existing_title_id": t["id"]}
     assert len(emitted(db, "item_added")) == 1
 
 
