@@ -42,14 +42,19 @@ from .models import (
 DAY = 86400.0
 
 
+REBUILT_AT = "insight.rebuilt_at"  # session.info: each source marked, its rebuild's time
+
+
 def mark(session: Session, source: str, event_times: list[str]) -> None:
     """More events of `source` applied, and when the newest happened (freshness):
     one statement, as counting.add's, since every event of a source marks one row."""
     at = max(dt.datetime.fromisoformat(t).timestamp() for t in event_times)
-    session.execute(
+    rebuilt_at = session.execute(
         _marking(session.get_bind().dialect.name),
         {"source": source, "events": len(event_times), "last_event_at": at},
-    )
+    ).scalar_one()
+    # Kept for read_by_rebuild: the row is held by this transaction from here on.
+    session.info.setdefault(REBUILT_AT, {})[source] = rebuilt_at
 
 
 @cache
@@ -63,7 +68,7 @@ def _marking(dialect: str):
             "events": table.c.events + insert.excluded.events,
             "last_event_at": case((or_(last.is_(None), last < told), told), else_=last),
         },
-    )
+    ).returning(table.c.rebuilt_at)
 
 
 # -- catalog ----------------------------------------------------------------------------------
@@ -164,8 +169,12 @@ def _epoch(when: dt.datetime | str) -> float:
 def read_by_rebuild(session: Session, source: str, event_time: str) -> bool:
     """Whether the change an event tells of happened before the last rebuild began
     reading `source`'s state (both times on the platform's clocks)."""
-    mark_row = session.get(SourceMark, source)
-    started = mark_row.rebuilt_at if mark_row else None
+    marked = session.info.get(REBUILT_AT, {})
+    if source in marked:  # this transaction marked the source: no second read
+        started = marked[source]
+    else:
+        mark_row = session.get(SourceMark, source)
+        started = mark_row.rebuilt_at if mark_row else None
     return started is not None and dt.datetime.fromisoformat(event_time).timestamp() < started
 
 
