@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import time
+from weakref import WeakKeyDictionary
 
 from marshmallow import validate
 from sqlalchemy import Float, String, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .errors import field_error
@@ -33,6 +35,9 @@ class BranchReadModel:
 
     def __init__(self, model: type[BranchColumns]):
         self.model = model
+        # The codes found, by database: the catalogue never removes a branch, so a
+        # code found once needs no read again (a write names its branch every time).
+        self._found: WeakKeyDictionary[Engine, set[str]] = WeakKeyDictionary()
 
     def seen(self, session: Session, data: dict) -> None:
         """A branch as the catalogue now tells it (new, or renamed)."""
@@ -50,9 +55,12 @@ class BranchReadModel:
         fits = isinstance(code, str) and BRANCH_CODE.match(code)
         return session.get(self.model, code) if fits else None
 
-    def require(self, session: Session, code, field: str = "branch") -> BranchColumns:
-        """The branch a record names, or a 400 on `field`."""
-        branch = self.find(session, code)
-        if branch is None:
+    def require(self, session: Session, code, field: str = "branch") -> str:
+        """The code of the branch a record names, or a 400 on `field`."""
+        found = self._found.setdefault(session.get_bind().engine, set())
+        if code in found:
+            return code
+        if self.find(session, code) is None:
             raise field_error(field, f"No branch {code!r}.")
-        return branch
+        found.add(code)
+        return code

@@ -35,7 +35,7 @@ def _checked_day(day: dt.date | None, now: float | None) -> dt.date:
 
 def _branch(session: Session, code: str, caller: Caller) -> str:
     caller.require_branch(code)  # a branch key records at its own branch only
-    return branches.require(session, code).code
+    return branches.require(session, code)
 
 
 def record_visit(session: Session, payload: dict, caller: Caller, now: float | None = None):
