@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 from stdnum import isbn as isbn_std
 from stdnum import issn as issn_std
@@ -46,21 +46,25 @@ def normalise_issn(value: str | None) -> str | None:
         raise field_error("issn", f"{value!r} is not a valid ISSN ({exc})") from exc
 
 
+# Built once: building the statement cost as much as running it, on every read.
+AVAILABILITY = (
+    select(
+        Item.title_seq,
+        Item.branch_code,
+        func.sum(case((Item.status == "available", 1), else_=0)),
+        func.count(),
+    )
+    .where(Item.title_seq.in_(bindparam("seqs", expanding=True)))
+    .group_by(Item.title_seq, Item.branch_code)
+    .order_by(Item.title_seq, Item.branch_code)
+)
+
+
 def availability(session: Session, seqs: list[int]) -> dict[int, list[dict]]:
     """Copies per branch, and how many are available, for each title."""
     if not seqs:
         return {}
-    rows = session.execute(
-        select(
-            Item.title_seq,
-            Item.branch_code,
-            func.sum(case((Item.status == "available", 1), else_=0)),
-            func.count(),
-        )
-        .where(Item.title_seq.in_(seqs))
-        .group_by(Item.title_seq, Item.branch_code)
-        .order_by(Item.title_seq, Item.branch_code)
-    ).all()
+    rows = session.execute(AVAILABILITY, {"seqs": seqs}).all()
     out: dict[int, list[dict]] = {seq: [] for seq in seqs}
     for seq, branch, available, total in rows:
         out[seq].append({"branch": branch, "available": int(available or 0), "total": total})
