@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import time
+from functools import cache
 
-from sqlalchemy import Table, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -59,32 +60,47 @@ class Outbox:
         return envelopes
 
 
-def _claimable(table: Table, now: float):
-    return (
-        table.c.sent_at.is_(None),
-        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
-    )
-
-
 def claim_batch(conn: Connection, table: Table, owner: str, limit: int, lease: float) -> list:
     """Lease up to `limit` unsent events to `owner`; returns them oldest first."""
     now = time.time()
-    pending = select(table.c.id).where(*_claimable(table, now)).order_by(table.c.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        pending = pending.with_for_update(skip_locked=True)
-    claimed = conn.execute(
-        update(table)
-        .where(table.c.id.in_(pending.scalar_subquery()), *_claimable(table, now))
-        .values(lease_owner=owner, lease_until=now + lease)
-        .returning(
-            table.c.id, table.c.event_id, table.c.event_type, table.c.envelope, table.c.context
-        )
-    ).all()
-    return sorted(claimed, key=lambda row: row.id)
+    claiming = _claiming(table, conn.dialect.name, limit)
+    claimed = conn.execute(claiming, {"claim_now": now, "owner": owner, "until": now + lease})
+    return sorted(claimed.all(), key=lambda row: row.id)
 
 
 def mark_sent(conn: Connection, table: Table, ids: list[int]) -> None:
-    conn.execute(update(table).where(table.c.id.in_(ids)).values(sent_at=time.time()))
+    conn.execute(_marking_sent(table), {"ids": ids, "sent_now": time.time()})
+
+
+# Each statement built once per table (SQLAlchemy would build them anew for every
+# batch, at a cost near that of running them): the relay runs them for every write.
+@cache
+def _claiming(table: Table, dialect: str, limit: int):
+    now = bindparam("claim_now")
+    claimable = (
+        table.c.sent_at.is_(None),
+        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+    )
+    pending = select(table.c.id).where(*claimable).order_by(table.c.id).limit(limit)
+    if dialect == "postgresql":
+        pending = pending.with_for_update(skip_locked=True)
+    return (
+        update(table)
+        .where(table.c.id.in_(pending.scalar_subquery()), *claimable)
+        .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+        .returning(
+            table.c.id, table.c.event_id, table.c.event_type, table.c.envelope, table.c.context
+        )
+    )
+
+
+@cache
+def _marking_sent(table: Table):
+    return (
+        update(table)
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        .values(sent_at=bindparam("sent_now"))
+    )
 
 
 def purge_sent(conn: Connection, table: Table, older_than: float) -> int:

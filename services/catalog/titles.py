@@ -46,7 +46,8 @@ def normalise_issn(value: str | None) -> str | None:
         raise field_error("issn", f"{value!r} is not a valid ISSN ({exc})") from exc
 
 
-# Built once: building the statement cost as much as running it, on every read.
+# Statements built once: building one cost as much as running it, on every read of a
+# title (its copies per branch) and every change of its copies (where it is available).
 AVAILABILITY = (
     select(
         Item.title_seq,
@@ -57,6 +58,11 @@ AVAILABILITY = (
     .where(Item.title_seq.in_(bindparam("seqs", expanding=True)))
     .group_by(Item.title_seq, Item.branch_code)
     .order_by(Item.title_seq, Item.branch_code)
+)
+AVAILABLE_AT = (
+    select(Item.branch_code)
+    .where(Item.title_seq == bindparam("seq"), Item.status == "available")
+    .distinct()
 )
 
 
@@ -149,11 +155,7 @@ def reindex(session: Session, title: Title) -> None:
     or of copies. A withdrawn title has none, so no search finds it."""
     old, new = title.search_doc or "", ""
     if title.withdrawn_at is None:
-        available = session.scalars(
-            select(Item.branch_code)
-            .where(Item.title_seq == title.seq, Item.status == "available")
-            .distinct()
-        ).all()
+        available = session.scalars(AVAILABLE_AT, {"seq": title.seq}).all()
         fields = {name: getattr(title, name) for name in MODELLED}
         new = search_document(fields, list(available))
     title.search_doc = new
