@@ -18,7 +18,7 @@ import secrets
 import time
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, cast, func, null, select
+from sqlalchemy import Integer, String, bindparam, cast, func, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,24 +92,26 @@ class Places(NamedTuple):
     waiting: int  # on its waitlist
 
 
+# seats's one query, built once: the partners' kept seats, then the places taken.
+SEATS = union_all(
+    select(CoHost.partner_seq, CoHost.seats, cast(null(), String), cast(null(), Integer)).where(
+        CoHost.programme_seq == bindparam("programme")
+    ),
+    select(Registration.pool_partner_seq, cast(null(), Integer), Registration.status, func.count())
+    .where(
+        Registration.occurrence_seq == bindparam("occurrence"),
+        Registration.status.in_(("confirmed", "waitlisted")),
+    )
+    .group_by(Registration.pool_partner_seq, Registration.status),
+)
+
+
 def seats(session: Session, programme: Programme, occurrence: Occurrence) -> Places:
     """An occurrence's places, in one query: under its lock, a registration's every
     wait is every other's too."""
-    kept = select(
-        CoHost.partner_seq, CoHost.seats, cast(null(), String), cast(null(), Integer)
-    ).where(CoHost.programme_seq == programme.seq)
-    taking = (
-        select(
-            Registration.pool_partner_seq, cast(null(), Integer), Registration.status, func.count()
-        )
-        .where(
-            Registration.occurrence_seq == occurrence.seq,
-            Registration.status.in_(("confirmed", "waitlisted")),
-        )
-        .group_by(Registration.pool_partner_seq, Registration.status)
-    )
     places = Places({}, {}, 0)
-    for pool, seats_kept, status, count in session.execute(kept.union_all(taking)):
+    at = {"programme": programme.seq, "occurrence": occurrence.seq}
+    for pool, seats_kept, status, count in session.execute(SEATS, at):
         if status is None:
             places.kept[pool] = seats_kept
         elif status == "confirmed":
@@ -297,21 +299,28 @@ def register(
     }
 
 
+_WITH_PROGRAMME = (
+    select(
+        Occurrence,
+        Programme,
+        select(Registration.seq).where(Registration.code == bindparam("code")).exists(),
+    )
+    .join(Programme, Programme.seq == Occurrence.programme_seq)
+    .where(Occurrence.seq == bindparam("seq"))
+)
+# _occurrence's query, unlocked and locked, built once.
+OCCURRENCE = {False: _WITH_PROGRAMME, True: _WITH_PROGRAMME.with_for_update(of=Occurrence)}
+
+
 def _occurrence(
     session: Session, occurrence_id: str, lock: bool = False, code: str | None = None
 ) -> tuple[Occurrence, Programme, bool]:
     """(the occurrence, its programme, whether `code` is a registration's already) in
     one query, the occurrence's row locked (FOR UPDATE) if `lock`; NotFound else."""
     seq = OCCURRENCE_ID.parse(occurrence_id)
-    taken = select(Registration.seq).where(Registration.code == code).exists()
-    stmt = (
-        select(Occurrence, Programme, taken)
-        .join(Programme, Programme.seq == Occurrence.programme_seq)
-        .where(Occurrence.seq == seq)
-    )
     found = None
     if seq is not None:
-        found = session.execute(stmt.with_for_update(of=Occurrence) if lock else stmt).first()
+        found = session.execute(OCCURRENCE[lock], {"seq": seq, "code": code}).first()
     if found is None:
         raise not_found("occurrence", occurrence_id)
     return found[0], found[1], bool(found[2])
@@ -391,6 +400,16 @@ def public_registration(session: Session, code: str) -> dict:
     )
 
 
+_AT_THE_DOOR = (
+    select(Registration, Occurrence, Programme)
+    .join(Occurrence, Occurrence.seq == Registration.occurrence_seq)
+    .join(Programme, Programme.seq == Occurrence.programme_seq)
+    .where(Registration.code == bindparam("code"))
+)
+# by_code's statement, unlocked and locked, built once: the door runs it for everyone.
+BY_CODE = {False: _AT_THE_DOOR, True: _AT_THE_DOOR.with_for_update(of=Registration)}
+
+
 def by_code(
     session: Session, code, for_update: bool = False
 ) -> tuple[Registration, Occurrence, Programme]:
@@ -399,13 +418,7 @@ def by_code(
     code = code.strip().upper() if isinstance(code, str) else ""
     row = None
     if CHECKIN_CODE.match(code):
-        stmt = (
-            select(Registration, Occurrence, Programme)
-            .join(Occurrence, Occurrence.seq == Registration.occurrence_seq)
-            .join(Programme, Programme.seq == Occurrence.programme_seq)
-            .where(Registration.code == code)
-        )
-        row = session.execute(stmt.with_for_update(of=Registration) if for_update else stmt).first()
+        row = session.execute(BY_CODE[for_update], {"code": code}).first()
     if row is None:
         raise NotFound(f"No registration with the code {code!r}.", {"code": code})
     registration, occurrence, programme = row

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from functools import cache
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,16 +30,28 @@ response_input = ResponseInput()
 RESPONSE_KEY = ("_responses", "", "")
 
 
+# The statements every answer runs, built once.
+BY_PUBLIC_CODE = select(Campaign).where(Campaign.public_code == bindparam("token"))
+_INVITED = select(Invitation, Campaign).join(Campaign).where(Invitation.token == bindparam("token"))
+BY_INVITATION = {False: _INVITED, True: _INVITED.with_for_update(of=Invitation)}
+ONE_MORE_RESPONSE = (
+    update(Campaign)
+    .where(Campaign.seq == bindparam("campaign"))
+    .values(responses=Campaign.responses + 1)
+    .returning(Campaign.responses)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _by_link(session: Session, token: str, for_update: bool = False):
     """(campaign, invitation or None) that a link's token opens; NotFound else. A
     campaign's public link is asked first, in one query (the one every visitor
     answering a survey comes by), an invitation with its campaign in one more."""
     if TOKEN.match(token or ""):
-        campaign = session.scalar(select(Campaign).where(Campaign.public_code == token))
+        campaign = session.scalar(BY_PUBLIC_CODE, {"token": token})
         if campaign is not None:
             return campaign, None
-        stmt = select(Invitation, Campaign).join(Campaign).where(Invitation.token == token)
-        found = session.execute(stmt.with_for_update(of=Invitation) if for_update else stmt)
+        found = session.execute(BY_INVITATION[for_update], {"token": token})
         if (invited := found.first()) is not None:
             return invited.Campaign, invited.Invitation
     raise NotFound("No survey at this link.", {"token": "unknown"})
@@ -105,13 +117,7 @@ def record(
     )
     count(session, campaign.seq, questions, answers, day.strftime("%Y-%m"))
     # One statement: concurrent responses add up without reading the count first.
-    counted = session.execute(
-        update(Campaign)
-        .where(Campaign.seq == campaign.seq)
-        .values(responses=Campaign.responses + 1)
-        .returning(Campaign.responses)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    counted = session.execute(ONE_MORE_RESPONSE, {"campaign": campaign.seq}).scalar_one()
     set_committed_value(campaign, "responses", counted)
     if emit:
         outbox.emit(

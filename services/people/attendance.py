@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from chassis.bulk import upsert_rows
@@ -83,23 +83,33 @@ def record_attendance(session: Session, programme_id: str, payload: dict, caller
     return {"programme_id": programme.id, "session": number, "recorded": len(marks)}
 
 
+# _session_and_staff's one query, built once.
+SESSION_AND_STAFF = select(
+    Staff,
+    select(Enrolment.seq)
+    .where(
+        Enrolment.programme_seq == bindparam("programme"),
+        Enrolment.staff_seq == Staff.seq,
+        Enrolment.status == "enrolled",
+    )
+    .exists(),
+    select(ProgrammeSession.number)
+    .where(
+        ProgrammeSession.programme_seq == bindparam("programme"),
+        ProgrammeSession.number == bindparam("number"),
+    )
+    .exists(),
+).where(Staff.seq.in_(bindparam("seqs", expanding=True)))
+
+
 def _session_and_staff(
     session: Session, programme: Programme, number: int, marks: list[dict]
 ) -> tuple[bool, dict[int, tuple[Staff, bool]]]:
     """(whether the programme has session `number`, {seq: (member of staff, enrolled in
     the programme)} of the staff the marks name that exist), in one query."""
     seqs = {STAFF_ID.parse(mark["staff_id"]) for mark in marks} - {None}
-    held = select(ProgrammeSession.number).where(
-        ProgrammeSession.programme_seq == programme.seq, ProgrammeSession.number == number
-    )
-    enrolled = select(Enrolment.seq).where(
-        Enrolment.programme_seq == programme.seq,
-        Enrolment.staff_seq == Staff.seq,
-        Enrolment.status == "enrolled",
-    )
-    rows = session.execute(
-        select(Staff, enrolled.exists(), held.exists()).where(Staff.seq.in_(seqs))
-    ).all()
+    at = {"programme": programme.seq, "number": number, "seqs": list(seqs)}
+    rows = session.execute(SESSION_AND_STAFF, at).all()
     if not rows:  # no one the marks name exists: the session is asked alone
         return session.get(ProgrammeSession, (programme.seq, number)) is not None, {}
     return rows[0][2], {staff.seq: (staff, is_enrolled) for staff, is_enrolled, _ in rows}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
@@ -83,26 +83,29 @@ class _Places(NamedTuple):
     had: str | None  # the status of this person's enrolment there, if any
 
 
+def _counted(status: str):
+    in_programme = Enrolment.programme_seq == bindparam("programme")
+    return select(func.count()).where(in_programme, Enrolment.status == status).scalar_subquery()
+
+
+# _staff_and_places's one query, built once.
+STAFF_AND_PLACES = select(
+    Staff,
+    _counted("enrolled"),
+    _counted("waitlisted"),
+    select(Enrolment.status)
+    .where(Enrolment.programme_seq == bindparam("programme"), Enrolment.staff_seq == Staff.seq)
+    .scalar_subquery(),
+).where(Staff.seq == bindparam("staff"))
+
+
 def _staff_and_places(session: Session, programme: Programme, staff_id) -> tuple[Staff, _Places]:
     """The member of staff a body names (else a 400 on staff_id), and the programme's
     places: one query, read under the programme's lock."""
     seq = STAFF_ID.parse(staff_id)
-    in_programme = Enrolment.programme_seq == programme.seq
-
-    def counted(status: str):
-        return select(func.count()).where(in_programme, Enrolment.status == status)
-
-    had = select(Enrolment.status).where(in_programme, Enrolment.staff_seq == Staff.seq)
     row = None
     if seq is not None:
-        row = session.execute(
-            select(
-                Staff,
-                counted("enrolled").scalar_subquery(),
-                counted("waitlisted").scalar_subquery(),
-                had.scalar_subquery(),
-            ).where(Staff.seq == seq)
-        ).first()
+        row = session.execute(STAFF_AND_PLACES, {"staff": seq, "programme": programme.seq}).first()
     if row is None:
         raise no_such_staff("staff_id", staff_id)
     return row[0], _Places(*row[1:])
