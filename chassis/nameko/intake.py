@@ -22,8 +22,6 @@ from functools import partial
 
 import eventlet
 import kombu.serialization
-from nameko.amqp.publish import Publisher
-from nameko.constants import NON_PERSISTENT
 from nameko.exceptions import MalformedRequest, UnserializableValueError, serialize
 from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcConsumer, get_rpc_exchange
@@ -33,6 +31,7 @@ from chassis.part import load
 from chassis.trust import GATEWAY, callers, user_of
 
 from .deadletters import park
+from .rpc_messages import reply_publisher
 from .settle import BROKER_ERRORS, ack, requeue
 
 log = logging.getLogger(__name__)
@@ -87,12 +86,7 @@ class Replier:
 
     def __init__(self, config: dict, service: str):
         self.exchange = get_rpc_exchange(config)
-        self.publisher = Publisher(
-            config["AMQP_URI"],
-            use_confirms=False,
-            delivery_mode=NON_PERSISTENT,
-            user_id=user_of(config, service),
-        )
+        self.publisher = reply_publisher(config["AMQP_URI"], user_of(config, service))
 
     def send(self, message, result, exc_info) -> None:
         error = serialize(exc_info[1]) if exc_info is not None else None

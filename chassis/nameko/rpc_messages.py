@@ -20,22 +20,61 @@ per call that buy nothing an RPC can use, and were the largest part of a call's 
 
 from __future__ import annotations
 
-from nameko.amqp.publish import Publisher
-from nameko.constants import NON_PERSISTENT
+from kombu import Connection
+from kombu.exceptions import ChannelError
+from kombu.pools import producers
+from nameko.amqp.publish import UndeliverableMessage
+from nameko.constants import DEFAULT_RETRY_POLICY, DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
 
 # A publish while the broker is away fails within about a second (nameko's default
 # retries for seconds, holding the caller's worker): the caller answers 503 at once.
 PROMPT_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def request_publisher(amqp_uri: str, writes: bool, user: str) -> Publisher:
-    """The publisher of requests, as `user` (the broker checks it: trust.py):
-    confirmed and mandatory for writes only."""
-    return Publisher(
-        amqp_uri,
-        use_confirms=writes,
-        mandatory=writes,
-        delivery_mode=NON_PERSISTENT,
-        retry_policy=PROMPT_RETRY,
-        user_id=user,
-    )
+class RpcPublisher:
+    """Publishes requests or replies, transient, as `user` (the broker checks it:
+    trust.py), confirmed and `mandatory` if `confirms`.
+
+    It does what nameko's Publisher does for a message, with its pool of producers
+    found once: nameko builds a kombu Connection (parsing the broker's URL) for every
+    message only to find that pool, 6% of the gateway's time under load (py-spy)."""
+
+    def __init__(self, amqp_uri: str, user: str, confirms: bool, retry_policy: dict):
+        options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": confirms}
+        self._pool = producers[Connection(amqp_uri, transport_options=options)]
+        self._mandatory = confirms  # a message no queue took is told only by its confirm
+        self._retry_policy = retry_policy
+        self._user = user
+
+    def publish(self, body, *, exchange, routing_key: str, headers=None, **properties) -> None:
+        """Publish `body` (encoded as JSON unless `content_type` is given); a message
+        published `mandatory` that no queue took raises UndeliverableMessage."""
+        with self._pool.acquire(block=True) as producer:
+            try:
+                producer.publish(
+                    body,
+                    exchange=exchange,
+                    routing_key=routing_key,
+                    headers=headers or {},
+                    delivery_mode=NON_PERSISTENT,
+                    mandatory=self._mandatory,
+                    serializer="json",
+                    retry=True,
+                    retry_policy=self._retry_policy,
+                    user_id=self._user,
+                    **properties,
+                )
+            except ChannelError as exc:
+                if "NO_ROUTE" in str(exc):
+                    raise UndeliverableMessage() from exc
+                raise
+
+
+def request_publisher(amqp_uri: str, writes: bool, user: str) -> RpcPublisher:
+    """The publisher of requests: confirmed and mandatory for writes only."""
+    return RpcPublisher(amqp_uri, user, confirms=writes, retry_policy=PROMPT_RETRY)
+
+
+def reply_publisher(amqp_uri: str, user: str) -> RpcPublisher:
+    """The publisher of a part's replies: unconfirmed."""
+    return RpcPublisher(amqp_uri, user, confirms=False, retry_policy=DEFAULT_RETRY_POLICY)

@@ -193,7 +193,7 @@ class Calls(HeaderEncoder):
                 routing_key=f"{service}.{method}",
                 reply_to=self.sender.reply_listener.routing_key,
                 correlation_id=correlation_id,
-                extra_headers=self.get_message_headers(self.worker_ctx),
+                headers=self.get_message_headers(self.worker_ctx),
                 expiration=deadline,
             )
             return reply
