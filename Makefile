@@ -118,7 +118,8 @@ bench-limits: $(BIN)/.installed
 
 # Every write route beside nameko-examples' POST /orders, and the uncached reads beside
 # its GET /orders/<id>, on SQLite and PostgreSQL, then the title write on a catalogue
-# of 200,000 titles (about 15 minutes, 6 s a run; the first builds that catalogue).
+# of 1,000,000 titles (about 15 minutes, 6 s a run; the first builds that catalogue,
+# about 5 minutes more).
 bench-writes: $(BIN)/.installed
 	$(BIN)/python -m deploy.broker --management
 	BENCH_SECONDS=$${BENCH_SECONDS:-6} $(BIN)/python tests/bench/writes.py

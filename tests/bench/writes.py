@@ -18,7 +18,7 @@ route's records come from the routes before it (copies to change, staff to enrol
 codes to check in), read from the part's database.
 
 Last, the title write again on a platform whose catalogue holds
-BENCH_WRITES_LARGE_TITLES (default 200,000; 0 skips it) synthetic titles (SQLite, a
+BENCH_WRITES_LARGE_TITLES (default 1,000,000; 0 skips it) synthetic titles (SQLite, a
 copy of the catalogue tests/bench/large_catalogue.py builds once and keeps), beside
 the peer: a write must cost no more as the catalogue grows; then that catalogue's
 uncached search and a title beside the peer's read.
@@ -73,7 +73,7 @@ from tests.support import free_port, running_platform, stop_process  # noqa: E40
 
 DATABASES = os.environ.get("BENCH_WRITES_DATABASES", "sqlite,postgresql").split(",")
 ROUTES = [n for n in os.environ.get("BENCH_WRITES_ROUTES", "").split(",") if n]
-LARGE = int(os.environ.get("BENCH_WRITES_LARGE_TITLES", "200000"))
+LARGE = int(os.environ.get("BENCH_WRITES_LARGE_TITLES", "1000000"))
 POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Requests made per route: more than the fastest route sends in BENCH_SECONDS.
 LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
