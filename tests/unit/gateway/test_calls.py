@@ -115,7 +115,7 @@ def test_a_request_says_what_to_call_with_its_deadline_and_caller(sender, writes
     assert options["routing_key"] == "catalog.get_title"
     assert options["expiration"] == 2.5
     assert options["reply_to"] == "rpc.reply-gateway"
-    assert options["extra_headers"] == {"nameko.caller": "c"}
+    assert options["headers"] == {"nameko.caller": "c"}
 
 
 @pytest.mark.parametrize("failure", BROKER_FAILURES, ids=lambda e: type(e).__name__)
