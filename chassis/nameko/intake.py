@@ -65,19 +65,85 @@ def refuse(container, queue_consumer, message, queue: str, reason: str) -> None:
     ack(queue_consumer, message)
 
 
+def acks_for(waiting: set[int], in_hand: set[int]) -> tuple[int | None, list[int]]:
+    """How to acknowledge the delivery tags `waiting` of one channel, whose deliveries
+    not yet settled are `in_hand` (the waiting among them): (the tag one `multiple`
+    ack may name, or None; the tags to acknowledge one by one). A multiple ack settles
+    every delivery up to its tag, so it never names one above a delivery still in hand
+    that is not waiting (a request being answered, an event being applied)."""
+    others = in_hand - waiting
+    below = min(others) if others else None
+    together = [t for t in waiting if below is None or t < below]
+    alone = sorted(t for t in waiting if below is not None and t > below)
+    return (max(together) if together else None), alone
+
+
 class SafeQueueConsumer(PromptReconnect, QueueConsumer):
     """nameko's QueueConsumer, with a body it cannot decode (a content type the part
-    does not take, or not what it says) refused, not raised into its loop."""
+    does not take, or not what it says) refused, not raised into its loop; and its
+    acknowledgements sent together: those asked for at one moment (a group of events
+    applied, events a handler has nothing to do with) go as one `multiple` ack where
+    no other delivery in hand lies below them. An ack frame each was a fifth of
+    insight's time and a third of the feedback part's under the title write."""
+
+    def setup(self) -> None:
+        super().setup()
+        self._in_hand: dict = {}  # channel: the delivery tags not yet settled
+        self._waiting: dict = {}  # channel: {tag: message} to acknowledge
+        self._flushing = False
 
     def get_consumers(self, consumer_cls, channel):
+        # A new channel (a reconnection): the old one's deliveries come again.
+        self._in_hand, self._waiting = {}, {}
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = partial(self._undecodable, provider)
         return consumers
 
+    def handle_message(self, provider, body, message):
+        self._in_hand.setdefault(message.channel, set()).add(message.delivery_tag)
+        super().handle_message(provider, body, message)
+
     def _undecodable(self, provider, message, exc) -> None:
+        self._in_hand.setdefault(message.channel, set()).add(message.delivery_tag)
         reason = f"cannot decode a body of {message.content_type!r}: {exc}"
         refuse(self.container, self, message, provider.queue.name, reason)
+
+    def ack_message(self, message) -> None:
+        if not message.channel.connection:
+            return  # the broker has taken it back already
+        self._waiting.setdefault(message.channel, {})[message.delivery_tag] = message
+        if not self._flushing:
+            self._flushing = True
+            self.container.spawn_managed_thread(self._send_acks, identifier="acks")
+
+    def requeue_message(self, message) -> None:
+        self._in_hand.get(message.channel, set()).discard(message.delivery_tag)
+        super().requeue_message(message)
+
+    def on_iteration(self) -> None:
+        self._send_acks()  # before the loop may stop and close the channel
+        super().on_iteration()
+
+    def _send_acks(self) -> None:
+        self._flushing = False
+        waiting, self._waiting = self._waiting, {}
+        for channel, messages in waiting.items():
+            in_hand = self._in_hand.get(channel, set())
+            upto, alone = acks_for(set(messages), in_hand)
+            try:
+                if channel.connection:
+                    if upto is not None:
+                        messages[upto].ack(multiple=True)
+                    for tag in alone:
+                        messages[tag].ack()
+            except BROKER_ERRORS as exc:
+                log.warning(
+                    "could not acknowledge %d messages: %r; the broker delivers them again",
+                    len(messages),
+                    exc,
+                )
+            in_hand.difference_update(messages)
 
 
 class Replier:
