@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
@@ -9,6 +10,13 @@ from .errors import NotFound
 # for_update=SHARED: PostgreSQL's FOR SHARE. Others may take the row so too, side by
 # side; one who locks it FOR UPDATE waits for them, and they for it.
 SHARED = {"read": True}
+
+
+def lockable(statement: Select, of) -> dict[bool, Select]:
+    """{False: `statement`, True: it locking the rows of `of` FOR UPDATE}: a lookup
+    built once that a caller runs locked or not (`found = session.execute(
+    LOOKUP[for_update], params)`)."""
+    return {False: statement, True: statement.with_for_update(of=of)}
 
 
 def get_or_not_found(

@@ -152,17 +152,22 @@ def get_item(session: Session, barcode: str) -> dict:
     return dump_item(_item(session, barcode))
 
 
+def _barcode(named) -> str | None:
+    """`named` if it is a barcode's spelling, else None: no copy has it."""
+    return named if isinstance(named, str) and BARCODE.match(named) else None
+
+
 def _item(session: Session, barcode: str) -> Item:
-    fit = isinstance(barcode, str) and BARCODE.match(barcode)  # else no copy has it
     return get_or_not_found(
-        session, Item, barcode if fit else None, noun="item", named=barcode, field="barcode"
+        session, Item, _barcode(barcode), noun="item", named=barcode, field="barcode"
     )
 
 
 def _item_with_title(session: Session, barcode: str) -> tuple[Item, Title]:
     """A copy and its title, in one round trip."""
-    fit = isinstance(barcode, str) and BARCODE.match(barcode)  # else no copy has it
-    found = session.execute(ITEM_WITH_TITLE, {"barcode": barcode}).first() if fit else None
+    found = None
+    if _barcode(barcode) is not None:
+        found = session.execute(ITEM_WITH_TITLE, {"barcode": barcode}).first()
     if found is None:
         raise not_found("item", barcode, "barcode")
     return found[0], found[1]

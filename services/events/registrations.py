@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, NotFound
-from chassis.records import get_or_not_found, not_found
+from chassis.records import get_or_not_found, lockable, not_found
 from chassis.schemas import load
 
 from .contract import (
@@ -309,7 +309,7 @@ _WITH_PROGRAMME = (
     .where(Occurrence.seq == bindparam("seq"))
 )
 # _occurrence's query, unlocked and locked, built once.
-OCCURRENCE = {False: _WITH_PROGRAMME, True: _WITH_PROGRAMME.with_for_update(of=Occurrence)}
+OCCURRENCE = lockable(_WITH_PROGRAMME, Occurrence)
 
 
 def _occurrence(
@@ -407,7 +407,7 @@ _AT_THE_DOOR = (
     .where(Registration.code == bindparam("code"))
 )
 # by_code's statement, unlocked and locked, built once: the door runs it for everyone.
-BY_CODE = {False: _AT_THE_DOOR, True: _AT_THE_DOOR.with_for_update(of=Registration)}
+BY_CODE = lockable(_AT_THE_DOOR, Registration)
 
 
 def by_code(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from chassis.errors import Conflict, Gone, NotFound
+from chassis.records import lockable
 from chassis.schemas import load
 
 from .contract import TOKEN, ResponseInput
@@ -33,7 +34,7 @@ RESPONSE_KEY = ("_responses", "", "")
 # The statements every answer runs, built once.
 BY_PUBLIC_CODE = select(Campaign).where(Campaign.public_code == bindparam("token"))
 _INVITED = select(Invitation, Campaign).join(Campaign).where(Invitation.token == bindparam("token"))
-BY_INVITATION = {False: _INVITED, True: _INVITED.with_for_update(of=Invitation)}
+BY_INVITATION = lockable(_INVITED, Invitation)
 ONE_MORE_RESPONSE = (
     update(Campaign)
     .where(Campaign.seq == bindparam("campaign"))
