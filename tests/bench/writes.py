@@ -27,6 +27,8 @@ uncached search and a title beside the peer's read.
   BENCH_WRITES_ROUTES=attendance,survey (by the names in WRITES, and `reads`, `large`;
   all by default): only these are measured; the routes whose records they write to
   run before them, unmeasured
+  BENCH_PROFILE=var/profiles (py-spy records every platform process while each
+  measured route runs; `python tests/bench/profiles.py var/profiles` sums them up)
   PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
   on which each part, and the peer, get a database of their own, dropped after)
 Figures, not assertions.
@@ -58,7 +60,7 @@ from chassis.db import normalise_url  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
 from pustaka import platform  # noqa: E402
 from services.people.contract import PROGRAMME_ID, STAFF_ID  # noqa: E402
-from tests.bench import cpu  # noqa: E402
+from tests.bench import cpu, profiles  # noqa: E402
 from tests.bench.foundation import (  # noqa: E402
     CACHES_OFF,
     SECONDS,
@@ -78,6 +80,8 @@ POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.
 # Requests made per route: more than the fastest route sends in BENCH_SECONDS.
 LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
 REQUESTS = Path(__file__).with_name("requests.lua")
+# Where py-spy's recordings of each measured route go (none by default).
+PROFILE = Path(os.environ["BENCH_PROFILE"]) if os.environ.get("BENCH_PROFILE") else None
 PEER_WRITE = "the peer's POST /orders"
 SEARCH = "/v1/catalog/titles?q=perpustakaan"  # a search of the demo collection's words
 PEER_READ = "the peer's GET /orders/<id>"
@@ -449,19 +453,29 @@ def chosen(names: list[str]) -> set[str]:
 # -- the runs ----------------------------------------------------------------------
 
 
-def measured(run: Callable[[], dict]) -> dict:
-    """wrk's figures, and the CPU each process spent per request meanwhile."""
+def measured(run: Callable[[], dict], profiled: str | None = None) -> dict:
+    """wrk's figures, and the CPU each process spent per request meanwhile; with
+    BENCH_PROFILE, the platform's processes sampled by py-spy for the route
+    `profiled` names."""
     before = cpu.snapshot()
+    recorders = []
+    if PROFILE and profiled:
+        ours = {f"{g}-{pid}": pid for g, pid in before if g not in ("broker", "postgres")}
+        ours = {name: pid for name, pid in ours.items() if not name.startswith("peer")}
+        recorders = profiles.record(PROFILE, profiled, ours, max(SECONDS - 1, 1))
     figures = run()
+    profiles.finish(recorders)
     figures["cpu"] = cpu.per_request(before, cpu.snapshot(), figures["requests"])
     return figures
 
 
-def send(base: str, key: str | None, lines: list[Line], tmp: Path) -> dict:
+def send(
+    base: str, key: str | None, lines: list[Line], tmp: Path, profiled: str | None = None
+) -> dict:
     name = tmp / f"requests-{uuid.uuid4().hex[:6]}.tsv"
     script_file = write_lines(name, lines)
     args = (str(script_file), str(WRK_THREADS))
-    return measured(lambda: wrk(base, key, REQUESTS, script_args=args))
+    return measured(lambda: wrk(base, key, REQUESTS, script_args=args), profiled)
 
 
 def read(url: str, key: str | None = None) -> dict:
@@ -487,7 +501,9 @@ def bench(kind: str, tmp: Path, measure: list[str]) -> tuple[list, list]:
             order = [("POST", "/orders", ORDER)] * WRK_THREADS
             runs = []
             for route in WRITES:
-                run = lambda route=route: send(base, key, route.lines(setting), tmp)  # noqa: E731
+                run = lambda route=route: send(  # noqa: E731
+                    base, key, route.lines(setting), tmp, f"{kind} {route.name}"
+                )
                 if route.name in measure:
                     runs.append((route.label, run))
                 elif route.name in needed:
