@@ -72,6 +72,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
             )
 
 
+def insert_returning(session: Session, table: Table, rows: list[dict], column: str) -> list:
+    """Insert every row; the values the database gave their `column` (an id), in no
+    particular order."""
+    if not rows:
+        return []
+    note_written(session, table.name)
+    return [row[0] for row in _insert_with(session, table, rows, f"RETURNING {column}", True)]
+
+
 def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tuple]:
     """Insert the rows whose primary key is not taken; the keys of those inserted.
     A row that another transaction is inserting makes this wait for its outcome."""

@@ -28,8 +28,10 @@ from .bulk import WROTE, insert_missing, note_written
 from .errors import DomainError, Unprocessable
 
 log = logging.getLogger(__name__)
-# What the session's `info` holds for the outbox: the caller of the unit of work.
+# What the session's `info` holds for the outbox: the caller of the unit of work,
+# and the ids of the events it stored, which the relay is told of after the commit.
 CONTEXT = "context"
+EMITTED = "emitted"
 
 
 class ReadOnlySession(RuntimeError):
@@ -181,7 +183,7 @@ class DatabaseSession:
         self,
         factories: tuple[sessionmaker, sessionmaker],
         metadata,
-        on_commit: Callable[[frozenset], None] = lambda wrote: None,
+        on_commit: Callable[[frozenset, tuple], None] = lambda wrote, emitted: None,
         consumer: str = "",
         context: dict | None = None,
         request_id: str | None = None,
@@ -211,13 +213,14 @@ class DatabaseSession:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A read-write transaction: committed at the end of the block, or rolled back.
-        `on_commit` then hears which tables it wrote."""
+        `on_commit` then hears which tables it wrote and the outbox ids it stored."""
         with self._write() as session:
             with session.begin():
                 session.info[CONTEXT] = self.context
                 yield session
             wrote = frozenset(session.info.pop(WROTE, ()))
-        self._on_commit(wrote)
+            emitted = tuple(session.info.pop(EMITTED, ()))
+        self._on_commit(wrote, emitted)
 
     def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:
         """Apply `event` once: `effect(session, *args)` runs in one transaction with

@@ -18,9 +18,9 @@ from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from .bulk import insert_rows
+from .bulk import insert_returning
 from .contract import Contract
-from .db import CONTEXT
+from .db import CONTEXT, EMITTED
 from .envelope import make_envelope
 
 
@@ -43,7 +43,7 @@ class Outbox:
         envelopes = [make_envelope(self.service, t, s, d, version[t]) for t, s, d in events]
         context = session.info.get(CONTEXT)
         now, context_json = time.time(), json.dumps(context) if context else None
-        insert_rows(
+        ids = insert_returning(
             session,
             self.table,
             [
@@ -56,7 +56,9 @@ class Outbox:
                 }
                 for envelope, (event_type, _, _) in zip(envelopes, events, strict=True)
             ],
+            "id",
         )
+        session.info.setdefault(EMITTED, []).extend(ids)  # for the relay, once committed
         return envelopes
 
 
@@ -68,6 +70,17 @@ def claim_batch(conn: Connection, table: Table, owner: str, limit: int, lease: f
     return sorted(claimed.all(), key=lambda row: row.id)
 
 
+def claim_committed(conn: Connection, table: Table, owner: str, ids: list, lease: float) -> list:
+    """Lease to `owner` those of the events `ids` (just committed) still unsent and
+    unleased; returns them oldest first. Each is found by its key, so this costs the
+    same however long the outbox's history: a search for unsent rows walks, on
+    PostgreSQL, every row sent since its table was last vacuumed."""
+    now = time.time()
+    params = {"ids": ids, "claim_now": now, "owner": owner, "until": now + lease}
+    claimed = conn.execute(_claiming_ids(table), params)
+    return sorted(claimed.all(), key=lambda row: row.id)
+
+
 def mark_sent(conn: Connection, table: Table, ids: list[int]) -> None:
     conn.execute(_marking_sent(table), {"ids": ids, "sent_now": time.time()})
 
@@ -76,17 +89,29 @@ def mark_sent(conn: Connection, table: Table, ids: list[int]) -> None:
 # batch, at a cost near that of running them): the relay runs them for every write.
 @cache
 def _claiming(table: Table, dialect: str, limit: int):
-    now = bindparam("claim_now")
-    claimable = (
-        table.c.sent_at.is_(None),
-        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
-    )
+    claimable = _claimable(table)
     pending = select(table.c.id).where(*claimable).order_by(table.c.id).limit(limit)
     if dialect == "postgresql":
         pending = pending.with_for_update(skip_locked=True)
+    return _leasing(table, table.c.id.in_(pending.scalar_subquery()), *claimable)
+
+
+@cache
+def _claiming_ids(table: Table):
+    return _leasing(table, table.c.id.in_(bindparam("ids", expanding=True)), *_claimable(table))
+
+
+def _claimable(table: Table) -> tuple:
+    """Unsent, and leased to no relay (or its lease has run out)."""
+    now = bindparam("claim_now")
+    return table.c.sent_at.is_(None), or_(table.c.lease_until.is_(None), table.c.lease_until < now)
+
+
+def _leasing(table: Table, *where):
+    """Lease the rows `where` picks, returning what the relay publishes of each."""
     return (
         update(table)
-        .where(table.c.id.in_(pending.scalar_subquery()), *claimable)
+        .where(*where)
         .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
         .returning(
             table.c.id, table.c.event_id, table.c.event_type, table.c.envelope, table.c.context

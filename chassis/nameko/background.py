@@ -78,15 +78,18 @@ class Background(DependencyProvider):
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier=self.identifier)
 
-    def _wake_others(self, wrote: frozenset | None = None) -> None:
+    def _wake_others(self, wrote: frozenset | None = None, emitted: tuple = ()) -> None:
         """What the worker's own commits do: wake the others (the relay, for an event
         it emitted), never itself, or a claim that found nothing would loop."""
         for listener in self.database.committed_listeners:
             if listener != self.wake:
-                listener(wrote)
+                listener(wrote, emitted)
 
-    def wake(self, wrote: frozenset | None = None) -> None:
-        """After a commit that wrote `wrote` (None: unknown, so any)."""
+    def wake(self, wrote: frozenset | None = None, emitted: tuple = ()) -> None:
+        """After a commit that wrote `wrote` (None: unknown, so any) and stored the
+        outbox rows `emitted`, which a worker with `committed(ids)` is given."""
+        if emitted and (committed := getattr(self.worker, "committed", None)):
+            committed(emitted)
         if self.wakes_on is not None and wrote is not None and not self.wakes_on & wrote:
             return
         if not self._wake.ready():

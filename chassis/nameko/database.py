@@ -17,7 +17,7 @@ class Database(DependencyProvider):
     for the worker's caller, so the events its transactions emit carry that caller.
 
     Other dependencies (the outbox relay) add to `committed_listeners` to hear of
-    every commit made through it, and which tables it wrote."""
+    every commit made through it, which tables it wrote and which events it stored."""
 
     def __init__(self, base, service_name: str | None = None):
         self.metadata = base.metadata
@@ -50,7 +50,8 @@ class Database(DependencyProvider):
             data.get(REQUEST_ID_KEY),
         )
 
-    def notify_committed(self, wrote: frozenset | None = None) -> None:
-        """A commit wrote the tables `wrote` (None: unknown, as good as all)."""
+    def notify_committed(self, wrote: frozenset | None = None, emitted: tuple = ()) -> None:
+        """A commit wrote the tables `wrote` (None: unknown, as good as all) and the
+        outbox rows `emitted` (their ids)."""
         for listener in self.committed_listeners:
-            listener(wrote)
+            listener(wrote, emitted)

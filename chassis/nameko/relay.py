@@ -3,6 +3,13 @@
 `Relay` claims a batch (chassis/outbox.py), publishes it with publisher
 confirms, then marks it sent; `OutboxRelay` runs one in every service process
 (ServiceBase declares it, so no service can forget it).
+
+The events its own process commits, it is told of by id (Background.wake), and
+claims by id. It looks through the whole outbox for unsent events only once per
+OUTBOX_POLL_SECONDS (and until it has caught up): those another process committed
+and did not publish (it died first), or whose lease ran out. On PostgreSQL that
+search walks every row sent since the table was last vacuumed, so it must not run
+for every write.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
 from chassis.db import DatabaseSession
-from chassis.outbox import claim_batch, mark_sent, purge_sent
+from chassis.outbox import claim_batch, claim_committed, mark_sent, purge_sent
 
 from .background import Background
 from .publisher import BatchPublisher
@@ -52,19 +59,43 @@ class Relay:
         self.gather_seconds = GATHER_SECONDS
         self._last_purge = 0.0
         self._published: list[int] = []  # published, to be marked sent with the next claim
+        self._committed: list[int] = []  # committed in this process, not yet claimed
+        self._search_at = 0.0  # when to look through the whole outbox next (monotonic)
+
+    def committed(self, ids) -> None:
+        """The outbox ids of events a commit of this process stored."""
+        self._committed.extend(ids)
 
     def relay_once(self) -> int:
         """Publish one batch; returns how many events were sent. The batch published
         before is marked sent in the transaction that claims this one: under load a
-        transaction a batch, not two (the loop runs until a claim finds nothing, so
-        the last batch is marked then)."""
-        with self.engine.begin() as conn:
-            if self._published:
-                mark_sent(conn, self.table, self._published)
-            rows = claim_batch(conn, self.table, self.owner, self.batch, self.lease)
-        self._published = []
+        transaction a batch, not two (the loop runs until nothing is claimed, so the
+        last batch is marked then)."""
+        while True:
+            now = time.monotonic()
+            search = now >= self._search_at
+            ids = [] if search else self._committed[: self.batch]
+            del self._committed[: len(ids)]
+            if not (search or ids or self._published):
+                return 0
+            with self.engine.begin() as conn:
+                if self._published:
+                    mark_sent(conn, self.table, self._published)
+                if search:
+                    rows = claim_batch(conn, self.table, self.owner, self.batch, self.lease)
+                elif ids:
+                    rows = claim_committed(conn, self.table, self.owner, ids, self.lease)
+                else:  # only the last batch to mark
+                    rows = []
+            self._published = []
+            if search and len(rows) < self.batch:  # caught up with the whole outbox
+                self._search_at = now + self.poll_seconds
+                if not rows:
+                    self._maybe_purge()
+            if rows or not self._committed:
+                break
+            # Those ids were claimed by another relay already: on to the next ones.
         if not rows:
-            self._maybe_purge()
             return 0
         # Network I/O happens here, outside any transaction.
         self.publisher.publish_batch(
@@ -77,10 +108,14 @@ class Relay:
         return len(rows)
 
     def relay_all(self) -> int:
+        """Publish every unsent event of the outbox, whoever committed it."""
         total = 0
-        while sent := self.relay_once():
+        while True:
+            self._search_at = 0.0
+            sent = self.relay_once()
+            if not sent:
+                return total
             total += sent
-        return total
 
     run_once = relay_once
 

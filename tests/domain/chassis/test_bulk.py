@@ -57,8 +57,9 @@ def stored(db) -> list[tuple]:
         lambda s, t, rows: bulk.insert_rows(s, t, rows),
         lambda s, t, rows: bulk.upsert_rows(s, t, rows),
         lambda s, t, rows: bulk.insert_missing(s, t, rows),
+        lambda s, t, rows: bulk.insert_returning(s, t, rows, "id"),
     ],
-    ids=["insert_rows", "upsert_rows", "insert_missing"],
+    ids=["insert_rows", "upsert_rows", "insert_missing", "insert_returning"],
 )
 def test_a_row_written_in_bulk_is_stored_as_the_orm_stores_it(db, write):
     with db.transaction() as session:
@@ -72,6 +73,17 @@ def test_a_row_written_in_bulk_is_stored_as_the_orm_stores_it(db, write):
     with db.reading() as session:
         read = session.scalars(select(Visit).order_by(Visit.id)).all()
         assert [(v.day, v.at, v.note, v.extra) for v in read] == [tuple(ROW.values())] * 2
+
+
+def test_rows_inserted_in_bulk_give_back_the_ids_the_database_chose(db):
+    rows = [{k: v for k, v in ROW.items()} for _ in range(3)]
+    with db.transaction() as session:
+        first = bulk.insert_returning(session, Visit.__table__, rows, "id")
+        more = bulk.insert_returning(session, Visit.__table__, rows[:1], "id")
+        assert bulk.insert_returning(session, Visit.__table__, [], "id") == []
+    with db.reading() as session:
+        stored_ids = session.scalars(select(Visit.id).order_by(Visit.id)).all()
+    assert sorted(first + more) == stored_ids and len(set(stored_ids)) == 4
 
 
 def test_rows_updated_in_bulk_are_stored_as_the_orm_stores_them(db):

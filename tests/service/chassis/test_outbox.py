@@ -8,9 +8,10 @@ import textwrap
 
 import eventlet
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from chassis.config import ROOT, database_url
+from chassis.db import DatabaseSession, session_factories
 from chassis.nameko.relay import Relay
 from chassis.outbox import claim_batch
 from tests.example_part import notes
@@ -128,3 +129,33 @@ def test_concurrent_relays_share_the_work_without_duplicates(
         r.close()
     ids = [b["id"] for b in bodies(subscriber.drain(queue, expect=300))]
     assert len(ids) == len(set(ids)) == 300
+
+
+def test_the_relay_claims_its_own_commits_by_id_and_searches_the_outbox_once_a_poll(
+    db, engine, example_config, subscriber
+):
+    """What its process commits, the relay is told of and claims by key; the search
+    through the whole outbox (on PostgreSQL, a walk over every row sent since the
+    last vacuum) runs once per OUTBOX_POLL_SECONDS, and finds what another process
+    committed."""
+    queue = subscriber.bind("example", "note_added")
+    relay = relay_for(engine, {**example_config, "OUTBOX_POLL_SECONDS": 0.5})
+    told = DatabaseSession(
+        session_factories(engine), db.metadata, lambda wrote, emitted: relay.committed(emitted)
+    )
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert relay.relay_once() == 0  # the first run looks through the outbox: empty
+    searches = lambda: sum("ORDER BY" in s for s in statements)  # noqa: E731
+    assert searches() == 1
+    create(told, 3)
+    create(db, 1)  # as by another process: the relay is not told
+    assert relay.relay_once() == 3 and relay.relay_once() == 0
+    assert searches() == 1  # no search: its own three, claimed by key
+    eventlet.sleep(0.6)
+    assert relay.relay_once() == 1  # the search is due, and finds the other's
+    assert relay.relay_once() == 0 and searches() == 2
+    relay.close()
+    texts = [b["data"]["text"] for b in bodies(subscriber.drain(queue, expect=4))]
+    assert sorted(texts) == ["Catatan 0", "Catatan 0", "Catatan 1", "Catatan 2"]
+    assert unsent(db) == []
