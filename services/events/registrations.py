@@ -182,6 +182,14 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
     )
 
 
+# A person's registration for an occurrence, built once; UNKNOWN: not looked for yet.
+PERSON = select(Registration).where(
+    Registration.occurrence_seq == bindparam("occurrence"),
+    Registration.person_key == bindparam("person"),
+)
+UNKNOWN = object()
+
+
 def _register_one(
     session: Session,
     programme: Programme,
@@ -192,15 +200,14 @@ def _register_one(
     reminder_hours: float,
     counted: Places | None = None,
     code: str | None = None,
+    existing: Registration | None | object = UNKNOWN,
 ) -> Registration | None:
     """One registration, or None if this person is registered already. `counted`:
-    the occurrence's seats(), if known."""
+    the occurrence's seats(), if known; `existing`: the person's registration for it
+    (or None), if known."""
     key = person_key(data["name"], data["contact"])
-    existing = session.scalar(
-        select(Registration).where(
-            Registration.occurrence_seq == occurrence.seq, Registration.person_key == key
-        )
-    )
+    if existing is UNKNOWN:
+        existing = session.scalar(PERSON, {"occurrence": occurrence.seq, "person": key})
     if existing is not None and existing.status != "cancelled":
         return None
     if existing is not None:  # registering again after cancelling: at the back of the line
@@ -248,15 +255,18 @@ def register(
     partner_seq = _partner_of(caller)
     now = time.time()
     if data["scope"] == "series":
-        occurrence, programme, _ = _occurrence(session, occurrence_id)
+        occurrence, programme, _, _ = _occurrence(session, occurrence_id)
         _open_for_registration(programme, occurrence, now)
         targets = upcoming_locked(session, programme, now)  # every one locked, in order
-        quotas, code, counted = cohosts(session, programme), None, None
+        quotas, code, counted, known = cohosts(session, programme), None, None, UNKNOWN
     else:
         # One occurrence: locked by the query that finds it, which also tells whether
-        # the code drawn for the registration is free.
+        # the code drawn for the registration is free, and finds the person's own.
         code = _candidate_code()
-        occurrence, programme, taken = _occurrence(session, occurrence_id, lock=True, code=code)
+        person = person_key(data["name"], data["contact"])
+        occurrence, programme, taken, known = _occurrence(
+            session, occurrence_id, lock=True, code=code, person=person
+        )
         code = new_code(session) if taken else code
         targets = [occurrence]
         # The seats, read under the lock: a partner joining or leaving locks it too.
@@ -273,8 +283,9 @@ def register(
     try:
         for target in targets:
             one = _register_one(
-                session, programme, target, data, partner_seq, now, reminder_hours, counted, code
-            )
+                session, programme, target, data, partner_seq, now, reminder_hours, counted, code,
+                known,
+            )  # fmt: skip
             if one is not None:
                 made.append((one, target))
     except IntegrityError as exc:  # the same person, at the same moment, elsewhere
@@ -304,8 +315,14 @@ _WITH_PROGRAMME = (
         Occurrence,
         Programme,
         select(Registration.seq).where(Registration.code == bindparam("code")).exists(),
+        Registration,
     )
     .join(Programme, Programme.seq == Occurrence.programme_seq)
+    .outerjoin(
+        Registration,
+        (Registration.occurrence_seq == Occurrence.seq)
+        & (Registration.person_key == bindparam("person")),
+    )
     .where(Occurrence.seq == bindparam("seq"))
 )
 # _occurrence's query, unlocked and locked, built once.
@@ -313,17 +330,23 @@ OCCURRENCE = lockable(_WITH_PROGRAMME, Occurrence)
 
 
 def _occurrence(
-    session: Session, occurrence_id: str, lock: bool = False, code: str | None = None
-) -> tuple[Occurrence, Programme, bool]:
-    """(the occurrence, its programme, whether `code` is a registration's already) in
-    one query, the occurrence's row locked (FOR UPDATE) if `lock`; NotFound else."""
+    session: Session,
+    occurrence_id: str,
+    lock: bool = False,
+    code: str | None = None,
+    person: str | None = None,
+) -> tuple[Occurrence, Programme, bool, Registration | None]:
+    """(the occurrence, its programme, whether `code` is a registration's already,
+    the `person`'s registration for it or None) in one query, the occurrence's row
+    locked (FOR UPDATE) if `lock`; NotFound else."""
     seq = OCCURRENCE_ID.parse(occurrence_id)
     found = None
     if seq is not None:
-        found = session.execute(OCCURRENCE[lock], {"seq": seq, "code": code}).first()
+        params = {"seq": seq, "code": code, "person": person}
+        found = session.execute(OCCURRENCE[lock], params).first()
     if found is None:
         raise not_found("occurrence", occurrence_id)
-    return found[0], found[1], bool(found[2])
+    return found[0], found[1], bool(found[2]), found[3]
 
 
 def find_registration(session: Session, registration_id, for_update=False) -> Registration:

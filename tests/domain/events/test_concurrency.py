@@ -122,3 +122,22 @@ def test_the_door_walk_ins_completion_and_the_months_figures(events_db):
         read(events_db, figures.figures, {"month": month, "branch": "SPN"}, KMN)
     with pytest.raises(ValidationFailed):
         read(events_db, figures.figures, {"month": "2026-13"}, KMN)
+
+
+def test_a_person_who_cancelled_registers_again_at_the_back_of_the_line(events_db):
+    occurrence = published(events_db, capacity=1)["occurrences"][0]["id"]
+    first, waiting = (
+        run(events_db, registrations.register, occurrence, person(i), SYSTEM)["items"][0]
+        for i in (1, 2)
+    )
+    with pytest.raises(Conflict) as twice:  # still registered: found by the locking query
+        run(events_db, registrations.register, occurrence, person(1), SYSTEM)
+    assert twice.value.details == {"occurrence_id": occurrence, "field": "contact"}
+    run(events_db, registrations.cancel_registration, first["id"], KMN)  # the waitlist moves up
+    again = run(events_db, registrations.register, occurrence, person(1), SYSTEM)["items"][0]
+    assert again["id"] != first["id"] and again["status"] == "waitlisted"
+    assert again["waitlist_position"] == 1
+    listed = read(events_db, registrations.list_registrations, occurrence, KMN)["items"]
+    assert sorted(r["id"] for r in listed) == sorted([waiting["id"], again["id"]])
+    with pytest.raises(NotFound):  # the cancelled one made way for the new
+        read(events_db, registrations.get_registration, first["id"], KMN)
