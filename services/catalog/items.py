@@ -24,7 +24,9 @@ item_input, item_status_input, item_query = ItemInput(), ItemStatusInput(), Item
 # barcode column can be compared with; the query binds it as a value).
 BY_BARCODE = Keyset(Key(Item.barcode, Bounds(str, "", "~" * 33)))
 # What a new copy must be checked against, read in one round trip with its title:
-# whether its branch and its location exist, and which title holds its barcode already.
+# whether its branch and its location exist, which title holds its barcode already,
+# and whether the title has an available copy at that branch already (then a new
+# one changes nothing search indexes).
 COPY_CHECKS = select(
     Title,
     exists().where(Branch.code == bindparam("branch")),
@@ -32,6 +34,11 @@ COPY_CHECKS = select(
         Location.branch_code == bindparam("branch"), Location.code == bindparam("location")
     ),
     select(Item.title_seq).where(Item.barcode == bindparam("barcode")).scalar_subquery(),
+    exists().where(
+        Item.title_seq == bindparam("seq"),
+        Item.branch_code == bindparam("branch"),
+        Item.status == "available",
+    ),
 ).where(Title.seq == bindparam("seq"))
 
 ITEM_WITH_TITLE = (
@@ -71,7 +78,7 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
         found = session.execute(COPY_CHECKS, at).first()
     if found is None:
         raise NotFound(f"No title {public_title_id!r} to add a copy to.", {"id": public_title_id})
-    title, branch_known, location_known, owner_seq = found
+    title, branch_known, location_known, owner_seq, available_there = found
     if title.withdrawn_at is not None:
         raise Conflict(f"{title.id} is withdrawn; it takes no new copies.", {"id": title.id})
     if not branch_known:
@@ -97,7 +104,8 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     )
     session.add(item)
     session.flush()
-    reindex(session, title)
+    if item.status == "available" and not available_there:
+        reindex(session, title)  # its branch joins those search finds it available at
     # Set after reindex's read, which would flush it: one UPDATE of the title, not two.
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     dumped = dump_item(item)
