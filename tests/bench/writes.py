@@ -359,9 +359,12 @@ def registrations(s: Setting) -> list[Line]:
 
 
 def check_ins(s: Setting) -> list[Line]:
+    # At a door still open: the demo's past occurrences have confirmed codes too, each
+    # a 409 there.
     codes = query(
         s.url("events"),
-        "SELECT code FROM registrations WHERE status = 'confirmed' AND checked_in_at IS NULL",
+        "SELECT r.code FROM registrations r JOIN occurrences o ON o.seq = r.occurrence_seq"
+        " WHERE r.status = 'confirmed' AND r.checked_in_at IS NULL AND o.status = 'scheduled'",
     )
     return [("POST", f"/v1/events/check-ins/{code}", None) for code in codes][:LINES]
 
