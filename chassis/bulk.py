@@ -73,10 +73,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
 
 
 def insert_returning(session: Session, table: Table, rows: list[dict], column: str) -> list:
-    """Insert every row; the values the database gave their `column` (an id), in no
-    particular order."""
+    """Insert every row; the values the database gave their `column` (its integer
+    key), in no particular order."""
     if not rows:
         return []
+    if _postgresql(session) and not _waits_through_callback():
+        # COPY, the quickest way in (an import's thousands of events), returns nothing:
+        # the keys are taken first, and the rows go in with them.
+        ids = reserve_ids(session, table.c[column], len(rows))
+        insert_rows(session, table, [{**row, column: i} for row, i in zip(rows, ids, strict=True)])
+        return ids
     note_written(session, table.name)
     return [row[0] for row in _insert_with(session, table, rows, f"RETURNING {column}", True)]
 
