@@ -4,12 +4,13 @@ dropped by the broker."""
 
 from __future__ import annotations
 
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Queue
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from .deadletters import dead_letter_queue
 from .handlers import ReliableEventHandler
-from .queues import events_exchange, replays_exchange
+from .queues import events_exchange, handler_queue, replays_exchange
 
 
 def handler_queues(service_cls, config: dict) -> list[Queue]:
@@ -22,7 +23,8 @@ def handler_queues(service_cls, config: dict) -> list[Queue]:
 
 
 def declare_all(config: dict, service_classes) -> list[str]:
-    """Declare each service's exchange, dead-letter queue and handler queues."""
+    """Declare each service's exchange, dead-letter queue and handler queues, and
+    remove the queues of its retired handlers."""
     declared = []
     with Connection(config["AMQP_URI"], connect_timeout=5) as conn:
         channel = conn.channel()
@@ -34,4 +36,24 @@ def declare_all(config: dict, service_classes) -> list[str]:
             for queue in handler_queues(cls, config):
                 queue(channel).declare()
                 declared.append(queue.name)
+            for source, event_type, method in getattr(cls, "retired_handlers", ()):
+                queue = handler_queue(source, event_type, cls.name, method)
+                declared.append(retire(conn, queue, source, event_type))
     return declared
+
+
+def retire(conn: Connection, queue: Queue, source: str, event_type: str) -> str:
+    """Delete a retired handler's queue if it is empty (or gone already). One that
+    still holds events is only unbound, so that no more come to it: the release that
+    had its handler takes them, and the next `pustaka declare` deletes it."""
+    try:
+        conn.channel().queue_delete(queue.name, if_empty=True)
+        return f"retired {queue.name}"
+    except PreconditionFailed:  # not empty: the broker closed that channel
+        channel = conn.channel()
+        channel.queue_unbind(queue.name, events_exchange(source).name, event_type)
+        _, waiting, _ = channel.queue_declare(queue.name, passive=True)
+        return (
+            f"retired {queue.name}, unbound; its {waiting} events wait for the earlier "
+            "release's handler: run it until they are taken, then `pustaka declare` again"
+        )

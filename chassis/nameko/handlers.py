@@ -7,8 +7,6 @@ service-pool event handler with these changes:
 - the body must be a complete envelope of a major version the handler reads, whose
   data its schema can read (else it is parked at once, with the reason: retrying
   could not help); the handler gets the data as that schema loaded it;
-- `only=`, if given, says from the data which events the handler acts on: the
-  others are acknowledged without a worker;
 - `into=`, if given, names the service's GroupedApply, to which each event is
   handed as it comes, with no worker: nameko's worker (its context, every
   dependency injected, a green thread) cost more than applying a row or two;
@@ -57,11 +55,8 @@ log = logging.getLogger(__name__)
 class ReliableEventHandler(EventHandler):
     queue_consumer = SafeQueueConsumer()  # a body it cannot decode is parked, not fatal
 
-    def __init__(self, consumes: Consumes, only=None, into: str | None = None, **kwargs):
+    def __init__(self, consumes: Consumes, into: str | None = None, **kwargs):
         self.consumes = consumes
-        # `only(data)`: whether the handler has anything to do with an event (its data
-        # as read); one it has not is acknowledged here, with no worker at all.
-        self.only = only
         # `into`: the service's GroupedApply (its attribute's name) that applies the
         # events, handed to it here with no worker (the method is never called).
         self.into = into
@@ -99,9 +94,6 @@ class ReliableEventHandler(EventHandler):
             event = self._readable(body)
         except (BadEnvelope, ValidationError) as exc:
             self._park(message, 0, f"{type(exc).__name__}: {exc}")
-            return
-        if self.only is not None and not self.only(event["data"]):
-            ack(self.queue_consumer, message)
             return
         self._spawn(event, message, attempt=1)
 
@@ -187,7 +179,7 @@ class EveryEventHandler(ReliableEventHandler):
 
     def __init__(self, sources: str = "SERVICES", into: str | None = None, **kwargs):
         self.source_key = sources
-        self.only, self.into = None, into
+        self.into = into
         EventHandler.__init__(self, "*", "#", **kwargs)
 
     def declared_queue(self, service: str, method: str, config: dict) -> Queue:

@@ -134,6 +134,10 @@ class ServiceBase:
     config = Config()
     relay = OutboxRelay()
     watchdog = Watchdog()
+    # (source, event type, method) of each event handler the service had and has no
+    # more: `pustaka declare` removes its queue (declare.py), which would otherwise
+    # keep its binding and fill with events nobody reads.
+    retired_handlers: tuple[tuple[str, str, str], ...] = ()
 
     @read
     def health(self, session) -> dict:

@@ -86,5 +86,14 @@ def check_ref(session: Session, ref: str) -> None:
 
 
 def receive(session: Session, ref: str, seq: int) -> None:
+    """The title ordered as `ref` is catalogued (as title `seq`)."""
     acq = _find(session, ref)
     acq.status, acq.title_seq, acq.received_at = "received", seq, time.time()
+    outbox.emit(session, "acquisition_received", acq.id, dump_acquisition(acq))
+
+
+def shelve(session: Session, ref: str, copy: dict) -> None:
+    """A copy (as dump_item gives it) of the title ordered as `ref` is at its branch."""
+    shelved = {k: copy[k] for k in ("title_id", "branch", "barcode")}
+    shelved["shelved_at"] = copy["created_at"]
+    outbox.emit(session, "acquisition_shelved", ref, {"id": ref, **shelved})

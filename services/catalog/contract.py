@@ -271,6 +271,26 @@ class AcquisitionOutput(Schema):
     )
 
 
+class AcquisitionReceived(AcquisitionOutput):
+    """The acquisition once its title is catalogued."""
+
+    id = fields.String(required=True, metadata={"example": "ACQ000007"})
+    title_id = fields.String(required=True)
+
+
+class AcquisitionShelved(Schema):
+    """A copy of an acquisition's title put at a branch: a suggestion's way to the shelf
+    ends there."""
+
+    id = fields.String(
+        required=True, metadata={"example": "ACQ000007", "description": "the acquisition"}
+    )
+    title_id = fields.String(required=True)
+    branch = fields.String(required=True)
+    barcode = fields.String(required=True)
+    shelved_at = fields.DateTime(required=True, format="iso")
+
+
 class AcquisitionQuery(Paged):
     """A branch's acquisitions, newest first: what its readers' suggestions became, with
     the id a title catalogued for one must cite (acquisition_ref). A branch key sees
@@ -416,6 +436,10 @@ CONTRACT = Contract(
         Event("item_added", ItemAdded),
         Event("item_status_changed", ItemStatusChanged),
         Event("acquisition_ordered", AcquisitionOutput),
+        # An acquisition's own events, so that what follows acquisitions (feedback)
+        # need not read every title and copy the catalogue makes.
+        Event("acquisition_received", AcquisitionReceived),
+        Event("acquisition_shelved", AcquisitionShelved),
         Event("branch_updated", BranchOutput),
     ),
     consumes=(Consumes("feedback", "suggestion_approved", SuggestionApproved, versions=(1,)),),

@@ -15,6 +15,7 @@ from chassis.records import get_or_not_found, not_found
 from chassis.schemas import load
 from chassis.times import iso_time
 
+from . import acquisitions
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemQuery, ItemStatusInput
 from .models import Branch, Item, Location, Title, outbox
 from .titles import reindex
@@ -109,8 +110,10 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
     # Set after reindex's read, which would flush it: one UPDATE of the title, not two.
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     dumped = dump_item(item)
-    added = {**dumped, "acquisition_ref": title.acquisition_ref}  # a suggestion's shelf
+    added = {**dumped, "acquisition_ref": title.acquisition_ref}
     outbox.emit(session, "item_added", item.barcode, added)
+    if title.acquisition_ref:  # a suggestion's way to the shelf
+        acquisitions.shelve(session, title.acquisition_ref, dumped)
     return dumped
 
 

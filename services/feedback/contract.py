@@ -640,20 +640,19 @@ class AcquisitionOrdered(Schema):
     suggestion_id = fields.String()
 
 
-class TitleCreated(Schema):
-    """catalog's title_created: a title catalogued, with the acquisition it fulfils."""
+class AcquisitionReceived(Schema):
+    """catalog's acquisition_received: the title ordered is catalogued."""
 
     id = fields.String(required=True)
-    acquisition_ref = fields.String(allow_none=True)
-
-
-class ItemAdded(Schema):
-    """catalog's item_added: a copy of a title at a branch, with the acquisition its
-    title fulfilled (a suggestion's way to the shelf ends at that branch)."""
-
     title_id = fields.String(required=True)
+
+
+class AcquisitionShelved(Schema):
+    """catalog's acquisition_shelved: a copy of it at a branch (a suggestion's way to
+    the shelf ends there)."""
+
+    id = fields.String(required=True)
     branch = fields.String(required=True)
-    acquisition_ref = fields.String(allow_none=True)
 
 
 CAMPAIGN = ("campaign_id",)
@@ -794,8 +793,8 @@ CONTRACT = Contract(
     consumes=(
         Consumes("catalog", "branch_updated", BranchSeen, versions=(1,)),
         Consumes("catalog", "acquisition_ordered", AcquisitionOrdered, versions=(1,)),
-        Consumes("catalog", "title_created", TitleCreated, versions=(1,)),
-        Consumes("catalog", "item_added", ItemAdded, versions=(1,)),
+        Consumes("catalog", "acquisition_received", AcquisitionReceived, versions=(1,)),
+        Consumes("catalog", "acquisition_shelved", AcquisitionShelved, versions=(1,)),
         Consumes("people", "training_completed", TrainingCompleted, versions=(1,)),
         Consumes("events", "event_completed", EventCompleted, versions=(1,)),
         Consumes("events", "programme_published", ProgrammePublished, versions=(1,)),

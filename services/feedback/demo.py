@@ -282,10 +282,9 @@ def _suggestions(session, chance, today) -> int:
             # As the catalogue's order and its catalogued title would tell it.
             ref = f"ACQ-DEMO-{i}"
             suggestions.acquisition_ordered(session, {"id": ref, "suggestion_id": made["id"]})
-            suggestions.title_created(session, {"id": "T000002", "acquisition_ref": ref})
+            suggestions.acquisition_received(session, {"id": ref, "title_id": "T000002"})
             for branch in ("HRW", "SPN"):  # the catalogue demo's copies of T000002
-                copy = {"title_id": "T000002", "branch": branch, "acquisition_ref": ref}
-                suggestions.item_added(session, copy)
+                suggestions.acquisition_shelved(session, {"id": ref, "branch": branch})
     return len(SUGGESTIONS)
 
 

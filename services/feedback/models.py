@@ -188,7 +188,8 @@ class Suggestion(Base):
     # The catalogue's acquisition (ACQ...) an approved collection suggestion became.
     acquisition_ref: Mapped[str | None] = mapped_column(String(50), index=True)
     fulfilled_by: Mapped[str | None] = mapped_column(String(50))
-    # The branches its title's copies were added at, as the catalogue told (item_added).
+    # The branches its title's copies were added at, as the catalogue told
+    # (acquisition_shelved).
     shelved_at: Mapped[list | None] = mapped_column(JSON)
     submitted_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
 

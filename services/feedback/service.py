@@ -25,6 +25,12 @@ class DueCampaigns(Background):
 
 class FeedbackService(ServiceBase):
     name = "feedback"
+    # Acquisitions were read from every title and copy the catalogue made; now from
+    # the catalogue's acquisition_received and acquisition_shelved.
+    retired_handlers = (
+        ("catalog", "title_created", "on_title_created"),
+        ("catalog", "item_added", "on_item_added"),
+    )
 
     db = Database(Base)
     closing = DueCampaigns(closer)
@@ -144,15 +150,13 @@ class FeedbackService(ServiceBase):
     def on_acquisition_ordered(self, event: dict) -> None:
         self.db.apply_once(event, suggestions.acquisition_ordered, event["data"])
 
-    # Most titles and copies come from no acquisition: they fulfil no suggestion,
-    # and are acknowledged as they come, with nothing applied or recorded.
-    @event_handler(CONTRACT.consumed("catalog", "title_created"), only=suggestions.acquired)
-    def on_title_created(self, event: dict) -> None:
-        self.db.apply_once(event, suggestions.title_created, event["data"])
+    @event_handler(CONTRACT.consumed("catalog", "acquisition_received"))
+    def on_acquisition_received(self, event: dict) -> None:
+        self.db.apply_once(event, suggestions.acquisition_received, event["data"])
 
-    @event_handler(CONTRACT.consumed("catalog", "item_added"), only=suggestions.acquired)
-    def on_item_added(self, event: dict) -> None:
-        self.db.apply_once(event, suggestions.item_added, event["data"])
+    @event_handler(CONTRACT.consumed("catalog", "acquisition_shelved"))
+    def on_acquisition_shelved(self, event: dict) -> None:
+        self.db.apply_once(event, suggestions.acquisition_shelved, event["data"])
 
     @event_handler(CONTRACT.consumed("events", "programme_published"))
     def on_programme_published(self, event: dict) -> None:

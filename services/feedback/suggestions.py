@@ -5,7 +5,7 @@ number is never published); headquarters approves or rejects with a reason.
 The loop to the shelf: approval publishes suggestion_approved; the catalogue puts a
 collection suggestion on order (its acquisition_ordered names the suggestion, and
 we keep the acquisition's id), and the title catalogued with that acquisition
-(title_created carrying it) fulfils the suggestion. A programme idea is drafted by
+(its acquisition_received) fulfils the suggestion. A programme idea is drafted by
 the events service, and its programme_published naming the suggestion fulfils it.
 Each fulfilment publishes suggestion_fulfilled, so its supporters can be told: it
 counts those who left a contact with their vote, and headquarters' notifier reads
@@ -258,22 +258,15 @@ def _on_order_as(session: Session, ref: str) -> Suggestion:
     return suggestion
 
 
-def acquired(data: dict) -> bool:
-    """Whether a title or copy the catalogue made came from an acquisition, the only
-    way one can end a suggestion's way."""
-    return bool(data.get("acquisition_ref"))
+def acquisition_received(session: Session, data: dict) -> None:
+    """The title ordered is catalogued: the suggestion is fulfilled by it."""
+    _fulfil(session, _on_order_as(session, data["id"]), data["title_id"])
 
 
-def title_created(session: Session, data: dict) -> None:
-    if not acquired(data):
-        return
-    _fulfil(session, _on_order_as(session, data["acquisition_ref"]), data["id"])
-
-
-def item_added(session: Session, data: dict) -> None:
-    """A copy of a title an acquisition brought: the branch joins the way to the shelf
-    of the suggestion on order as that acquisition."""
-    suggestion = _on_order_as(session, data["acquisition_ref"])
+def acquisition_shelved(session: Session, data: dict) -> None:
+    """A copy of the title ordered is at a branch: the branch joins the way to the
+    shelf of the suggestion on order as that acquisition."""
+    suggestion = _on_order_as(session, data["id"])
     shelved = suggestion.shelved_at or []
     if data["branch"] not in shelved:
         suggestion.shelved_at = sorted([*shelved, data["branch"]])

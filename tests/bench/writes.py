@@ -29,6 +29,8 @@ uncached search and a title beside the peer's read.
   run before them, unmeasured
   BENCH_PROFILE=var/profiles (py-spy records every platform process while each
   measured route runs; `python tests/bench/profiles.py var/profiles` sums them up)
+  BENCH_WRITES_CONNECTIONS=20 (the writes' connections; 2 for a profile of what a
+  write itself costs, on a machine with cores to spare)
   PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
   on which each part, and the peer, get a database of their own, dropped after)
 Figures, not assertions.
@@ -76,6 +78,9 @@ from tests.support import free_port, running_platform, stop_process  # noqa: E40
 DATABASES = os.environ.get("BENCH_WRITES_DATABASES", "sqlite,postgresql").split(",")
 ROUTES = [n for n in os.environ.get("BENCH_WRITES_ROUTES", "").split(",") if n]
 LARGE = int(os.environ.get("BENCH_WRITES_LARGE_TITLES", "1000000"))
+# Fewer for a profile of a write's own cost: on a busy machine py-spy counts the time a
+# process waits for a core as time in the function it was in (a send, mostly).
+CONNECTIONS = int(os.environ.get("BENCH_WRITES_CONNECTIONS", "20"))
 POSTGRES = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Requests made per route: more than the fastest route sends in BENCH_SECONDS.
 LINES = int(os.environ.get("BENCH_WRITE_LINES", str(2000 * SECONDS)))
@@ -478,7 +483,9 @@ def send(
     name = tmp / f"requests-{uuid.uuid4().hex[:6]}.tsv"
     script_file = write_lines(name, lines)
     args = (str(script_file), str(WRK_THREADS))
-    return measured(lambda: wrk(base, key, REQUESTS, script_args=args), profiled)
+    return measured(
+        lambda: wrk(base, key, REQUESTS, connections=CONNECTIONS, script_args=args), profiled
+    )
 
 
 def read(url: str, key: str | None = None) -> dict:

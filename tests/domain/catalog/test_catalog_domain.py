@@ -360,8 +360,24 @@ def test_an_approved_suggestion_becomes_one_acquisition_and_its_title_carries_th
     t = new_title(db, title="Negeri 5 Menara", acquisition_ref=first["id"])
     (created,) = [e for e in emitted(db, "title_created") if e["subject"] == t["id"]]
     assert created["data"]["acquisition_ref"] == first["id"]
+    # the acquisition's own events tell who follows acquisitions (feedback) of its title
+    # and of each copy of it, so they need not read every title and copy
+    (received,) = emitted(db, "acquisition_received")
+    assert received["subject"] == first["id"]
+    assert (received["data"]["status"], received["data"]["title_id"]) == ("received", t["id"])
+    assert received["data"]["suggestion_id"] == "S-17" and received["data"]["received_at"]
+    run(db, items.add_item, t["id"], {"barcode": "KMN-N5M-1", "branch": "KMN"}, KMN)
+    other = new_title(db, title="Ranah 3 Warna")
+    run(db, items.add_item, other["id"], {"barcode": "KMN-R3W-1", "branch": "KMN"}, KMN)
+    (shelved,) = emitted(db, "acquisition_shelved")
+    assert shelved["subject"] == first["id"]
+    assert {k: shelved["data"][k] for k in ("id", "title_id", "branch", "barcode")} == {
+        "id": first["id"], "title_id": t["id"], "branch": "KMN", "barcode": "KMN-N5M-1"
+    }  # fmt: skip
+    assert shelved["data"]["shelved_at"]
     with pytest.raises(ValidationFailed):
         new_title(db, title="x", acquisition_ref="ACQ999999")
+    assert len(emitted(db, "acquisition_received")) == 1  # a refused title tells nothing
 
 
 def test_a_branch_lists_its_own_acquisitions_and_headquarters_every_one(db):

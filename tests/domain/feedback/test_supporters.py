@@ -60,7 +60,7 @@ def test_supporters_who_asked_are_counted_then_told_by_headquarters_only(feedbac
         supporters(feedback_db, sid)
 
     run(feedback_db, suggestions.acquisition_ordered, {"id": "ACQ000009", "suggestion_id": sid})
-    run(feedback_db, suggestions.title_created, {"id": "T000078", "acquisition_ref": "ACQ000009"})
+    run(feedback_db, suggestions.acquisition_received, {"id": "ACQ000009", "title_id": "T000078"})
     (fulfilled,) = emitted(feedback_db, "suggestion_fulfilled")
     assert fulfilled["dataschema"] == "feedback.suggestion_fulfilled/v1"
     assert (fulfilled["data"]["votes"], fulfilled["data"]["asked_to_be_told"]) == (5, 3)

@@ -88,14 +88,11 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
         "Bumi Manusia",
         2,
     )
-    # the title catalogued with its acquisition may come before the order itself (the
-    # two events are handled apart): it waits, retried, and changes nothing meanwhile
+    # the acquisition received may come before the order itself (the two events are
+    # handled apart): it waits, retried, and changes nothing meanwhile
+    received = {"id": "ACQ000003", "title_id": "T000077"}
     with pytest.raises(NotYet):
-        run(
-            feedback_db,
-            suggestions.title_created,
-            {"id": "T000077", "acquisition_ref": "ACQ000003"},
-        )
+        run(feedback_db, suggestions.acquisition_received, received)
     waiting = read(feedback_db, suggestions.get_suggestion, sid)
     assert (waiting["status"], waiting["stage"], waiting["acquisition_id"]) == (
         "approved", "approved", None
@@ -107,8 +104,8 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     assert (ordered["status"], ordered["stage"], ordered["acquisition_id"]) == (
         "approved", "ordered", "ACQ000003"
     )  # fmt: skip
-    run(feedback_db, suggestions.title_created, {"id": "T000077", "acquisition_ref": "ACQ000003"})
-    run(feedback_db, suggestions.title_created, {"id": "T000077", "acquisition_ref": "ACQ000003"})
+    run(feedback_db, suggestions.acquisition_received, received)
+    run(feedback_db, suggestions.acquisition_received, received)
     done = read(feedback_db, suggestions.get_suggestion, sid)
     assert (done["status"], done["fulfilled_by"]) == ("fulfilled", "T000077")
     assert (done["stage"], done["acquisition_id"]) == ("fulfilled", "ACQ000003")
@@ -117,14 +114,12 @@ def test_a_collection_suggestion_from_votes_to_the_shelf(feedback_db):
     # its way ends at the branches its copies were added at, each named once
     assert done["shelved_at"] == []
     for branch in ("SPN", "KMN", "SPN"):
-        copy = {"title_id": "T000077", "branch": branch, "acquisition_ref": "ACQ000003"}
-        run(feedback_db, suggestions.item_added, copy)
+        run(feedback_db, suggestions.acquisition_shelved, {"id": "ACQ000003", "branch": branch})
     shelved = read(feedback_db, suggestions.get_suggestion, sid)
     assert shelved["shelved_at"] == ["KMN", "SPN"]
     # a copy of a title whose order has not reached us yet waits, as the title does
     with pytest.raises(NotYet):
-        copy = {"title_id": "T000099", "branch": "KMN", "acquisition_ref": "ACQ000099"}
-        run(feedback_db, suggestions.item_added, copy)
+        run(feedback_db, suggestions.acquisition_shelved, {"id": "ACQ000099", "branch": "KMN"})
 
 
 @sqlite_only

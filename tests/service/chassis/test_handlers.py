@@ -6,6 +6,7 @@ from collections import Counter
 
 import eventlet
 import pytest
+from amqp.exceptions import NotFound
 from kombu import Connection
 from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, String, Table, func, select
@@ -60,37 +61,30 @@ class Listener:
         self.db.apply_once(event, record_effect, event)
 
 
-class Picky:
-    """Acts only on titles not named "skip": the others never reach a worker."""
+class Retired:
+    """The listener once it reads titles no more."""
 
-    name = "picky"
+    name = "listener"
     db = Database(Base)
-    calls = 0
-
-    @event_handler(
-        Consumes("catalog", "title_created", TitleSeen, versions=(1,)),
-        only=lambda data: data["title"] != "skip",
-    )
-    def on_title_created(self, event):
-        type(self).calls += 1
-        self.db.apply_once(event, record_effect, event)
+    retired_handlers = (("catalog", "title_created", "on_title_created"),)
 
 
-def test_an_event_the_handler_has_nothing_to_do_with_is_acknowledged_without_a_worker(
-    config, database_url, container_factory
-):
-    Picky.calls = 0
-    config = {**config, "picky": {"DATABASE_URL": database_url}}
-    engine, container = started(Picky, config, container_factory)
-    skipped = [make_envelope("catalog", "title_created", f"S{n}", {"title": "skip"}) for n in "ab"]
-    kept = make_envelope("catalog", "title_created", "K1", {"title": "Tambo"})
-    publish(config, *skipped, kept)
-    assert wait_for(lambda: effect_count(engine) == 1)
+def test_a_retired_handlers_queue_goes_once_nothing_waits_in_it(config):
+    assert QUEUE in declare_all(config, [Listener])  # no consumer: events wait
+    publish(config, make_envelope("catalog", "title_created", "T1", {"title": "Tambo"}))
+    assert wait_for(lambda: queue_depth(config) == 1)
+    # an event still waits: the queue is kept (the earlier release reads it), unbound
+    (kept,) = [line for line in declare_all(config, [Retired]) if QUEUE in line]
+    assert "unbound; its 1 events wait" in kept
+    publish(config, make_envelope("catalog", "title_created", "T2", {"title": "Ronggeng"}))
     eventlet.sleep(0.3)
-    container.stop()  # anything unacknowledged would return to the queue now
-    waiting = queue_depth(config, "evt-catalog-title_created--picky.on_title_created")
-    assert (Picky.calls, waiting) == (1, 0)
-    engine.dispose()
+    assert queue_depth(config) == 1  # no more come to it
+    with Connection(config["AMQP_URI"]) as conn:
+        conn.default_channel.queue_purge(QUEUE)  # as the earlier release's handler takes it
+    assert f"retired {QUEUE}" in declare_all(config, [Retired])
+    with pytest.raises(NotFound):
+        queue_depth(config)
+    assert f"retired {QUEUE}" in declare_all(config, [Retired])  # gone already: no error
 
 
 def record_effect(session, event) -> None:
