@@ -29,8 +29,8 @@ uncached search and a title beside the peer's read.
   run before them, unmeasured
   BENCH_PROFILE=var/profiles (py-spy records every platform process while each
   measured route runs; `python tests/bench/profiles.py var/profiles` sums them up)
-  BENCH_WRITES_CONNECTIONS=20 (the writes' connections; 2 for a profile of what a
-  write itself costs, on a machine with cores to spare)
+  BENCH_WRITES_CONNECTIONS=20 (wrk's connections for the platform's routes; 2 for a
+  profile of what a request itself costs, on a machine with cores to spare)
   PUSTAKA_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres (the server
   on which each part, and the peer, get a database of their own, dropped after)
 Figures, not assertions.
@@ -488,8 +488,8 @@ def send(
     )
 
 
-def read(url: str, key: str | None = None) -> dict:
-    return measured(lambda: wrk(url, key, REQUESTS))
+def read(url: str, key: str | None = None, profiled: str | None = None) -> dict:
+    return measured(lambda: wrk(url, key, REQUESTS, connections=CONNECTIONS), profiled)
 
 
 def bench(kind: str, tmp: Path, measure: list[str]) -> tuple[list, list]:
@@ -523,7 +523,7 @@ def bench(kind: str, tmp: Path, measure: list[str]) -> tuple[list, list]:
             if READS in measure:
                 reads = alternate(
                     [
-                        (label, lambda url=url: read(url, key))
+                        (label, lambda url=url, label=label: read(url, key, f"{kind} {label}"))
                         for label, url in uncached_reads(setting)
                     ],
                     lambda: read(f"{peer}/orders/1"),

@@ -4,8 +4,10 @@ a write's request confirmed and mandatory (one no queue takes is refused at once
 a read's and a reply not."""
 
 import json
+import socket
 
 import pytest
+from kombu import Exchange
 from nameko.amqp.publish import UndeliverableMessage
 
 from chassis.nameko.rpc_messages import reply_publisher, request_publisher
@@ -38,7 +40,8 @@ def test_a_request_goes_transient_as_its_user_with_the_callers_headers(config, c
     user = uri_user(config["AMQP_URI"])
     request_publisher(config["AMQP_URI"], writes, user).publish(
         {"args": ["T000001"], "kwargs": {}},
-        exchange=EXCHANGE,
+        # the gateway names the exchange as kombu does; a part names it by its name
+        exchange=Exchange(EXCHANGE, type="topic") if writes else EXCHANGE,
         routing_key=KEY,
         headers={"nameko.caller": "c"},
         reply_to="rpc.reply-gateway",
@@ -69,3 +72,15 @@ def test_only_a_writes_request_that_no_queue_takes_is_refused(config, channel):
     message = received(channel)
     assert json.loads(message.body) == {"result": 1}
     assert message.properties["delivery_mode"] == 1
+
+
+def test_a_publisher_whose_connection_was_cut_connects_again_and_publishes(config, channel):
+    uri, user = config["AMQP_URI"], uri_user(config["AMQP_URI"])
+    publisher = reply_publisher(uri, user)
+    publisher.publish({"n": 1}, exchange=EXCHANGE, routing_key=KEY)
+    assert json.loads(received(channel).body) == {"n": 1}
+    with publisher._pool.acquire(block=True) as producer:
+        # the socket cut under it, as a broker restart leaves it
+        producer.connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)
+    publisher.publish({"n": 2}, exchange=EXCHANGE, routing_key=KEY)
+    assert json.loads(received(channel).body) == {"n": 2}
