@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chassis.context import Caller
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.pagination import Bounds, Key, Keyset
-from chassis.records import get_or_not_found, not_found
+from chassis.records import not_found, read_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time
 
@@ -160,18 +160,15 @@ def _holding(item: Item) -> tuple | None:
 
 
 def get_item(session: Session, barcode: str) -> dict:
-    return dump_item(_item(session, barcode))
+    found = read_or_not_found(
+        session, Item, _barcode(barcode), noun="item", named=barcode, field="barcode"
+    )
+    return dump_item(found)
 
 
 def _barcode(named) -> str | None:
     """`named` if it is a barcode's spelling, else None: no copy has it."""
     return named if isinstance(named, str) and BARCODE.match(named) else None
-
-
-def _item(session: Session, barcode: str) -> Item:
-    return get_or_not_found(
-        session, Item, _barcode(barcode), noun="item", named=barcode, field="barcode"
-    )
 
 
 def _item_with_title(session: Session, barcode: str) -> tuple[Item, Title]:

@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
 from chassis.errors import Conflict, Forbidden, field_error
-from chassis.records import get_or_not_found
+from chassis.records import get_or_not_found, read_or_not_found
 from chassis.schemas import load
 from chassis.times import iso_time
 
@@ -87,7 +87,7 @@ def dump_title(title: Title, copies: list[dict]) -> dict:
     harvested or imported, where a schema's dump would double the cost."""
     data = {name: getattr(title, name) for name in MODELLED}
     data.update(
-        id=title.id,
+        id=TITLE_ID.format(title.seq),  # a Title, or its row (read_or_not_found)
         availability=copies,
         withdrawn=title.withdrawn_at is not None,
         created_at=iso_time(title.created_at),
@@ -276,7 +276,9 @@ def withdraw_title(session: Session, public_id: str, caller: Caller) -> dict:
 
 
 def get_title(session: Session, public_id: str) -> dict:
-    return dump_titles(session, [_title(session, public_id)])[0]
+    seq = TITLE_ID.parse(public_id)
+    found = read_or_not_found(session, Title, seq, noun="title", named=public_id)
+    return dump_titles(session, [found])[0]
 
 
 def search_titles(session: Session, params: dict) -> dict:
