@@ -46,7 +46,7 @@ def read_or_not_found(
 ):
     """get_or_not_found for a read that only dumps the record: its row as the
     database gives it (its columns as attributes), without the ORM's object and
-    identity map, which were half of a title read's CPU in its part."""
+    identity map (which were half of a title read's CPU in its part)."""
     row = None
     if key is not None:
         row = session.execute(_by_key(model.__table__), {"key": key}).first()

@@ -41,9 +41,10 @@ class RpcPublisher:
     found once: nameko builds a kombu Connection (parsing the broker's URL) for every
     message only to find that pool, 6% of the gateway's time under load (py-spy).
     And the message goes straight to the producer's channel: kombu's publish wraps
-    every one in a new retrying closure and rebuilds its properties, 159 µs of CPU
-    a message against 67 µs (tests/bench/publish.py). Only a publish that fails
-    goes kombu's way, which reconnects and tries again by the retry policy."""
+    every one in a new retrying closure and rebuilds its properties: a request cost
+    161 µs of CPU that way, 92-127 µs this way, a reply 131 against 72-77
+    (tests/bench/publish.py). Only a publish that fails on its connection goes
+    kombu's way, which reconnects and tries again by the retry policy."""
 
     def __init__(self, amqp_uri: str, user: str, confirms: bool, retry_policy: dict):
         options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": confirms}
@@ -81,28 +82,23 @@ class RpcPublisher:
             **properties,
         )
         with self._pool.acquire(block=True) as producer:
+
+            def once() -> None:
+                producer.channel.basic_publish(
+                    message, exchange=exchange, routing_key=routing_key, mandatory=self._mandatory
+                )
+
             try:
                 try:
-                    producer.channel.basic_publish(
-                        message, exchange=exchange, routing_key=routing_key,
-                        mandatory=self._mandatory,
-                    )  # fmt: skip
+                    once()
                 except ChannelError:
                     raise
                 except Exception:  # the connection: kombu's way reconnects, and retries
-                    self._publish_retrying(producer, message, exchange, routing_key)
+                    producer.connection.ensure(producer, once, **self._retry_policy)()
             except ChannelError as exc:
                 if "NO_ROUTE" in str(exc):
                     raise UndeliverableMessage() from exc
                 raise
-
-    def _publish_retrying(self, producer, message, exchange: str, routing_key: str) -> None:
-        def once() -> None:
-            producer.channel.basic_publish(
-                message, exchange=exchange, routing_key=routing_key, mandatory=self._mandatory
-            )
-
-        producer.connection.ensure(producer, once, **self._retry_policy)()
 
 
 def request_publisher(amqp_uri: str, writes: bool, user: str) -> RpcPublisher:
