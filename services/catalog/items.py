@@ -4,8 +4,9 @@ copies only at its own branch."""
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Boolean, bindparam, exists, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
@@ -18,7 +19,7 @@ from chassis.times import iso_time
 from . import acquisitions
 from .contract import BARCODE, TITLE_ID, ItemInput, ItemQuery, ItemStatusInput
 from .models import Branch, Item, Location, Title, outbox
-from .titles import reindex
+from .titles import reindex_copy
 
 item_input, item_status_input, item_query = ItemInput(), ItemStatusInput(), ItemQuery()
 # By barcode, the copy's own key: a cursor holds the last one served (any string a
@@ -27,25 +28,51 @@ BY_BARCODE = Keyset(Key(Item.barcode, Bounds(str, "", "~" * 33)))
 # What a new copy must be checked against, read in one round trip with its title:
 # whether its branch and its location exist, which title holds its barcode already,
 # and whether the title has an available copy at that branch already (then a new
-# one changes nothing search indexes).
-COPY_CHECKS = select(
-    Title,
-    exists().where(Branch.code == bindparam("branch")),
-    exists().where(
-        Location.branch_code == bindparam("branch"), Location.code == bindparam("location")
-    ),
-    select(Item.title_seq).where(Item.barcode == bindparam("barcode")).scalar_subquery(),
-    exists().where(
-        Item.title_seq == bindparam("seq"),
-        Item.branch_code == bindparam("branch"),
-        Item.status == "available",
-    ),
-).where(Title.seq == bindparam("seq"))
+# one changes nothing search indexes). The title's row is locked, as a change of a
+# copy locks it: copies added at two branches at once each find the other's branch
+# in its search document.
+COPY_CHECKS = (
+    select(
+        Title,
+        exists().where(Branch.code == bindparam("branch")),
+        exists().where(
+            Location.branch_code == bindparam("branch"), Location.code == bindparam("location")
+        ),
+        select(Item.title_seq).where(Item.barcode == bindparam("barcode")).scalar_subquery(),
+        exists().where(
+            Item.title_seq == bindparam("seq"),
+            Item.branch_code == bindparam("branch"),
+            Item.status == "available",
+        ),
+    )
+    .where(Title.seq == bindparam("seq"))
+    .with_for_update(of=Title)
+)
 
-ITEM_WITH_TITLE = (
-    select(Item, Title)
-    .join(Title, Title.seq == Item.title_seq)
+# A copy to change, with its title's search document: both rows locked, the title's
+# first (as a withdrawal takes them), so that changes of one title's copies are made
+# one after the other (PostgreSQL; SQLite's writers wait anyway).
+COPY_TO_CHANGE = (
+    select(Item.__table__, Title.search_doc)
+    .select_from(Title.__table__.join(Item.__table__, Item.title_seq == Title.seq))
     .where(Item.barcode == bindparam("barcode"))
+    .with_for_update()
+)
+# The change, and whether another copy of the title is available at the copy's
+# branch: asked in the same statement, so after the locks above (on PostgreSQL a
+# statement sees what committed before it began). Written out, as SQLAlchemy's
+# SQLite dialect would drop the table names from a subquery in RETURNING.
+OTHERS_AVAILABLE = literal_column(
+    "EXISTS (SELECT 1 FROM items AS other WHERE other.title_seq = items.title_seq"
+    " AND other.branch_code = items.branch_code AND other.status = 'available'"
+    " AND other.barcode <> items.barcode)",
+    Boolean,
+)
+CHANGE_COPY = (
+    update(Item.__table__)
+    .where(Item.barcode == bindparam("copy"))
+    .values(status=bindparam("status"), note=bindparam("note"), updated_at=bindparam("at"))
+    .returning(OTHERS_AVAILABLE)
 )
 
 
@@ -104,10 +131,10 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
         updated_at=now,
     )
     session.add(item)
-    session.flush()
     if item.status == "available" and not available_there:
-        reindex(session, title)  # its branch joins those search finds it available at
-    # Set after reindex's read, which would flush it: one UPDATE of the title, not two.
+        # Its branch joins those search finds the title available at.
+        document = reindex_copy(session, title.seq, title.search_doc, item.branch_code, True)
+        title.search_doc = document
     title.updated_at = now  # its holdings and branch sets changed: harvesters take it again
     dumped = dump_item(item)
     added = {**dumped, "acquisition_ref": title.acquisition_ref}
@@ -171,27 +198,30 @@ def _barcode(named) -> str | None:
     return named if isinstance(named, str) and BARCODE.match(named) else None
 
 
-def _item_with_title(session: Session, barcode: str) -> tuple[Item, Title]:
-    """A copy and its title, in one round trip."""
-    found = None
-    if _barcode(barcode) is not None:
-        found = session.execute(ITEM_WITH_TITLE, {"barcode": barcode}).first()
-    if found is None:
-        raise not_found("item", barcode, "barcode")
-    return found[0], found[1]
-
-
 def change_status(session: Session, barcode: str, payload: dict, caller: Caller) -> dict:
     data = load(item_status_input, payload)
-    item, title = _item_with_title(session, barcode)
-    caller.require_branch(item.branch_code)
-    if item.status == data["status"] and item.note == data.get("note"):
-        return dump_item(item)
+    found = None
+    if _barcode(barcode) is not None:
+        found = session.execute(COPY_TO_CHANGE, {"barcode": barcode}).first()
+    if found is None:
+        raise not_found("item", barcode, "barcode")
+    caller.require_branch(found.branch_code)
+    if found.status == data["status"] and found.note == data.get("note"):
+        return dump_item(found)
+    item = SimpleNamespace(**found._mapping)
     previous, held = item.status, _holding(item)
     item.status, item.note, item.updated_at = data["status"], data.get("note"), time.time()
-    reindex(session, title)  # its read flushes the copy's change first
+    at = {"copy": item.barcode, "status": item.status, "note": item.note, "at": item.updated_at}
+    others_available = session.execute(CHANGE_COPY, at).scalar_one()
+    available = item.status == "available" or bool(others_available)
+    document = reindex_copy(session, item.title_seq, item.search_doc, item.branch_code, available)
+    title = {}
+    if document != item.search_doc:
+        title["search_doc"] = document
     if _holding(item) != held:  # a loan leaves the record as it was; a withdrawal does not
-        title.updated_at = item.updated_at
+        title["updated_at"] = item.updated_at
+    if title:
+        session.execute(update(Title).where(Title.seq == item.title_seq).values(**title))
     dumped = dump_item(item)
     outbox.emit(
         session,

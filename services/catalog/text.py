@@ -106,6 +106,20 @@ def availability_tokens(available_at: Iterable[str]) -> list[str]:
     return sorted({facet("avail", b) for b in available_at})
 
 
+def with_availability_at(document: str, branch: str, available: bool) -> str:
+    """A search document with `branch` among the branches where a copy is available,
+    or not: after a change of one of a title's copies, which leaves its words and its
+    other facets as they are (they are not analysed again). The branches stay last,
+    in search_document's order."""
+    if not document:
+        return document  # a withdrawn title's: no search finds it
+    prefix = facet_prefix("avail")
+    tokens = document.split(" ")
+    branches = {token for token in tokens if token.startswith(prefix)}
+    (branches.add if available else branches.discard)(facet("avail", branch))
+    return " ".join([t for t in tokens if not t.startswith(prefix)] + sorted(branches))
+
+
 def year_tokens(low: int, high: int) -> list[str]:
     """The fewest facet tokens covering the years low..high: whole decades as one."""
     tokens, year = [], low

@@ -20,7 +20,7 @@ from chassis.times import iso_time
 from . import acquisitions, postings, search
 from .contract import TITLE_ID, TitleInput, TitleQuery
 from .models import Item, Title, TitleSubject, outbox
-from .text import document, facet_tokens, fold
+from .text import document, facet_tokens, fold, with_availability_at
 
 title_input = TitleInput()
 title_query = TitleQuery()
@@ -174,6 +174,16 @@ def reindex(session: Session, title: Title) -> None:
         new = search_document(fields, list(available))
     title.search_doc = new
     postings.defer_documents(session, [(title.seq, old, new)])
+
+
+def reindex_copy(session: Session, seq: int, document: str, branch: str, available: bool) -> str:
+    """After one of its copies changed: the title's search document with `branch`
+    among those where a copy is available, or not (`available`), and the index told
+    if that changed; the document."""
+    changed = with_availability_at(document, branch, available)
+    if changed != document:
+        postings.defer_documents(session, [(seq, document, changed)])
+    return changed
 
 
 def _index(session: Session, title: Title) -> None:

@@ -70,6 +70,71 @@ def test_a_copy_rewrites_the_document_only_when_the_branches_available_change(ca
     with catalog_db.reading() as session:
         assert stored_index(session) == index_of_documents(session)
         assert list(postings.matching(session, [Term("kerinci")])) == [seq]
+        row = session.get(titles.Title, seq)
+        fields = {name: getattr(row, name) for name in titles.MODELLED}
+    # Changed a branch at a time, the document is what it would be made whole.
+    assert document() == titles.search_document(fields, ["KMN"]).split()
+
+
+def at_once(db, first, second) -> None:
+    """`first(session)` and `second(session)` in two transactions at once: the first
+    commits only when the second waits on a lock it holds (PostgreSQL)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers wait for each other at BEGIN: nothing runs at once")
+    second_done, errors = threading.Event(), []
+
+    def run_second() -> None:
+        try:
+            with db.transaction() as session:
+                second(session)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        second_done.set()
+
+    thread = threading.Thread(target=run_second)
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with db.transaction() as session:
+        first(session)
+        thread.start()
+        with db.engine.connect() as watcher:
+            for _ in range(500):  # 10 s at most
+                if watcher.scalar(waiting) or second_done.is_set():
+                    break
+                second_done.wait(0.02)
+        assert not second_done.is_set()  # it did wait
+    thread.join(30)
+    assert errors == [] and second_done.is_set()
+
+
+def test_copies_changed_at_once_leave_the_title_found_where_one_is_available(catalog_db):
+    """Two transactions changing copies of one title at once: the second waits for
+    the first (the title's row is locked) and builds on what it left."""
+    with catalog_db.transaction() as session:
+        for code in ("SPN", "KMN", "SLK"):
+            branches.put_branch(session, {"code": code, "name": code}, SYSTEM)
+        title = titles.create_title(session, {"title": "Tambo Alam Kerinci"}, SYSTEM)["id"]
+        for barcode in ("SPN-1", "SPN-2"):
+            items.add_item(session, title, {"barcode": barcode, "branch": "SPN"}, SYSTEM)
+
+    def available_at(branch: str) -> int:
+        with catalog_db.reading() as session:
+            return titles.search_titles(session, {"q": "tambo", "available_at": branch})["total"]
+
+    def lend(barcode: str):
+        return lambda s: items.change_status(s, barcode, {"status": "on_loan"}, SYSTEM)
+
+    def add(barcode: str, branch: str):
+        return lambda s: items.add_item(s, title, {"barcode": barcode, "branch": branch}, SYSTEM)
+
+    at_once(catalog_db, lend("SPN-1"), lend("SPN-2"))  # the branch's last two copies
+    assert available_at("SPN") == 0
+    at_once(catalog_db, add("KMN-1", "KMN"), add("SLK-1", "SLK"))  # two branches' first
+    assert available_at("KMN") == available_at("SLK") == 1
+    with catalog_db.reading() as session:
+        assert stored_index(session) == index_of_documents(session)
 
 
 def test_titles_far_apart_share_a_word_across_chunks(catalog_db):
