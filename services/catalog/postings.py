@@ -112,18 +112,25 @@ def merge_pending(session: Session, limit: int = FOLD_BATCH) -> int:
 
 class Folder:
     """The catalogue's worker folding what writes left pending (a Background of the
-    service): after writes, once they pause for `gather_seconds`, so that a burst is
+    service): `gather_seconds` after a write, so that the writes of that while are
     one batch; and every `poll_seconds`, for another process's."""
 
     poll_seconds = 5.0
     gather_seconds = 0.2
 
-    def __init__(self, transaction: Callable):
+    def __init__(self, transaction: Callable, batch: int = FOLD_BATCH):
         self.transaction = transaction  # DatabaseSession.transaction
+        self.batch = batch
 
     def run_once(self) -> int:
+        """Fold a batch. How many rows, if the batch was full and more may wait; 0 if
+        it took all there was. Rows written meanwhile then wait for the next gather
+        (searches read them pending): under steady writes, a fold at once after each
+        fold would take a few titles' words a time, rewriting the shared bitmaps
+        (every title's facet tokens) each time."""
         with self.transaction() as session:
-            return merge_pending(session)
+            folded = merge_pending(session, self.batch)
+        return folded if folded >= self.batch else 0
 
     def reset(self) -> None:
         pass

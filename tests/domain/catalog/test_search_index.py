@@ -234,6 +234,20 @@ def test_a_write_leaves_its_words_pending_and_folding_them_changes_no_answer(cat
         assert stored_index(session) == index_of_documents(session)
 
 
+def test_the_folder_takes_all_there_is_and_goes_on_only_after_a_full_batch(catalog_db):
+    with catalog_db.transaction() as session:
+        for n in range(3):  # each with its words and facet tokens pending
+            titles.create_title(session, {"title": f"Kerinci {n}"}, SYSTEM)
+    with catalog_db.reading() as session:
+        waiting = session.scalar(select(func.count()).select_from(PendingPosting))
+    folder = postings.Folder(catalog_db.transaction, batch=waiting - 1)
+    assert folder.run_once() == waiting - 1  # a full batch: the loop goes on
+    assert folder.run_once() == 0  # the last row: the loop waits for the next gather
+    with catalog_db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(PendingPosting)) == 0
+        assert stored_index(session) == index_of_documents(session)
+
+
 def test_a_word_gained_and_lost_before_it_is_folded_is_not_found(catalog_db):
     with catalog_db.transaction() as session:
         made = titles.create_title(session, {"title": "Pantun Kerinci"}, SYSTEM)
