@@ -29,6 +29,7 @@ from .database import Database
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
+GATHER_SECONDS = 0.02  # as the relay's gather: events wait no longer than that for more
 
 
 @dataclass
@@ -107,6 +108,13 @@ class GroupedApply(DependencyProvider):
             if not self._pending:
                 self._wake.wait()
                 self._wake.reset()
+                if self._running:
+                    # The events of the next moment join the first one's group: a
+                    # group's transaction costs as much as several events' effects
+                    # (on PostgreSQL a group of 3 cost 480 µs of CPU an event, one of
+                    # 10 265 µs), and under load a group would else hold the few
+                    # that came while the last one was applied.
+                    eventlet.sleep(GATHER_SECONDS)
                 continue
             group, self._pending = self._pending, []
             self.applying[self.attr_name] = time.monotonic()

@@ -18,7 +18,7 @@ from chassis.envelope import make_envelope
 from chassis.nameko.database import Database
 from chassis.nameko.deadletters import list_parked, replay
 from chassis.nameko.declare import declare_all
-from chassis.nameko.grouped import GroupedApply
+from chassis.nameko.grouped import GATHER_SECONDS, GroupedApply
 from chassis.nameko.handlers import event_handler, every_event
 from chassis.nameko.publisher import BatchPublisher
 from chassis.tables import reliability_tables
@@ -281,6 +281,7 @@ def test_every_event_parks_what_is_no_envelope_and_retries_failures(
 def record_effects(session, events) -> None:
     if Grouped.failing or any(e["subject"] == Grouped.failing_subject for e in events):
         raise RuntimeError("cannot store now")
+    Grouped.groups.append(len(events))
     session.execute(
         effects.insert(), [{"event_id": e["id"], "subject": e["subject"]} for e in events]
     )
@@ -298,6 +299,7 @@ class Grouped:
     )
     failing = False
     failing_subject = None  # an event that cannot be applied, among others that can
+    groups: list[int] = []  # how many events each transaction applied
 
     @every_event("SERVICES", into="apply")
     def on_event(self, event):
@@ -317,7 +319,7 @@ def applied_by(engine) -> Counter:
 
 @pytest.fixture
 def grouped(config, database_url, container_factory):
-    Grouped.failing, Grouped.failing_subject = False, None
+    Grouped.failing, Grouped.failing_subject, Grouped.groups = False, None, []
     config = {**config, "SERVICES": {"catalog": ""}, "grouped": {"DATABASE_URL": database_url}}
     engine, container = started(Grouped, config, container_factory)
     yield config, engine, container
@@ -332,6 +334,19 @@ def test_grouped_handlers_apply_each_event_once(grouped):
     eventlet.sleep(0.3)
     assert effect_count(engine) == 100
     assert applied_by(engine) == {"grouped.on_event": 50, "grouped.on_title_created": 50}
+
+
+def test_events_that_come_one_by_one_within_the_gather_share_a_group(grouped):
+    config, engine, _ = grouped
+    publisher = BatchPublisher(config["AMQP_URI"], "catalog.events")
+    # Apart by a tenth of the gather each: a group would else take each one alone.
+    for n in range(5):
+        event = make_envelope("catalog", "branch_updated", f"B{n}", {"code": "x"})
+        publisher.publish_batch([("branch_updated", event["id"], json.dumps(event), None)])
+        eventlet.sleep(GATHER_SECONDS / 10)
+    publisher.close()
+    assert wait_for(lambda: effect_count(engine) == 5)
+    assert len(Grouped.groups) < 5 and sum(Grouped.groups) == 5
 
 
 def test_an_event_nothing_wants_is_taken_and_nothing_written(grouped):
