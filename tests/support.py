@@ -112,6 +112,26 @@ def publish_event(config, source, event_type, subject, data, times=1) -> None:
 
 
 @contextmanager
+def scratch_postgres(server: str):
+    """A PostgreSQL database of its own on `server` (the URL of any database there),
+    for a benchmark: its URL; the database is dropped after."""
+    from sqlalchemy import create_engine, text
+
+    from chassis.db import normalise_url
+
+    admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    name = f"pustaka_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
 def database_of(url: str, metadata):
     """A DatabaseSession on `url` with `metadata`'s tables made, its engine disposed
     after (the domain tests' database of a schema of their own)."""

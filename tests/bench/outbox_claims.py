@@ -23,38 +23,19 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import MetaData
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from chassis.bulk import insert_returning  # noqa: E402
-from chassis.db import make_engine, normalise_url, session_factories  # noqa: E402
+from chassis.db import make_engine, session_factories  # noqa: E402
 from chassis.outbox import claim_batch, claim_committed, mark_sent  # noqa: E402
 from chassis.tables import reliability_tables  # noqa: E402
+from tests.support import scratch_postgres  # noqa: E402
 
 EVENTS = int(os.environ.get("BENCH_OUTBOX_EVENTS", "80000"))
 SERVER = os.environ.get("PUSTAKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 STAGES = 8
-
-
-def fresh_database(kind: str, tmp: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp}/outbox-{uuid.uuid4().hex[:6]}.db"
-    name = f"pustaka_bench_outbox_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(normalise_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return normalise_url(SERVER).rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    admin = create_engine(normalise_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def run(url: str, by_id: bool) -> list[tuple[int, float]]:
@@ -97,11 +78,11 @@ def main() -> None:
         for kind in ("postgresql", "sqlite"):
             results = {}
             for by_id in (False, True):
-                url = fresh_database(kind, tmp)
-                try:
+                if kind == "sqlite":
+                    results[by_id] = run(f"sqlite:///{tmp}/outbox-{int(by_id)}.db", by_id)
+                    continue
+                with scratch_postgres(SERVER) as url:
                     results[by_id] = run(url, by_id)
-                finally:
-                    drop(url)
             print(f"\n{kind}\n   {'events':>8} {'search':>8} {'by id':>8}")
             for (n, searched), (_, by_ids) in zip(results[False], results[True], strict=True):
                 print(f"   {n:>8,} {searched:>8.3f} {by_ids:>8.3f}")
