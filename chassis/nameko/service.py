@@ -117,6 +117,17 @@ def read(fn):
     return _with_session(fn, reading)
 
 
+def read_one(fn):
+    """@read for a method whose read is one SELECT: `fn(self, reader, *args)`, where
+    `reader.execute(statement, parameters)` runs it, once (DatabaseSession.read_one:
+    on PostgreSQL one round trip, not three)."""
+
+    def reading(self, fn, args, kwargs):
+        return self.db.read_one(fn.__name__, lambda reader: fn(self, reader, *args, **kwargs))
+
+    return _with_session(fn, reading)
+
+
 class CallerProvider(DependencyProvider):
     """`self.caller` in an entrypoint: who made the call, from nameko context data."""
 

@@ -1,5 +1,6 @@
 """The catalogue service: thin nameko entrypoints over the domain modules. A `@write`
-gets a transaction answered once per request, a `@read` a read-only one."""
+gets a transaction answered once per request, a `@read` a read-only one, a `@read_one`
+its one statement (a title, a copy: no transaction on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from chassis.errors import field_error
 from chassis.nameko.background import Background
 from chassis.nameko.database import Database
 from chassis.nameko.handlers import event_handler
-from chassis.nameko.service import ServiceBase, read, rpc, write
+from chassis.nameko.service import ServiceBase, read, read_one, rpc, write
 
 from . import (
     acquisitions,
@@ -57,9 +58,9 @@ class CatalogService(ServiceBase):
     def withdraw_title(self, session, title_id: str) -> dict:
         return titles.withdraw_title(session, title_id, self.caller)
 
-    @read
-    def get_title(self, session, title_id: str) -> dict:
-        return titles.get_title(session, title_id)
+    @read_one
+    def get_title(self, reader, title_id: str) -> dict:
+        return titles.get_title(reader, title_id)
 
     @read
     def search_titles(self, session, params: dict) -> dict:
@@ -87,9 +88,9 @@ class CatalogService(ServiceBase):
     def change_item_status(self, session, barcode: str, payload: dict) -> dict:
         return items.change_status(session, barcode, payload, self.caller)
 
-    @read
-    def get_item(self, session, barcode: str) -> dict:
-        return items.get_item(session, barcode)
+    @read_one
+    def get_item(self, reader, barcode: str) -> dict:
+        return items.get_item(reader, barcode)
 
     @read
     def list_items(self, session, params: dict) -> dict:

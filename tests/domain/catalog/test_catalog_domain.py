@@ -444,26 +444,30 @@ def test_oai_pmh_answers_from_the_catalogue_and_in_the_protocols_words(db):
 
 
 def test_a_title_and_a_copy_read_as_written_and_what_is_not_there_is_not_found(db):
+    """As the service reads them: each one statement (DatabaseSession.read_one)."""
+
+    def read(fn, *args):
+        return db.read_one(fn.__name__, lambda reader: fn(reader, *args))
+
     written = new_title(
         db, title="Tambo Alam Kerinci", authors=["Iskandar Zakaria"], subjects=["Sejarah"],
         isbn="978-602-082-212-9", description="Naskah kuno Kerinci.", year=1984,
     )  # fmt: skip
-    with db.reading() as session:
-        assert titles.get_title(session, written["id"]) == written
+    assert read(titles.get_title, written["id"]) == written
     copy = run(db, items.add_item, written["id"], {"barcode": "KMN-TAK-1", "branch": "KMN"}, KMN)
-    with db.reading() as session:
-        assert items.get_item(session, "KMN-TAK-1") == copy
-        read = titles.get_title(session, written["id"])
-    assert read["availability"] == [{"branch": "KMN", "available": 1, "total": 1}]
-    assert {k: v for k, v in read.items() if k not in ("availability", "updated_at")} == {
+    assert read(items.get_item, "KMN-TAK-1") == copy
+    got = read(titles.get_title, written["id"])
+    assert got["availability"] == [{"branch": "KMN", "available": 1, "total": 1}]
+    assert {k: v for k, v in got.items() if k not in ("availability", "updated_at")} == {
         k: v for k, v in written.items() if k not in ("availability", "updated_at")
     }
-    with db.reading() as session:
-        for unknown in ("T999999", "judul", None):
-            with pytest.raises(NotFound) as refused:
-                titles.get_title(session, unknown)
-            assert refused.value.details == {"id": unknown}
-        for unknown in ("KMN-TAK-9", "bukan kode!"):
-            with pytest.raises(NotFound) as refused:
-                items.get_item(session, unknown)
-            assert refused.value.details == {"barcode": unknown}
+    with db.reading() as session:  # a transaction's session reads them alike
+        assert titles.get_title(session, written["id"]) == got
+    for unknown in ("T999999", "judul", None):
+        with pytest.raises(NotFound) as refused:
+            read(titles.get_title, unknown)
+        assert refused.value.details == {"id": unknown}
+    for unknown in ("KMN-TAK-9", "bukan kode!"):
+        with pytest.raises(NotFound) as refused:
+            read(items.get_item, unknown)
+        assert refused.value.details == {"barcode": unknown}

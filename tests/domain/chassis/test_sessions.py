@@ -6,7 +6,7 @@ import json
 
 import pytest
 from marshmallow import Schema, fields
-from sqlalchemy import Column, Integer, String, insert, select, text
+from sqlalchemy import Column, Integer, String, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
@@ -63,6 +63,32 @@ def test_a_reading_session_refuses_statements_that_write(db):
 def add_note(session, text: str) -> str:
     session.add(Note(text=text))
     return text
+
+
+def test_a_one_statement_read_runs_one_select_alone_and_nothing_else(db):
+    with db.transaction() as session:
+        session.add_all([Note(text="satu"), Note(text="dua")])
+    by_id = select(Note.text).order_by(Note.id)
+    assert db.read_one("notes", lambda reader: reader.execute(by_id).scalars().all()) == [
+        "satu",
+        "dua",
+    ]
+    with pytest.raises(TypeError, match="one SELECT"):
+        db.read_one("notes", lambda reader: [reader.execute(by_id), reader.execute(by_id)])
+    with pytest.raises(TypeError, match="one SELECT"):
+        db.read_one("notes", lambda reader: reader.execute(insert(Note).values(text="lost")))
+    assert notes(db) == ["satu", "dua"]
+    if db.engine.dialect.name == "postgresql":
+        # No BEGIN before it: the statement is its transaction, begun as it began.
+        alone = select(func.now() == func.statement_timestamp())
+        assert db.read_one("notes", lambda reader: reader.execute(alone).scalar()) is True
+        with db.reading() as session:
+            assert session.execute(alone).scalar() is False
+        # The connection goes back to the pool as it came: a transaction on it is one.
+        with db.transaction() as session:
+            session.add(Note(text="tiga"))
+            ids = [session.scalar(text("SELECT txid_current()")) for _ in range(2)]
+        assert ids[0] == ids[1] and notes(db) == ["satu", "dua", "tiga"]
 
 
 def test_apply_once_runs_the_effect_once_and_says_so_on_a_repeat(db):
