@@ -26,7 +26,18 @@ def test_a_read_runs_in_a_reading_session():
     session = object()
     service = worker_factory(CatalogService)
     service.db.read.side_effect = lambda method, work: work(session)
+    with mock.patch.object(titles, "search_titles", return_value={"items": []}) as search:
+        assert service.search_titles({"q": "x"}) == {"items": []}
+    search.assert_called_once_with(session, {"q": "x"})
+    service.db.transaction.assert_not_called()
+
+
+def test_a_title_is_read_as_its_one_statement():
+    reader = object()
+    service = worker_factory(CatalogService)
+    service.db.read_one.side_effect = lambda method, work: work(reader)
     with mock.patch.object(titles, "get_title", return_value={"id": "T000001"}) as get:
         assert service.get_title("T000001") == {"id": "T000001"}
-    get.assert_called_once_with(session, "T000001")
-    service.db.transaction.assert_not_called()
+    get.assert_called_once_with(reader, "T000001")
+    assert service.db.read_one.call_args.args[0] == "get_title"
+    service.db.read.assert_not_called()
