@@ -306,13 +306,13 @@ class DatabaseSession:
         snapshot by itself): one round trip where `read` makes three (its BEGIN and
         ROLLBACK), and no ORM session. On SQLite in a read-only transaction, whose
         BEGIN is no round trip. Made once more if the connection was dropped."""
-        engine = self._write.kw["bind"]
-        if engine.dialect.name != "postgresql":
-            engine = _sqlite_reader(engine)
+        postgresql = self._write.kw["bind"].dialect.name == "postgresql"
+        # SQLite: the read-only sessions' engine (query_only, BEGIN DEFERRED).
+        engine = self._write.kw["bind"] if postgresql else self._read.kw["bind"]
 
         def once() -> Any:
             with engine.connect() as connection:
-                if engine.dialect.name != "postgresql":
+                if not postgresql:
                     return work(OneStatement(connection))
                 # psycopg2's own switch, set and reset here: SQLAlchemy's isolation
                 # level "AUTOCOMMIT" would do the same through its connection
@@ -349,11 +349,6 @@ class OneStatement:
             raise TypeError("a one-statement read runs one SELECT")
         self._ran = True
         return self._connection.execute(statement, parameters)
-
-
-@functools.cache  # one per engine, sharing its pool
-def _sqlite_reader(engine: Engine) -> Engine:
-    return engine.execution_options(pustaka_reading=True)  # query_only, BEGIN DEFERRED
 
 
 def _again_if_dropped(method: str, attempt: Callable[[], Any]) -> Any:

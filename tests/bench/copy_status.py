@@ -12,45 +12,35 @@ Figures, not assertions.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
-from itertools import count
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from chassis.context import SYSTEM  # noqa: E402
 from services.catalog import items  # noqa: E402
-from tests.bench.title_read import catalogue  # noqa: E402
+from tests.bench.title_read import ROUNDS, catalogue, cpu_rounds  # noqa: E402
 from tests.support import requested  # noqa: E402
 
 CHANGES = int(os.environ.get("BENCH_CHANGES", "3000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         db, ids = catalogue(directory)
         barcodes = [f"{branch}-{n}" for n in range(len(ids)) for branch in ("SPN", "KMN")]
-        turn = count()
 
-        def changes() -> float:
-            start = time.process_time()
-            for _ in range(CHANGES):
-                n = next(turn)
-                status = ("on_loan", "available")[n // len(barcodes) % 2]
-                barcode = barcodes[n % len(barcodes)]
-                requested(db, "change_item_status", items.change_status, barcode,
-                          {"status": status}, SYSTEM)  # fmt: skip
-            return 1e6 * (time.process_time() - start) / CHANGES
+        def change(n: int) -> dict:
+            status = ("on_loan", "available")[n // len(barcodes) % 2]
+            barcode = barcodes[n % len(barcodes)]
+            return requested(db, "change_item_status", items.change_status, barcode,
+                             {"status": status}, SYSTEM)  # fmt: skip
 
-        changes()  # warm: statements compiled, pages cached
-        rounds = [changes() for _ in range(ROUNDS)]
+        figures = cpu_rounds(CHANGES, change)
         db.engine.dispose()
     print(f"change_status, {CHANGES:,} changes a round, {ROUNDS} rounds: CPU per change")
-    print(f"   fastest {min(rounds):.0f} µs, median {statistics.median(rounds):.0f} µs")
+    print(f"   {figures}")
 
 
 if __name__ == "__main__":
