@@ -14,11 +14,12 @@ import json
 import time
 from functools import cache
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, Update, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .bulk import insert_returning
+from .claims import claiming
 from .contract import Contract
 from .db import CONTEXT, EMITTED
 from .envelope import make_envelope
@@ -90,15 +91,14 @@ def mark_sent(conn: Connection, table: Table, ids: list[int]) -> None:
 @cache
 def _claiming(table: Table, dialect: str, limit: int):
     claimable = _claimable(table)
-    pending = select(table.c.id).where(*claimable).order_by(table.c.id).limit(limit)
-    if dialect == "postgresql":
-        pending = pending.with_for_update(skip_locked=True)
-    return _leasing(table, table.c.id.in_(pending.scalar_subquery()), *claimable)
+    picked = select(table.c.id).where(*claimable).order_by(table.c.id).limit(limit)
+    return _leased(claiming(table, table.c.id, picked, dialect, *claimable))
 
 
 @cache
 def _claiming_ids(table: Table):
-    return _leasing(table, table.c.id.in_(bindparam("ids", expanding=True)), *_claimable(table))
+    where = (table.c.id.in_(bindparam("ids", expanding=True)), *_claimable(table))
+    return _leased(update(table).where(*where))
 
 
 def _claimable(table: Table) -> tuple:
@@ -107,15 +107,11 @@ def _claimable(table: Table) -> tuple:
     return table.c.sent_at.is_(None), or_(table.c.lease_until.is_(None), table.c.lease_until < now)
 
 
-def _leasing(table: Table, *where):
-    """Lease the rows `where` picks, returning what the relay publishes of each."""
-    return (
-        update(table)
-        .where(*where)
-        .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
-        .returning(
-            table.c.id, table.c.event_id, table.c.event_type, table.c.envelope, table.c.context
-        )
+def _leased(claim: Update):
+    """`claim` leasing its rows, returning what the relay publishes of each."""
+    table = claim.table
+    return claim.values(lease_owner=bindparam("owner"), lease_until=bindparam("until")).returning(
+        table.c.id, table.c.event_id, table.c.event_type, table.c.envelope, table.c.context
     )
 
 

@@ -53,7 +53,7 @@ class Relay:
         self.keep_sent = float(config["OUTBOX_KEEP_SENT_SECONDS"])
         self.keep_answered = float(config["ANSWERED_REQUESTS_KEEP_SECONDS"])
         self.publisher = BatchPublisher(amqp_uri, f"{service}.events")
-        self.poll_seconds = float(config["OUTBOX_POLL_SECONDS"])
+        self.search_seconds = float(config["OUTBOX_POLL_SECONDS"])
         # After a wake, the commits of the next moment too: under load a claim, a
         # confirm and a mark for several events, not for each (two transactions each)
         self.gather_seconds = GATHER_SECONDS
@@ -89,7 +89,7 @@ class Relay:
                     rows = []
             self._published = []
             if search and len(rows) < self.batch:  # caught up with the whole outbox
-                self._search_at = now + self.poll_seconds
+                self._search_at = now + self.search_seconds
                 if not rows:
                     self._maybe_purge()
             if rows or not self._committed:
@@ -117,7 +117,20 @@ class Relay:
                 return total
             total += sent
 
-    run_once = relay_once
+    def run_once(self) -> int:
+        """The loop's (Background): a batch, and how many it sent if it was full and
+        more may wait; 0 if it took all there was. Commits made while it published
+        then wait for the next wake's gather, not claimed at once a few at a time
+        (a transaction, a confirm and a mark for every one or two events, under
+        steady writes to a part that spends little on each)."""
+        sent = self.relay_once()
+        return sent if sent >= self.batch else 0
+
+    @property
+    def poll_seconds(self) -> float:
+        """How long the loop waits for a wake: a batch published and not yet marked
+        sent is marked after a gather at most, if no commit wakes it sooner."""
+        return self.gather_seconds if self._published else self.search_seconds
 
     def _maybe_purge(self) -> None:
         now = time.time()

@@ -30,6 +30,7 @@ from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from chassis.bulk import insert_rows, update_rows
+from chassis.claims import claiming
 
 from . import signing
 from .endpoints import disable, signing_secrets
@@ -86,11 +87,9 @@ def claim(session: Session, owner: str, limit: int, lease: float) -> list[Claime
         .order_by(Delivery.next_attempt_at, Delivery.seq)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True, of=Delivery)
+    table, dialect = Delivery.__table__, session.bind.dialect.name
     rows = session.execute(
-        update(Delivery)
-        .where(Delivery.seq.in_(due.scalar_subquery()), *_claimable(now))
+        claiming(table, table.c.seq, due, dialect, *_claimable(now))
         .values(lease_owner=owner, lease_until=now + lease)
         .returning(
             Delivery.seq,

@@ -14,7 +14,7 @@ from standardwebhooks import Webhook
 
 from chassis.envelope import make_envelope
 from chassis.errors import Forbidden, NotFound, ValidationFailed
-from services.webhooks import deliveries, endpoints
+from services.webhooks import deliveries, dispatch, endpoints
 from services.webhooks.deliveries import wants
 from services.webhooks.models import Delivery, outbox_table
 from tests.receiver import Receiver
@@ -281,3 +281,15 @@ def test_an_endpoint_answering_errors_is_not_taken_for_one_that_came_back(
     record(webhooks_db, settings, event("T3"))
     assert worker.run_once() == 1  # delivered; the two answered 500 keep their backoff
     assert statuses(webhooks_db) == ["pending", "pending", "delivered"]
+
+
+def test_a_claim_leases_no_more_deliveries_than_its_limit(webhooks_db, settings):
+    """PostgreSQL ran a claim's limited, SKIP LOCKED subquery once per row it scanned
+    and leased more than the limit; the claim takes exactly `limit`, then the rest."""
+    register(webhooks_db, settings, "http://127.0.0.1:9/hook")
+    record(webhooks_db, settings, *[event(f"T{n:06d}") for n in range(1, 6)])
+    with webhooks_db.transaction() as session:
+        first = dispatch.claim(session, "a", limit=2, lease=30)
+        rest = dispatch.claim(session, "b", limit=10, lease=30)
+    assert len(first) == 2 and len(rest) == 3
+    assert {c.seq for c in first}.isdisjoint(c.seq for c in rest)

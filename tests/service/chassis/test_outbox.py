@@ -159,3 +159,34 @@ def test_the_relay_claims_its_own_commits_by_id_and_searches_the_outbox_once_a_p
     texts = [b["data"]["text"] for b in bodies(subscriber.drain(queue, expect=4))]
     assert sorted(texts) == ["Catatan 0", "Catatan 0", "Catatan 1", "Catatan 2"]
     assert unsent(db) == []
+
+
+def test_the_loop_goes_on_after_a_full_batch_and_waits_a_gather_after_a_partial_one(
+    db, engine, example_config, subscriber
+):
+    """Background's loop runs `run_once` until it answers 0: a full batch may leave
+    more waiting, a partial one took all there was, and what commits meanwhile waits
+    for the next wake's gather. The batch published last is marked sent within a
+    gather even if nothing wakes the loop."""
+    queue = subscriber.bind("example", "note_added")
+    relay = relay_for(engine, {**example_config, "OUTBOX_BATCH": 2})
+    assert relay.poll_seconds == relay.search_seconds  # nothing published to mark
+    create(db, 3)
+    assert relay.run_once() == 2  # full: the loop goes on
+    assert relay.poll_seconds == relay.gather_seconds  # two published, not yet marked
+    assert relay.run_once() == 0  # the last one: the loop waits
+    assert len(unsent(db)) == 1  # published, to be marked by the next run
+    assert relay.run_once() == 0
+    assert unsent(db) == [] and relay.poll_seconds == relay.search_seconds
+    relay.close()
+    assert len(subscriber.drain(queue, expect=3)) == 3
+
+
+def test_a_claim_leases_no_more_events_than_its_limit(db, engine):
+    """PostgreSQL ran a claim's limited, SKIP LOCKED subquery once per row it scanned
+    and leased more than the limit (a whole backlog, after an outage)."""
+    create(db, 5)
+    with engine.begin() as conn:
+        first = claim_batch(conn, outbox_table, "relay-a", 2, lease=30)
+        rest = claim_batch(conn, outbox_table, "relay-b", 10, lease=30)
+    assert [r.id for r in first] == [1, 2] and [r.id for r in rest] == [3, 4, 5]
