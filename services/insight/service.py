@@ -7,7 +7,7 @@ from chassis.nameko.background import Background
 from chassis.nameko.calls import Caller as PartCaller
 from chassis.nameko.calls import PartCalls
 from chassis.nameko.database import Database
-from chassis.nameko.grouped import GroupedApply
+from chassis.nameko.grouped import READ_MODEL_GATHER_SECONDS, GroupedApply
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, rpc, write
 from chassis.trust import user_of
@@ -51,7 +51,11 @@ class InsightService(ServiceBase):
 
     db = Database(Base)
     # A burst of events from every part is applied in shared transactions, each once.
-    read_model = GroupedApply(lambda config: readmodel.apply_events, order=readmodel.source_of)
+    read_model = GroupedApply(
+        lambda config: readmodel.apply_events,
+        order=readmodel.source_of,
+        gather_seconds=READ_MODEL_GATHER_SECONDS,
+    )
     calls = PartCalls(REBUILD_DEADLINE)
     rebuilding = Rebuilding(first_rebuild)
 

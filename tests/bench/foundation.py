@@ -28,6 +28,7 @@ that can be done (deploy/wrk.py), else the run stops saying how to get it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -353,3 +354,15 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def first_rebuild_done(base: str, key: str, timeout: float = 300.0) -> None:
+    """Until the rebuild a first start makes by itself (REBUILD_ON_START) is done."""
+    month = dt.date.today().strftime("%Y-%m")
+    url = f"{base}/v1/insight/dashboard?from={month}&to={month}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if requests.get(url, headers=bearer(key), timeout=30).json().get("rebuilt_at"):
+            return
+        time.sleep(1)
+    raise RuntimeError(f"no first rebuild within {timeout:.0f} s")

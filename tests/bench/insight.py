@@ -39,7 +39,15 @@ sys.path.insert(0, str(ROOT))
 from chassis.envelope import make_envelope  # noqa: E402
 from chassis.nameko.publisher import BatchPublisher  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
-from tests.bench.foundation import SECONDS, Vhost, admin_key, bearer, pct, wrk  # noqa: E402
+from tests.bench.foundation import (  # noqa: E402
+    SECONDS,
+    Vhost,
+    admin_key,
+    bearer,
+    first_rebuild_done,
+    pct,
+    wrk,
+)
 from tests.support import running_platform  # noqa: E402
 
 RATE = int(os.environ.get("BENCH_RATE", "200"))
@@ -199,18 +207,6 @@ def lags(sent: list[float], seen: list[tuple[float, int]], before: int) -> list[
 
 
 # -- 3. the rebuild ------------------------------------------------------------------------------
-def first_rebuild_done(base: str, key: str, timeout: float = 300.0) -> None:
-    """Until the rebuild a first start makes by itself (REBUILD_ON_START) is done."""
-    month = dt.date.today().strftime("%Y-%m")
-    url = f"{base}/v1/insight/dashboard?from={month}&to={month}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if requests.get(url, headers=bearer(key), timeout=30).json().get("rebuilt_at"):
-            return
-        time.sleep(1)
-    raise RuntimeError(f"no first rebuild within {timeout:.0f} s")
-
-
 def rebuild(base: str, key: str) -> tuple[float, dict]:
     began = time.perf_counter()
     answer = requests.post(f"{base}/v1/insight/rebuild", headers=bearer(key), timeout=660)

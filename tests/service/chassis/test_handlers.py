@@ -18,7 +18,7 @@ from chassis.envelope import make_envelope
 from chassis.nameko.database import Database
 from chassis.nameko.deadletters import list_parked, replay
 from chassis.nameko.declare import declare_all
-from chassis.nameko.grouped import GATHER_SECONDS, GroupedApply
+from chassis.nameko.grouped import GroupedApply
 from chassis.nameko.handlers import event_handler, every_event
 from chassis.nameko.publisher import BatchPublisher
 from chassis.tables import reliability_tables
@@ -343,7 +343,7 @@ def test_events_that_come_one_by_one_within_the_gather_share_a_group(grouped):
     for n in range(5):
         event = make_envelope("catalog", "branch_updated", f"B{n}", {"code": "x"})
         publisher.publish_batch([("branch_updated", event["id"], json.dumps(event), None)])
-        eventlet.sleep(GATHER_SECONDS / 10)
+        eventlet.sleep(Grouped.apply.gather_seconds / 10)
     publisher.close()
     assert wait_for(lambda: effect_count(engine) == 5)
     assert len(Grouped.groups) < 5 and sum(Grouped.groups) == 5
