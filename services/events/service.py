@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chassis.nameko.background import Background
 from chassis.nameko.database import Database
-from chassis.nameko.grouped import READ_MODEL_GATHER_SECONDS, GroupedApply
+from chassis.nameko.grouped import GroupedApply
 from chassis.nameko.handlers import event_handler
 from chassis.nameko.service import ServiceBase, read, write
 
@@ -37,9 +37,7 @@ class EventsService(ServiceBase):
 
     db = Database(Base)
     # Staff events, which a newly registered team brings in bursts, in shared transactions.
-    staff_told = GroupedApply(
-        lambda config: readmodels.staff_told, gather_seconds=READ_MODEL_GATHER_SECONDS
-    )
+    staff_told = GroupedApply(lambda config: readmodels.staff_told)
     due = DueWork(reminder_worker)
 
     @property
