@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bulk import WROTE, insert_missing, note_written
+from .bulk import WROTE, insert_missing, insert_returning, insert_rows, note_written
 from .errors import DomainError, Unprocessable
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,28 @@ log = logging.getLogger(__name__)
 # and the ids of the events it stored, which the relay is told of after the commit.
 CONTEXT = "context"
 EMITTED = "emitted"
+# What a transaction stores at its end, on PostgreSQL in one statement: the events it
+# emitted (Outbox.emit: (outbox table, rows)) and the answer to its request
+# (write_once). Almost every write makes both; apart they cost a round trip more, at
+# the end of the transaction, while it holds its row locks (a survey's counts, a
+# programme's seats) and other writers of those rows wait.
+EVENTS_TO_STORE = "events_to_store"
+ANSWER = "answer"
+
+
+def store_at_end(session: Session, table: Table, rows: list[dict]) -> None:
+    """Keep the outbox rows `rows` to be stored at the end of the session's
+    transaction (DatabaseSession.transaction, the only way a write session opens)."""
+    if EVENTS_TO_STORE not in session.info:
+        raise RuntimeError("events are emitted in a DatabaseSession.transaction()")
+    if session.in_nested_transaction():
+        # A savepoint rolled back would not take the event with it.
+        raise RuntimeError("an event is emitted outside any savepoint")
+    kept = session.info[EVENTS_TO_STORE]
+    if kept is None:
+        session.info[EVENTS_TO_STORE] = (table, list(rows))
+    else:
+        kept[1].extend(rows)
 
 
 class ReadOnlySession(RuntimeError):
@@ -159,11 +181,6 @@ def _answer_lookup(table: Table):
     )
 
 
-@functools.cache
-def _answer_insert(table: Table):
-    return table.insert()
-
-
 class Repeat:
     """What `apply_once` answers for an event this consumer had applied already."""
 
@@ -217,10 +234,28 @@ class DatabaseSession:
         with self._write() as session:
             with session.begin():
                 session.info[CONTEXT] = self.context
+                session.info[EVENTS_TO_STORE] = None
                 yield session
+                self._store_at_end(session)
             wrote = frozenset(session.info.pop(WROTE, ()))
             emitted = tuple(session.info.pop(EMITTED, ()))
         self._on_commit(wrote, emitted)
+
+    def _store_at_end(self, session: Session) -> None:
+        """The events the transaction emitted and its answer (EVENTS_TO_STORE)."""
+        table, rows = session.info.pop(EVENTS_TO_STORE, None) or (None, [])
+        answer = session.info.pop(ANSWER, None)
+        answered = (self.metadata.tables["answered_requests"], answer) if answer else None
+        try:
+            if table is None:
+                if answered:
+                    insert_rows(session, answered[0], [answer])
+                return
+            ids = insert_returning(session, table, rows, "id", also=answered)
+        except session.get_bind().dialect.loaded_dbapi.IntegrityError as exc:
+            # As SQLAlchemy raises it: write_once knows a repeated request by it.
+            raise IntegrityError("storing the events and the answer", None, exc) from exc
+        session.info.setdefault(EMITTED, []).extend(ids)  # for the relay, once committed
 
     def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:
         """Apply `event` once: `effect(session, *args)` runs in one transaction with
@@ -258,16 +293,13 @@ class DatabaseSession:
         try:
             with self.transaction() as session:
                 result = effect(session)
-                session.execute(
-                    _answer_insert(self.metadata.tables["answered_requests"]),
-                    {
-                        "request_id": self.request_id,
-                        "method": method,
-                        "fingerprint": fingerprint,
-                        "result": json.dumps(result),
-                        "answered_at": time.time(),
-                    },
-                )
+                session.info[ANSWER] = {  # stored with the events, at the end
+                    "request_id": self.request_id,
+                    "method": method,
+                    "fingerprint": fingerprint,
+                    "result": json.dumps(result),
+                    "answered_at": time.time(),
+                }
                 return result
         except (IntegrityError, DomainError):
             # Answered already, or at this moment by another replica (which won)?

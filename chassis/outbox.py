@@ -18,10 +18,9 @@ from sqlalchemy import Table, Update, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from .bulk import insert_returning
 from .claims import claiming
 from .contract import Contract
-from .db import CONTEXT, EMITTED
+from .db import CONTEXT, store_at_end
 from .envelope import make_envelope
 
 
@@ -38,13 +37,14 @@ class Outbox:
         return self.emit_many(session, [(event_type, subject, data)])[0]
 
     def emit_many(self, session: Session, events: list[tuple[str, object, dict]]) -> list[dict]:
-        """Store (event type, subject, data) events in one statement. They carry the
-        caller of the session's unit of work (see DatabaseSession.acting_as)."""
+        """Store (event type, subject, data) events, in one statement at the end of the
+        transaction (chassis/db.py, EVENTS_TO_STORE). They carry the caller of the
+        session's unit of work (see DatabaseSession.acting_as)."""
         version = {t: self.contract.event(t).version for t in {t for t, _, _ in events}}
         envelopes = [make_envelope(self.service, t, s, d, version[t]) for t, s, d in events]
         context = session.info.get(CONTEXT)
         now, context_json = time.time(), json.dumps(context) if context else None
-        ids = insert_returning(
+        store_at_end(
             session,
             self.table,
             [
@@ -57,9 +57,7 @@ class Outbox:
                 }
                 for envelope, (event_type, _, _) in zip(envelopes, events, strict=True)
             ],
-            "id",
         )
-        session.info.setdefault(EMITTED, []).extend(ids)  # for the relay, once committed
         return envelopes
 
 

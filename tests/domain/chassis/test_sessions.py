@@ -176,3 +176,36 @@ def test_a_connection_the_database_dropped_costs_no_request(db):
         "before",
         "after",
     ]
+
+
+NOTES = Outbox(
+    Contract("notes", events=(Event("note_added", Schema.from_dict({"text": fields.String()})),)),
+    outbox,
+)
+
+
+def test_a_requests_events_and_its_answer_are_stored_together_at_its_end_once(db):
+    """The events a write emits and its answer are stored as its transaction ends (on
+    PostgreSQL in one statement): both, or, for a request made again, neither."""
+
+    def add_and_tell(session, text):
+        NOTES.emit_many(session, [("note_added", text, {"text": text})] * 2)
+        return add_note(session, text)
+
+    request = db.acting_as(None, "k1:g")
+    assert request.write_once("add", ["tiga"], lambda s: add_and_tell(s, "tiga")) == "tiga"
+    assert request.write_once("add", ["tiga"], lambda s: add_and_tell(s, "tiga")) == "tiga"
+    with db.reading() as session:
+        stored = session.scalars(select(outbox.c.event_type)).all()
+        answers = session.scalars(select(answered.c.result)).all()
+    assert stored == ["note_added", "note_added"] and answers == ['"tiga"']
+    assert notes(db) == ["tiga"]
+
+
+def test_an_event_is_emitted_outside_any_savepoint(db):
+    """A savepoint rolled back would not take back an event stored at the end."""
+    refused = pytest.raises(RuntimeError, match="outside any savepoint")
+    with refused, db.transaction() as session, session.begin_nested():
+        NOTES.emit(session, "note_added", "N3", {"text": "z"})
+    with db.reading() as session:
+        assert session.scalars(select(outbox.c.id)).all() == []

@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import Session
 
 from chassis.contract import Consumes, Contract, Event, incompatibilities
+from chassis.db import DatabaseSession, session_factories
 from chassis.outbox import Outbox
 from chassis.tables import reliability_tables
 from pustaka import platform
@@ -58,7 +59,10 @@ def test_the_outbox_emits_only_declared_events_at_their_version(tmp_path):
 
     engine = create_engine(f"sqlite:///{tmp_path / 'o.db'}")
     outbox.metadata.create_all(engine)
-    with Session(engine) as session:
+    with Session(engine) as session, pytest.raises(RuntimeError, match="DatabaseSession"):
+        Outbox(CONTRACT, outbox).emit(session, "note_added", "N1", {"id": "N1"})
+    db = DatabaseSession(session_factories(engine), outbox.metadata)
+    with db.transaction() as session:
         envelope = Outbox(CONTRACT, outbox).emit(session, "note_added", "N1", {"id": "N1"})
         assert envelope["dataschema"] == "notes.note_added/v3"
         with pytest.raises(LookupError, match="declares no event 'note_deleted'"):
