@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from itertools import groupby
 
 from sqlalchemy import case, delete, func, or_, update
 from sqlalchemy.orm import Session
@@ -76,15 +77,14 @@ def branch_seen(session: Session, data: dict, at: str) -> None:
     branches.seen(session, data)
 
 
-def title_seen(session: Session, data: dict, at: str) -> None:
+def title_row(data: dict, at: str) -> dict:
     created = data.get("created_at")
-    row = {
+    return {
         "id": data["id"],
         "material_type": data["material_type"],
         "from_suggestion": bool(data.get("acquisition_ref")),
         "month": month_of_time(created) if created else month_of_time(at),
     }
-    upsert_rows(session, Title.__table__, [row], keep=("month",))  # its first month
 
 
 def title_withdrawn(session: Session, data: dict, at: str) -> None:
@@ -179,9 +179,8 @@ def read_by_rebuild(session: Session, source: str, event_time: str) -> bool:
 
 
 # -- people -----------------------------------------------------------------------------------
-def staff_seen(session: Session, data: dict, at: str) -> None:
-    row = {k: data[k] for k in ("id", "branch", "position", "active")}
-    upsert_rows(session, Staff.__table__, [row])
+def staff_row(data: dict, at: str) -> dict:
+    return {k: data[k] for k in ("id", "branch", "position", "active")}
 
 
 def training_completed(session: Session, data: dict, at: str) -> None:
@@ -305,16 +304,14 @@ def adequacy_gaps(dimensions: list | None) -> dict | None:
     return gaps or None
 
 
-def ticket_opened(session: Session, data: dict, at: str) -> None:
-    row = {
+def ticket_opened_row(data: dict, at: str) -> dict:
+    return {
         "id": data["ticket_id"],
         "branch": data["branch"],
         "category": data["category"],
         "month": month_of_time(data.get("opened_at") or at),
         "status": "received",
     }
-    # Answered first (queues keep no order between types): only its own month is set.
-    upsert_rows(session, Ticket.__table__, [row], keep=("branch", "category", "status"))
 
 
 def ticket_resolved(session: Session, data: dict, at: str) -> None:
@@ -359,16 +356,52 @@ def _suggestion_putting(dialect: str, submitted: bool, fulfilled: bool):
     return insert.on_conflict_do_update(index_elements=["id"], set_=changes)
 
 
+# The effects that put one row an event, by an upsert that keeps nothing of the
+# event's but its row: (source, event type) -> (its table, its row, the columns a
+# row already there keeps). The run of such events of one type in a group is put in
+# one statement (apply_events).
+ROWS = {
+    ("catalog", "title_created"): (Title.__table__, title_row, ("month",)),  # its first
+    ("catalog", "title_updated"): (Title.__table__, title_row, ("month",)),
+    ("people", "staff_registered"): (Staff.__table__, staff_row, ()),
+    ("people", "staff_changed"): (Staff.__table__, staff_row, ()),
+    # Answered first (queues keep no order between types): only its own month is set.
+    ("feedback", "ticket_opened"): (
+        Ticket.__table__,
+        ticket_opened_row,
+        ("branch", "category", "status"),
+    ),
+}
+
+
+def put_rows(session: Session, kind: tuple[str, str], events: list[dict]) -> None:
+    """The rows of `events`, all of `kind` (one of ROWS), as their effects one by one
+    would leave them: in one upsert, or one more from each row whose key came before
+    (an upsert cannot change a row twice)."""
+    table, row_of, keep = ROWS[kind]
+    key = [c.name for c in table.primary_key]
+    rows, seen = [], set()
+    for event in events:
+        row = row_of(event["data"], event["time"])
+        if (known := tuple(row[k] for k in key)) in seen:
+            upsert_rows(session, table, rows, keep=keep)
+            rows, seen = [], set()
+        rows.append(row)
+        seen.add(known)
+    upsert_rows(session, table, rows, keep=keep)
+
+
+def _one_row(kind: tuple[str, str]):
+    return lambda session, data, at: put_rows(session, kind, [{"data": data, "time": at}])
+
+
 # (source, event type) -> its effect
 EFFECTS = {
+    **{kind: _one_row(kind) for kind in ROWS},
     ("catalog", "branch_updated"): branch_seen,
-    ("catalog", "title_created"): title_seen,
-    ("catalog", "title_updated"): title_seen,
     ("catalog", "title_withdrawn"): title_withdrawn,
     ("catalog", "item_added"): item_added,
     ("catalog", "item_status_changed"): item_status_changed,
-    ("people", "staff_registered"): staff_seen,
-    ("people", "staff_changed"): staff_seen,
     ("people", "training_completed"): training_completed,
     ("people", "certificate_issued"): certificate_issued,
     ("people", "certificate_revoked"): certificate_revoked,
@@ -378,7 +411,6 @@ EFFECTS = {
     ("events", "attendance_recorded"): attendance_recorded,
     ("feedback", "survey_opened"): survey_opened,
     ("feedback", "evaluation_summarized"): evaluation_summarized,
-    ("feedback", "ticket_opened"): ticket_opened,
     ("feedback", "ticket_resolved"): ticket_resolved,
     ("feedback", "suggestion_submitted"): suggestion_seen,
     ("feedback", "suggestion_fulfilled"): suggestion_seen,
@@ -409,6 +441,11 @@ def apply_events(session: Session, events: list[dict]) -> None:
         times.setdefault(source_of(event), []).append(event["time"])
     for source, event_times in times.items():
         mark(session, source, event_times)
-    for event in events:
-        source, _, event_type = event["type"].partition(".")
-        EFFECTS[(source, event_type)](session, event["data"], event["time"])
+    # A run of events of one type that puts a row each (ROWS): one statement.
+    for event_type, run in groupby(events, key=lambda event: event["type"]):
+        kind = tuple(event_type.split(".", 1))
+        if kind in ROWS:
+            put_rows(session, kind, list(run))
+            continue
+        for event in run:
+            EFFECTS[kind](session, event["data"], event["time"])

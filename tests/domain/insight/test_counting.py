@@ -8,11 +8,13 @@ and the visitors' book hold their mark until they commit)."""
 import datetime as dt
 
 import eventlet
+import pytest
 from sqlalchemy import select
 
 from chassis.envelope import make_envelope
 from services.insight import readmodel, visits
-from services.insight.models import Holding, SourceMark, Suggestion, Ticket, VisitTally
+from services.insight.models import Holding, SourceMark, Suggestion, Ticket, Title, VisitTally
+from tests.support import round_trips
 
 from .helpers import KMN, NOW, read, run
 
@@ -131,3 +133,37 @@ def test_a_group_marks_each_source_once_with_all_its_events_and_the_newest_time(
         assert session.get(Holding, ("T1", "KMN")).copies == 3
         assert mark.events == 3
         assert mark.last_event_at == dt.datetime.fromisoformat(newest["time"]).timestamp()
+
+
+def _titles_told(insight_db) -> list[tuple]:
+    """Title events in a group, one of them told twice: the rows they leave."""
+
+    def title(n: int, material: str, month: int) -> dict:
+        created = dt.datetime(2026, month, 3, tzinfo=dt.UTC).isoformat()
+        data = {"id": f"T{n}", "material_type": material, "created_at": created}
+        return make_envelope("catalog", "title_created", f"T{n}", data)
+
+    told = [title(1, "book", 1), title(2, "book", 1), title(1, "magazine", 2), title(3, "ebook", 3)]
+    with insight_db.transaction() as session:
+        readmodel.apply_events(session, told)
+    with insight_db.reading() as session:
+        return sorted(
+            map(tuple, session.execute(select(Title.id, Title.material_type, Title.month)))
+        )
+
+
+def test_a_groups_run_of_row_events_leaves_the_rows_the_events_one_by_one_would(insight_db):
+    """readmodel.ROWS: a title told again keeps its first month and takes its last type."""
+    assert _titles_told(insight_db) == [
+        ("T1", "magazine", "2026-01"),
+        ("T2", "book", "2026-01"),
+        ("T3", "ebook", "2026-03"),
+    ]
+
+
+@pytest.mark.parametrize("database_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_groups_run_of_row_events_is_one_statement_and_one_more_from_a_repeat(insight_db):
+    with round_trips(insight_db.engine) as sent:
+        _titles_told(insight_db)
+    puts = [s for s in sent if "INSERT INTO titles" in s]
+    assert len(puts) == 2 and puts[0].count("),(") == 1, puts  # [T1, T2], then [T1, T3]
