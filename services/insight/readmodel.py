@@ -12,6 +12,7 @@ and the month it was added in, for the copies added and held).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from itertools import groupby
 
@@ -111,10 +112,6 @@ def item_added(session: Session, data: dict, at: str) -> None:
     add(session, Holding, {"title_id": data["title_id"], "branch": data["branch"]}, "copies", 1)
 
 
-def item_status_changed(session: Session, data: dict, at: str) -> None:
-    copy_seen(session, data, at)
-
-
 def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -> None:
     """A copy's row: its status as of the latest time told (queues keep no order
     between event types, and a rebuild's row may be newer than a late event); the
@@ -122,23 +119,28 @@ def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -
 
     Left open: an item_added delivered after its title's title_withdrawn makes a copy
     as it was added (held); the next rebuild sets it withdrawn."""
+    if (row := copy_row(data, at)) is None:
+        return
+    if month is not None:
+        row["month"] = month
+    session.execute(_copy_putting(session.get_bind().dialect.name, month is not None), row)
+
+
+def copy_row(data: dict, at: str) -> dict | None:
     # Every item has each of these (the producer's schema promises none): an event
     # without its title or branch is refused, and parked naming what it lacks; one
     # without a barcode can be no copy's row (its holding is counted still).
     title_id, branch = data["title_id"], data["branch"]
     barcode = data.get("barcode")
     if not barcode:
-        return
-    row = {
+        return None
+    return {
         "barcode": barcode,
         "title_id": title_id,
         "branch": branch,
         "status": data["status"],
         "status_at": _epoch(data.get("updated_at") or at),
     }
-    if month is not None:
-        row["month"] = month
-    session.execute(_copy_putting(session.get_bind().dialect.name, month is not None), row)
 
 
 @cache
@@ -356,39 +358,52 @@ def _suggestion_putting(dialect: str, submitted: bool, fulfilled: bool):
     return insert.on_conflict_do_update(index_elements=["id"], set_=changes)
 
 
-# The effects that put one row an event, by an upsert that keeps nothing of the
-# event's but its row: (source, event type) -> (its table, its row, the columns a
-# row already there keeps). The run of such events of one type in a group is put in
-# one statement (apply_events).
+def _upserts(table, keep: tuple[str, ...] = ()) -> Callable[[Session, list[dict]], None]:
+    """Rows put by an upsert that sets all but `keep` of a row already there."""
+    return lambda session, rows: upsert_rows(session, table, rows, keep=keep)
+
+
+def _copies_put(session: Session, rows: list[dict]) -> None:
+    session.execute(_copy_putting(session.get_bind().dialect.name, False), rows)
+
+
+# The effects that put one row an event (or none), one statement each: (source,
+# event type) -> (its table, its row (None: none), how rows are put). A group's run
+# of such events of one type is put in one statement (apply_events).
+_TITLES = (Title.__table__, title_row, _upserts(Title.__table__, ("month",)))  # its first
+_STAFF = (Staff.__table__, staff_row, _upserts(Staff.__table__))
 ROWS = {
-    ("catalog", "title_created"): (Title.__table__, title_row, ("month",)),  # its first
-    ("catalog", "title_updated"): (Title.__table__, title_row, ("month",)),
-    ("people", "staff_registered"): (Staff.__table__, staff_row, ()),
-    ("people", "staff_changed"): (Staff.__table__, staff_row, ()),
+    ("catalog", "title_created"): _TITLES,
+    ("catalog", "title_updated"): _TITLES,
+    ("catalog", "item_status_changed"): (Copy.__table__, copy_row, _copies_put),
+    ("people", "staff_registered"): _STAFF,
+    ("people", "staff_changed"): _STAFF,
     # Answered first (queues keep no order between types): only its own month is set.
     ("feedback", "ticket_opened"): (
         Ticket.__table__,
         ticket_opened_row,
-        ("branch", "category", "status"),
+        _upserts(Ticket.__table__, ("branch", "category", "status")),
     ),
 }
 
 
 def put_rows(session: Session, kind: tuple[str, str], events: list[dict]) -> None:
     """The rows of `events`, all of `kind` (one of ROWS), as their effects one by one
-    would leave them: in one upsert, or one more from each row whose key came before
-    (an upsert cannot change a row twice)."""
-    table, row_of, keep = ROWS[kind]
+    would leave them: in one statement, or one more from each row whose key came
+    before (an upsert of many rows cannot change one twice)."""
+    table, row_of, put = ROWS[kind]
     key = [c.name for c in table.primary_key]
     rows, seen = [], set()
     for event in events:
-        row = row_of(event["data"], event["time"])
+        if (row := row_of(event["data"], event["time"])) is None:
+            continue
         if (known := tuple(row[k] for k in key)) in seen:
-            upsert_rows(session, table, rows, keep=keep)
+            put(session, rows)
             rows, seen = [], set()
         rows.append(row)
         seen.add(known)
-    upsert_rows(session, table, rows, keep=keep)
+    if rows:
+        put(session, rows)
 
 
 def _one_row(kind: tuple[str, str]):
@@ -401,7 +416,6 @@ EFFECTS = {
     ("catalog", "branch_updated"): branch_seen,
     ("catalog", "title_withdrawn"): title_withdrawn,
     ("catalog", "item_added"): item_added,
-    ("catalog", "item_status_changed"): item_status_changed,
     ("people", "training_completed"): training_completed,
     ("people", "certificate_issued"): certificate_issued,
     ("people", "certificate_revoked"): certificate_revoked,

@@ -13,7 +13,15 @@ from sqlalchemy import select
 
 from chassis.envelope import make_envelope
 from services.insight import readmodel, visits
-from services.insight.models import Holding, SourceMark, Suggestion, Ticket, Title, VisitTally
+from services.insight.models import (
+    Copy,
+    Holding,
+    SourceMark,
+    Suggestion,
+    Ticket,
+    Title,
+    VisitTally,
+)
 from tests.support import round_trips
 
 from .helpers import KMN, NOW, read, run
@@ -167,3 +175,20 @@ def test_a_groups_run_of_row_events_is_one_statement_and_one_more_from_a_repeat(
         _titles_told(insight_db)
     puts = [s for s in sent if "INSERT INTO titles" in s]
     assert len(puts) == 2 and puts[0].count("),(") == 1, puts  # [T1, T2], then [T1, T3]
+
+
+def test_a_groups_run_of_copy_statuses_keeps_each_copys_latest(insight_db):
+    """item_status_changed in a group (readmodel.ROWS): a copy told twice, the older
+    status last, keeps the newer one, as one by one."""
+
+    def status(barcode: str, told: str, minutes: int) -> dict:
+        at = dt.datetime.fromtimestamp(NOW + 60 * minutes, dt.UTC).isoformat()
+        data = {"barcode": barcode, "title_id": "T1", "branch": "KMN", "status": told}
+        return make_envelope("catalog", "item_status_changed", barcode, {**data, "updated_at": at})
+
+    told = [status("B1", "lost", 5), status("B2", "on_loan", 1), status("B1", "available", 2)]
+    with insight_db.transaction() as session:
+        readmodel.apply_events(session, [*told, status("", "lost", 3)])  # no barcode: no row
+    with insight_db.reading() as session:
+        rows = sorted(map(tuple, session.execute(select(Copy.barcode, Copy.status))))
+    assert rows == [("B1", "lost"), ("B2", "on_loan")]
