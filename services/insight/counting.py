@@ -19,8 +19,17 @@ INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def add(session: Session, model, key: dict, column: str, delta: int) -> None:
-    adding = _adding(session.get_bind().dialect.name, model.__table__, tuple(key), column)
-    session.execute(adding, {**key, column: delta})
+    add_many(session, model, [{**key, column: delta}], column)
+
+
+def add_many(session: Session, model, rows: list[dict], column: str) -> None:
+    """`add` to many counters in one statement: rows of distinct keys, each with what
+    it adds in `column`."""
+    if not rows:
+        return
+    key = tuple(name for name in rows[0] if name != column)
+    adding = _adding(session.get_bind().dialect.name, model.__table__, key, column)
+    session.execute(adding, rows)
 
 
 @cache  # built once per counter (SQLAlchemy would compile a new statement each time)

@@ -12,7 +12,8 @@ and the month it was added in, for the copies added and held).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import groupby
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from chassis.bulk import insert_missing, upsert_rows
 
 from .calendar import month_of_day, month_of_time
-from .counting import INSERTS, add
+from .counting import INSERTS, add_many
 from .models import (
     Attainment,
     Attendee,
@@ -101,15 +102,25 @@ def title_withdrawn(session: Session, data: dict, at: str) -> None:
     )
 
 
-def item_added(session: Session, data: dict, at: str) -> None:
-    added = data.get("created_at") or data.get("updated_at") or at  # equal at its adding
-    copy_seen(session, data, at, month_of_time(added))
-    # A count, not a row per record: a copy added before the catalogue's last rebuild
-    # read it is in that rebuild's totals already, however late its event comes (the
-    # demo's events at a first start, a queue that was backed up).
-    if read_by_rebuild(session, "catalog", at):
-        return
-    add(session, Holding, {"title_id": data["title_id"], "branch": data["branch"]}, "copies", 1)
+def items_added(session: Session, events: list[dict]) -> None:
+    """item_added, for a run of them: their copies' rows in one statement (one more
+    from a copy told again), their holdings counted in one."""
+    rows, held = [], Counter()
+    for event in events:
+        data, at = event["data"], event["time"]
+        if (row := copy_row(data, at)) is not None:
+            added = data.get("created_at") or data.get("updated_at") or at  # equal at its adding
+            rows.append({**row, "month": month_of_time(added)})
+        # A count, not a row per record: a copy added before the catalogue's last
+        # rebuild read it is in that rebuild's totals already, however late its event
+        # comes (the demo's events at a first start, a queue that was backed up).
+        if not read_by_rebuild(session, "catalog", at):
+            held[data["title_id"], data["branch"]] += 1
+    putting = _copy_putting(session.get_bind().dialect.name, True)
+    for distinct in _distinct(rows, ("barcode",)):
+        session.execute(putting, distinct)
+    counts = [{"title_id": t, "branch": b, "copies": n} for (t, b), n in held.items()]
+    add_many(session, Holding, counts, "copies")
 
 
 def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -> None:
@@ -392,30 +403,45 @@ def put_rows(session: Session, kind: tuple[str, str], events: list[dict]) -> Non
     would leave them: in one statement, or one more from each row whose key came
     before (an upsert of many rows cannot change one twice)."""
     table, row_of, put = ROWS[kind]
-    key = [c.name for c in table.primary_key]
-    rows, seen = [], set()
-    for event in events:
-        if (row := row_of(event["data"], event["time"])) is None:
-            continue
+    rows = [row for e in events if (row := row_of(e["data"], e["time"])) is not None]
+    for distinct in _distinct(rows, [c.name for c in table.primary_key]):
+        put(session, distinct)
+
+
+def _distinct(rows: list[dict], key) -> Iterator[list[dict]]:
+    """`rows` in order, cut before each row whose key came before in its part."""
+    part, seen = [], set()
+    for row in rows:
         if (known := tuple(row[k] for k in key)) in seen:
-            put(session, rows)
-            rows, seen = [], set()
-        rows.append(row)
+            yield part
+            part, seen = [], set()
+        part.append(row)
         seen.add(known)
-    if rows:
-        put(session, rows)
+    if part:
+        yield part
 
 
-def _one_row(kind: tuple[str, str]):
-    return lambda session, data, at: put_rows(session, kind, [{"data": data, "time": at}])
+def _putting_rows(kind: tuple[str, str]):
+    return lambda session, events: put_rows(session, kind, events)
+
+
+# (source, event type) -> its effect on a run of its events, each in one statement or
+# two (apply_events)
+RUNS = {
+    **{kind: _putting_rows(kind) for kind in ROWS},
+    ("catalog", "item_added"): items_added,
+}
+
+
+def _one_of(run):
+    return lambda session, data, at: run(session, [{"data": data, "time": at}])
 
 
 # (source, event type) -> its effect
 EFFECTS = {
-    **{kind: _one_row(kind) for kind in ROWS},
+    **{kind: _one_of(run) for kind, run in RUNS.items()},
     ("catalog", "branch_updated"): branch_seen,
     ("catalog", "title_withdrawn"): title_withdrawn,
-    ("catalog", "item_added"): item_added,
     ("people", "training_completed"): training_completed,
     ("people", "certificate_issued"): certificate_issued,
     ("people", "certificate_revoked"): certificate_revoked,
@@ -455,11 +481,11 @@ def apply_events(session: Session, events: list[dict]) -> None:
         times.setdefault(source_of(event), []).append(event["time"])
     for source, event_times in times.items():
         mark(session, source, event_times)
-    # A run of events of one type that puts a row each (ROWS): one statement.
+    # A run of events of one type with an effect on runs (RUNS): a statement or two.
     for event_type, run in groupby(events, key=lambda event: event["type"]):
         kind = tuple(event_type.split(".", 1))
-        if kind in ROWS:
-            put_rows(session, kind, list(run))
+        if kind in RUNS:
+            RUNS[kind](session, list(run))
             continue
         for event in run:
             EFFECTS[kind](session, event["data"], event["time"])

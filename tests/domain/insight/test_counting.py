@@ -192,3 +192,40 @@ def test_a_groups_run_of_copy_statuses_keeps_each_copys_latest(insight_db):
     with insight_db.reading() as session:
         rows = sorted(map(tuple, session.execute(select(Copy.barcode, Copy.status))))
     assert rows == [("B1", "lost"), ("B2", "on_loan")]
+
+
+def test_a_groups_run_of_copies_added_counts_each_holding_once_a_copy(insight_db):
+    """item_added in a group (readmodel.RUNS): each copy's row, and each title's
+    holding at a branch counted by all its copies in one statement; a copy added
+    before the catalogue's last rebuild read it is in that rebuild's count already."""
+
+    def added(barcode: str, title: str, minutes: int) -> dict:
+        at = dt.datetime.fromtimestamp(NOW + 60 * minutes, dt.UTC).isoformat()
+        data = {"barcode": barcode, "title_id": title, "branch": "KMN", "status": "available"}
+        return {**make_envelope("catalog", "item_added", barcode, data), "time": at}
+
+    with insight_db.transaction() as session:
+        session.add(SourceMark(source="catalog", events=0, rebuilt_at=NOW + 60 * 2))
+    told = [added("B1", "T1", 1), added("B2", "T1", 3), added("B3", "T2", 3), added("B4", "T1", 4)]
+    with insight_db.transaction() as session:
+        readmodel.apply_events(session, [*told, added("B2", "T1", 5)])  # B2 told twice
+    with insight_db.reading() as session:
+        held = sorted(map(tuple, session.execute(select(Holding.title_id, Holding.copies))))
+        copies = session.scalars(select(Copy.barcode).order_by(Copy.barcode)).all()
+    # B1 came before the rebuild began (its count is the rebuild's); B2 counts twice,
+    # as its two events one by one would
+    assert held == [("T1", 3), ("T2", 1)]
+    assert copies == ["B1", "B2", "B3", "B4"]
+
+
+@pytest.mark.parametrize("database_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_groups_run_of_copies_added_is_two_statements(insight_db):
+    def added(n: int) -> dict:
+        data = {"barcode": f"B{n}", "title_id": f"T{n % 2}", "branch": "KMN", "status": "available"}
+        return make_envelope("catalog", "item_added", f"B{n}", data)
+
+    told = [added(n) for n in range(6)]  # two titles' holdings, six copies
+    with round_trips(insight_db.engine) as sent, insight_db.transaction() as session:
+        readmodel.apply_events(session, told)
+    assert sum("INSERT INTO copies" in s for s in sent) == 1, sent
+    assert sum("INSERT INTO holdings" in s for s in sent) == 1, sent
