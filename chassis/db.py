@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bulk import WROTE, insert_missing, insert_returning, insert_rows, note_written
+from .bulk import WROTE, insert_missing, insert_returning, note_written
 from .errors import DomainError, Unprocessable
 
 log = logging.getLogger(__name__)
@@ -243,14 +243,13 @@ class DatabaseSession:
 
     def _store_at_end(self, session: Session) -> None:
         """The events the transaction emitted and its answer (EVENTS_TO_STORE)."""
-        table, rows = session.info.pop(EVENTS_TO_STORE, None) or (None, [])
+        kept = session.info.pop(EVENTS_TO_STORE, None)
         answer = session.info.pop(ANSWER, None)
+        if kept is None and answer is None:
+            return
+        table, rows = kept or (self.metadata.tables["outbox"], [])
         answered = (self.metadata.tables["answered_requests"], answer) if answer else None
         try:
-            if table is None:
-                if answered:
-                    insert_rows(session, answered[0], [answer])
-                return
             ids = insert_returning(session, table, rows, "id", also=answered)
         except session.get_bind().dialect.loaded_dbapi.IntegrityError as exc:
             # As SQLAlchemy raises it: write_once knows a repeated request by it.

@@ -116,28 +116,19 @@ def items_added(session: Session, events: list[dict]) -> None:
         # comes (the demo's events at a first start, a queue that was backed up).
         if not read_by_rebuild(session, "catalog", at):
             held[data["title_id"], data["branch"]] += 1
-    putting = _copy_putting(session.get_bind().dialect.name, True)
     for distinct in _distinct(rows, ("barcode",)):
-        session.execute(putting, distinct)
+        _copies_put(session, distinct)
     counts = [{"title_id": t, "branch": b, "copies": n} for (t, b), n in held.items()]
     add_many(session, Holding, counts, "copies")
 
 
-def copy_seen(session: Session, data: dict, at: str, month: str | None = None) -> None:
-    """A copy's row: its status as of the latest time told (queues keep no order
-    between event types, and a rebuild's row may be newer than a late event); the
-    month it was added in, once item_added tells it.
+def copy_row(data: dict, at: str) -> dict | None:
+    """A copy's row (None: the event names no barcode): its status as of the latest
+    time told (queues keep no order between event types, and a rebuild's row may be
+    newer than a late event); the month it was added in, once item_added tells it.
 
     Left open: an item_added delivered after its title's title_withdrawn makes a copy
     as it was added (held); the next rebuild sets it withdrawn."""
-    if (row := copy_row(data, at)) is None:
-        return
-    if month is not None:
-        row["month"] = month
-    session.execute(_copy_putting(session.get_bind().dialect.name, month is not None), row)
-
-
-def copy_row(data: dict, at: str) -> dict | None:
     # Every item has each of these (the producer's schema promises none): an event
     # without its title or branch is refused, and parked naming what it lacks; one
     # without a barcode can be no copy's row (its holding is counted still).
@@ -375,7 +366,9 @@ def _upserts(table, keep: tuple[str, ...] = ()) -> Callable[[Session, list[dict]
 
 
 def _copies_put(session: Session, rows: list[dict]) -> None:
-    session.execute(_copy_putting(session.get_bind().dialect.name, False), rows)
+    """Copies' rows of distinct barcodes, all with their month (item_added) or none."""
+    with_month = "month" in rows[0]
+    session.execute(_copy_putting(session.get_bind().dialect.name, with_month), rows)
 
 
 # The effects that put one row an event (or none), one statement each: (source,
