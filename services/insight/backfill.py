@@ -16,23 +16,30 @@ fulfilled.
 
 No network I/O inside a transaction: each page is read first, then written in a
 transaction of its own; the old rows of a model are cleared in the first page's.
-A page's rows are set, not added to (merge): two rebuilds at once (an admin's and a
-process's first) each clear before their first page and write every page after it,
-so they end on the same rows, and an event applied between the clear and its
-record's page is overwritten by the state that includes it. Left open: a copy added
-between a page's read and its write is counted by its event, then set back.
+A page's rows are set, not added to (merge): an event applied between the clear and
+its record's page is overwritten by the state that includes it. One rebuild at a
+time (a lease, RebuildLease): two at once, an admin's and a process's first, each
+write the state it read, and the one that read earlier could write its pages last,
+over the events applied meanwhile. Each page's transaction renews the lease, or
+stops the rebuild if another took it over (after LEASE_SECONDS without a page: its
+holder died). Left open: a copy added between a page's read and its write is
+counted by its event, then set back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from chassis.db import DatabaseSession
+from chassis.errors import Conflict
 from chassis.times import iso_time
 
 from .calendar import month_of, month_of_time
@@ -41,6 +48,7 @@ from .models import (
     Campaign,
     Copy,
     Holding,
+    RebuildLease,
     Requirement,
     SourceMark,
     Staff,
@@ -61,6 +69,8 @@ KEPT = (
     "attendees",
     "suggestions.fulfilled_month",
 )
+LEASE_SECONDS = 120.0  # a rebuild that writes no page for this long is taken over
+WAIT_SECONDS = 300.0  # how long an admin's rebuild waits for one under way to end
 
 
 def pages(call: Call, service: str, method: str, query: dict, size: int) -> Iterator[list]:
@@ -74,14 +84,60 @@ def pages(call: Call, service: str, method: str, query: dict, size: int) -> Iter
             return
 
 
+class Lease:
+    """This rebuild's hold on RebuildLease's one row."""
+
+    def __init__(self, db: DatabaseSession, clock: Callable[[], float] = time.time):
+        self.db, self.clock = db, clock
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def take(self, wait: float) -> None:
+        """Hold it, waiting up to `wait` seconds for a rebuild under way to end;
+        Conflict if it has not."""
+        give_up = self.clock() + wait
+        while True:
+            with self.db.transaction() as session:
+                lease = session.get(RebuildLease, 1, with_for_update=True)
+                now = self.clock()
+                if lease.until <= now:
+                    lease.holder, lease.until = self.holder, now + LEASE_SECONDS
+                    return
+                ends = lease.until
+            if self.clock() >= give_up:
+                raise Conflict(
+                    "A rebuild of the read models is under way; ask again when it has ended.",
+                    {"lease_until": iso_time(ends)},
+                )
+            time.sleep(min(0.5, max(0.0, give_up - self.clock())))
+
+    def renew(self, session: Session) -> None:
+        """In a page's transaction: hold on, or stop if another rebuild took over."""
+        lease = session.get(RebuildLease, 1, with_for_update=True)
+        if lease.holder != self.holder:
+            raise Conflict("Another rebuild took this one's place: it stopped.")
+        lease.until = self.clock() + LEASE_SECONDS
+
+    def release(self) -> None:
+        with self.db.transaction() as session:
+            lease = session.get(RebuildLease, 1, with_for_update=True)
+            if lease.holder == self.holder:
+                lease.until = 0.0
+
+
 def _replace(
-    db: DatabaseSession, source: str, models: tuple, batches: Iterator[list], write
+    db: DatabaseSession,
+    lease: Lease,
+    source: str,
+    models: tuple,
+    batches: Iterator[list],
+    write,
 ) -> int:
     """Clear `models` with the first batch, write each batch in a transaction, each
     after `source`'s events applied at that moment (readmodel.apply)."""
     count, first = 0, True
     for batch in batches:
         with db.transaction() as session:
+            lease.renew(session)
             wrote(session)
             _after_events(session, source)
             if first:
@@ -93,6 +149,7 @@ def _replace(
             count += len(batch)
     if first:  # the owner has none: the model is empty too
         with db.transaction() as session:
+            lease.renew(session)
             wrote(session)
             _after_events(session, source)
             for model in models:
@@ -106,13 +163,25 @@ def _after_events(session: Session, source: str) -> None:
     add(session, SourceMark, {"source": source}, "events", 0)
 
 
-def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
+def rebuild(db: DatabaseSession, call: Call, size: int = 100, wait: float = WAIT_SECONDS) -> dict:
+    """Rebuild once any rebuild under way has ended (Conflict if it has not within
+    `wait` seconds), holding the lease from before the first read to the end."""
+    lease = Lease(db)
+    lease.take(wait)
+    try:
+        return _rebuild(db, lease, call, size)
+    finally:
+        lease.release()
+
+
+def _rebuild(db: DatabaseSession, lease: Lease, call: Call, size: int) -> dict:
     # The moment of the state read: an event of a change before it is in the rows
     # (readmodel.read_by_rebuild), so its late delivery counts nothing again.
     started = time.time()
     counts = {}
     found = call("catalog", "list_branches")  # a list, every branch (a handful)
     with db.transaction() as session:
+        lease.renew(session)
         wrote(session)
         _after_events(session, "catalog")
         for branch in found:
@@ -130,9 +199,11 @@ def rebuild(db: DatabaseSession, call: Call, size: int = 100) -> dict:
     )
     for name, source, models, method, query, write in replaced:
         records = pages(call, source, method, query, size)
-        counts[name] = _replace(db, source, models, records, write)
-    counts["suggestions"] = _suggestions(db, pages(call, "feedback", "list_suggestions", {}, size))
+        counts[name] = _replace(db, lease, source, models, records, write)
+    suggestions = pages(call, "feedback", "list_suggestions", {}, size)
+    counts["suggestions"] = _suggestions(db, lease, suggestions)
     with db.transaction() as session:
+        lease.renew(session)
         for source in ("catalog", "people", "feedback"):
             _after_events(session, source)
             session.get(SourceMark, source).rebuilt_at = started
@@ -216,7 +287,7 @@ def _ticket(session: Session, ticket: dict) -> None:
     )
 
 
-def _suggestions(db: DatabaseSession, batches: Iterator[list]) -> int:
+def _suggestions(db: DatabaseSession, lease: Lease, batches: Iterator[list]) -> int:
     """Suggestions replaced, each keeping the month it was fulfilled in as its event
     told it (the contract gives no date of fulfilment)."""
     with db.reading() as session:
@@ -233,7 +304,7 @@ def _suggestions(db: DatabaseSession, batches: Iterator[list]) -> int:
             )
         )
 
-    return _replace(db, "feedback", (Suggestion,), batches, write)
+    return _replace(db, lease, "feedback", (Suggestion,), batches, write)
 
 
 def _epoch(text: str) -> float:

@@ -15,7 +15,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from chassis.branches import branch_code
 from chassis.contract import Consumes, Contract, Method
-from chassis.errors import Forbidden
+from chassis.errors import Conflict, Forbidden
 from chassis.schemas import Input, Integer
 
 PURPOSES = ("reading", "borrowing", "studying", "internet", "programme", "other")
@@ -438,7 +438,15 @@ CONTRACT = Contract(
         Method("iplm", ("params",), YearQuery, Iplm, ADMIN_ERRORS, deadline=30.0),
         Method("ktak", ("params",), YearQuery, Ktak, ADMIN_ERRORS, deadline=30.0),
         Method("year_report", ("params",), YearQuery, ReportPdf, ADMIN_ERRORS, deadline=30.0),
-        Method("rebuild", (), None, RebuildResult, ADMIN_ERRORS, writes=True, deadline=600.0),
+        Method(
+            "rebuild",
+            (),
+            None,
+            RebuildResult,
+            (*ADMIN_ERRORS, Conflict),
+            writes=True,
+            deadline=600.0,
+        ),
         Method("health"),
     ),
     consumes=CONSUMES,

@@ -250,6 +250,18 @@ class SourceMark(Base):
     rebuilt_at: Mapped[float | None] = mapped_column(Float)  # the state its rebuild read
 
 
+class RebuildLease(Base):
+    """Who is rebuilding the read models, and until when unless it renews: one
+    rebuild at a time. Two at once (an admin's and a process's first) each write the
+    state it read, and the one that read earlier could write its pages last."""
+
+    __tablename__ = "rebuild_lease"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # one row, set by i0004
+    holder: Mapped[str] = mapped_column(String(80), nullable=False)
+    until: Mapped[float] = mapped_column(Float, nullable=False)
+
+
 # The read models a rebuild replaces, in the order it clears them.
 READ_MODELS = (
     Title,

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from chassis.db import DatabaseSession
+from chassis.errors import Conflict
 
 from .backfill import rebuild
 from .models import SourceMark
 
 log = logging.getLogger(__name__)
+UNDER_WAY_POLL_SECONDS = 2.0  # looking again whether another's rebuild has ended
 
 
 def never_rebuilt(db: DatabaseSession) -> bool:
@@ -52,8 +54,12 @@ class FirstRebuild:
             return 0
         self.poll_seconds = 60.0
         if never_rebuilt(self.db):
-            with self.open_calls() as call:
-                result = rebuild(self.db, call, self.page)
+            try:
+                with self.open_calls() as call:
+                    result = rebuild(self.db, call, self.page, wait=0.0)
+            except Conflict:  # another's under way: once it has ended, none is needed
+                self.poll_seconds = UNDER_WAY_POLL_SECONDS
+                return 0
             log.info("rebuilt the read models: %s", result["records"])
         self.done = True
         return 0

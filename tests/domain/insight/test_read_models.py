@@ -6,6 +6,7 @@ event. SQLite only: the parts' storage is tested on both databases by their own 
 
 import datetime as dt
 import json
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from chassis.context import SYSTEM
 from chassis.contract import read_event_data
 from chassis.db import REPEAT
+from chassis.errors import Conflict
 from services.catalog import acquisitions, items, titles
 from services.catalog import branches as catalog_branches
 from services.feedback import campaigns, responses, results, suggestions, tickets
@@ -27,6 +29,7 @@ from services.insight.models import (
     Campaign,
     Copy,
     Holding,
+    RebuildLease,
     Requirement,
     Staff,
     Suggestion,
@@ -395,6 +398,42 @@ def test_a_rebuild_from_the_services_state_equals_the_model_built_event_by_event
     kept = rows(by_events, READ_MODELS)
     backfill.rebuild(by_events, calls_to(producers), size=50)
     assert rows(by_events, READ_MODELS) == kept
+
+
+def test_one_rebuild_at_a_time(own_db, producers):
+    """A rebuild under way holds the lease: another asked for meanwhile waits for it to
+    end (an admin's) or gives way at once (a process's first, wait 0) and writes
+    nothing; one whose lease another took over (it wrote no page for LEASE_SECONDS)
+    stops at its next page."""
+    db = own_db("insight")
+    under_way = backfill.Lease(db)
+    under_way.take(wait=0)
+    with pytest.raises(Conflict, match="under way"):
+        backfill.rebuild(db, calls_to(producers), size=2, wait=0)
+    assert rows(db) == rows(own_db("insight", "-empty"))  # nothing written
+    waited = {}
+
+    def admins_rebuild():
+        waited["result"] = backfill.rebuild(db, calls_to(producers), size=2, wait=30)
+
+    admin = threading.Thread(target=admins_rebuild)
+    admin.start()
+    admin.join(0.3)
+    assert admin.is_alive() and "result" not in waited  # it waits on the lease
+    under_way.release()
+    admin.join(30)
+    assert waited["result"]["records"]["titles"] == 4
+    # Taken over: the first holder's lease ran out and another took it.
+    first, second = backfill.Lease(db), backfill.Lease(db)
+    first.take(wait=0)
+    with db.transaction() as session:
+        session.get(RebuildLease, 1).until = 0.0  # as if LEASE_SECONDS had passed
+    second.take(wait=0)
+    with pytest.raises(Conflict, match="took this one's place"), db.transaction() as session:
+        first.renew(session)
+    first.release()  # not its own any more: the other's stays held
+    with pytest.raises(Conflict):
+        backfill.Lease(db).take(wait=0)
 
 
 def json_time(event: dict) -> float:
