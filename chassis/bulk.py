@@ -74,20 +74,26 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
             )
 
 
+# One more insert a statement can make: (a table, its rows, a conflict clause or "").
+Insert = tuple[Table, list[dict], str]
+
+
 def insert_returning(
-    session: Session,
-    table: Table,
-    rows: list[dict],
-    column: str,
-    also: tuple[Table, dict] | None = None,
+    session: Session, table: Table, rows: list[dict], column: str, also: list[Insert] = ()
 ) -> list:
     """Insert every row; the values the database gave their `column` (its integer
-    key), in no particular order. `also`, (a table, a row): one more row to insert,
-    in the same statement on PostgreSQL (a round trip less)."""
-    if also is not None:
-        if _postgresql(session) and 0 < len(rows) <= _PAGE:
-            return _insert_returning_with(session, table, rows, column, *also)
-        insert_rows(session, also[0], [also[1]])
+    key), in no particular order. `also`: more inserts, made first, and on
+    PostgreSQL by the same statement (CTEs: a round trip each less)."""
+    also = [one for one in also if one[1]]
+    if also:
+        # A table twice: each insert must see the other's rows (statements do, CTEs not).
+        once_each = len({other.name for other, _, _ in also}) == len(also)
+        rows_in_all = len(rows) + sum(len(r) for _, r, _ in also)
+        if _postgresql(session) and once_each and rows_in_all <= _PAGE:
+            return _insert_returning_with(session, table, rows, column, also)
+        for other, other_rows, tail in also:
+            note_written(session, other.name)
+            _insert_with(session, other, other_rows, tail)
     if not rows:
         return []
     if _postgresql(session) and not _waits_through_callback():
@@ -101,25 +107,33 @@ def insert_returning(
 
 
 def _insert_returning_with(
-    session: Session, table: Table, rows: list[dict], column: str, other: Table, row: dict
+    session: Session, table: Table, rows: list[dict], column: str, also: list[Insert]
 ) -> list:
-    """insert_returning with `row` in `other` inserted by the same statement, a CTE
-    (rows within one page: a second page would insert it again)."""
-    note_written(session, other.name)
-    note_written(session, table.name)
-    names, values = _tuples(session, table, rows)
-    other_names, (other_values,) = _tuples(session, other, [row])
+    """insert_returning with the inserts `also` made by the same statement, as CTEs
+    (all within one page: a second page would make them again)."""
     with _cursor(session) as cursor:
-        first = cursor.mogrify(
-            f"INSERT INTO {other.name} ({', '.join(other_names)})"
-            f" VALUES ({', '.join(['%s'] * len(other_names))})",
-            other_values,
-        )
+        ctes = []
+        for i, (other, other_rows, tail) in enumerate(also):
+            note_written(session, other.name)
+            ctes.append(f"also{i} AS ({_rendered(session, cursor, other, other_rows, tail)})")
+        if not rows:  # the inserts alone: a statement's CTEs are made whatever it reads
+            cursor.execute(f"WITH {', '.join(ctes)} SELECT 1")
+            return []
+        note_written(session, table.name)
+        names, values = _tuples(session, table, rows)
         statement = (
-            f"WITH also AS ({first.decode().replace('%', '%%')})"
+            f"WITH {', '.join(ctes).replace('%', '%%')}"
             f" INSERT INTO {table.name} ({', '.join(names)}) VALUES %s RETURNING {column}"
         )
         return [r[0] for r in _execute_values(cursor, statement, values, fetch=True)]
+
+
+def _rendered(session: Session, cursor, table: Table, rows: list[dict], tail: str) -> str:
+    """An INSERT of `rows` with their values in it, quoted by the driver."""
+    names, values = _tuples(session, table, rows)
+    one = f"({', '.join(['%s'] * len(names))})"
+    listed = b", ".join(cursor.mogrify(one, row) for row in values).decode()
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {listed} {tail}".rstrip()
 
 
 def insert_missing(session: Session, table: Table, rows: list[dict]) -> set[tuple]:
@@ -142,14 +156,25 @@ def upsert_rows(
     if not rows:
         return
     note_written(session, table.name)
+    _insert_with(session, table, rows, upsert_clause(table, list(rows[0]), keep))
+
+
+def insert_with(session: Session, table: Table, rows: list[dict], tail: str) -> None:
+    """Insert every row with `tail`, a conflict clause (ON CONFLICT ... DO UPDATE SET
+    count = count + excluded.count: an upsert that adds)."""
+    if rows:
+        note_written(session, table.name)
+        _insert_with(session, table, rows, tail)
+
+
+def upsert_clause(table: Table, names: list[str], keep: tuple[str, ...] = ()) -> str:
+    """upsert_rows' conflict clause, for rows of the columns `names`."""
     keys = [c.name for c in table.primary_key]
-    names = [n for n in rows[0] if n not in keys and n not in keep]
     conflict = f"ON CONFLICT ({', '.join(keys)}) DO "
-    if not names:
-        _insert_with(session, table, rows, conflict + "NOTHING")
-        return
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names)
-    _insert_with(session, table, rows, conflict + f"UPDATE SET {updates}")
+    changed = [n for n in names if n not in keys and n not in keep]
+    if not changed:
+        return conflict + "NOTHING"
+    return conflict + "UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in changed)
 
 
 def _insert_with(

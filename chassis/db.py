@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bulk import WROTE, insert_missing, insert_returning, note_written
+from .bulk import WROTE, insert_missing, insert_returning, insert_with, note_written
 from .errors import DomainError, Unprocessable
 
 log = logging.getLogger(__name__)
@@ -39,21 +39,39 @@ EMITTED = "emitted"
 # programme's seats) and other writers of those rows wait.
 EVENTS_TO_STORE = "events_to_store"
 ANSWER = "answer"
+# And the rows a write keeps for its end the same way (insert_at_end).
+INSERTS_AT_END = "inserts_at_end"
 
 
 def store_at_end(session: Session, table: Table, rows: list[dict]) -> None:
     """Keep the outbox rows `rows` to be stored at the end of the session's
     transaction (DatabaseSession.transaction, the only way a write session opens)."""
-    if EVENTS_TO_STORE not in session.info:
-        raise RuntimeError("events are emitted in a DatabaseSession.transaction()")
-    if session.in_nested_transaction():
-        # A savepoint rolled back would not take the event with it.
-        raise RuntimeError("an event is emitted outside any savepoint")
+    _at_end_allowed(session, "events are emitted")
     kept = session.info[EVENTS_TO_STORE]
     if kept is None:
         session.info[EVENTS_TO_STORE] = (table, list(rows))
     else:
         kept[1].extend(rows)
+
+
+def insert_at_end(session: Session, table: Table, rows: list[dict], tail: str = "") -> None:
+    """Insert `rows` into `table` at the end of the session's transaction, with its
+    events and answer: on PostgreSQL in the same statement, a round trip less, and
+    one less for the other writers waiting on the rows the transaction has locked.
+    For rows that only a bug could have refused (their refusal is seen at the end),
+    and that no row the ORM writes refers to. A statement the session runs before
+    the end (a query that may read them) has them inserted first. `tail`: a
+    conflict clause (ON CONFLICT ... DO UPDATE ...), as upserts of counts need."""
+    _at_end_allowed(session, "rows are inserted at the end")
+    session.info[INSERTS_AT_END].append((table, list(rows), tail))
+
+
+def _at_end_allowed(session: Session, what: str) -> None:
+    if EVENTS_TO_STORE not in session.info:
+        raise RuntimeError(f"{what} in a DatabaseSession.transaction()")
+    if session.in_nested_transaction():
+        # A savepoint rolled back would not take them with it.
+        raise RuntimeError(f"{what} outside any savepoint")
 
 
 class ReadOnlySession(RuntimeError):
@@ -73,8 +91,19 @@ def _flushed(session: Session, _context) -> None:
 
 
 def _executed(state) -> None:
+    if state.session.info.get(INSERTS_AT_END):
+        _insert_now(state.session)
     if state.is_insert or state.is_update or state.is_delete:
         note_written(state.session, state.statement.table.name)
+
+
+def _insert_now(session: Session) -> None:
+    """The rows kept for the end, inserted before a statement that may read them, as
+    the ORM flushes its own before a query: kept for the end, they are never missed."""
+    inserts, session.info[INSERTS_AT_END] = session.info[INSERTS_AT_END], []
+    session.flush()
+    for table, rows, tail in inserts:
+        insert_with(session, table, rows, tail)
 
 
 def normalise_url(url: str) -> str:
@@ -235,6 +264,7 @@ class DatabaseSession:
             with session.begin():
                 session.info[CONTEXT] = self.context
                 session.info[EVENTS_TO_STORE] = None
+                session.info[INSERTS_AT_END] = []
                 yield session
                 self._store_at_end(session)
             wrote = frozenset(session.info.pop(WROTE, ()))
@@ -242,18 +272,22 @@ class DatabaseSession:
         self._on_commit(wrote, emitted)
 
     def _store_at_end(self, session: Session) -> None:
-        """The events the transaction emitted and its answer (EVENTS_TO_STORE)."""
+        """The rows kept for the end (INSERTS_AT_END), its answer, and the events the
+        transaction emitted (EVENTS_TO_STORE)."""
+        session.flush()  # the rows the ORM holds first: those kept for the end may refer to them
         kept = session.info.pop(EVENTS_TO_STORE, None)
         answer = session.info.pop(ANSWER, None)
-        if kept is None and answer is None:
+        inserts = session.info.pop(INSERTS_AT_END, [])
+        if answer:
+            inserts.append((self.metadata.tables["answered_requests"], [answer], ""))
+        if kept is None and not inserts:
             return
-        table, rows = kept or (self.metadata.tables["outbox"], [])
-        answered = (self.metadata.tables["answered_requests"], answer) if answer else None
+        table, rows = kept or (None, [])  # no events: the inserts alone
         try:
-            ids = insert_returning(session, table, rows, "id", also=answered)
+            ids = insert_returning(session, table, rows, "id", also=inserts)
         except session.get_bind().dialect.loaded_dbapi.IntegrityError as exc:
             # As SQLAlchemy raises it: write_once knows a repeated request by it.
-            raise IntegrityError("storing the events and the answer", None, exc) from exc
+            raise IntegrityError("storing the transaction's end", None, exc) from exc
         session.info.setdefault(EMITTED, []).extend(ids)  # for the relay, once committed
 
     def apply_once(self, event: dict, effect: Callable[..., Any], *args) -> Any:

@@ -39,6 +39,7 @@ from sqlalchemy import Boolean, LargeBinary, cast, delete, null, select, tuple_,
 from sqlalchemy.orm import Session
 
 from chassis import bulk
+from chassis.db import insert_at_end
 from chassis.errors import field_error
 
 from .models import PendingPosting, SearchPosting
@@ -90,7 +91,8 @@ def defer_documents(session: Session, changes: Changes) -> None:
     no other write. A word gained and lost again before it is folded leaves its
     row saying so (the last change is the one kept)."""
     rows = [{"term": t, "seq": seq, "present": p} for t, seq, p in _words(changes)]
-    bulk.upsert_rows(session, pending, rows)
+    if rows:  # with the write's end (its events): nothing reads them back before
+        insert_at_end(session, pending, rows, bulk.upsert_clause(pending, list(rows[0])))
 
 
 def merge_pending(session: Session, limit: int = FOLD_BATCH) -> int:

@@ -12,6 +12,7 @@ from stdnum import issn as issn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
+from chassis.db import insert_at_end
 from chassis.errors import Conflict, Forbidden, field_error
 from chassis.records import get_or_not_found, not_found
 from chassis.schemas import load
@@ -212,7 +213,7 @@ def create_title(session: Session, payload: dict, caller: Caller) -> dict:
     postings.defer_documents(session, [(title.seq, "", document)])
     rows = subject_rows(title.seq, folded_subjects(title.subjects))
     if rows:
-        session.execute(TitleSubject.__table__.insert(), rows)
+        insert_at_end(session, TitleSubject.__table__, rows)
     if title.acquisition_ref:
         acquisitions.receive(session, title.acquisition_ref, title.seq)
     dumped = dump_title(title, [])

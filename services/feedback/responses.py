@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from functools import cache
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from chassis import bulk
+from chassis.db import insert_at_end
 from chassis.errors import Conflict, Gone, NotFound
 from chassis.records import lockable
 from chassis.schemas import load
@@ -107,18 +108,22 @@ def record(
     write through here too)."""
     if invitation is not None:
         invitation.used_on = day
-    session.add(
-        Response(
-            id=uuid.uuid4().hex,
-            campaign_seq=campaign.seq,
-            invitation_seq=invitation.seq if invitation is not None else None,
-            submitted_on=day,
-            answers=answers,
-        )
-    )
-    count(session, campaign.seq, questions, answers, day.strftime("%Y-%m"))
+    # The campaign's count, then the response and its tallies with the events, in the
+    # write's last statement: the rows every response to the campaign adds to (its
+    # count, its tally of responses) are held for as short a while as can be.
     # One statement: concurrent responses add up without reading the count first.
     counted = session.execute(ONE_MORE_RESPONSE, {"campaign": campaign.seq}).scalar_one()
+    response = {
+        "id": uuid.uuid4().hex,
+        "campaign_seq": campaign.seq,
+        "invitation_seq": invitation.seq if invitation is not None else None,
+        "submitted_on": day,
+        "answers": answers,
+    }
+    insert_at_end(session, Response.__table__, [response])
+    month = day.strftime("%Y-%m")
+    insert_at_end(session, Tally.__table__, tally_rows(campaign.seq, questions, answers, month),
+                  ADDING)  # fmt: skip
     set_committed_value(campaign, "responses", counted)
     if emit:
         outbox.emit(
@@ -187,30 +192,22 @@ def tally_keys(questions: list[dict], answers: dict) -> list[tuple[str, str, str
     return keys
 
 
-def count(session: Session, campaign_seq: int, questions, answers, month: str) -> None:
-    """Add one to each answer's tally: an upsert, so concurrent responses to the same
-    campaign add up on either database."""
-    rows = [
+def tally_rows(campaign_seq: int, questions, answers, month: str) -> list[dict]:
+    """One more in each answer's tally, and in the tally of responses."""
+    return [
         {"campaign_seq": campaign_seq, "question": q, "part": p, "value": v, "month": month,
          "count": 1}
         for q, p, v in [RESPONSE_KEY, *tally_keys(questions, answers)]
     ]  # fmt: skip
-    add_counts(session, rows)
+
+
+# INSERT a tally, or add to its count (PostgreSQL's and SQLite's upsert alike), so
+# concurrent responses to the same campaign add up on either database.
+ADDING = (
+    "ON CONFLICT (campaign_seq, question, part, value, month)"
+    " DO UPDATE SET count = tallies.count + excluded.count"
+)
 
 
 def add_counts(session: Session, rows: list[dict]) -> None:
-    session.execute(_adding(session.get_bind().dialect.name), rows)  # rows batched
-
-
-@cache  # one statement per dialect, built once (it is the same for every response)
-def _adding(dialect: str):
-    """INSERT a tally, or add to its count: PostgreSQL's and SQLite's upsert."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    stmt = upsert(Tally)
-    return stmt.on_conflict_do_update(
-        index_elements=["campaign_seq", "question", "part", "value", "month"],
-        set_={"count": Tally.count + stmt.excluded.count},
-    )
+    bulk.insert_with(session, Tally.__table__, rows, ADDING)

@@ -1,7 +1,7 @@
 """Results: of a campaign (counts, response rate, means and distributions, NPS,
 LibQUAL+ gaps by item and dimension, the satisfaction index), of a year across the
 branches and its months, and the summary published when a campaign closes. Every
-figure is summed from the tallies (responses.count), never from the responses."""
+figure is summed from the tallies (responses.tally_rows), never from the responses."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
+from chassis.db import insert_at_end
 from chassis.errors import Conflict, Forbidden, field_error
 from chassis.pagination import Keyset
 from chassis.records import get_or_not_found
@@ -132,13 +133,11 @@ def register_staff(
     )
     session.add(staff)
     _flush(session)
-    first = PositionHistory(
-        staff_seq=staff.seq, position=staff.position, previous=None, effective=today
-    )
-    session.add(first)
-    session.flush()
+    first = {"staff_seq": staff.seq, "position": staff.position, "previous": None}
+    first.update(effective=today, note=None)
+    insert_at_end(session, PositionHistory.__table__, [first])  # with the event
     outbox.emit(session, "staff_registered", staff.id, event_data(staff))
-    return dump_staff(session, staff, [_dump_position(first)])
+    return dump_staff(session, staff, [_dump_position(PositionHistory(**first))])
 
 
 def change_staff(

@@ -8,10 +8,10 @@ import pytest
 from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, String, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from chassis.contract import Contract, Event
-from chassis.db import REPEAT, ReadOnlySession
+from chassis.db import REPEAT, ReadOnlySession, insert_at_end
 from chassis.envelope import make_envelope
 from chassis.errors import Conflict, Unprocessable
 from chassis.outbox import Outbox
@@ -200,6 +200,56 @@ def test_a_requests_events_and_its_answer_are_stored_together_at_its_end_once(db
         answers = session.scalars(select(answered.c.result)).all()
     assert stored == ["note_added", "note_added"] and answers == ['"tiga"']
     assert notes(db) == ["tiga"]
+
+
+class Count(Base):
+    __tablename__ = "counts"
+    name = Column(String(20), primary_key=True)
+    count = Column(Integer, nullable=False)
+
+
+ADD_ONE = "ON CONFLICT (name) DO UPDATE SET count = counts.count + excluded.count"
+
+
+def counts(db) -> dict:
+    with db.reading() as session:
+        return dict(session.execute(select(Count.name, Count.count)).all())
+
+
+def test_rows_kept_for_the_end_are_inserted_with_the_events_or_before_a_query(db):
+    """insert_at_end: the rows go in with the events and the answer (on PostgreSQL the
+    same statement), upserts adding up; a query before the end has them first, so it
+    reads them; a failed write keeps none; outside a transaction or in a savepoint,
+    refused."""
+    request = db.acting_as(None, "k2:g")
+
+    def count_twice(session):
+        insert_at_end(session, Count.__table__, [{"name": "a", "count": 1}], ADD_ONE)
+        insert_at_end(session, Note.__table__, [{"id": 7, "text": "tujuh"}])
+        NOTES.emit(session, "note_added", "N7", {"text": "tujuh"})
+        return "ok"
+
+    assert request.write_once("count", [], count_twice) == "ok"
+    assert request.write_once("count", [], count_twice) == "ok"  # answered: not again
+    with db.transaction() as session:
+        insert_at_end(session, Count.__table__, [{"name": "a", "count": 2}], ADD_ONE)
+    assert counts(db) == {"a": 3} and notes(db) == ["tujuh"]
+    with db.transaction() as session:  # a query reads what was kept for the end
+        insert_at_end(session, Count.__table__, [{"name": "a", "count": 1}], ADD_ONE)
+        assert session.scalar(select(Count.count).where(Count.name == "a")) == 4
+        insert_at_end(session, Count.__table__, [{"name": "b", "count": 1}], ADD_ONE)
+    assert counts(db) == {"a": 4, "b": 1}
+    with pytest.raises(Conflict), db.transaction() as session:
+        insert_at_end(session, Count.__table__, [{"name": "a", "count": 5}], ADD_ONE)
+        raise Conflict("refused")
+    assert counts(db) == {"a": 4, "b": 1}
+    refused = pytest.raises(RuntimeError, match="outside any savepoint")
+    with refused, db.transaction() as session, session.begin_nested():
+        insert_at_end(session, Count.__table__, [{"name": "c", "count": 1}], ADD_ONE)
+    outside = pytest.raises(RuntimeError, match="in a DatabaseSession.transaction")
+    with outside, db.engine.connect() as conn:
+        insert_at_end(Session(conn), Count.__table__, [{"name": "c", "count": 1}])
+    assert counts(db) == {"a": 4, "b": 1}
 
 
 def test_an_event_is_emitted_outside_any_savepoint(db):
