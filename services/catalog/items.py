@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, bindparam, exists, literal_column, select, updat
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
+from chassis.db import insert_at_end
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.pagination import Bounds, Key, Keyset
 from chassis.records import not_found, read_or_not_found
@@ -120,17 +121,18 @@ def add_item(session: Session, public_title_id: str, payload: dict, caller: Call
             {"barcode": data["barcode"], "existing_title_id": owner},
         )
     now = time.time()
-    item = Item(
-        barcode=data["barcode"],
-        title_seq=title.seq,
-        branch_code=data["branch"],
-        location_code=location,
-        status=data["status"],
-        note=data.get("note"),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(item)
+    row = {
+        "barcode": data["barcode"],
+        "title_seq": title.seq,
+        "branch_code": data["branch"],
+        "location_code": location,
+        "status": data["status"],
+        "note": data.get("note"),
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_at_end(session, Item.__table__, [row])  # with its event
+    item = Item(**row)
     if item.status == "available" and not available_there:
         # Its branch joins those search finds the title available at.
         document = reindex_copy(session, title.seq, title.search_doc, item.branch_code, True)

@@ -1,10 +1,10 @@
-"""What a new title costs PostgreSQL in round trips, the whole unit of work as a
+"""What a new title and a new copy cost PostgreSQL in round trips, the whole unit of work as a
 request runs it (see tests/domain/people/test_round_trips.py)."""
 
 import pytest
 
 from chassis.context import SYSTEM
-from services.catalog import titles
+from services.catalog import branches, items, titles
 from tests.support import requested, round_trips
 
 pytestmark = pytest.mark.parametrize(
@@ -28,3 +28,21 @@ def test_a_new_title_is_four_round_trips(catalog_db):
         for subject, ids in (("Adat", [made["id"]]), ("Sastra", [])):
             by_subject = titles.search_titles(session, {"subject": subject})["items"]
             assert [t["id"] for t in by_subject] == ids
+
+
+def test_a_new_copy_is_five_round_trips(catalog_db):
+    with catalog_db.transaction() as session:
+        branches.put_branch(session, {"code": "SPN", "name": "Perpustakaan Pusat"}, SYSTEM)
+    title = requested(catalog_db, "create_title", titles.create_title, {"title": "Bobo"}, SYSTEM)
+    copy = {"barcode": "SPN-RT-1", "branch": "SPN"}
+    with round_trips(catalog_db.engine) as sent:
+        requested(catalog_db, "add_item", items.add_item, title["id"], copy, SYSTEM)
+    # the title (locked) with the branch and barcode checks; the title's time and
+    # search document; the copy and its title's words pending, with the event and
+    # the answer, in one statement; the commit
+    assert len(sent) == 5, sent
+    assert "UPDATE titles" in sent[2]
+    assert all(f"INSERT INTO {t}" in sent[3] for t in ("items", "search_pending", "outbox"))
+    with catalog_db.reading() as session:
+        found = items.get_item(session, "SPN-RT-1")
+    assert (found["title_id"], found["status"]) == (title["id"], "available")
