@@ -135,7 +135,23 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     # No ping before each use (a round trip per transaction): a connection found
     # dropped fails its statement, which makes SQLAlchemy drop the pool's older ones
     # too, and a request's unit of work is then made once more (write_once, read).
-    return create_engine(url, pool_size=pool_size, max_overflow=10, **options)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, **options)
+    event.listen(engine, "before_cursor_execute", _locking_first, retval=True)
+    return engine
+
+
+# A statement's execution option on PostgreSQL: a statement that takes row locks, sent
+# in the same round trip before it (`SELECT 1 FROM t WHERE k = %(k)s FOR UPDATE;`, in
+# the statement's own parameters). Each statement of a query string has a snapshot
+# of its own (READ COMMITTED), taken when it starts: the statement after the locks
+# sees what their last holder committed, where one statement that locks a row and
+# reads others sees those as they were before it waited.
+LOCKING_FIRST = "pustaka_locking_first"
+
+
+def _locking_first(_conn, _cursor, statement, parameters, context, _executemany):
+    first = context.execution_options.get(LOCKING_FIRST) if context is not None else None
+    return (f"{first} {statement}" if first else statement), parameters
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -18,11 +18,23 @@ import secrets
 import time
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, bindparam, cast, func, null, select, union_all
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    JSON,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
+from chassis.bulk import reserve_ids
 from chassis.context import Caller
+from chassis.db import LOCKING_FIRST, insert_at_end
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.records import get_or_not_found, lockable, not_found
 from chassis.schemas import load
@@ -109,16 +121,22 @@ SEATS = union_all(
 def seats(session: Session, programme: Programme, occurrence: Occurrence) -> Places:
     """An occurrence's places, in one query: under its lock, a registration's every
     wait is every other's too."""
-    places = Places({}, {}, 0)
     at = {"programme": programme.seq, "occurrence": occurrence.seq}
-    for pool, seats_kept, status, count in session.execute(SEATS, at):
-        if status is None:
-            places.kept[pool] = seats_kept
-        elif status == "confirmed":
-            places.used[pool] = count
+    rows = session.execute(SEATS, at).all()
+    kept = [(pool, seats_kept) for pool, seats_kept, status, _ in rows if status is None]
+    return _places(kept, [(pool, status, n) for pool, _, status, n in rows if status])
+
+
+def _places(kept: list, taken: list) -> Places:
+    """Places from the seats kept, (partner, seats) each, and those taken, (pool,
+    status, how many) each."""
+    used, waiting = {}, 0
+    for pool, status, count in taken:
+        if status == "confirmed":
+            used[pool] = count
         else:
-            places = places._replace(waiting=places.waiting + count)
-    return places
+            waiting += count
+    return Places(dict(kept), used, waiting)
 
 
 def _open_for_registration(programme: Programme, occurrence: Occurrence, now: float) -> None:
@@ -201,10 +219,12 @@ def _register_one(
     counted: Places | None = None,
     code: str | None = None,
     existing: Registration | None | object = UNKNOWN,
+    seq: int | None = None,
 ) -> Registration | None:
     """One registration, or None if this person is registered already. `counted`:
     the occurrence's seats(), if known; `existing`: the person's registration for it
-    (or None), if known."""
+    (or None), if known; `seq`: its key, if reserved. Its row is inserted with its
+    event, at the end of the transaction."""
     key = person_key(data["name"], data["contact"])
     if existing is UNKNOWN:
         existing = session.scalar(PERSON, {"occurrence": occurrence.seq, "person": key})
@@ -214,25 +234,27 @@ def _register_one(
         session.delete(existing)
         session.flush()
     status, pool = seat_for(session, programme, occurrence, partner_seq, now, counted)
-    registration = Registration(
-        occurrence_seq=occurrence.seq,
-        person_key=key,
-        name=data["name"],
-        contact=data["contact"],
-        age_group=data.get("age_group"),
-        partner_seq=partner_seq,
-        pool_partner_seq=pool,
-        status=status,
-        was_waitlisted=status == "waitlisted",
-        code=code or new_code(session),
-        reminder_due_at=reminder_time(occurrence, reminder_hours)
-        if status == "confirmed"
-        else None,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(registration)
-    session.flush()
+    confirmed = status == "confirmed"
+    row = {
+        "seq": seq or reserve_ids(session, Registration.seq, 1)[0],
+        "occurrence_seq": occurrence.seq,
+        "person_key": key,
+        "name": data["name"],
+        "contact": data["contact"],
+        "age_group": data.get("age_group"),
+        "partner_seq": partner_seq,
+        "pool_partner_seq": pool,
+        "status": status,
+        "was_waitlisted": not confirmed,
+        "code": code or new_code(session),
+        "checked_in_at": None,
+        "reminder_due_at": reminder_time(occurrence, reminder_hours) if confirmed else None,
+        "reminded_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_at_end(session, Registration.__table__, [row])
+    registration = Registration(**row)
     outbox.emit(
         session,
         f"registration_{status}",
@@ -259,18 +281,18 @@ def register(
         _open_for_registration(programme, occurrence, now)
         targets = upcoming_locked(session, programme, now)  # every one locked, in order
         quotas, code, counted, known = cohosts(session, programme), None, None, UNKNOWN
+        reserved = None
     else:
         # One occurrence: locked by the query that finds it, which also tells whether
         # the code drawn for the registration is free, and finds the person's own.
         code = _candidate_code()
         person = person_key(data["name"], data["contact"])
-        occurrence, programme, taken, known = _occurrence(
-            session, occurrence_id, lock=True, code=code, person=person
+        # The seats, read under the lock: a partner joining or leaving locks it too.
+        occurrence, programme, taken, known, counted, reserved = _occurrence_to_register(
+            session, occurrence_id, code, person
         )
         code = new_code(session) if taken else code
         targets = [occurrence]
-        # The seats, read under the lock: a partner joining or leaving locks it too.
-        counted = seats(session, programme, occurrence)
         quotas = counted.kept
     for target in targets:
         _open_for_registration(programme, target, now)  # now that it is locked
@@ -280,18 +302,15 @@ def register(
             {"programme_id": programme.id},
         )
     made = []
-    try:
-        for target in targets:
-            one = _register_one(
-                session, programme, target, data, partner_seq, now, reminder_hours, counted, code,
-                known,
-            )  # fmt: skip
-            if one is not None:
-                made.append((one, target))
-    except IntegrityError as exc:  # the same person, at the same moment, elsewhere
-        raise Conflict(
-            "This person is already registered.", {"occurrence_id": occurrence_id}
-        ) from exc
+    # The same person at the same moment is found by `known` or _register_one's own
+    # look: both read after the occurrences' locks, as their last holder left them.
+    for target in targets:
+        one = _register_one(
+            session, programme, target, data, partner_seq, now, reminder_hours, counted, code,
+            known, reserved,
+        )  # fmt: skip
+        if one is not None:
+            made.append((one, target))
     if not made:
         raise Conflict(
             "This person is already registered.",
@@ -327,6 +346,28 @@ _WITH_PROGRAMME = (
 )
 # _occurrence's query, unlocked and locked, built once.
 OCCURRENCE = lockable(_WITH_PROGRAMME, Occurrence)
+# On PostgreSQL a registration locks the occurrence by a statement of its own sent
+# before the one that reads it, in the same round trip (chassis/db.py, LOCKING_FIRST),
+# and that one reads the occurrence, the person's registration and the places (as
+# SEATS, in JSON) as the lock's last holder left them: one statement that locked the
+# row and counted the places would count them as they were before it waited. On
+# SQLite a writer waits at BEGIN, and two statements cost no round trip.
+_PLACES = literal_column(
+    "json_build_object("
+    "'kept', (SELECT coalesce(json_agg(json_build_array(k.partner_seq, k.seats)), '[]')"
+    " FROM cohosts AS k WHERE k.programme_seq = occurrences.programme_seq),"
+    " 'taken', (SELECT coalesce(json_agg(json_build_array(t.pool, t.status, t.n)), '[]')"
+    " FROM (SELECT r.pool_partner_seq AS pool, r.status, count(*) AS n"
+    " FROM registrations AS r WHERE r.occurrence_seq = occurrences.seq"
+    " AND r.status IN ('confirmed', 'waitlisted')"
+    " GROUP BY r.pool_partner_seq, r.status) AS t))",
+    JSON,
+)
+# And the key a new registration will have, so that its row goes in with its event.
+_NEXT_SEQ = literal_column("nextval(pg_get_serial_sequence('registrations', 'seq'))", Integer)
+LOCKED_WITH_PLACES = _WITH_PROGRAMME.add_columns(_PLACES, _NEXT_SEQ).execution_options(
+    **{LOCKING_FIRST: "SELECT 1 FROM occurrences WHERE seq = %(seq)s FOR UPDATE;"}
+)
 
 
 def _occurrence(
@@ -347,6 +388,24 @@ def _occurrence(
     if found is None:
         raise not_found("occurrence", occurrence_id)
     return found[0], found[1], bool(found[2]), found[3]
+
+
+def _occurrence_to_register(
+    session: Session, occurrence_id: str, code: str, person: str
+) -> tuple[Occurrence, Programme, bool, Registration | None, Places, int | None]:
+    """_occurrence's, locked, its places and the new registration's key (None: not
+    reserved yet): in one round trip on PostgreSQL."""
+    if session.get_bind().dialect.name != "postgresql":
+        found = _occurrence(session, occurrence_id, lock=True, code=code, person=person)
+        return (*found, seats(session, found[1], found[0]), None)
+    seq = OCCURRENCE_ID.parse(occurrence_id)
+    params = {"seq": seq, "code": code, "person": person}
+    found = session.execute(LOCKED_WITH_PLACES, params).first() if seq is not None else None
+    if found is None:
+        raise not_found("occurrence", occurrence_id)
+    occurrence, programme, taken, known, places, reserved = found
+    counted = _places(places["kept"], places["taken"])
+    return occurrence, programme, bool(taken), known, counted, reserved
 
 
 def find_registration(session: Session, registration_id, for_update=False) -> Registration:
