@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse, urlunparse
 
@@ -37,6 +38,10 @@ from chassis.trust import part_user
 from . import platform
 
 PART_TAGS = "pustaka-part"
+# A read the broker fails (500) is asked again: it lists its users and then reads each,
+# and one deleted meanwhile (by another client) fails the whole list
+# (rabbit_mgmt_wm_users: {badmatch, {error, not_found}}).
+READ_ATTEMPTS = 3
 
 
 class Broker:
@@ -50,7 +55,12 @@ class Broker:
         self.vhost = unquote(parsed.path[1:]) if len(parsed.path) > 1 else "/"
 
     def _call(self, method: str, path: str, **kw) -> requests.Response:
-        answer = requests.request(method, self.api + path, auth=self.auth, timeout=10, **kw)
+        for attempt in range(READ_ATTEMPTS if method == "GET" else 1):
+            if attempt:
+                time.sleep(0.2 * attempt)
+            answer = requests.request(method, self.api + path, auth=self.auth, timeout=10, **kw)
+            if answer.status_code < 500:
+                break
         answer.raise_for_status()
         return answer
 

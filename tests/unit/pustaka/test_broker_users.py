@@ -1,9 +1,15 @@
 """Which broker user a process connects as: a part's own, from its password."""
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlparse
 
+import pytest
+import requests
+
 from pustaka import platform
-from pustaka.broker_users import command_uri, own_uri, part_user
+from pustaka.broker_users import Broker, command_uri, own_uri, part_user
 
 
 def config(uri: str, **passwords) -> dict:
@@ -46,3 +52,49 @@ def test_a_part_connects_as_itself_to_every_node_of_a_cluster():
         assert urlparse(node).port == port and urlparse(node).path == "/pustaka"
     assert part_user("people", nodes) == "pustaka-people@pustaka"
     assert command_uri(config(nodes)) == nodes
+
+
+class FlakyManagementApi(BaseHTTPRequestHandler):
+    """Fails the first `fails` requests with a 500, as the broker does when a user it
+    lists is deleted meanwhile; then answers one user. Counts every request."""
+
+    fails = 0
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        failing = len(self.seen) <= self.fails
+        body = b"{}" if failing else json.dumps([{"name": "a", "tags": "t"}]).encode()
+        self.send_response(500 if failing else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_PUT = do_GET
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def flaky_api():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyManagementApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    FlakyManagementApi.seen = []
+    yield server
+    server.shutdown()
+
+
+def test_a_read_the_broker_fails_is_asked_again_a_change_is_not(flaky_api):
+    broker = Broker("amqp://guest:guest@127.0.0.1:5672/", flaky_api.server_address[1])
+    FlakyManagementApi.fails = 2
+    assert broker.users("t") == [{"name": "a", "tags": "t"}]
+    assert len(FlakyManagementApi.seen) == 3
+    FlakyManagementApi.fails, FlakyManagementApi.seen = 3, []
+    with pytest.raises(requests.HTTPError):
+        broker.users("t")  # three reads failed: the failure is told
+    assert len(FlakyManagementApi.seen) == 3
+    FlakyManagementApi.fails, FlakyManagementApi.seen = 1, []
+    with pytest.raises(requests.HTTPError):
+        broker.put_policy("p", {})  # a change is made once: its caller decides
+    assert len(FlakyManagementApi.seen) == 1
