@@ -2,7 +2,8 @@
 
 Prints, on this machine, in one run of the platform as `make up` starts it:
   1. a popular programme opening: BENCH_REGISTRATIONS (default 1,000) public
-     registrations at 50 connections for BENCH_SEATS (default 100) seats: how many
+     registrations at 50 connections (tests/bench/burst.py, each sent once) for
+     BENCH_SEATS (default 100) seats: how many
      were confirmed (exactly the seats), throughput and p50/p99, beside a bare nameko
      @http route making one RPC to a trivial method (tests/bench/bare.py), at 20
      connections (wrk), run in the same session;
@@ -24,7 +25,6 @@ import random
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from chassis.db import make_engine  # noqa: E402
 from deploy.wrk import ensure as ensure_wrk  # noqa: E402
+from tests.bench.burst import burst  # noqa: E402
 from tests.bench.foundation import (  # noqa: E402
     SECONDS,
     Vhost,
@@ -73,21 +74,13 @@ def opening(base: str, key: str) -> tuple[dict, list[str]]:
         timeout=30,
     ).json()
     occurrence = published["occurrences"][0]["id"]
-    url = f"{base}/v1/events/occurrences/{occurrence}/registrations"
-    sessions = [requests.Session() for _ in range(CONNECTIONS)]
-
-    def one(i: int) -> tuple[float, str, str]:
-        person = {"name": f"Peserta {i:05d}", "contact": f"0812{i:08d}"}
-        began = time.perf_counter()
-        answer = sessions[i % CONNECTIONS].post(url, json=person, timeout=60)
-        took = (time.perf_counter() - began) * 1000
-        item = answer.json()["items"][0] if answer.status_code == 201 else {}
-        return took, item.get("status", str(answer.status_code)), item.get("code", "")
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(CONNECTIONS) as pool:
-        done = list(pool.map(one, range(REGISTRATIONS)))
-    elapsed = time.perf_counter() - began
+    path = f"/v1/events/occurrences/{occurrence}/registrations"
+    people = [{"name": f"Peserta {i:05d}", "contact": f"0812{i:08d}"} for i in range(REGISTRATIONS)]
+    answers, elapsed = burst(base, [("POST", path, p) for p in people], CONNECTIONS)
+    done = []
+    for took, status, body in answers:
+        item = body["items"][0] if status == 201 else {}
+        done.append((took, item.get("status", str(status)), item.get("code", "")))
     times = [t for t, _, _ in done]
     statuses = [s for _, s, _ in done]
     return {
