@@ -14,10 +14,12 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
+from chassis.db import LOCKING_FIRST, insert_at_end
 from chassis.errors import Conflict, NotFound
+from chassis.records import not_found
 from chassis.schemas import load
 
-from .contract import STAFF_ID, EnrolmentInput
+from .contract import PROGRAMME_ID, STAFF_ID, EnrolmentInput
 from .models import Attendance, Certificate, Enrolment, Programme, Staff, outbox
 from .programmes import find_programme
 from .staff import branch_seen_by, no_such_staff, staff_for
@@ -48,8 +50,7 @@ def _event(programme: Programme, staff: Staff, status: str) -> dict:
 def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) -> dict:
     caller.require_role("branch")
     data = load(enrolment_input, payload)
-    programme = find_programme(session, programme_id, for_update=True)
-    staff, places = _staff_and_places(session, programme, data["staff_id"])
+    programme, staff, places = _locked_with_places(session, programme_id, data["staff_id"])
     caller.require_branch(staff.branch_code)
     _open(programme)
     if not staff.active:
@@ -66,14 +67,15 @@ def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) ->
             )
         )
     status = "enrolled" if places.enrolled < programme.capacity else "waitlisted"
-    enrolment = Enrolment(programme_seq=programme.seq, staff_seq=staff.seq, status=status)
-    session.add(enrolment)
-    session.flush()
+    row = {"programme_seq": programme.seq, "staff_seq": staff.seq, "status": status}
+    row.update(completed_on=None, updated_at=time.time())
+    insert_at_end(session, Enrolment.__table__, [row])  # with its event; its seq then
+    enrolment = Enrolment(**row)
     outbox.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
+    position = places.waitlisted + 1 if status == "waitlisted" else None  # the last
     if places.had is not None:  # sessions attended before withdrawing still count
-        return dump_enrolment(session, programme, staff, enrolment)
-    # New to the programme: nothing attended, no certificate, the last in the line.
-    position = places.waitlisted + 1 if status == "waitlisted" else None
+        return dump_enrolment(session, programme, staff, enrolment, position)
+    # New to the programme: nothing attended, no certificate.
     return _answer(programme, staff, enrolment, position, attended=0, certificate=None)
 
 
@@ -88,27 +90,43 @@ def _counted(status: str):
     return select(func.count()).where(in_programme, Enrolment.status == status).scalar_subquery()
 
 
-# _staff_and_places's one query, built once.
-STAFF_AND_PLACES = select(
-    Staff,
-    _counted("enrolled"),
-    _counted("waitlisted"),
-    select(Enrolment.status)
-    .where(Enrolment.programme_seq == bindparam("programme"), Enrolment.staff_seq == Staff.seq)
-    .scalar_subquery(),
-).where(Staff.seq == bindparam("staff"))
+# _locked_with_places's one query, built once. On PostgreSQL the programme is locked
+# by a statement of its own sent before it in the same round trip (LOCKING_FIRST), so
+# that it reads the places as the lock's last holder left them; one statement that
+# locked the row and counted would count them as they were before it waited. On
+# SQLite a writer waits at BEGIN.
+PROGRAMME_STAFF_AND_PLACES = (
+    select(
+        Programme,
+        Staff,
+        _counted("enrolled"),
+        _counted("waitlisted"),
+        select(Enrolment.status)
+        .where(Enrolment.programme_seq == Programme.seq, Enrolment.staff_seq == Staff.seq)
+        .scalar_subquery(),
+    )
+    .select_from(Programme)
+    .outerjoin(Staff, Staff.seq == bindparam("staff"))
+    .where(Programme.seq == bindparam("programme"))
+    .execution_options(
+        **{LOCKING_FIRST: "SELECT 1 FROM programmes WHERE seq = %(programme)s FOR UPDATE;"}
+    )
+)
 
 
-def _staff_and_places(session: Session, programme: Programme, staff_id) -> tuple[Staff, _Places]:
-    """The member of staff a body names (else a 400 on staff_id), and the programme's
-    places: one query, read under the programme's lock."""
-    seq = STAFF_ID.parse(staff_id)
-    row = None
-    if seq is not None:
-        row = session.execute(STAFF_AND_PLACES, {"staff": seq, "programme": programme.seq}).first()
+def _locked_with_places(
+    session: Session, programme_id: str, staff_id
+) -> tuple[Programme, Staff, _Places]:
+    """The programme (locked), the member of staff a body names (else a 400 on
+    staff_id) and the programme's places: one round trip."""
+    seq = PROGRAMME_ID.parse(programme_id)
+    params = {"programme": seq, "staff": STAFF_ID.parse(staff_id)}
+    row = session.execute(PROGRAMME_STAFF_AND_PLACES, params).first() if seq else None
     if row is None:
+        raise not_found("programme", programme_id)
+    if row[1] is None:
         raise no_such_staff("staff_id", staff_id)
-    return row[0], _Places(*row[1:])
+    return row[0], row[1], _Places(*row[2:])
 
 
 def withdraw(session: Session, programme_id: str, staff_id: str, caller: Caller) -> dict:
@@ -162,10 +180,14 @@ def attended(session: Session, programme: Programme, staff_seq: int) -> int:
 
 
 def dump_enrolment(
-    session: Session, programme: Programme, staff: Staff, enrolment: Enrolment
+    session: Session,
+    programme: Programme,
+    staff: Staff,
+    enrolment: Enrolment,
+    position: int | None = None,
 ) -> dict:
-    position = None
-    if enrolment.status == "waitlisted":
+    """`position`: its place on the waitlist, if known (else counted)."""
+    if position is None and enrolment.status == "waitlisted":
         position = session.scalar(
             select(func.count()).where(
                 Enrolment.programme_seq == programme.seq,

@@ -26,14 +26,18 @@ def test_registering_staff_is_five_round_trips(people_db):
     assert "INSERT INTO position_history" in sent[3] and "INSERT INTO outbox" in sent[3]
 
 
-def test_enrolling_is_six_round_trips(people_db):
+def test_enrolling_is_four_round_trips_two_of_them_holding_the_places(people_db):
     pid = scheduled(people_db, capacity=3)
     ani = new_staff(people_db, "Ani")
     with round_trips(people_db.engine) as sent:
         requested(people_db, "enrol", enrolments.enrol, pid, {"staff_id": ani}, SYSTEM)
-    # the programme locked; the member of staff with the places; the enrolment; the
-    # event with the answer
-    assert len(sent) == 6, sent
+    # the programme locked, then, in the same round trip, read with the member of
+    # staff and the places as the lock's last holder left them; the enrolment with
+    # the event and the answer; the commit
+    assert len(sent) == 4, sent
+    locking, reading = sent[1].split(";", 1)
+    assert "FOR UPDATE" in locking and "count(*)" in reading
+    assert "INSERT INTO enrolments" in sent[2] and "INSERT INTO outbox" in sent[2]
 
 
 def test_marking_attendance_is_six_round_trips(people_db):
