@@ -15,21 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from stdnum import isbn as isbn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
+from chassis.db import LOCKING_FIRST
 from chassis.errors import Conflict, NotYet, ValidationFailed
 from chassis.pagination import Keyset
-from chassis.records import get_or_not_found
+from chassis.records import get_or_not_found, not_found
 from chassis.schemas import load
 
 from . import supporters
 from .contract import SUGGESTION_ID, DecisionInput, SuggestionInput, SuggestionQuery, VoteInput
-from .models import Suggestion, branches, outbox
+from .models import Suggestion, Vote, branches, outbox
 
 suggestion_input, suggestion_query = SuggestionInput(), SuggestionQuery()
 vote_input, decision_input = VoteInput(), DecisionInput()
@@ -136,23 +136,39 @@ def list_suggestions(session: Session, params: dict) -> dict:
     return {"items": [dump_suggestion(s) for s in rows], "next_cursor": cursor}
 
 
+# vote's one query: the suggestion, locked by a statement of its own sent before it
+# in the same round trip (LOCKING_FIRST; on SQLite a writer waits at BEGIN), and
+# whether the card has voted for it, as the lock's last holder left the votes.
+SUGGESTION_AND_VOTE = (
+    select(
+        Suggestion,
+        select(Vote.member)
+        .where(Vote.suggestion_seq == Suggestion.seq, Vote.member == bindparam("member"))
+        .exists(),
+    )
+    .where(Suggestion.seq == bindparam("seq"))
+    .execution_options(
+        **{LOCKING_FIRST: "SELECT 1 FROM suggestions WHERE seq = %(seq)s FOR UPDATE;"}
+    )
+)
+
+
 def vote(session: Session, suggestion_id: str, payload: dict) -> dict:
     data = load(vote_input, payload)
-    suggestion = find_suggestion(session, suggestion_id, for_update=True)
+    seq, member = SUGGESTION_ID.parse(suggestion_id), data["member"].strip()
+    found = session.execute(SUGGESTION_AND_VOTE, {"seq": seq, "member": member}).first()
+    if found is None:
+        raise not_found("suggestion", suggestion_id)
+    suggestion, voted = found
     if suggestion.status != "submitted":
         raise Conflict(
             f"Suggestion {suggestion_id} is {suggestion.status}: votes are closed.",
             {"status": suggestion.status},
         )
-    try:
-        with session.begin_nested():
-            supporters.support(session, suggestion, data["member"], data.get("contact"))
-    except IntegrityError as exc:
-        raise Conflict(
-            "This card has voted for this suggestion already.", {"member": "voted"}
-        ) from exc
+    if voted:
+        raise Conflict("This card has voted for this suggestion already.", {"member": "voted"})
+    supporters.support(session, suggestion, member, data.get("contact"))
     suggestion.votes += 1
-    session.flush()
     return dump_suggestion(suggestion)
 
 

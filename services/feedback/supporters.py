@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.contacts import channel
+from chassis.db import insert_at_end
 from chassis.pagination import Keyset
 from chassis.schemas import load
 
@@ -20,16 +21,14 @@ IN_ORDER = Keyset(SupporterContact.seq)  # in the order they came
 
 
 def support(session: Session, suggestion: Suggestion, member: str, contact: str | None) -> None:
-    """One card's vote, with its contact if given (a loaded, normalised one). The
-    vote's primary key refuses a second from the same card (IntegrityError), and the
-    contact needs its vote: a refused vote leaves no contact behind."""
-    session.add(Vote(suggestion_seq=suggestion.seq, member=member.strip()))
-    if contact:
-        session.flush()  # the vote first: the contact's foreign key names it
-        session.add(
-            SupporterContact(suggestion_seq=suggestion.seq, member=member.strip(), contact=contact)
-        )
-    session.flush()
+    """One card's vote, with its contact if given (a loaded, normalised one), both
+    inserted with the write's events (insert_at_end). The caller has found that this
+    card has not voted for the suggestion, under the suggestion's lock; were it
+    wrong, the vote's primary key would refuse the whole write, contact and all."""
+    vote = {"suggestion_seq": suggestion.seq, "member": member.strip()}
+    insert_at_end(session, Vote.__table__, [vote])
+    if contact:  # the contact's foreign key names the vote, inserted before it
+        insert_at_end(session, SupporterContact.__table__, [{**vote, "contact": contact}])
 
 
 def asked_to_be_told(session: Session, suggestion: Suggestion) -> int:

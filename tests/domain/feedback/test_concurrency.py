@@ -1,6 +1,7 @@
 """Responses arriving at once (SQLite, then PostgreSQL): every one is counted, in the
 campaign's count and in each answer's tally, and the one-time link of an invitation
-answered twice at once takes one answer only."""
+answered twice at once takes one answer only. Votes at once: each card once, every
+one counted."""
 
 import datetime as dt
 
@@ -8,10 +9,10 @@ import eventlet
 from sqlalchemy import func, select
 
 from chassis.errors import Conflict
-from services.feedback import campaigns, responses, results
-from services.feedback.models import Invitation, Tally
+from services.feedback import campaigns, responses, results, suggestions
+from services.feedback.models import Invitation, SupporterContact, Tally, Vote
 
-from .helpers import ADMIN, KMN, completed_event, run
+from .helpers import ADMIN, IDEA, KMN, completed_event, run
 
 DAY = dt.date(2026, 11, 15)
 
@@ -68,3 +69,22 @@ def test_thirty_answers_at_once_are_thirty(feedback_db):
         [lambda: run(feedback_db, responses.submit_response, token, twice, today=DAY)] * 2
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "dict"]
+
+
+def test_votes_at_once_count_each_card_once(feedback_db):
+    sid = run(feedback_db, suggestions.submit_suggestion, IDEA, today=DAY)["id"]
+
+    def vote(member, contact=None):
+        body = {"member": member, **({"contact": contact} if contact else {})}
+        return lambda: run(feedback_db, suggestions.vote, sid, body)
+
+    cards = [vote(f"KMN-2024-{n:04d}", f"08126000{n:04d}") for n in range(2, 12)]
+    twice = [vote("KMN-2024-0099")] * 5  # one card five times at once
+    answers = at_once(cards + twice)
+    refused = [a for a in answers if isinstance(a, Conflict)]
+    assert len(refused) == 4 and all(a.details == {"member": "voted"} for a in refused)
+    with feedback_db.reading() as session:
+        votes = session.scalar(select(func.count()).select_from(Vote))
+        contacts = session.scalar(select(func.count()).select_from(SupporterContact))
+    assert votes == 1 + 10 + 1 and contacts == 10
+    assert run(feedback_db, suggestions.get_suggestion, sid)["votes"] == votes
