@@ -18,7 +18,7 @@ from chassis.schemas import load
 from .contract import PARTNER_ID, REGISTRATION_ID, WalkIn
 from .models import Occurrence, Programme, Registration, outbox
 from .programmes import cohosts, find_occurrence
-from .registrations import by_code, dump_registration, new_code
+from .registrations import by_code, door_rows, dump_registration, new_code
 from .times import iso_local
 
 walk_in_input = WalkIn()
@@ -29,9 +29,14 @@ def _at_the_door(session: Session, code, caller: Caller, for_update: bool = Fals
     """The registration holding `code`, its occurrence and programme, for a librarian
     of the programme's branch (or headquarters)."""
     registration, occurrence, programme = by_code(session, code, for_update)
+    _at_the_branch(caller, programme)
+    return registration, occurrence, programme
+
+
+def _at_the_branch(caller: Caller, programme) -> None:
+    """A librarian of the programme's branch, or headquarters."""
     caller.require_role("branch")
     caller.require_branch(programme.branch_code)
-    return registration, occurrence, programme
 
 
 def _attendance(programme: Programme, occurrence: Occurrence, registration: Registration) -> dict:
@@ -46,9 +51,10 @@ def _attendance(programme: Programme, occurrence: Occurrence, registration: Regi
     }
 
 
-def lookup_code(session: Session, code: str, caller: Caller) -> dict:
-    """Who holds the code (the branch sees the name and contact)."""
-    registration, occurrence, programme = _at_the_door(session, code, caller)
+def lookup_code(reader, code: str, caller: Caller) -> dict:
+    """Who holds the code (the branch sees the name and contact): one SELECT."""
+    registration, occurrence, programme = door_rows(reader, code)
+    _at_the_branch(caller, programme)
     return dump_registration(registration, occurrence, programme, True)
 
 

@@ -8,7 +8,7 @@ from chassis.nameko.background import Background
 from chassis.nameko.database import Database
 from chassis.nameko.grouped import GroupedApply
 from chassis.nameko.handlers import event_handler
-from chassis.nameko.service import ServiceBase, read, write
+from chassis.nameko.service import ServiceBase, read, read_one, write
 
 from . import calendar, checkin, cohosting, figures, partners, programmes, readmodels, registrations
 from .contract import CONTRACT
@@ -137,9 +137,9 @@ class EventsService(ServiceBase):
     def public_registration(self, session, code: str) -> dict:
         return registrations.public_registration(session, code)
 
-    @read
-    def lookup_code(self, session, code: str) -> dict:
-        return checkin.lookup_code(session, code, self.caller)
+    @read_one
+    def lookup_code(self, reader, code: str) -> dict:
+        return checkin.lookup_code(reader, code, self.caller)
 
     @write
     def check_in(self, session, code: str) -> dict:
