@@ -92,8 +92,7 @@ def insert_returning(
         if _postgresql(session) and once_each and rows_in_all <= _PAGE:
             return _insert_returning_with(session, table, rows, column, also)
         for other, other_rows, tail in also:
-            note_written(session, other.name)
-            _insert_with(session, other, other_rows, tail)
+            insert_with(session, other, other_rows, tail)
     if not rows:
         return []
     if _postgresql(session) and not _waits_through_callback():

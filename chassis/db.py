@@ -149,6 +149,15 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 LOCKING_FIRST = "pustaka_locking_first"
 
 
+def locked_first(statement: Select, table: Table, param: str) -> Select:
+    """`statement`, sent after a statement that locks the row of `table` whose key is
+    the parameter `param` (LOCKING_FIRST): on PostgreSQL it reads what that row's
+    last holder committed, in the same round trip."""
+    (key,) = table.primary_key.columns
+    lock = f"SELECT 1 FROM {table.name} WHERE {key.name} = %({param})s FOR UPDATE;"
+    return statement.execution_options(**{LOCKING_FIRST: lock})
+
+
 def _locking_first(_conn, _cursor, statement, parameters, context, _executemany):
     first = context.execution_options.get(LOCKING_FIRST) if context is not None else None
     return (f"{first} {statement}" if first else statement), parameters

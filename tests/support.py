@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager, suppress
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -109,6 +110,19 @@ def publish_event(config, source, event_type, subject, data, times=1) -> None:
     publisher = BatchPublisher(config["AMQP_URI"], f"{source}.events")
     publisher.publish_batch([(event_type, event["id"], json.dumps(event), None)] * times)
     publisher.close()
+
+
+@contextmanager
+def http_server(handler):
+    """A real HTTP server on loopback answering with `handler` (a
+    BaseHTTPRequestHandler class) in a thread of its own; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextmanager

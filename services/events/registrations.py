@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from chassis.bulk import reserve_ids
 from chassis.context import Caller
-from chassis.db import LOCKING_FIRST, insert_at_end
+from chassis.db import insert_at_end, locked_first
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.records import get_or_not_found, lockable, not_found
 from chassis.schemas import load
@@ -350,7 +350,7 @@ _WITH_PROGRAMME = (
 # _occurrence's query, unlocked and locked, built once.
 OCCURRENCE = lockable(_WITH_PROGRAMME, Occurrence)
 # On PostgreSQL a registration locks the occurrence by a statement of its own sent
-# before the one that reads it, in the same round trip (chassis/db.py, LOCKING_FIRST),
+# before the one that reads it, in the same round trip (chassis/db.py, locked_first),
 # and that one reads the occurrence, the person's registration and the places (as
 # SEATS, in JSON) as the lock's last holder left them: one statement that locked the
 # row and counted the places would count them as they were before it waited. On
@@ -368,8 +368,8 @@ _PLACES = literal_column(
 )
 # And the key a new registration will have, so that its row goes in with its event.
 _NEXT_SEQ = literal_column("nextval(pg_get_serial_sequence('registrations', 'seq'))", Integer)
-LOCKED_WITH_PLACES = _WITH_PROGRAMME.add_columns(_PLACES, _NEXT_SEQ).execution_options(
-    **{LOCKING_FIRST: "SELECT 1 FROM occurrences WHERE seq = %(seq)s FOR UPDATE;"}
+LOCKED_WITH_PLACES = locked_first(
+    _WITH_PROGRAMME.add_columns(_PLACES, _NEXT_SEQ), Occurrence.__table__, "seq"
 )
 
 

@@ -21,7 +21,7 @@ from stdnum import isbn as isbn_std
 from stdnum.exceptions import ValidationError as NumberError
 
 from chassis.context import Caller
-from chassis.db import LOCKING_FIRST
+from chassis.db import locked_first
 from chassis.errors import Conflict, NotYet, ValidationFailed
 from chassis.pagination import Keyset
 from chassis.records import get_or_not_found, not_found
@@ -137,19 +137,17 @@ def list_suggestions(session: Session, params: dict) -> dict:
 
 
 # vote's one query: the suggestion, locked by a statement of its own sent before it
-# in the same round trip (LOCKING_FIRST; on SQLite a writer waits at BEGIN), and
+# in the same round trip (locked_first; on SQLite a writer waits at BEGIN), and
 # whether the card has voted for it, as the lock's last holder left the votes.
-SUGGESTION_AND_VOTE = (
+SUGGESTION_AND_VOTE = locked_first(
     select(
         Suggestion,
         select(Vote.member)
         .where(Vote.suggestion_seq == Suggestion.seq, Vote.member == bindparam("member"))
         .exists(),
-    )
-    .where(Suggestion.seq == bindparam("seq"))
-    .execution_options(
-        **{LOCKING_FIRST: "SELECT 1 FROM suggestions WHERE seq = %(seq)s FOR UPDATE;"}
-    )
+    ).where(Suggestion.seq == bindparam("seq")),
+    Suggestion.__table__,
+    "seq",
 )
 
 

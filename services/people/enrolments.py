@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from chassis.context import Caller
-from chassis.db import LOCKING_FIRST, insert_at_end
+from chassis.db import insert_at_end, locked_first
 from chassis.errors import Conflict, NotFound
 from chassis.records import not_found
 from chassis.schemas import load
@@ -67,8 +67,13 @@ def enrol(session: Session, programme_id: str, payload: dict, caller: Caller) ->
             )
         )
     status = "enrolled" if places.enrolled < programme.capacity else "waitlisted"
-    row = {"programme_seq": programme.seq, "staff_seq": staff.seq, "status": status}
-    row.update(completed_on=None, updated_at=time.time())
+    row = {
+        "programme_seq": programme.seq,
+        "staff_seq": staff.seq,
+        "status": status,
+        "completed_on": None,
+        "updated_at": time.time(),
+    }
     insert_at_end(session, Enrolment.__table__, [row])  # with its event; its seq then
     enrolment = Enrolment(**row)
     outbox.emit(session, "staff_enrolled", staff.id, _event(programme, staff, status))
@@ -91,11 +96,11 @@ def _counted(status: str):
 
 
 # _locked_with_places's one query, built once. On PostgreSQL the programme is locked
-# by a statement of its own sent before it in the same round trip (LOCKING_FIRST), so
+# by a statement of its own sent before it in the same round trip (locked_first), so
 # that it reads the places as the lock's last holder left them; one statement that
 # locked the row and counted would count them as they were before it waited. On
 # SQLite a writer waits at BEGIN.
-PROGRAMME_STAFF_AND_PLACES = (
+PROGRAMME_STAFF_AND_PLACES = locked_first(
     select(
         Programme,
         Staff,
@@ -107,10 +112,9 @@ PROGRAMME_STAFF_AND_PLACES = (
     )
     .select_from(Programme)
     .outerjoin(Staff, Staff.seq == bindparam("staff"))
-    .where(Programme.seq == bindparam("programme"))
-    .execution_options(
-        **{LOCKING_FIRST: "SELECT 1 FROM programmes WHERE seq = %(programme)s FOR UPDATE;"}
-    )
+    .where(Programme.seq == bindparam("programme")),
+    Programme.__table__,
+    "programme",
 )
 
 

@@ -133,8 +133,13 @@ def register_staff(
     )
     session.add(staff)
     _flush(session)
-    first = {"staff_seq": staff.seq, "position": staff.position, "previous": None}
-    first.update(effective=today, note=None)
+    first = {
+        "staff_seq": staff.seq,
+        "position": staff.position,
+        "previous": None,
+        "effective": today,
+        "note": None,
+    }
     insert_at_end(session, PositionHistory.__table__, [first])  # with the event
     outbox.emit(session, "staff_registered", staff.id, event_data(staff))
     return dump_staff(session, staff, [_dump_position(PositionHistory(**first))])

@@ -3,12 +3,12 @@ loopback: every request sent once, each answer read whole, by its length or in
 chunks, and told in the requests' order."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from tests.bench.burst import burst
+from tests.support import http_server
 
 
 class Echo(BaseHTTPRequestHandler):
@@ -39,11 +39,9 @@ class Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    made = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=made.serve_forever, daemon=True).start()
     Echo.seen = []
-    yield f"http://127.0.0.1:{made.server_address[1]}"
-    made.shutdown()
+    with http_server(Echo) as url:
+        yield url
 
 
 def test_every_request_once_each_answer_whole_in_order(server):

@@ -1,8 +1,7 @@
 """Which broker user a process connects as: a part's own, from its password."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -10,6 +9,7 @@ import requests
 
 from pustaka import platform
 from pustaka.broker_users import Broker, command_uri, own_uri, part_user
+from tests.support import http_server
 
 
 def config(uri: str, **passwords) -> dict:
@@ -78,15 +78,13 @@ class FlakyManagementApi(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def flaky_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyManagementApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     FlakyManagementApi.seen = []
-    yield server
-    server.shutdown()
+    with http_server(FlakyManagementApi) as url:
+        yield urlparse(url).port
 
 
 def test_a_read_the_broker_fails_is_asked_again_a_change_is_not(flaky_api):
-    broker = Broker("amqp://guest:guest@127.0.0.1:5672/", flaky_api.server_address[1])
+    broker = Broker("amqp://guest:guest@127.0.0.1:5672/", flaky_api)
     FlakyManagementApi.fails = 2
     assert broker.users("t") == [{"name": "a", "tags": "t"}]
     assert len(FlakyManagementApi.seen) == 3
